@@ -1,0 +1,33 @@
+package dev.mu2sls.spi;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What generated clients and the API's static facades need from a runtime, for the request
+ * executing on this thread. Implemented by the engine and by the spec runner.
+ */
+public interface ExecutionContext {
+
+    /** Calls {@code method} synchronously and returns its result (or throws its failure). */
+    Object call(MethodRef method, Object[] args);
+
+    /** Starts an asynchronous call; the result is taken with {@link #await}. */
+    PendingCall callAsync(MethodRef method, Object[] args);
+
+    /** Waits for an asynchronous call's result. */
+    Object await(PendingCall call);
+
+    /** Waits for the first of several calls to complete; returns its index. */
+    int awaitAny(List<PendingCall> calls);
+
+    /** A journaled random UUID. */
+    UUID uuid();
+
+    /** A journaled timestamp. */
+    Instant now();
+
+    /** A journaled random seed. */
+    long randomSeed();
+}
