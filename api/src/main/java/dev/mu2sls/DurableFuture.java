@@ -68,6 +68,10 @@ public final class DurableFuture<T> {
         if (futures.isEmpty()) {
             throw new IllegalArgumentException("DurableFuture.any needs at least one future");
         }
-        return Contexts.current().awaitAny(futures.stream().map(f -> f.call).toList());
+        List<PendingCall> calls = new java.util.ArrayList<>(futures.size());
+        for (DurableFuture<?> future : futures) {
+            calls.add(future.call);
+        }
+        return Contexts.current().awaitAny(calls);
     }
 }

@@ -1,0 +1,35 @@
+package dev.mu2sls.core;
+
+/**
+ * Engine control flow through service code. Extends {@link Error} so that a handler's
+ * {@code catch (Exception e)} cannot swallow it (STYLE: Temporal's DestroyWorkflowThreadError).
+ */
+abstract sealed class ControlFlow extends Error {
+    ControlFlow(String message) {
+        super(message, null, false, false);
+    }
+
+    /** Another execution completed the request: this one is a zombie and stops (fencing). */
+    static final class Fenced extends ControlFlow {
+        final Response response;
+
+        Fenced(Response response) {
+            super("fenced: the request was completed by another execution");
+            this.response = response;
+        }
+    }
+
+    /**
+     * The buffered segment cannot be persisted: a value it read changed (conflict) or another
+     * execution of the request journaled further (divergence). The handler re-runs from its
+     * journal; {@code reload} says whether the journal must be re-read from the store.
+     */
+    static final class ReplayRequired extends ControlFlow {
+        final boolean reload;
+
+        ReplayRequired(boolean reload) {
+            super(reload ? "replay: another execution journaled further" : "replay: a read value changed");
+            this.reload = reload;
+        }
+    }
+}

@@ -1,0 +1,443 @@
+package dev.mu2sls.core;
+
+import dev.mu2sls.InvalidRequestException;
+import dev.mu2sls.InvalidRequestException.Reason;
+import dev.mu2sls.spi.Codec;
+import dev.mu2sls.spi.MethodRef;
+import dev.mu2sls.spi.ServiceDefinition;
+import dev.mu2sls.store.KeyValue;
+import dev.mu2sls.store.Store;
+import dev.mu2sls.store.TransactionBody;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import dev.mu2sls.store.Keys;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The invocation engine: runs one delivery of a request against the store with the guarantees
+ * of its {@link Mode}. It does no I/O of its own: state goes through the {@link Store}, calls
+ * to other services through the platform's {@link CallTransport}.
+ *
+ * <h2>Guarantees (mode EXACTLY_ONCE)</h2>
+ * However many deliveries of one request id run, sequentially or concurrently, and wherever
+ * they crash, the request's effects are those of one execution and every delivery that returns
+ * gets that execution's {@link Response} (G1). Re-executions see the journaled values (G3).
+ *
+ * <h2>Errors</h2>
+ * Bad input is rejected with {@link InvalidRequestException} before anything is read or written
+ * (G6). A handler that diverges from its journal raises
+ * {@link dev.mu2sls.NondeterminismException}; nothing of the divergent run is applied.
+ * {@link InjectedCrash} propagates to the platform, which re-delivers.
+ *
+ * <h2>Thread safety</h2>
+ * Safe for any number of concurrent deliveries.
+ */
+public final class Engine implements AutoCloseable {
+    /** Largest accepted argument payload unless configured: 1 MiB. */
+    public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
+    private static final int MAX_REQUEST_ID_LENGTH = 4096;
+    private static final int EXPIRY_BATCH = 512;
+
+    private final Store store;
+    private final Codec codec;
+    private final CallTransport transport;
+    private final FaultInjector faults;
+    private final Entropy entropy;
+    private final InstantSource clock;
+    private final ExecutionListener listener;
+    private final Mode mode;
+    private final Duration responseRetention;
+    private final int maxPayloadBytes;
+    private final Map<String, ServiceRuntime> services;
+    private final ExecutorService asyncExecutor = Executors.newVirtualThreadPerTaskExecutor();
+
+    private final LongAdder invocations = new LongAdder();
+    private final LongAdder executions = new LongAdder();
+    private final LongAdder replays = new LongAdder();
+    private final LongAdder deduplicated = new LongAdder();
+    private final LongAdder fenced = new LongAdder();
+    private final LongAdder storeTransactions = new LongAdder();
+    private final LongAdder storeReads = new LongAdder();
+    private final LongAdder responsesExpired = new LongAdder();
+
+    private Engine(Builder builder) {
+        this.store = builder.store;
+        this.codec = builder.codec;
+        this.transport = builder.transport;
+        this.faults = builder.faults;
+        this.entropy = builder.entropy;
+        this.clock = builder.clock;
+        this.listener = builder.listener;
+        this.mode = builder.mode;
+        this.responseRetention = builder.responseRetention;
+        this.maxPayloadBytes = builder.maxPayloadBytes;
+        Map<String, ServiceRuntime> registered = new LinkedHashMap<>();
+        for (ServiceDefinition definition : builder.services) {
+            Object instance = definition.newInstance(new EngineState(definition.name(), codec));
+            if (registered.putIfAbsent(definition.name(), new ServiceRuntime(definition, instance)) != null) {
+                throw new IllegalArgumentException("two services are named " + definition.name()
+                        + "; service names must be unique (set @Service(name = ...))");
+            }
+        }
+        this.services = Map.copyOf(registered);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs one delivery of {@code invocation} and returns the request's recorded response.
+     *
+     * @throws InvalidRequestException for bad input; nothing was changed
+     * @throws dev.mu2sls.NondeterminismException if a re-execution diverged from the journal
+     * @throws InjectedCrash if the fault plan crashed this delivery; the platform re-delivers
+     */
+    public Response invoke(Invocation invocation) {
+        invocations.increment();
+        ServiceRuntime service = resolve(invocation.service(), invocation.method());
+        MethodRef method = service.definition().method(invocation.method());
+        checkRequest(invocation);
+        Object[] args = codec.decodeArguments(method, invocation.arguments());
+        if (mode == Mode.UNSAFE) {
+            executions.increment();
+            return new UnsafeExecution(this, invocation, service, method).run(args);
+        }
+        AsyncCalls calls = new AsyncCalls(transport, asyncExecutor);
+        Object loaded = load(invocation.requestId());
+        while (true) {
+            if (loaded instanceof Response recorded) {
+                deduplicated.increment();
+                return recorded;
+            }
+            Execution execution = new Execution(this, invocation, service, method, (StoredJournal) loaded, calls);
+            executions.increment();
+            try {
+                return execution.run(args);
+            } catch (ControlFlow.Fenced stopped) {
+                fenced.increment();
+                return stopped.response;
+            } catch (ControlFlow.ReplayRequired replay) {
+                replays.increment();
+                loaded = replay.reload ? load(invocation.requestId()) : execution.persisted();
+                args = codec.decodeArguments(method, invocation.arguments());
+            }
+        }
+    }
+
+    /** The recorded response of a completed request, or its persisted journal. */
+    private Object load(String requestId) {
+        RequestRecord record = RequestRecord.decode(readStore(KeySpace.request(requestId)));
+        if (record instanceof RequestRecord.Completed completed) {
+            return completed.response();
+        }
+        if (record == null || ((RequestRecord.Running) record).journalLength() == 0) {
+            return StoredJournal.EMPTY;
+        }
+        List<KeyValue> chunks = scanStore(KeySpace.journalPrefix(requestId), KeySpace.journalEnd(requestId), Integer.MAX_VALUE);
+        List<JournalEntry> entries = new ArrayList<>();
+        List<byte[]> chunkKeys = new ArrayList<>(chunks.size());
+        for (KeyValue chunk : chunks) {
+            JournalCodec.decodeInto(chunk.value(), entries);
+            chunkKeys.add(chunk.key());
+        }
+        return new StoredJournal(entries, chunkKeys);
+    }
+
+    /**
+     * Resolves a service and method by name, as call-by-name does.
+     *
+     * @throws InvalidRequestException naming the unknown service or method and what exists
+     */
+    public ServiceDefinition resolve(String serviceName) {
+        ServiceRuntime service = services.get(serviceName);
+        if (service == null) {
+            throw new InvalidRequestException(Reason.UNKNOWN_SERVICE, serviceName, null,
+                    "unknown service '" + serviceName + "'; this application has " + services.keySet());
+        }
+        return service.definition();
+    }
+
+    private ServiceRuntime resolve(String serviceName, String methodName) {
+        resolve(serviceName);
+        ServiceRuntime service = services.get(serviceName);
+        if (service.definition().method(methodName) == null) {
+            List<String> methods = service.definition().methods().stream().map(MethodRef::method).toList();
+            throw new InvalidRequestException(Reason.UNKNOWN_METHOD, serviceName, methodName,
+                    "service " + serviceName + " has no method '" + methodName + "'; it has " + methods);
+        }
+        return service;
+    }
+
+    private void checkRequest(Invocation invocation) {
+        String id = invocation.requestId();
+        if (id.isEmpty() || id.length() > MAX_REQUEST_ID_LENGTH || id.indexOf('\0') >= 0) {
+            throw new InvalidRequestException(Reason.BAD_REQUEST_ID, invocation.service(), invocation.method(),
+                    "request id must be 1 to " + MAX_REQUEST_ID_LENGTH + " characters without NUL; got "
+                            + id.length() + " characters");
+        }
+        if (invocation.arguments().length > maxPayloadBytes) {
+            throw new InvalidRequestException(Reason.PAYLOAD_TOO_LARGE, invocation.service(), invocation.method(),
+                    "arguments of " + invocation.service() + "." + invocation.method() + " are "
+                            + invocation.arguments().length + " bytes, over the limit of " + maxPayloadBytes
+                            + " bytes; send smaller values or raise maxPayloadBytes");
+        }
+    }
+
+    /**
+     * Drops recorded responses older than the retention, with their index entries. Platforms
+     * call it periodically; a delivery of an expired request id would run again.
+     *
+     * @return the number of responses dropped
+     */
+    public int expireResponses() {
+        long cutoff = clock.millis() - responseRetention.toMillis();
+        int total = 0;
+        while (true) {
+            List<KeyValue> expired = scanStore(KeySpace.doneFrom(), KeySpace.doneBefore(cutoff), EXPIRY_BATCH);
+            if (expired.isEmpty()) {
+                return total;
+            }
+            transact(tx -> {
+                for (KeyValue done : expired) {
+                    tx.delete(done.key());
+                    tx.delete(KeySpace.request(KeySpace.requestIdOfDone(done.key())));
+                }
+                return null;
+            });
+            total += expired.size();
+            responsesExpired.add(expired.size());
+            if (expired.size() < EXPIRY_BATCH) {
+                return total;
+            }
+        }
+    }
+
+    /**
+     * Every persistent state entry of every service, rendered for comparison with a spec run:
+     * {@code Service.state["key"]} to the value's JSON. Reads the whole state; for tests and tools.
+     */
+    public SortedMap<String, String> dumpState() {
+        SortedMap<String, String> state = new TreeMap<>();
+        byte[] from = {KeySpace.STATE};
+        for (KeyValue kv : store.scan(from, Keys.prefixEnd(from), Integer.MAX_VALUE)) {
+            state.put(KeySpace.describeState(kv.key()), codec.toJson(kv.value()));
+        }
+        return state;
+    }
+
+    /**
+     * What the engine keeps about requests right now: journal chunks, requests still running,
+     * recorded responses. With every request completed, the first two must be zero (journals are
+     * dropped at completion).
+     */
+    public RequestCounts requestCounts() {
+        int journalChunks = store.scan(new byte[] {KeySpace.JOURNAL}, new byte[] {KeySpace.JOURNAL + 1}, Integer.MAX_VALUE).size();
+        int running = 0;
+        int completed = 0;
+        for (KeyValue kv : store.scan(new byte[] {KeySpace.REQUEST}, new byte[] {KeySpace.REQUEST + 1}, Integer.MAX_VALUE)) {
+            if (RequestRecord.decode(kv.value()) instanceof RequestRecord.Completed) {
+                completed++;
+            } else {
+                running++;
+            }
+        }
+        return new RequestCounts(journalChunks, running, completed);
+    }
+
+    /**
+     * @param journalChunks journal chunks in the store
+     * @param running requests started but not completed
+     * @param completed recorded responses not yet expired
+     */
+    public record RequestCounts(int journalChunks, int running, int completed) {}
+
+    /** Counters since start. */
+    public EngineStats stats() {
+        return new EngineStats(invocations.sum(), executions.sum(), replays.sum(), deduplicated.sum(),
+                fenced.sum(), storeTransactions.sum(), storeReads.sum(), responsesExpired.sum());
+    }
+
+    /** The services this engine runs, by name. */
+    public Map<String, ServiceDefinition> services() {
+        Map<String, ServiceDefinition> definitions = new LinkedHashMap<>();
+        services.forEach((name, runtime) -> definitions.put(name, runtime.definition()));
+        return definitions;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public Codec codec() {
+        return codec;
+    }
+
+    @Override
+    public void close() {
+        asyncExecutor.shutdownNow();
+    }
+
+    // ---- for executions ------------------------------------------------------------------------
+
+    <T> T transact(TransactionBody<T> body) {
+        return store.run(tx -> {
+            storeTransactions.increment();
+            return body.apply(tx);
+        });
+    }
+
+    byte[] readStore(byte[] key) {
+        storeReads.increment();
+        return store.get(key);
+    }
+
+    List<KeyValue> scanStore(byte[] from, byte[] to, int limit) {
+        storeReads.increment();
+        return store.scan(from, to, limit);
+    }
+
+    CallTransport transport() {
+        return transport;
+    }
+
+    FaultInjector faults() {
+        return faults;
+    }
+
+    Entropy entropy() {
+        return entropy;
+    }
+
+    ExecutionListener listener() {
+        return listener;
+    }
+
+    long clockMillis() {
+        return clock.millis();
+    }
+
+    /** Configures an {@link Engine}; everything is registered before start (fail fast after). */
+    public static final class Builder {
+        private Store store;
+        private Codec codec;
+        private CallTransport transport;
+        private FaultInjector faults = FaultInjector.NONE;
+        private Entropy entropy = Entropy.system();
+        private InstantSource clock = InstantSource.system();
+        private ExecutionListener listener = ExecutionListener.NONE;
+        private Mode mode = Mode.EXACTLY_ONCE;
+        private Duration responseRetention = Duration.ofHours(24);
+        private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+        private final List<ServiceDefinition> services = new ArrayList<>();
+
+        private Builder() {}
+
+        /** The store all services share (required). */
+        public Builder store(Store store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /** The value codec (required; {@code mu2sls-json} provides one). */
+        public Builder codec(Codec codec) {
+            this.codec = Objects.requireNonNull(codec, "codec");
+            return this;
+        }
+
+        /** How calls to other services are delivered (required when services call each other). */
+        public Builder transport(CallTransport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        public Builder faults(FaultInjector faults) {
+            this.faults = Objects.requireNonNull(faults, "faults");
+            return this;
+        }
+
+        public Builder entropy(Entropy entropy) {
+            this.entropy = Objects.requireNonNull(entropy, "entropy");
+            return this;
+        }
+
+        /** The clock for completion times and response retention. */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder listener(ExecutionListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        public Builder mode(Mode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** How long a recorded response is kept for deduplication (default 24 hours). */
+        public Builder responseRetention(Duration retention) {
+            if (retention.isNegative() || retention.isZero()) {
+                throw new IllegalArgumentException("response retention must be positive: " + retention);
+            }
+            this.responseRetention = retention;
+            return this;
+        }
+
+        /** Largest accepted argument payload in bytes (default 1 MiB). */
+        public Builder maxPayloadBytes(int maxPayloadBytes) {
+            if (maxPayloadBytes <= 0) {
+                throw new IllegalArgumentException("maximum payload must be positive: " + maxPayloadBytes);
+            }
+            this.maxPayloadBytes = maxPayloadBytes;
+            return this;
+        }
+
+        public Builder service(ServiceDefinition definition) {
+            services.add(Objects.requireNonNull(definition, "definition"));
+            return this;
+        }
+
+        public Builder services(Iterable<? extends ServiceDefinition> definitions) {
+            definitions.forEach(this::service);
+            return this;
+        }
+
+        /** Registers every service generated on the class path ({@code META-INF/services}). */
+        public Builder discoverServices() {
+            ServiceLoader.load(ServiceDefinition.class).forEach(this::service);
+            return this;
+        }
+
+        public Engine build() {
+            if (store == null) {
+                throw new IllegalStateException("an engine needs a store: call store(...)");
+            }
+            if (codec == null) {
+                throw new IllegalStateException("an engine needs a codec: call codec(...), e.g. with JsonCodec from mu2sls-json");
+            }
+            if (services.isEmpty()) {
+                throw new IllegalStateException("an engine needs at least one service: call service(...) or discoverServices()");
+            }
+            if (transport == null) {
+                transport = invocation -> {
+                    throw new IllegalStateException("no call transport configured; "
+                            + invocation.service() + "." + invocation.method() + " cannot be reached");
+                };
+            }
+            return new Engine(this);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.mu2sls.core;
+
+/**
+ * Counters of one engine since it started.
+ *
+ * @param invocations deliveries handed to the engine
+ * @param executions handler runs started, including re-runs after a replay
+ * @param replays re-runs of a handler from its journal within one delivery (conflict or divergence)
+ * @param deduplicated deliveries answered from a recorded response without running
+ * @param fenced executions stopped because another execution had completed the request
+ * @param storeTransactions store transactions the engine committed or attempted
+ * @param storeReads point reads and scans outside transactions
+ * @param responsesExpired recorded responses dropped after their retention
+ */
+public record EngineStats(long invocations, long executions, long replays, long deduplicated, long fenced,
+                          long storeTransactions, long storeReads, long responsesExpired) {}

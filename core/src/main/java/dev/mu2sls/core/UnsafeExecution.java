@@ -1,0 +1,146 @@
+package dev.mu2sls.core;
+
+import dev.mu2sls.ServiceCallException;
+import dev.mu2sls.spi.Contexts;
+import dev.mu2sls.spi.ExecutionContext;
+import dev.mu2sls.spi.MethodRef;
+import dev.mu2sls.spi.PendingCall;
+import dev.mu2sls.store.KeyValue;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A handler run in {@link Mode#UNSAFE}: every operation goes straight to the store, nothing is
+ * journaled, nothing deduplicated. What a plain serverful service would do on a serverless
+ * platform; the baseline for benchmarks and for showing the checker catching anomalies.
+ */
+final class UnsafeExecution implements ExecutionContext, StateAccess {
+    private final Engine engine;
+    private final Invocation invocation;
+    private final ServiceRuntime service;
+    private final MethodRef method;
+    private int calls;
+
+    UnsafeExecution(Engine engine, Invocation invocation, ServiceRuntime service, MethodRef method) {
+        this.engine = engine;
+        this.invocation = invocation;
+        this.service = service;
+        this.method = method;
+    }
+
+    Response run(Object[] args) {
+        try {
+            Object result = ScopedValue.where(Contexts.CURRENT, this)
+                    .call(() -> service.definition().invoke(service.instance(), method.index(), args));
+            return Response.success(engine.codec().encode(result, method.returnType()));
+        } catch (Exception failure) {
+            return Response.failure(failure.getClass().getName(), failure.getMessage());
+        }
+    }
+
+    @Override
+    public boolean owns(String serviceName) {
+        return service.name().equals(serviceName);
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        return engine.readStore(key);
+    }
+
+    @Override
+    public boolean contains(byte[] key) {
+        return engine.readStore(key) != null;
+    }
+
+    @Override
+    public void put(byte[] key, byte[] value) {
+        engine.transact(tx -> {
+            tx.put(key, value);
+            return null;
+        });
+    }
+
+    @Override
+    public void remove(byte[] key) {
+        engine.transact(tx -> {
+            tx.delete(key);
+            return null;
+        });
+    }
+
+    @Override
+    public List<KeyValue> scan(byte[] from, byte[] to, int limit) {
+        return engine.scanStore(from, to, limit);
+    }
+
+    @Override
+    public Object call(MethodRef callee, Object[] args) {
+        return unwrap(callee, engine.transport().call(child(callee, args)));
+    }
+
+    @Override
+    public PendingCall callAsync(MethodRef callee, Object[] args) {
+        Invocation child = child(callee, args);
+        return new Async(callee, CompletableFuture.supplyAsync(() -> engine.transport().call(child),
+                Thread.ofVirtual()::start));
+    }
+
+    @Override
+    public Object await(PendingCall call) {
+        Async async = (Async) call;
+        try {
+            return unwrap(async.method, async.future.join());
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
+    }
+
+    @Override
+    public int awaitAny(List<PendingCall> pending) {
+        CompletableFuture<?>[] futures = pending.stream().map(p -> ((Async) p).future).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.anyOf(futures).join();
+        } catch (CompletionException ignored) {
+            // surfaces when awaited
+        }
+        for (int i = 0; i < futures.length; i++) {
+            if (futures[i].isDone()) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("anyOf completed with no completed future");
+    }
+
+    @Override
+    public UUID uuid() {
+        return engine.entropy().uuid();
+    }
+
+    @Override
+    public Instant now() {
+        return engine.entropy().now();
+    }
+
+    @Override
+    public long randomSeed() {
+        return engine.entropy().randomSeed();
+    }
+
+    private Invocation child(MethodRef callee, Object[] args) {
+        return new Invocation(invocation.requestId() + "/u" + calls++, callee.service(), callee.method(),
+                engine.codec().encodeArguments(callee, args), 0);
+    }
+
+    private Object unwrap(MethodRef callee, Response response) {
+        if (!response.ok()) {
+            throw new ServiceCallException(callee.service(), callee.method(), response.errorType(), response.errorMessage());
+        }
+        return engine.codec().decode(response.value(), callee.returnType());
+    }
+
+    private record Async(MethodRef method, CompletableFuture<Response> future) implements PendingCall {}
+}

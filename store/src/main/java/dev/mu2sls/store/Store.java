@@ -1,0 +1,53 @@
+package dev.mu2sls.store;
+
+import java.util.List;
+
+/**
+ * An ordered byte-key store with serializable multi-key transactions: the one thing the engine
+ * needs from a database (DESIGN §6). Keys compare as unsigned bytes.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li>{@link #get} and {@link #scan} outside a transaction read the latest committed state;
+ *       each is atomic on its own.
+ *   <li>Transactions are serializable: a committed transaction's reads (point and range) were
+ *       all still current at its commit point. A conflicting commit throws
+ *       {@link StoreConflictException} and applies nothing.
+ *   <li>{@link #run} is the retry loop: <em>the body may run more than once; it must have no
+ *       effects outside the transaction</em> (FoundationDB's {@code run} contract).
+ * </ul>
+ *
+ * <h2>Thread safety</h2>
+ * Stores are safe for concurrent use; a {@link StoreTransaction} belongs to one thread.
+ */
+public interface Store extends AutoCloseable {
+
+    /** The committed value of {@code key}, or {@code null}. */
+    byte[] get(byte[] key);
+
+    /**
+     * Committed entries with {@code fromInclusive <= key < toExclusive}, ascending, at most
+     * {@code limit}.
+     */
+    List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit);
+
+    /** Starts an explicit transaction; the caller must commit or roll it back. */
+    StoreTransaction begin();
+
+    /**
+     * Runs {@code body} in a transaction and commits it, re-running the body on conflicts with
+     * a short randomized backoff.
+     *
+     * @throws StoreConflictException if the body kept conflicting for the store's retry budget
+     */
+    default <T> T run(TransactionBody<T> body) {
+        return Retries.run(this, body);
+    }
+
+    /** Operation counters since the store was opened. */
+    StoreStats stats();
+
+    /** Releases resources; later calls fail with {@link IllegalStateException}. */
+    @Override
+    void close();
+}

@@ -1,0 +1,35 @@
+package dev.mu2sls.store;
+
+import java.util.List;
+
+/**
+ * One serializable transaction. Reads see the transaction's own writes. Nothing is visible to
+ * others before {@link #commit()}.
+ */
+public interface StoreTransaction extends AutoCloseable {
+
+    byte[] get(byte[] key);
+
+    /** Entries in {@code [fromInclusive, toExclusive)}, ascending, merged with this transaction's writes. */
+    List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit);
+
+    void put(byte[] key, byte[] value);
+
+    void delete(byte[] key);
+
+    /**
+     * Applies all writes atomically if every read is still current.
+     *
+     * @throws StoreConflictException if a concurrent commit invalidated a read; nothing was applied
+     */
+    void commit();
+
+    /** Discards the transaction; idempotent, and a no-op after commit. */
+    void rollback();
+
+    /** Same as {@link #rollback()}, so that try-with-resources never leaks an open transaction. */
+    @Override
+    default void close() {
+        rollback();
+    }
+}

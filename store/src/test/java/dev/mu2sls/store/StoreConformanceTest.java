@@ -1,0 +1,204 @@
+package dev.mu2sls.store;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The contract of {@link Store}; every backend runs it by extending this class. */
+public abstract class StoreConformanceTest {
+    protected Store store;
+
+    protected abstract Store newStore();
+
+    @BeforeEach
+    void open() {
+        store = newStore();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    static byte[] b(String s) {
+        return s.getBytes(UTF_8);
+    }
+
+    static String s(byte[] b) {
+        return b == null ? null : new String(b, UTF_8);
+    }
+
+    static long asLong(byte[] b) {
+        return b == null ? 0 : ByteBuffer.wrap(b).getLong();
+    }
+
+    static byte[] ofLong(long v) {
+        return ByteBuffer.allocate(8).putLong(v).array();
+    }
+
+    @Test
+    void put_thenGet_returnsCommittedValue() {
+        store.run(tx -> {
+            tx.put(b("a"), b("1"));
+            return null;
+        });
+        assertThat(s(store.get(b("a")))).isEqualTo("1");
+        assertThat(store.get(b("missing"))).isNull();
+    }
+
+    @Test
+    void rollback_appliesNothing() {
+        try (StoreTransaction tx = store.begin()) {
+            tx.put(b("a"), b("1"));
+            tx.rollback();
+        }
+        assertThat(store.get(b("a"))).isNull();
+    }
+
+    @Test
+    void transaction_readsItsOwnWritesAndDeletes() {
+        store.run(tx -> {
+            tx.put(b("a"), b("1"));
+            return null;
+        });
+        store.run(tx -> {
+            tx.put(b("b"), b("2"));
+            tx.delete(b("a"));
+            assertThat(tx.get(b("a"))).isNull();
+            assertThat(s(tx.get(b("b")))).isEqualTo("2");
+            assertThat(tx.scan(null, null, 10)).extracting(kv -> s(kv.key())).containsExactly("b");
+            return null;
+        });
+        assertThat(store.get(b("a"))).isNull();
+    }
+
+    @Test
+    void scan_returnsKeysInUnsignedOrderWithinBoundsAndLimit() {
+        store.run(tx -> {
+            for (String k : List.of("b", "a", "c", "d", "\u00ff")) {
+                tx.put(b(k), b(k));
+            }
+            return null;
+        });
+        assertThat(store.scan(b("b"), b("d"), 10)).extracting(kv -> s(kv.key())).containsExactly("b", "c");
+        assertThat(store.scan(null, null, 3)).extracting(kv -> s(kv.key())).containsExactly("a", "b", "c");
+        assertThat(store.scan(b("c"), null, 10)).extracting(kv -> s(kv.key())).containsExactly("c", "d", "\u00ff");
+    }
+
+    @Test
+    void emptyAndLargeValues_roundTrip() {
+        byte[] large = new byte[1 << 20];
+        for (int i = 0; i < large.length; i++) {
+            large[i] = (byte) i;
+        }
+        store.run(tx -> {
+            tx.put(b("empty"), new byte[0]);
+            tx.put(b("large"), large);
+            return null;
+        });
+        assertThat(store.get(b("empty"))).isEmpty();
+        assertThat(store.get(b("large"))).isEqualTo(large);
+    }
+
+    @Test
+    void concurrentIncrements_loseNothing() throws Exception {
+        int threads = 8;
+        int perThread = 300;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            futures.add(pool.submit(() -> {
+                start.await();
+                for (int i = 0; i < perThread; i++) {
+                    byte[] key = b("counter" + (i % 3));
+                    store.run(tx -> {
+                        tx.put(key, ofLong(asLong(tx.get(key)) + 1));
+                        return null;
+                    });
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        long total = 0;
+        for (int i = 0; i < 3; i++) {
+            total += asLong(store.get(b("counter" + i)));
+        }
+        assertThat(total).isEqualTo((long) threads * perThread);
+    }
+
+    @Test
+    void writeSkew_isPrevented() {
+        // Invariant: x + y >= 1. Each transaction checks the invariant and then zeroes one key.
+        store.run(tx -> {
+            tx.put(b("x"), ofLong(1));
+            tx.put(b("y"), ofLong(1));
+            return null;
+        });
+        StoreTransaction t1 = store.begin();
+        StoreTransaction t2 = store.begin();
+        assertThat(asLong(t1.get(b("x"))) + asLong(t1.get(b("y")))).isEqualTo(2);
+        assertThat(asLong(t2.get(b("x"))) + asLong(t2.get(b("y")))).isEqualTo(2);
+        t1.put(b("x"), ofLong(0));
+        t2.put(b("y"), ofLong(0));
+        t1.commit();
+        assertThatThrownBy(t2::commit).isInstanceOf(StoreConflictException.class);
+        assertThat(asLong(store.get(b("x"))) + asLong(store.get(b("y")))).isEqualTo(1);
+    }
+
+    @Test
+    void phantom_inScannedRange_conflicts() {
+        StoreTransaction reader = store.begin();
+        assertThat(reader.scan(b("k"), b("l"), 100)).isEmpty();
+        reader.put(b("summary"), ofLong(0));
+        store.run(tx -> {
+            tx.put(b("k1"), b("v"));
+            return null;
+        });
+        assertThatThrownBy(reader::commit).isInstanceOf(StoreConflictException.class);
+        assertThat(store.get(b("summary"))).isNull();
+    }
+
+    @Test
+    void hundredThousandKeys_scanInOrder() {
+        int n = 100_000;
+        for (int batch = 0; batch < n; batch += 10_000) {
+            int first = batch;
+            store.run(tx -> {
+                for (int i = first; i < first + 10_000; i++) {
+                    tx.put(b(String.format("key%06d", i)), ofLong(i));
+                }
+                return null;
+            });
+        }
+        List<KeyValue> all = store.scan(null, null, n + 1);
+        assertThat(all).hasSize(n);
+        for (int i = 0; i < n; i += 9_999) {
+            assertThat(asLong(all.get(i).value())).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void finishedTransaction_rejectsUse() {
+        StoreTransaction tx = store.begin();
+        tx.commit();
+        assertThatThrownBy(() -> tx.put(b("a"), b("1"))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already committed");
+    }
+}
