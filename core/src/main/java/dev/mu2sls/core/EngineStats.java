@@ -13,4 +13,13 @@ package dev.mu2sls.core;
  * @param responsesExpired recorded responses dropped after their retention
  */
 public record EngineStats(long invocations, long executions, long replays, long deduplicated, long fenced,
-                          long storeTransactions, long storeReads, long responsesExpired) {}
+                          long storeTransactions, long storeReads, long responsesExpired) {
+
+    /** The counts between {@code earlier} and this snapshot. */
+    public EngineStats minus(EngineStats earlier) {
+        return new EngineStats(invocations - earlier.invocations, executions - earlier.executions,
+                replays - earlier.replays, deduplicated - earlier.deduplicated, fenced - earlier.fenced,
+                storeTransactions - earlier.storeTransactions, storeReads - earlier.storeReads,
+                responsesExpired - earlier.responsesExpired);
+    }
+}

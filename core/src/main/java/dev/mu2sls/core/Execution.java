@@ -443,12 +443,12 @@ final class Execution implements ExecutionContext, StateAccess {
             return checked;
         });
         stopUnless(outcome);
-        engine.faults().at(CrashPoint.AFTER_COMPLETE, invocation, step);
         if (engine.listener() != ExecutionListener.NONE) {
             List<JournalEntry> all = new ArrayList<>(journal);
             all.addAll(pending);
             engine.listener().completed(invocation.requestId(), all);
         }
+        engine.faults().at(CrashPoint.AFTER_COMPLETE, invocation, step);
         return response;
     }
 

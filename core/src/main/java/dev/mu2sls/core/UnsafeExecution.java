@@ -23,6 +23,7 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
     private final ServiceRuntime service;
     private final MethodRef method;
     private int calls;
+    private int step;
 
     UnsafeExecution(Engine engine, Invocation invocation, ServiceRuntime service, MethodRef method) {
         this.engine = engine;
@@ -48,16 +49,19 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
 
     @Override
     public byte[] get(byte[] key) {
+        crashPoint();
         return engine.readStore(key);
     }
 
     @Override
     public boolean contains(byte[] key) {
+        crashPoint();
         return engine.readStore(key) != null;
     }
 
     @Override
     public void put(byte[] key, byte[] value) {
+        crashPoint();
         engine.transact(tx -> {
             tx.put(key, value);
             return null;
@@ -66,6 +70,7 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
 
     @Override
     public void remove(byte[] key) {
+        crashPoint();
         engine.transact(tx -> {
             tx.delete(key);
             return null;
@@ -74,16 +79,19 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
 
     @Override
     public List<KeyValue> scan(byte[] from, byte[] to, int limit) {
+        crashPoint();
         return engine.scanStore(from, to, limit);
     }
 
     @Override
     public Object call(MethodRef callee, Object[] args) {
+        crashPoint();
         return unwrap(callee, engine.transport().call(child(callee, args)));
     }
 
     @Override
     public PendingCall callAsync(MethodRef callee, Object[] args) {
+        crashPoint();
         Invocation child = child(callee, args);
         return new Async(callee, CompletableFuture.supplyAsync(() -> engine.transport().call(child),
                 Thread.ofVirtual()::start));
@@ -128,6 +136,11 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
     @Override
     public long randomSeed() {
         return engine.entropy().randomSeed();
+    }
+
+    /** Unsafe executions crash like any other: at each step, with nothing to recover them. */
+    private void crashPoint() {
+        engine.faults().at(CrashPoint.STEP, invocation, step++);
     }
 
     private Invocation child(MethodRef callee, Object[] args) {

@@ -1,0 +1,59 @@
+package dev.mu2sls.cli;
+
+import dev.mu2sls.simulator.Simulator;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mu2sls bench}: closed-loop load on the in-process platform without faults. The last line
+ * is the machine-readable result: {@code <system> <workload> <config> c=<n> rps=<x> p50_ms=<x> p99_ms=<x> errors=<n>}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure a workload's throughput and latency on the in-process platform (no faults).")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--workload", defaultValue = "W1", description = "W1 or W2 (default: ${DEFAULT-VALUE})")
+    String workload;
+
+    @Option(names = "--config", defaultValue = "exactly-once", description = "sequential, unsafe or exactly-once (default: ${DEFAULT-VALUE})")
+    String config;
+
+    @Option(names = "--concurrency", defaultValue = "64", description = "closed-loop clients (default: ${DEFAULT-VALUE})")
+    int concurrency;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "measured duration (default: ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "seconds of warm-up excluded from the numbers (default: ${DEFAULT-VALUE})")
+    double warmup;
+
+    @Option(names = "--seed", defaultValue = "1", description = "request generator seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Override
+    public Integer call() {
+        Workload w = Workload.parse(workload);
+        BenchConfig c = BenchConfig.parse(config);
+        LoadRunner.Options options = new LoadRunner.Options(w, concurrency, seconds(seconds), seconds(warmup), seed,
+                c.oneAtATime, false);
+        System.out.printf(Locale.ROOT, "mu2sls bench: %s (%s), config %s, %d clients, %.0f s after %.0f s warm-up, in-memory store%n",
+                w, w.description, c.label, concurrency, seconds, warmup);
+        LoadRunner.Result result;
+        try (Simulator simulator = Simulator.builder().services(w.services).mode(c.mode).build()) {
+            result = LoadRunner.run(simulator, options, Progress.stderr(), w + " " + c.label);
+        }
+        System.out.printf(Locale.ROOT, "store transactions/request=%.2f store reads/request=%.2f executions/request=%.2f%n",
+                result.storeTransactionsPerRequest(), result.storeReadsPerRequest(),
+                result.requests() == 0 ? 0.0 : (double) result.engine().executions() / result.requests());
+        result.errorSamples().forEach(sample -> System.out.println("error: " + sample));
+        System.out.printf(Locale.ROOT, "mu2sls %s %s c=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f errors=%d%n",
+                w, c.label, concurrency, result.rps(), result.percentileMillis(50), result.percentileMillis(99), result.errors());
+        return result.errors() == 0 ? 0 : 1;
+    }
+
+    static Duration seconds(double seconds) {
+        return Duration.ofNanos((long) (seconds * 1e9));
+    }
+}

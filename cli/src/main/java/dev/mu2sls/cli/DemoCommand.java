@@ -1,0 +1,128 @@
+package dev.mu2sls.cli;
+
+import dev.mu2sls.core.CrashPoint;
+import dev.mu2sls.core.Engine;
+import dev.mu2sls.core.EngineStats;
+import dev.mu2sls.simulator.FaultCounts;
+import dev.mu2sls.simulator.FaultPlan;
+import dev.mu2sls.simulator.Simulator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mu2sls demo}: runs W1 and W2 on the simulator with every kind of fault on, checks every
+ * response and the final state against the spec, and reports. The last line is {@code anomalies: N}.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run W1 (counter) and W2 (chain) under crashes, timeouts with zombies and duplicates; check against the spec.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--seconds", defaultValue = "10", description = "total load duration, split across workloads (default: ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Option(names = "--concurrency", defaultValue = "32", description = "closed-loop clients (default: ${DEFAULT-VALUE})")
+    int concurrency;
+
+    @Option(names = "--seed", defaultValue = "42", description = "seed of the fault plan and the requests (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--crash-rate", defaultValue = "0.02", description = "probability of a crash at each crash point (default: ${DEFAULT-VALUE})")
+    double crashRate;
+
+    @Option(names = "--stall-rate", defaultValue = "0.005", description = "probability of a timeout leaving a zombie at each crash point (default: ${DEFAULT-VALUE})")
+    double stallRate;
+
+    @Option(names = "--duplicate-rate", defaultValue = "0.05", description = "probability of a concurrent and of a sequential duplicate delivery (default: ${DEFAULT-VALUE})")
+    double duplicateRate;
+
+    @Override
+    public Integer call() throws TimeoutException {
+        FaultPlan plan = FaultPlan.builder(seed)
+                .crashes(crashRate, EnumSet.allOf(CrashPoint.class))
+                .stalls(stallRate, Duration.ofMillis(2))
+                .concurrentDuplicates(duplicateRate)
+                .sequentialDuplicates(duplicateRate)
+                .faultyAttempts(3)
+                .build();
+        System.out.printf(Locale.ROOT, "mu2sls demo: W1 and W2 on the in-process serverless simulator, %d clients, %.0f s, faults on%n",
+                concurrency, seconds);
+        System.out.println("  " + plan);
+        List<Report> reports = new ArrayList<>();
+        for (Workload workload : List.of(Workload.W1, Workload.W2)) {
+            reports.add(run(workload, plan));
+        }
+        print(reports);
+        long anomalies = reports.stream().mapToLong(r -> r.anomalies.size()).sum();
+        System.out.println("anomalies: " + anomalies);
+        return anomalies == 0 ? 0 : 1;
+    }
+
+    private Report run(Workload workload, FaultPlan plan) throws TimeoutException {
+        LoadRunner.Options options = new LoadRunner.Options(workload, concurrency,
+                BenchCommand.seconds(seconds / 2), Duration.ZERO, seed, false, true);
+        try (Simulator simulator = Simulator.builder().services(workload.services).faultPlan(plan).build()) {
+            LoadRunner.Result result = LoadRunner.run(simulator, options, Progress.stderr(), workload.toString());
+            simulator.awaitQuiescence(Duration.ofSeconds(30));
+            List<String> anomalies = new ArrayList<>(CounterHistoryCheck.check(result.history(), finalCounters(simulator.engine())));
+            FaultCounts faults = simulator.faults();
+            if (faults.duplicateMismatches() > 0) {
+                anomalies.add(faults.duplicateMismatches() + " duplicate deliveries answered differently");
+            }
+            Engine.RequestCounts counts = simulator.engine().requestCounts();
+            if (counts.journalChunks() > 0 || counts.running() > 0) {
+                anomalies.add("bookkeeping left after all requests completed: " + counts);
+            }
+            return new Report(workload, result, faults, simulator.engine().stats(), anomalies);
+        }
+    }
+
+    private static Map<String, Long> finalCounters(Engine engine) {
+        Map<String, Long> values = new HashMap<>();
+        String prefix = "Counter.counts[\"";
+        engine.dumpState().forEach((key, value) -> {
+            if (key.startsWith(prefix)) {
+                values.put(key.substring(prefix.length(), key.length() - 2), Long.parseLong(value));
+            }
+        });
+        return values;
+    }
+
+    private static void print(List<Report> reports) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-4s %10s %10s %9s %9s %7s%n", "", "requests", "req/s", "p50_ms", "p99_ms", "errors");
+        for (Report r : reports) {
+            System.out.printf(Locale.ROOT, "%-4s %10d %10.0f %9.3f %9.3f %7d%n", r.workload, r.result.requests(),
+                    r.result.rps(), r.result.percentileMillis(50), r.result.percentileMillis(99), r.result.errors());
+        }
+        System.out.println();
+        System.out.println("faults injected:");
+        for (CrashPoint point : CrashPoint.values()) {
+            System.out.printf(Locale.ROOT, "  crash at %-22s %8d%n", point, reports.stream().mapToLong(r -> r.faults.crashes().get(point)).sum());
+        }
+        System.out.printf(Locale.ROOT, "  %-31s %8d%n", "timeouts leaving a zombie", reports.stream().mapToLong(r -> r.faults.stalls()).sum());
+        System.out.printf(Locale.ROOT, "  %-31s %8d%n", "concurrent duplicate deliveries", reports.stream().mapToLong(r -> r.faults.concurrentDuplicates()).sum());
+        System.out.printf(Locale.ROOT, "  %-31s %8d%n", "sequential duplicate deliveries", reports.stream().mapToLong(r -> r.faults.sequentialDuplicates()).sum());
+        System.out.println("platform and engine:");
+        System.out.printf(Locale.ROOT, "  %-31s %8d%n", "deliveries (client + internal)", reports.stream().mapToLong(r -> r.faults.deliveries()).sum());
+        System.out.printf(Locale.ROOT, "  %-31s %8d%n", "re-executions", reports.stream().mapToLong(r -> r.faults.reExecutions()).sum());
+        System.out.printf(Locale.ROOT, "  %-31s %8d%n", "replays from the journal", reports.stream().mapToLong(r -> r.engine.replays()).sum());
+        System.out.printf(Locale.ROOT, "  %-31s %8d%n", "zombie executions fenced", reports.stream().mapToLong(r -> r.engine.fenced()).sum());
+        System.out.printf(Locale.ROOT, "  %-31s %8d%n", "answered from recorded response", reports.stream().mapToLong(r -> r.engine.deduplicated()).sum());
+        System.out.println("checked against the spec (serial order by response, real-time order, final state):");
+        for (Report r : reports) {
+            System.out.printf(Locale.ROOT, "  %-4s %d requests, %d anomalies%n", r.workload, r.result.history().size(), r.anomalies.size());
+            r.anomalies.stream().limit(10).forEach(a -> System.out.println("    " + a));
+        }
+    }
+
+    private record Report(Workload workload, LoadRunner.Result result, FaultCounts faults, EngineStats engine, List<String> anomalies) {}
+}

@@ -1,0 +1,61 @@
+package dev.mu2sls.examples;
+
+import dev.mu2sls.examples.chain.Caller1Dispatcher;
+import dev.mu2sls.examples.chain.Caller2Dispatcher;
+import dev.mu2sls.examples.counter.CounterDispatcher;
+import dev.mu2sls.examples.mixed.OrchestratorDispatcher;
+import dev.mu2sls.examples.mixed.ShardDispatcher;
+import dev.mu2sls.simulator.SpecComparison.Request;
+import dev.mu2sls.spi.ServiceDefinition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Services and seeded request sequences of the workloads the property tests run. */
+final class Workloads {
+    static final List<ServiceDefinition> W1 = List.of(new CounterDispatcher());
+    static final List<ServiceDefinition> W2 = List.of(new Caller1Dispatcher(), new Caller2Dispatcher(), new CounterDispatcher());
+    static final List<ServiceDefinition> MIXED = List.of(new OrchestratorDispatcher(), new ShardDispatcher());
+
+    private Workloads() {}
+
+    /** W1: adds to a few hot keys, with reads mixed in. */
+    static List<Request> counter(long seed, String service) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int count = random.nextInt(4, 14);
+        List<Request> requests = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String key = "k" + random.nextInt(3);
+            if (service.equals("Counter") && random.nextInt(5) == 0) {
+                requests.add(new Request("r" + i, "Counter", "get", "[\"" + key + "\"]"));
+            } else {
+                requests.add(new Request("r" + i, service, "add", "[\"" + key + "\", " + random.nextInt(1, 10) + "]"));
+            }
+        }
+        return requests;
+    }
+
+    /** The mixed service: batches with fan-out, failing batches, receipt lookups. */
+    static List<Request> mixed(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int count = random.nextInt(3, 8);
+        List<Request> requests = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String user = "u" + random.nextInt(2);
+            int kind = random.nextInt(10);
+            if (kind == 0) {
+                requests.add(new Request("m" + i, "Orchestrator", "receipt", "[\"" + user + "\", " + random.nextInt(1, 4) + "]"));
+            } else if (kind == 1) {
+                requests.add(new Request("m" + i, "Orchestrator", "process", "[\"" + user + "\", []]"));
+            } else {
+                List<Long> amounts = new ArrayList<>();
+                int parts = random.nextInt(1, 4);
+                for (int p = 0; p < parts; p++) {
+                    amounts.add(kind == 2 && p == parts - 1 ? -1L : random.nextLong(0, 100));
+                }
+                requests.add(new Request("m" + i, "Orchestrator", "process", "[\"" + user + "\", " + amounts + "]"));
+            }
+        }
+        return requests;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.mu2sls.simulator;
+
+import dev.mu2sls.core.Engine;
+import dev.mu2sls.core.Mode;
+import dev.mu2sls.core.Response;
+import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.spec.RecordedChoices;
+import dev.mu2sls.spec.SpecRunner;
+import dev.mu2sls.spi.ServiceDefinition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs a sequence of client requests on the simulator under a fault plan, then the same
+ * requests on the spec with the implementation's journaled choices, and compares responses and
+ * final state. The refinement check for sequential clients (concurrency comes from the platform:
+ * duplicates, zombies, re-executions, async fan-out).
+ */
+public final class SpecComparison {
+
+    /** One client request. */
+    public record Request(String id, String service, String method, String jsonArguments) {}
+
+    /**
+     * Both runs side by side.
+     *
+     * @param leftovers the engine's request bookkeeping after the run (journals must be gone)
+     */
+    public record Result(FaultPlan plan, List<Request> requests, List<Response> implementation, List<Response> spec,
+                         SortedMap<String, String> implementationState, SortedMap<String, String> specState,
+                         FaultCounts faults, Engine.RequestCounts leftovers) {
+
+        /** The first difference between implementation and spec, or null when they agree. */
+        public String firstDifference() {
+            for (int i = 0; i < requests.size(); i++) {
+                if (!implementation.get(i).equals(spec.get(i))) {
+                    return "request " + requests.get(i) + ": implementation answered " + implementation.get(i)
+                            + ", spec answered " + spec.get(i);
+                }
+            }
+            if (!implementationState.equals(specState)) {
+                for (String key : specState.keySet()) {
+                    if (!specState.get(key).equals(implementationState.get(key))) {
+                        return "final state " + key + ": implementation has " + implementationState.get(key)
+                                + ", spec has " + specState.get(key);
+                    }
+                }
+                for (String key : implementationState.keySet()) {
+                    if (!specState.containsKey(key)) {
+                        return "final state " + key + ": implementation has " + implementationState.get(key)
+                                + ", spec has nothing";
+                    }
+                }
+            }
+            if (leftovers.journalChunks() != 0 || leftovers.running() != 0) {
+                return "bookkeeping left behind: " + leftovers + " (every request completed, so no journal may remain)";
+            }
+            if (faults.duplicateMismatches() != 0) {
+                return faults.duplicateMismatches() + " duplicate deliveries answered differently from the original";
+            }
+            return null;
+        }
+
+        /** Throws an {@link AssertionError} naming the seed, the plan and the first difference. */
+        public void assertEquivalent() {
+            String difference = firstDifference();
+            if (difference != null) {
+                throw new AssertionError("implementation does not refine the spec under " + plan
+                        + " (replay with FaultPlan.random(" + plan.seed() + ")): " + difference);
+            }
+        }
+    }
+
+    private SpecComparison() {}
+
+    /** Runs with the exactly-once engine. */
+    public static Result run(List<? extends ServiceDefinition> services, FaultPlan plan, List<Request> requests) {
+        return run(services, plan, requests, Mode.EXACTLY_ONCE);
+    }
+
+    /** Runs with the engine in {@code mode}; {@link Mode#UNSAFE} shows what the comparison catches. */
+    public static Result run(List<? extends ServiceDefinition> services, FaultPlan plan, List<Request> requests, Mode mode) {
+        RecordedChoices choices = new RecordedChoices(plan.seed());
+        List<Response> implementation = new ArrayList<>(requests.size());
+        SortedMap<String, String> implementationState;
+        FaultCounts faults;
+        Engine.RequestCounts leftovers;
+        try (Simulator simulator = Simulator.builder().services(services).faultPlan(plan).mode(mode).listener(choices).build()) {
+            for (Request request : requests) {
+                implementation.add(simulator.call(request.id(), request.service(), request.method(), request.jsonArguments()));
+            }
+            simulator.awaitQuiescence(Duration.ofSeconds(30));
+            implementationState = simulator.engine().dumpState();
+            faults = simulator.faults();
+            leftovers = simulator.engine().requestCounts();
+        } catch (TimeoutException e) {
+            throw new AssertionError("executions still running 30 s after the last response under " + plan, e);
+        }
+        SpecRunner spec = new SpecRunner(services, new JsonCodec(), choices);
+        List<Response> specResponses = new ArrayList<>(requests.size());
+        for (Request request : requests) {
+            specResponses.add(spec.call(request.id(), request.service(), request.method(), request.jsonArguments()));
+        }
+        return new Result(plan, List.copyOf(requests), implementation, specResponses, implementationState,
+                spec.dumpState(), faults, leftovers);
+    }
+}
