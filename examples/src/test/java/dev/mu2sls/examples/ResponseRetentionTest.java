@@ -1,0 +1,41 @@
+package dev.mu2sls.examples;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mu2sls.core.Engine;
+import dev.mu2sls.core.Invocation;
+import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.store.MemoryStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Completed requests keep their response for the configured retention, then are dropped. */
+class ResponseRetentionTest {
+
+    @Test
+    void completedRequest_dedupedWithinRetention_droppedAfter() {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+        InstantSource clock = now::get;
+        try (Engine engine = Engine.builder().store(new MemoryStore()).codec(new JsonCodec())
+                .services(Workloads.W1).clock(clock).responseRetention(Duration.ofMinutes(10)).build()) {
+            Invocation add = new Invocation("r-1", "Counter", "add", "[\"k\", 2]".getBytes(UTF_8), 0);
+            engine.invoke(add);
+            assertThat(engine.requestCounts()).isEqualTo(new Engine.RequestCounts(0, 0, 1));
+
+            now.set(now.get().plus(Duration.ofMinutes(9)));
+            assertThat(engine.expireResponses()).isZero();
+            engine.invoke(add.withAttempt(1));
+            assertThat(engine.dumpState()).containsEntry("Counter.counts[\"k\"]", "2");
+            assertThat(engine.stats().deduplicated()).isEqualTo(1);
+
+            now.set(now.get().plus(Duration.ofMinutes(2)));
+            assertThat(engine.expireResponses()).isEqualTo(1);
+            assertThat(engine.requestCounts()).isEqualTo(new Engine.RequestCounts(0, 0, 0));
+            assertThat(engine.stats().responsesExpired()).isEqualTo(1);
+        }
+    }
+}
