@@ -1,0 +1,128 @@
+package dev.mu2sls.processor;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.mu2sls.processor.ServiceModel.Operation;
+import dev.mu2sls.processor.ServiceModel.Parameter;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Generates {@code <Name>Client}: one {@code MethodRef} constant per operation, synchronous
+ * methods that call through the current execution context, and an {@code Async} view whose
+ * methods return {@code DurableFuture}s.
+ */
+final class ClientGenerator {
+    private final TypeCode typeCode;
+
+    ClientGenerator(TypeCode typeCode) {
+        this.typeCode = typeCode;
+    }
+
+    JavaFile generate(ServiceModel model) {
+        ClassName client = model.clientName();
+        ClassName async = client.nestedClass("Async");
+        String service = model.serviceName();
+
+        TypeSpec.Builder asyncType = TypeSpec.classBuilder(async)
+                .addJavadoc("Asynchronous calls to {@code $L}: each starts the call and returns at once.\n", service)
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+
+        TypeSpec.Builder type = TypeSpec.classBuilder(client)
+                .addOriginatingElement(model.type())
+                .addAnnotation(TypeCode.GENERATED)
+                .addJavadoc("Typed client of the {@code $L} service ({@link $T}): synchronous calls, and\n"
+                        + "asynchronous calls through {@link #async()}. Usable only inside a service execution.\n",
+                        service, model.className())
+                .addModifiers(Modifier.PUBLIC, Modifier.FINAL);
+
+        for (Operation operation : model.operations()) {
+            type.addField(methodRef(model, operation));
+        }
+        type.addField(FieldSpec.builder(async, "async", Modifier.PRIVATE, Modifier.FINAL)
+                .initializer("new $T()", async)
+                .build());
+        type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).build());
+
+        for (Operation operation : model.operations()) {
+            type.addMethod(syncMethod(model, client, operation));
+            asyncType.addMethod(asyncMethod(model, client, operation));
+        }
+        type.addMethod(MethodSpec.methodBuilder("async")
+                .addJavadoc("The asynchronous view of this client.\n")
+                .addModifiers(Modifier.PUBLIC)
+                .returns(async)
+                .addStatement("return async")
+                .build());
+        type.addType(asyncType.build());
+
+        return JavaFile.builder(client.packageName(), type.build()).skipJavaLangImports(true).build();
+    }
+
+    private static FieldSpec methodRef(ServiceModel model, Operation operation) {
+        CodeBlock names = operation.parameters().stream()
+                .map(p -> CodeBlock.of("$S", p.name()))
+                .collect(CodeBlock.joining(", "));
+        CodeBlock tokens = operation.parameters().stream()
+                .map(p -> TypeCode.token(p.type()))
+                .collect(CodeBlock.joining(", "));
+        return FieldSpec.builder(TypeCode.METHOD_REF, operation.constant(), Modifier.STATIC, Modifier.FINAL)
+                .initializer("new $T($S, $S, $L, $T.of($L), $T.<$T>of($L), $L)", TypeCode.METHOD_REF,
+                        model.serviceName(), operation.name(), operation.index(), TypeCode.LIST, names,
+                        TypeCode.LIST, TypeCode.TYPE, tokens, TypeCode.token(operation.returnType()))
+                .build();
+    }
+
+    private MethodSpec syncMethod(ServiceModel model, ClassName client, Operation operation) {
+        MethodSpec.Builder method = signature(operation)
+                .addJavadoc("Calls {@code $L.$L} synchronously.\n", model.serviceName(), operation.name());
+        CodeBlock call = CodeBlock.of("$T.current().call($L, $L)", TypeCode.CONTEXTS, ref(client, operation),
+                arguments(operation));
+        if (operation.isVoid()) {
+            method.addStatement("$L", call);
+        } else {
+            if (TypeCode.isGeneric(operation.returnType())) {
+                method.addAnnotation(TypeCode.UNCHECKED);
+            }
+            method.returns(TypeCode.name(operation.returnType()))
+                    .addStatement("return ($T) $L", typeCode.boxed(operation.returnType()), call);
+        }
+        return method.build();
+    }
+
+    private MethodSpec asyncMethod(ServiceModel model, ClassName client, Operation operation) {
+        return signature(operation)
+                .addJavadoc("Starts {@code $L.$L}; {@link $T#await()} takes its result.\n", model.serviceName(),
+                        operation.name(), TypeCode.DURABLE_FUTURE)
+                .returns(ParameterizedTypeName.get(TypeCode.DURABLE_FUTURE, typeCode.boxed(operation.returnType())))
+                .addStatement("return new $T<>($T.current().callAsync($L, $L))", TypeCode.DURABLE_FUTURE,
+                        TypeCode.CONTEXTS, ref(client, operation), arguments(operation))
+                .build();
+    }
+
+    private static MethodSpec.Builder signature(Operation operation) {
+        MethodSpec.Builder method = MethodSpec.methodBuilder(operation.name()).addModifiers(Modifier.PUBLIC);
+        for (Parameter parameter : operation.parameters()) {
+            method.addParameter(TypeCode.name(parameter.type()), parameter.name());
+        }
+        return method.varargs(operation.varargs());
+    }
+
+    /** The constant, qualified only when a parameter of the same name would shadow it. */
+    private static CodeBlock ref(ClassName client, Operation operation) {
+        boolean shadowed = operation.parameters().stream().anyMatch(p -> p.name().equals(operation.constant()));
+        return shadowed ? CodeBlock.of("$T.$N", client, operation.constant()) : CodeBlock.of("$N", operation.constant());
+    }
+
+    private static CodeBlock arguments(Operation operation) {
+        CodeBlock values = operation.parameters().stream()
+                .map(p -> CodeBlock.of("$N", p.name()))
+                .collect(CodeBlock.joining(", "));
+        return CodeBlock.of("new Object[] {$L}", values);
+    }
+}

@@ -1,0 +1,286 @@
+package dev.mu2sls.processor;
+
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.Trees;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Walks a service's source (constructors, initializers, field initializers, lambdas, nested and
+ * anonymous classes) and reports calls whose result differs when a request is re-executed.
+ * Calls are matched by the element javac resolves them to, never by their text; code inside an
+ * element annotated {@code @AllowNondeterminism} is skipped.
+ */
+final class NondeterminismScanner {
+
+    /** What a flagged call does wrong, and what to use instead. */
+    enum Category {
+        UUID("which returns a different value when the request is re-executed", "use Deterministic.uuid()"),
+        TIME("which returns a different value when the request is re-executed",
+                "use Deterministic.now() / Deterministic.currentTimeMillis()"),
+        RANDOM("which returns a different value when the request is re-executed", "use Deterministic.random()"),
+        CONCURRENCY("which runs work outside the request's journal, so a re-execution repeats or loses it",
+                "use the generated client's async() and DurableFuture");
+
+        final String effect;
+        final String fix;
+
+        Category(String effect, String fix) {
+            this.effect = effect;
+            this.fix = fix;
+        }
+    }
+
+    /** Static methods, keyed {@code owner#method}. */
+    private static final Map<String, Category> METHODS = Map.ofEntries(
+            Map.entry("java.util.UUID#randomUUID", Category.UUID),
+            Map.entry("java.lang.System#currentTimeMillis", Category.TIME),
+            Map.entry("java.lang.System#nanoTime", Category.TIME),
+            Map.entry("java.time.Clock#systemUTC", Category.TIME),
+            Map.entry("java.time.Clock#systemDefaultZone", Category.TIME),
+            Map.entry("java.time.InstantSource#system", Category.TIME),
+            Map.entry("java.lang.Math#random", Category.RANDOM),
+            Map.entry("java.lang.StrictMath#random", Category.RANDOM),
+            Map.entry("java.util.concurrent.ThreadLocalRandom#current", Category.RANDOM),
+            Map.entry("java.security.SecureRandom#getInstance", Category.RANDOM),
+            Map.entry("java.security.SecureRandom#getInstanceStrong", Category.RANDOM),
+            Map.entry("java.util.random.RandomGenerator#getDefault", Category.RANDOM),
+            Map.entry("java.util.random.RandomGenerator#of", Category.RANDOM),
+            Map.entry("java.lang.Thread#ofVirtual", Category.CONCURRENCY),
+            Map.entry("java.lang.Thread#ofPlatform", Category.CONCURRENCY),
+            Map.entry("java.lang.Thread#startVirtualThread", Category.CONCURRENCY),
+            Map.entry("java.util.concurrent.CompletableFuture#supplyAsync", Category.CONCURRENCY),
+            Map.entry("java.util.concurrent.CompletableFuture#runAsync", Category.CONCURRENCY),
+            Map.entry("java.util.concurrent.ForkJoinPool#commonPool", Category.CONCURRENCY));
+
+    /** Every static method of these classes. */
+    private static final Map<String, Category> ALL_METHODS_OF = Map.of(
+            "java.util.concurrent.Executors", Category.CONCURRENCY);
+
+    /** {@code now()} of these classes, unless given an explicit {@code Clock}. */
+    private static final Set<String> NOW_TYPES = Set.of(
+            "java.time.Instant", "java.time.LocalDate", "java.time.LocalTime", "java.time.LocalDateTime",
+            "java.time.ZonedDateTime", "java.time.OffsetDateTime", "java.time.OffsetTime", "java.time.Year",
+            "java.time.YearMonth", "java.time.MonthDay");
+
+    /** Constructors of these classes and their subclasses. */
+    private record ConstructorRule(String type, Category category, boolean onlyWithoutArguments) {}
+
+    private static final List<ConstructorRule> CONSTRUCTORS = List.of(
+            new ConstructorRule("java.util.Random", Category.RANDOM, false),
+            new ConstructorRule("java.util.SplittableRandom", Category.RANDOM, true),
+            new ConstructorRule("java.lang.Thread", Category.CONCURRENCY, false),
+            new ConstructorRule("java.util.concurrent.ThreadPoolExecutor", Category.CONCURRENCY, false),
+            new ConstructorRule("java.util.concurrent.ForkJoinPool", Category.CONCURRENCY, false),
+            new ConstructorRule("java.util.Timer", Category.CONCURRENCY, false));
+
+    private final Trees trees;
+    private final Elements elements;
+    private final Types types;
+
+    NondeterminismScanner(Trees trees, Elements elements, Types types) {
+        this.trees = trees;
+        this.elements = elements;
+        this.types = types;
+    }
+
+    /** Reports every nondeterministic call in {@code service}'s source. */
+    void scan(TypeElement service, Diagnostics diagnostics) {
+        if (Names.allowsNondeterminism(service)) {
+            return;
+        }
+        TreePath path = trees.getPath(service);
+        if (path == null) {
+            return; // no source, e.g. a class file
+        }
+        new Visitor(diagnostics, service).scan(path, null);
+    }
+
+    private final class Visitor extends TreePathScanner<Void, Void> {
+        private final Diagnostics diagnostics;
+        /** The element a finding is reported on: the enclosing method, constructor, field or class. */
+        private Element owner;
+
+        Visitor(Diagnostics diagnostics, TypeElement service) {
+            this.diagnostics = diagnostics;
+            this.owner = service;
+        }
+
+        @Override
+        public Void visitClass(ClassTree node, Void unused) {
+            Element element = trees.getElement(getCurrentPath());
+            if (element != null && Names.allowsNondeterminism(element)) {
+                return null;
+            }
+            return withOwner(Names.isNamedType(element) ? element : owner, () -> super.visitClass(node, unused));
+        }
+
+        @Override
+        public Void visitMethod(MethodTree node, Void unused) {
+            Element element = trees.getElement(getCurrentPath());
+            if (element != null && Names.allowsNondeterminism(element)) {
+                return null;
+            }
+            boolean member = element != null && Names.isNamedType(element.getEnclosingElement());
+            return withOwner(member ? element : owner, () -> super.visitMethod(node, unused));
+        }
+
+        @Override
+        public Void visitVariable(VariableTree node, Void unused) {
+            if (!(getCurrentPath().getParentPath().getLeaf() instanceof ClassTree)) {
+                return super.visitVariable(node, unused); // a local variable or parameter
+            }
+            Element element = trees.getElement(getCurrentPath());
+            if (element != null && Names.allowsNondeterminism(element)) {
+                return null;
+            }
+            boolean member = element instanceof VariableElement
+                    && Names.isNamedType(element.getEnclosingElement());
+            return withOwner(member ? element : owner, () -> super.visitVariable(node, unused));
+        }
+
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+            if (trees.getElement(getCurrentPath()) instanceof ExecutableElement method) {
+                Category category = categoryOf(method);
+                if (category != null) {
+                    report(category, qualified(method) + "(" + (node.getArguments().isEmpty() ? "" : "...") + ")");
+                }
+            }
+            return super.visitMethodInvocation(node, unused);
+        }
+
+        @Override
+        public Void visitNewClass(NewClassTree node, Void unused) {
+            if (trees.getElement(getCurrentPath()) instanceof ExecutableElement constructor) {
+                TypeElement created = createdType(constructor);
+                if (created != null) {
+                    Category category = constructorCategory(created, node.getArguments().isEmpty());
+                    if (category != null) {
+                        report(category, "new " + created.getQualifiedName()
+                                + "(" + (node.getArguments().isEmpty() ? "" : "...") + ")");
+                    }
+                }
+            }
+            return super.visitNewClass(node, unused);
+        }
+
+        @Override
+        public Void visitMemberReference(MemberReferenceTree node, Void unused) {
+            if (trees.getElement(getCurrentPath()) instanceof ExecutableElement method) {
+                Category category;
+                String shown;
+                if (method.getKind() == ElementKind.CONSTRUCTOR) {
+                    TypeElement created = (TypeElement) method.getEnclosingElement();
+                    category = constructorCategory(created, method.getParameters().isEmpty());
+                    shown = created.getQualifiedName() + "::new";
+                } else {
+                    category = categoryOf(method);
+                    shown = ((TypeElement) method.getEnclosingElement()).getQualifiedName() + "::" + method.getSimpleName();
+                }
+                if (category != null) {
+                    report(category, shown);
+                }
+            }
+            return super.visitMemberReference(node, unused);
+        }
+
+        private void report(Category category, String call) {
+            diagnostics.error(owner, Names.describe(owner) + " calls " + call + ", " + category.effect + "; "
+                    + category.fix);
+        }
+
+        private Void withOwner(Element newOwner, Supplier<Void> body) {
+            Element saved = owner;
+            owner = newOwner;
+            try {
+                return body.get();
+            } finally {
+                owner = saved;
+            }
+        }
+    }
+
+    private static String qualified(ExecutableElement method) {
+        return ((TypeElement) method.getEnclosingElement()).getQualifiedName() + "." + method.getSimpleName();
+    }
+
+    private Category categoryOf(ExecutableElement method) {
+        if (!(method.getEnclosingElement() instanceof TypeElement owner)) {
+            return null;
+        }
+        String ownerName = owner.getQualifiedName().toString();
+        String name = method.getSimpleName().toString();
+        Category category = METHODS.get(ownerName + "#" + name);
+        if (category != null) {
+            return category;
+        }
+        if (method.getModifiers().contains(Modifier.STATIC)) {
+            category = ALL_METHODS_OF.get(ownerName);
+            if (category != null) {
+                return category;
+            }
+        }
+        if (name.equals("now") && NOW_TYPES.contains(ownerName) && !takesClock(method)) {
+            return Category.TIME;
+        }
+        return null;
+    }
+
+    private static boolean takesClock(ExecutableElement method) {
+        for (VariableElement parameter : method.getParameters()) {
+            TypeMirror type = parameter.asType();
+            if (type.getKind() == TypeKind.DECLARED
+                    && SerializableTypes.qualifiedName(type).equals("java.time.Clock")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The class a constructor creates; for an anonymous class, the class it extends. */
+    private static TypeElement createdType(ExecutableElement constructor) {
+        if (!(constructor.getEnclosingElement() instanceof TypeElement type)) {
+            return null;
+        }
+        if (type.getNestingKind() == NestingKind.ANONYMOUS && type.getSuperclass() instanceof DeclaredType superclass) {
+            return (TypeElement) superclass.asElement();
+        }
+        return type;
+    }
+
+    private Category constructorCategory(TypeElement created, boolean withoutArguments) {
+        TypeMirror createdType = types.erasure(created.asType());
+        for (ConstructorRule rule : CONSTRUCTORS) {
+            if (rule.onlyWithoutArguments() && !withoutArguments) {
+                continue;
+            }
+            TypeElement ruleType = elements.getTypeElement(rule.type());
+            if (ruleType != null && types.isSubtype(createdType, types.erasure(ruleType.asType()))) {
+                return rule.category();
+            }
+        }
+        return null;
+    }
+}
