@@ -15,6 +15,8 @@ find_jdk25() {
     if [ -n "$major" ] && [ "${major%%.*}" -ge 25 ] 2>/dev/null; then
       export JAVA_HOME="$candidate"
       export PATH="$JAVA_HOME/bin:$PATH"
+      # Maven 3.8's Guava calls sun.misc.Unsafe, which JDK 25 warns about on every run.
+      export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
       return 0
     fi
   done

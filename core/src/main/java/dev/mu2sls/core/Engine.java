@@ -135,23 +135,42 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** The recorded response of a completed request, or its persisted journal. */
+    /**
+     * The recorded response of a completed request, or its persisted journal. The journal is read
+     * in a transaction with the request record: a scan outside one could see a completion's
+     * deletions half applied and return a journal with a hole.
+     */
     private Object load(String requestId) {
-        RequestRecord record = RequestRecord.decode(readStore(KeySpace.request(requestId)));
+        byte[] requestKey = KeySpace.request(requestId);
+        RequestRecord record = RequestRecord.decode(readStore(requestKey));
         if (record instanceof RequestRecord.Completed completed) {
             return completed.response();
         }
         if (record == null || ((RequestRecord.Running) record).journalLength() == 0) {
             return StoredJournal.EMPTY;
         }
-        List<KeyValue> chunks = scanStore(KeySpace.journalPrefix(requestId), KeySpace.journalEnd(requestId), Integer.MAX_VALUE);
-        List<JournalEntry> entries = new ArrayList<>();
-        List<byte[]> chunkKeys = new ArrayList<>(chunks.size());
-        for (KeyValue chunk : chunks) {
-            JournalCodec.decodeInto(chunk.value(), entries);
-            chunkKeys.add(chunk.key());
+        Object loaded = transact(tx -> {
+            RequestRecord current = RequestRecord.decode(tx.get(requestKey));
+            if (current instanceof RequestRecord.Completed completed) {
+                return completed.response();
+            }
+            List<KeyValue> chunks = tx.scan(KeySpace.journalPrefix(requestId), KeySpace.journalEnd(requestId), Integer.MAX_VALUE);
+            List<JournalEntry> entries = new ArrayList<>();
+            List<byte[]> chunkKeys = new ArrayList<>(chunks.size());
+            for (KeyValue chunk : chunks) {
+                JournalCodec.decodeInto(chunk.value(), entries);
+                chunkKeys.add(chunk.key());
+            }
+            int expected = current == null ? 0 : ((RequestRecord.Running) current).journalLength();
+            // Reads before commit may be inconsistent; only a committed (validated) mismatch is real.
+            return entries.size() == expected ? new StoredJournal(entries, chunkKeys)
+                    : new IllegalStateException("request " + requestId + " has " + entries.size()
+                            + " journaled steps but its record says " + expected + "; the store lost journal chunks");
+        });
+        if (loaded instanceof IllegalStateException corrupt) {
+            throw corrupt;
         }
-        return new StoredJournal(entries, chunkKeys);
+        return loaded;
     }
 
     /**

@@ -8,8 +8,9 @@ import java.util.List;
  *
  * <h2>Contract</h2>
  * <ul>
- *   <li>{@link #get} and {@link #scan} outside a transaction read the latest committed state;
- *       each is atomic on its own.
+ *   <li>{@link #get} outside a transaction reads the latest committed value of one key.
+ *       {@link #scan} outside a transaction returns committed entries but is not a snapshot: it
+ *       may see a concurrent commit's writes in part. Read in a transaction for consistency.
  *   <li>Transactions are serializable: a committed transaction's reads (point and range) were
  *       all still current at its commit point. A conflicting commit throws
  *       {@link StoreConflictException} and applies nothing.
