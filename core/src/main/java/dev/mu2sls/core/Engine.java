@@ -11,6 +11,7 @@ import dev.mu2sls.store.TransactionBody;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,6 @@ import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import dev.mu2sls.store.Keys;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
@@ -214,31 +214,46 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Drops recorded responses older than the retention, with their index entries. Platforms
-     * call it periodically; a delivery of an expired request id would run again.
+     * Drops recorded responses older than the retention. Platforms call it periodically (about
+     * every tenth of the retention); it sweeps the request records in batches, so its cost is
+     * proportional to the responses kept, and the store holds one record per request recently
+     * completed. A delivery of an expired request id would run again.
      *
      * @return the number of responses dropped
      */
     public int expireResponses() {
         long cutoff = clock.millis() - responseRetention.toMillis();
+        byte[] from = KeySpace.rangeStart(KeySpace.REQUEST);
+        byte[] end = KeySpace.rangeEnd(KeySpace.REQUEST);
         int total = 0;
         while (true) {
-            List<KeyValue> expired = scanStore(KeySpace.doneFrom(), KeySpace.doneBefore(cutoff), EXPIRY_BATCH);
-            if (expired.isEmpty()) {
-                return total;
-            }
-            transact(tx -> {
-                for (KeyValue done : expired) {
-                    tx.delete(done.key());
-                    tx.delete(KeySpace.request(KeySpace.requestIdOfDone(done.key())));
+            List<KeyValue> batch = scanStore(from, end, EXPIRY_BATCH);
+            List<byte[]> expired = new ArrayList<>();
+            for (KeyValue kv : batch) {
+                if (RequestRecord.decode(kv.value()) instanceof RequestRecord.Completed completed
+                        && completed.completedAtMillis() < cutoff) {
+                    expired.add(kv.key());
                 }
-                return null;
-            });
-            total += expired.size();
-            responsesExpired.add(expired.size());
-            if (expired.size() < EXPIRY_BATCH) {
+            }
+            if (!expired.isEmpty()) {
+                total += transact(tx -> {
+                    int dropped = 0;
+                    for (byte[] key : expired) {
+                        if (RequestRecord.decode(tx.get(key)) instanceof RequestRecord.Completed completed
+                                && completed.completedAtMillis() < cutoff) {
+                            tx.delete(key);
+                            dropped++;
+                        }
+                    }
+                    return dropped;
+                });
+            }
+            if (batch.size() < EXPIRY_BATCH) {
+                responsesExpired.add(total);
                 return total;
             }
+            byte[] last = batch.getLast().key();
+            from = Arrays.copyOf(last, last.length + 1);
         }
     }
 
@@ -248,8 +263,7 @@ public final class Engine implements AutoCloseable {
      */
     public SortedMap<String, String> dumpState() {
         SortedMap<String, String> state = new TreeMap<>();
-        byte[] from = {KeySpace.STATE};
-        for (KeyValue kv : store.scan(from, Keys.prefixEnd(from), Integer.MAX_VALUE)) {
+        for (KeyValue kv : store.scan(KeySpace.rangeStart(KeySpace.STATE), KeySpace.rangeEnd(KeySpace.STATE), Integer.MAX_VALUE)) {
             state.put(KeySpace.describeState(kv.key()), codec.toJson(kv.value()));
         }
         return state;
@@ -261,10 +275,10 @@ public final class Engine implements AutoCloseable {
      * dropped at completion).
      */
     public RequestCounts requestCounts() {
-        int journalChunks = store.scan(new byte[] {KeySpace.JOURNAL}, new byte[] {KeySpace.JOURNAL + 1}, Integer.MAX_VALUE).size();
+        int journalChunks = store.scan(KeySpace.rangeStart(KeySpace.JOURNAL), KeySpace.rangeEnd(KeySpace.JOURNAL), Integer.MAX_VALUE).size();
         int running = 0;
         int completed = 0;
-        for (KeyValue kv : store.scan(new byte[] {KeySpace.REQUEST}, new byte[] {KeySpace.REQUEST + 1}, Integer.MAX_VALUE)) {
+        for (KeyValue kv : store.scan(KeySpace.rangeStart(KeySpace.REQUEST), KeySpace.rangeEnd(KeySpace.REQUEST), Integer.MAX_VALUE)) {
             if (RequestRecord.decode(kv.value()) instanceof RequestRecord.Completed) {
                 completed++;
             } else {

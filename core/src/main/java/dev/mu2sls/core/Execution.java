@@ -64,6 +64,10 @@ final class Execution implements ExecutionContext, StateAccess {
     private Response fencedBy;
     private ControlFlow stopped;
     private int step;
+    /** Whether any step touched state or drew a value; if not, the response is a function of call results. */
+    private boolean impure;
+    /** Whether the buffer holds a step whose result a re-execution could not reproduce by re-calling. */
+    private boolean mustPersistBeforeCall;
 
     Execution(Engine engine, Invocation invocation, ServiceRuntime service, MethodRef method,
               StoredJournal stored, AsyncCalls calls) {
@@ -111,6 +115,9 @@ final class Execution implements ExecutionContext, StateAccess {
         int s = step;
         engine.faults().at(CrashPoint.STEP, invocation, s);
         step++;
+        if (!isCallStep(op)) {
+            impure = true;
+        }
         if (s < journal.size()) {
             JournalEntry recorded = journal.get(s);
             if (recorded.op() != op || !Arrays.equals(recorded.target(), target)) {
@@ -118,6 +125,22 @@ final class Execution implements ExecutionContext, StateAccess {
             }
         }
         return s;
+    }
+
+    /**
+     * Calls and awaits are reproducible: a re-execution re-sends the same derived id and the
+     * callee answers with its recorded response. Everything else (state, drawn values, the
+     * winner of {@code any}) is not.
+     */
+    private static boolean isCallStep(JournalEntry.Op op) {
+        return op == JournalEntry.Op.CALL || op == JournalEntry.Op.ASYNC_CALL || op == JournalEntry.Op.AWAIT;
+    }
+
+    private void buffer(JournalEntry entry) {
+        pending.add(entry);
+        if (!isCallStep(entry.op())) {
+            mustPersistBeforeCall = true;
+        }
     }
 
     private JournalEntry replayed(int s) {
@@ -154,7 +177,7 @@ final class Execution implements ExecutionContext, StateAccess {
             return recorded.value();
         }
         byte[] value = readThroughBuffer(key);
-        pending.add(new JournalEntry(s, JournalEntry.Op.GET, key, value));
+        buffer(new JournalEntry(s, JournalEntry.Op.GET, key, value));
         return value;
     }
 
@@ -166,7 +189,7 @@ final class Execution implements ExecutionContext, StateAccess {
             return recorded.value()[0] == 1;
         }
         boolean present = readThroughBuffer(key) != null;
-        pending.add(new JournalEntry(s, JournalEntry.Op.CONTAINS, key, new byte[] {(byte) (present ? 1 : 0)}));
+        buffer(new JournalEntry(s, JournalEntry.Op.CONTAINS, key, new byte[] {(byte) (present ? 1 : 0)}));
         return present;
     }
 
@@ -186,7 +209,7 @@ final class Execution implements ExecutionContext, StateAccess {
         int s = beginStep(JournalEntry.Op.PUT, key);
         if (replayed(s) == null) {
             writes.put(key, value);
-            pending.add(new JournalEntry(s, JournalEntry.Op.PUT, key, null));
+            buffer(new JournalEntry(s, JournalEntry.Op.PUT, key, null));
         }
     }
 
@@ -195,7 +218,7 @@ final class Execution implements ExecutionContext, StateAccess {
         int s = beginStep(JournalEntry.Op.REMOVE, key);
         if (replayed(s) == null) {
             writes.put(key, TOMBSTONE);
-            pending.add(new JournalEntry(s, JournalEntry.Op.REMOVE, key, null));
+            buffer(new JournalEntry(s, JournalEntry.Op.REMOVE, key, null));
         }
     }
 
@@ -224,7 +247,7 @@ final class Execution implements ExecutionContext, StateAccess {
                 result.add(new KeyValue(entry.getKey(), entry.getValue()));
             }
         }
-        pending.add(new JournalEntry(s, JournalEntry.Op.SCAN, ScanCodec.target(from, to, limit), ScanCodec.encode(result)));
+        buffer(new JournalEntry(s, JournalEntry.Op.SCAN, ScanCodec.target(from, to, limit), ScanCodec.encode(result)));
         return result;
     }
 
@@ -240,11 +263,11 @@ final class Execution implements ExecutionContext, StateAccess {
             response = Response.fromBytes(recorded.value());
         } else {
             Invocation call = childInvocation(s, callee, args);
-            persistPending();
+            persistBeforeCall();
             engine.faults().at(CrashPoint.BEFORE_CALL, invocation, s);
             response = engine.transport().call(call);
             engine.faults().at(CrashPoint.AFTER_CALL_REPLY, invocation, s);
-            pending.add(new JournalEntry(s, JournalEntry.Op.CALL, target, response.toBytes()));
+            buffer(new JournalEntry(s, JournalEntry.Op.CALL, target, response.toBytes()));
         }
         return unwrap(callee, response);
     }
@@ -255,9 +278,9 @@ final class Execution implements ExecutionContext, StateAccess {
         int s = beginStep(JournalEntry.Op.ASYNC_CALL, target);
         AsyncCalls.Handle handle = calls.new Handle(s, callee, childInvocation(s, callee, args));
         if (replayed(s) == null) {
-            persistPending();
+            persistBeforeCall();
             engine.faults().at(CrashPoint.BEFORE_CALL, invocation, s);
-            pending.add(new JournalEntry(s, JournalEntry.Op.ASYNC_CALL, target, null));
+            buffer(new JournalEntry(s, JournalEntry.Op.ASYNC_CALL, target, null));
             calls.start(handle);
         }
         return handle;
@@ -275,7 +298,7 @@ final class Execution implements ExecutionContext, StateAccess {
         } else {
             response = join(calls.start(handle));
             engine.faults().at(CrashPoint.AFTER_CALL_REPLY, invocation, s);
-            pending.add(new JournalEntry(s, JournalEntry.Op.AWAIT, target, response.toBytes()));
+            buffer(new JournalEntry(s, JournalEntry.Op.AWAIT, target, response.toBytes()));
         }
         return unwrap(handle.method, response);
     }
@@ -307,7 +330,7 @@ final class Execution implements ExecutionContext, StateAccess {
         while (!futures.get(winner).isDone()) {
             winner++;
         }
-        pending.add(new JournalEntry(s, JournalEntry.Op.AWAIT_ANY, target.array(),
+        buffer(new JournalEntry(s, JournalEntry.Op.AWAIT_ANY, target.array(),
                 ByteBuffer.allocate(4).putInt(winner).array()));
         return winner;
     }
@@ -361,7 +384,7 @@ final class Execution implements ExecutionContext, StateAccess {
             return new UUID(value.getLong(), value.getLong());
         }
         UUID uuid = engine.entropy().uuid();
-        pending.add(new JournalEntry(s, JournalEntry.Op.UUID, NO_TARGET, ByteBuffer.allocate(16)
+        buffer(new JournalEntry(s, JournalEntry.Op.UUID, NO_TARGET, ByteBuffer.allocate(16)
                 .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array()));
         return uuid;
     }
@@ -375,7 +398,7 @@ final class Execution implements ExecutionContext, StateAccess {
             return Instant.ofEpochSecond(value.getLong(), value.getInt());
         }
         Instant now = engine.entropy().now();
-        pending.add(new JournalEntry(s, JournalEntry.Op.NOW, NO_TARGET,
+        buffer(new JournalEntry(s, JournalEntry.Op.NOW, NO_TARGET,
                 ByteBuffer.allocate(12).putLong(now.getEpochSecond()).putInt(now.getNano()).array()));
         return now;
     }
@@ -388,17 +411,23 @@ final class Execution implements ExecutionContext, StateAccess {
             return ByteBuffer.wrap(recorded.value()).getLong();
         }
         long seed = engine.entropy().randomSeed();
-        pending.add(new JournalEntry(s, JournalEntry.Op.RANDOM, NO_TARGET, ByteBuffer.allocate(8).putLong(seed).array()));
+        buffer(new JournalEntry(s, JournalEntry.Op.RANDOM, NO_TARGET, ByteBuffer.allocate(8).putLong(seed).array()));
         return seed;
     }
 
     // ---- persisting ---------------------------------------------------------------------------
 
-    /** Persists the buffered segment, if any, before an effect leaves the execution. */
-    private void persistPending() {
-        if (pending.isEmpty()) {
-            return;
+    /**
+     * Persists the buffer before a call leaves the execution, if the call's arguments could depend
+     * on a step a re-execution would not reproduce (a read, a drawn value) or the buffer holds writes.
+     */
+    private void persistBeforeCall() {
+        if (mustPersistBeforeCall) {
+            persistPending();
         }
+    }
+
+    private void persistPending() {
         engine.faults().at(CrashPoint.BEFORE_STORE_COMMIT, invocation, step);
         int base = journal.size();
         byte[] chunkKey = KeySpace.journalChunk(invocation.requestId(), base);
@@ -417,6 +446,7 @@ final class Execution implements ExecutionContext, StateAccess {
         journal.addAll(pending);
         chunkKeys.add(chunkKey);
         clearSegment();
+        mustPersistBeforeCall = false;
         engine.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, step);
     }
 
@@ -425,11 +455,15 @@ final class Execution implements ExecutionContext, StateAccess {
             JournalEntry next = journal.get(step);
             throw divergence(step, describe(next.op(), next.target()), "RETURN from " + method);
         }
+        if (!impure && journal.isEmpty()) {
+            // Only calls: every execution computes this response from the callees' recorded
+            // responses, so there is nothing to record or fence (W2's Caller1 and Caller2).
+            return response;
+        }
         engine.faults().at(CrashPoint.BEFORE_COMPLETE, invocation, step);
         int base = journal.size();
         long completedAt = engine.clockMillis();
         byte[] record = RequestRecord.completed(completedAt, response);
-        byte[] doneKey = KeySpace.done(completedAt, invocation.requestId());
         Outcome outcome = engine.transact(tx -> {
             Outcome checked = checkFenceAndReads(tx, base);
             if (checked == Outcome.OK) {
@@ -438,7 +472,6 @@ final class Execution implements ExecutionContext, StateAccess {
                     tx.delete(chunkKey);
                 }
                 tx.put(requestKey, record);
-                tx.put(doneKey, NO_TARGET);
             }
             return checked;
         });

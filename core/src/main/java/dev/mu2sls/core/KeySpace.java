@@ -9,9 +9,8 @@ import java.nio.ByteBuffer;
  * The engine's layout of the shared ordered key space. One leading byte per kind of record:
  * <pre>
  *   S service 0 state 0 key     persistent state (the key encoded by {@link KeyCodec})
- *   R requestId                 request record: running (journal length) or completed (response)
+ *   R requestId                 request record: running (journal length) or completed (time, response)
  *   J requestId 0 step(int)     journal chunk starting at step
- *   D completedAt(long) requestId   retention index of completed requests
  * </pre>
  * Request ids, service and state names never contain {@code \0}, so the separators are unambiguous.
  */
@@ -19,7 +18,6 @@ final class KeySpace {
     static final byte STATE = 'S';
     static final byte REQUEST = 'R';
     static final byte JOURNAL = 'J';
-    static final byte DONE = 'D';
 
     private KeySpace() {}
 
@@ -55,21 +53,13 @@ final class KeySpace {
         return Keys.prefixEnd(journalPrefix(requestId));
     }
 
-    static byte[] done(long completedAtMillis, String requestId) {
-        byte[] id = requestId.getBytes(UTF_8);
-        return ByteBuffer.allocate(1 + 8 + id.length).put(DONE).putLong(completedAtMillis).put(id).array();
+    /** The first key of the range of {@code kind} records, and the first key after it. */
+    static byte[] rangeStart(byte kind) {
+        return new byte[] {kind};
     }
 
-    static byte[] doneFrom() {
-        return new byte[] {DONE};
-    }
-
-    static byte[] doneBefore(long millis) {
-        return ByteBuffer.allocate(9).put(DONE).putLong(millis).array();
-    }
-
-    static String requestIdOfDone(byte[] doneKey) {
-        return new String(doneKey, 9, doneKey.length - 9, UTF_8);
+    static byte[] rangeEnd(byte kind) {
+        return new byte[] {(byte) (kind + 1)};
     }
 
     /** A readable rendering of a state key, for messages: {@code Service.state[key]}. */

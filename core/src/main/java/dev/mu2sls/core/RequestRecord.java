@@ -1,11 +1,6 @@
 package dev.mu2sls.core;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 
 /**
  * The per-request record under {@code R<id>}: either running with the number of journaled steps
@@ -23,31 +18,22 @@ sealed interface RequestRecord {
         if (bytes == null) {
             return null;
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            return switch (in.readByte()) {
-                case RUNNING -> new Running(in.readInt());
-                case COMPLETED -> new Completed(in.readLong(), Response.read(in));
-                default -> throw new IllegalStateException("corrupt request record");
-            };
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        return switch (in.get()) {
+            case RUNNING -> new Running(in.getInt());
+            case COMPLETED -> new Completed(in.getLong(), Response.readFrom(in));
+            default -> throw new IllegalStateException("corrupt request record");
+        };
     }
 
     static byte[] running(int journalLength) {
-        return new byte[] {RUNNING, (byte) (journalLength >>> 24), (byte) (journalLength >>> 16),
-            (byte) (journalLength >>> 8), (byte) journalLength};
+        return ByteBuffer.allocate(5).put(RUNNING).putInt(journalLength).array();
     }
 
     static byte[] completed(long completedAtMillis, Response response) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(COMPLETED);
-            out.writeLong(completedAtMillis);
-            response.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        ByteBuffer out = ByteBuffer.allocate(1 + 8 + response.encodedLength());
+        out.put(COMPLETED).putLong(completedAtMillis);
+        response.writeTo(out);
+        return out.array();
     }
 }

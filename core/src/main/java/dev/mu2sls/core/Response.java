@@ -1,10 +1,8 @@
 package dev.mu2sls.core;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -28,45 +26,59 @@ public record Response(boolean ok, byte[] value, String errorType, String errorM
     }
 
     byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(ok ? value.length + 8 : 64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        ByteBuffer buffer = ByteBuffer.allocate(encodedLength());
+        writeTo(buffer);
+        return buffer.array();
     }
 
-    void write(DataOutputStream out) throws IOException {
-        out.writeBoolean(ok);
+    /** Size of the binary form: {@code [1][len][value]} or {@code [0][len][type][len|-1][message]}. */
+    int encodedLength() {
         if (ok) {
-            out.writeInt(value.length);
-            out.write(value);
+            return 1 + 4 + value.length;
+        }
+        return 1 + 4 + utf8(errorType).length + 4 + (errorMessage == null ? 0 : utf8(truncate(errorMessage)).length);
+    }
+
+    void writeTo(ByteBuffer out) {
+        out.put((byte) (ok ? 1 : 0));
+        if (ok) {
+            out.putInt(value.length).put(value);
+            return;
+        }
+        byte[] type = utf8(errorType);
+        out.putInt(type.length).put(type);
+        if (errorMessage == null) {
+            out.putInt(-1);
         } else {
-            out.writeUTF(errorType);
-            out.writeBoolean(errorMessage != null);
-            if (errorMessage != null) {
-                out.writeUTF(truncate(errorMessage));
-            }
+            byte[] message = utf8(truncate(errorMessage));
+            out.putInt(message.length).put(message);
         }
     }
 
-    static Response read(DataInputStream in) throws IOException {
-        if (in.readBoolean()) {
-            byte[] value = new byte[in.readInt()];
-            in.readFully(value);
+    static Response readFrom(ByteBuffer in) {
+        if (in.get() == 1) {
+            byte[] value = new byte[in.getInt()];
+            in.get(value);
             return success(value);
         }
-        String type = in.readUTF();
-        return failure(type, in.readBoolean() ? in.readUTF() : null);
+        byte[] type = new byte[in.getInt()];
+        in.get(type);
+        int messageLength = in.getInt();
+        String message = null;
+        if (messageLength >= 0) {
+            byte[] bytes = new byte[messageLength];
+            in.get(bytes);
+            message = new String(bytes, UTF_8);
+        }
+        return failure(new String(type, UTF_8), message);
     }
 
     static Response fromBytes(byte[] bytes) {
-        try {
-            return read(new DataInputStream(new java.io.ByteArrayInputStream(bytes)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return readFrom(ByteBuffer.wrap(bytes));
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(UTF_8);
     }
 
     private static String truncate(String message) {
@@ -86,7 +98,7 @@ public record Response(boolean ok, byte[] value, String errorType, String errorM
 
     @Override
     public String toString() {
-        return ok ? "Response[ok " + new String(value, java.nio.charset.StandardCharsets.UTF_8) + "]"
+        return ok ? "Response[ok " + new String(value, UTF_8) + "]"
                 : "Response[failed " + errorType + ": " + errorMessage + "]";
     }
 }

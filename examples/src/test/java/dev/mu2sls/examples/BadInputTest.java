@@ -9,6 +9,7 @@ import dev.mu2sls.InvalidRequestException.Reason;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.simulator.Simulator;
 import dev.mu2sls.store.KeyValue;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,12 +26,13 @@ class BadInputTest {
     private List<String> before;
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
         List<dev.mu2sls.spi.ServiceDefinition> services = new ArrayList<>(Workloads.W1);
         services.addAll(Workloads.MIXED);
         simulator = Simulator.builder().services(services).build();
         simulator.call("seed-1", "Counter", "add", "[\"k\", 3]");
         simulator.call("seed-2", "Orchestrator", "process", "[\"u\", [1, 2]]");
+        simulator.awaitQuiescence(Duration.ofSeconds(10)); // the loser of DurableFuture.any may still run
         before = storeContents();
     }
 

@@ -1,11 +1,13 @@
 package dev.mu2sls.store;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,10 +17,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * control with commit-time validation of every point read and range read under one short
  * commit lock, which makes transactions serializable at their commit point.
  *
+ * <p>Each key has a {@link Slot} reachable from a hash index (point reads and updates in O(1),
+ * whatever the store's size) and from an ordered skip list (scans); the skip list changes only
+ * when keys are inserted or deleted. Writers hold the commit lock; readers never block.
+ *
  * <p>Byte arrays passed in or returned are shared, not copied; nobody may mutate them.
  */
 public final class MemoryStore implements Store {
-    private final ConcurrentSkipListMap<byte[], Versioned> data = new ConcurrentSkipListMap<>(Keys.ORDER);
+    private final ConcurrentHashMap<ByteKey, Slot> index = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<byte[], Slot> data = new ConcurrentSkipListMap<>(Keys.ORDER);
     private final ReentrantLock commitLock = new ReentrantLock();
     private final LongAdder commits = new LongAdder();
     private final LongAdder conflicts = new LongAdder();
@@ -28,11 +35,42 @@ public final class MemoryStore implements Store {
 
     private record Versioned(byte[] value, long version) {}
 
+    /** A key's current value; {@code current} is null once the key is deleted. Written under the commit lock. */
+    private static final class Slot {
+        volatile Versioned current;
+
+        Slot(Versioned current) {
+            this.current = current;
+        }
+    }
+
+    /** A byte[] with value equality, for the hash index. */
+    private record ByteKey(byte[] bytes, int hash) {
+        ByteKey(byte[] bytes) {
+            this(bytes, Arrays.hashCode(bytes));
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof ByteKey that && hash == that.hash && Arrays.equals(bytes, that.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    private Versioned current(byte[] key) {
+        Slot slot = index.get(new ByteKey(key));
+        return slot == null ? null : slot.current;
+    }
+
     @Override
     public byte[] get(byte[] key) {
         checkOpen();
         reads.increment();
-        Versioned current = data.get(key);
+        Versioned current = current(key);
         return current == null ? null : current.value;
     }
 
@@ -42,11 +80,14 @@ public final class MemoryStore implements Store {
         checkLimit(limit);
         reads.increment();
         List<KeyValue> result = new ArrayList<>();
-        for (Map.Entry<byte[], Versioned> entry : range(fromInclusive, toExclusive).entrySet()) {
+        for (Map.Entry<byte[], Slot> entry : range(fromInclusive, toExclusive).entrySet()) {
             if (result.size() >= limit) {
                 break;
             }
-            result.add(new KeyValue(entry.getKey(), entry.getValue().value));
+            Versioned current = entry.getValue().current;
+            if (current != null) {
+                result.add(new KeyValue(entry.getKey(), current.value));
+            }
         }
         return result;
     }
@@ -64,7 +105,7 @@ public final class MemoryStore implements Store {
 
     /** Number of keys stored; for tests and diagnostics. */
     public int size() {
-        return data.size();
+        return index.size();
     }
 
     @Override
@@ -84,7 +125,7 @@ public final class MemoryStore implements Store {
         }
     }
 
-    private NavigableMap<byte[], Versioned> range(byte[] from, byte[] to) {
+    private NavigableMap<byte[], Slot> range(byte[] from, byte[] to) {
         if (from == null && to == null) {
             return data;
         }
@@ -95,6 +136,25 @@ public final class MemoryStore implements Store {
             return data.tailMap(from, true);
         }
         return Keys.ORDER.compare(from, to) >= 0 ? new TreeMap<>(Keys.ORDER) : data.subMap(from, true, to, false);
+    }
+
+    /** Applies one committed write; called under the commit lock. */
+    private void apply(byte[] key, byte[] value, long version) {
+        ByteKey hashed = new ByteKey(key);
+        Slot slot = index.get(hashed);
+        if (value == null) {
+            if (slot != null) {
+                slot.current = null;
+                index.remove(hashed);
+                data.remove(key);
+            }
+        } else if (slot != null) {
+            slot.current = new Versioned(value, version);
+        } else {
+            slot = new Slot(new Versioned(value, version));
+            index.put(hashed, slot);
+            data.put(key, slot);
+        }
     }
 
     private static long versionOf(Versioned versioned) {
@@ -119,7 +179,7 @@ public final class MemoryStore implements Store {
             if (written != null) {
                 return written == TOMBSTONE ? null : written;
             }
-            Versioned current = data.get(key);
+            Versioned current = current(key);
             readKeys.add(key);
             readVersions.add(versionOf(current));
             return current == null ? null : current.value;
@@ -129,7 +189,7 @@ public final class MemoryStore implements Store {
         public List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit) {
             checkActive();
             checkLimit(limit);
-            Iterator<Map.Entry<byte[], Versioned>> committed = range(fromInclusive, toExclusive).entrySet().iterator();
+            Iterator<Map.Entry<byte[], Versioned>> committed = live(range(fromInclusive, toExclusive));
             Iterator<Map.Entry<byte[], byte[]>> own = ownRange(fromInclusive, toExclusive).entrySet().iterator();
             List<byte[]> seenKeys = new ArrayList<>();
             List<Long> seenVersions = new ArrayList<>();
@@ -180,6 +240,37 @@ public final class MemoryStore implements Store {
             return view;
         }
 
+        /** Lazily, the entries of a range whose keys are not deleted, with one value read per key. */
+        private static Iterator<Map.Entry<byte[], Versioned>> live(NavigableMap<byte[], Slot> range) {
+            Iterator<Map.Entry<byte[], Slot>> slots = range.entrySet().iterator();
+            return new Iterator<>() {
+                private Map.Entry<byte[], Versioned> next = advance();
+
+                private Map.Entry<byte[], Versioned> advance() {
+                    while (slots.hasNext()) {
+                        Map.Entry<byte[], Slot> entry = slots.next();
+                        Versioned current = entry.getValue().current;
+                        if (current != null) {
+                            return Map.entry(entry.getKey(), current);
+                        }
+                    }
+                    return null;
+                }
+
+                @Override
+                public boolean hasNext() {
+                    return next != null;
+                }
+
+                @Override
+                public Map.Entry<byte[], Versioned> next() {
+                    Map.Entry<byte[], Versioned> result = next;
+                    next = advance();
+                    return result;
+                }
+            };
+        }
+
         private static <E> E next(Iterator<E> iterator) {
             return iterator.hasNext() ? iterator.next() : null;
         }
@@ -213,11 +304,7 @@ public final class MemoryStore implements Store {
                 if (!writes.isEmpty()) {
                     long version = ++lastVersion;
                     for (Map.Entry<byte[], byte[]> write : writes.entrySet()) {
-                        if (write.getValue() == TOMBSTONE) {
-                            data.remove(write.getKey());
-                        } else {
-                            data.put(write.getKey(), new Versioned(write.getValue(), version));
-                        }
+                        apply(write.getKey(), write.getValue() == TOMBSTONE ? null : write.getValue(), version);
                     }
                 }
                 commits.increment();
@@ -228,19 +315,23 @@ public final class MemoryStore implements Store {
 
         private boolean valid() {
             for (int i = 0; i < readKeys.size(); i++) {
-                if (versionOf(data.get(readKeys.get(i))) != readVersions.get(i)) {
+                if (versionOf(current(readKeys.get(i))) != readVersions.get(i)) {
                     return false;
                 }
             }
             for (RangeRead read : rangeReads) {
-                NavigableMap<byte[], Versioned> now = read.upperInclusive
+                NavigableMap<byte[], Slot> now = read.upperInclusive
                         ? (read.from == null ? data.headMap(read.upper, true) : data.subMap(read.from, true, read.upper, true))
                         : range(read.from, read.upper);
                 int i = 0;
-                for (Map.Entry<byte[], Versioned> entry : now.entrySet()) {
+                for (Map.Entry<byte[], Slot> entry : now.entrySet()) {
+                    Versioned current = entry.getValue().current;
+                    if (current == null) {
+                        continue;
+                    }
                     if (i >= read.keys.size()
                             || Keys.ORDER.compare(entry.getKey(), read.keys.get(i)) != 0
-                            || entry.getValue().version != read.versions[i]) {
+                            || current.version != read.versions[i]) {
                         return false;
                     }
                     i++;
