@@ -30,4 +30,16 @@ public interface ExecutionContext {
 
     /** A journaled random seed. */
     long randomSeed();
+
+    /** The transaction this execution's state operations and calls join, or null. */
+    TransactionHandle currentTransaction();
+
+    /** Begins a transaction, or returns the open one (flat nesting). */
+    TransactionHandle beginTransaction();
+
+    /** Commits the transaction (a no-op for a joined one). */
+    void commitTransaction(TransactionHandle transaction);
+
+    /** Aborts the whole transaction. */
+    void abortTransaction(TransactionHandle transaction);
 }

@@ -1,5 +1,7 @@
 package dev.mu2sls.core;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.mu2sls.InvalidRequestException;
 import dev.mu2sls.InvalidRequestException.Reason;
 import dev.mu2sls.spi.Codec;
@@ -69,6 +71,11 @@ public final class Engine implements AutoCloseable {
     private final LongAdder storeTransactions = new LongAdder();
     private final LongAdder storeReads = new LongAdder();
     private final LongAdder responsesExpired = new LongAdder();
+    private final LongAdder transactionsCommitted = new LongAdder();
+    private final LongAdder transactionsAborted = new LongAdder();
+    private final LongAdder transactionConflicts = new LongAdder();
+    private final LongAdder transactionsExpired = new LongAdder();
+    private final Duration transactionLease;
 
     private Engine(Builder builder) {
         this.store = builder.store;
@@ -81,6 +88,7 @@ public final class Engine implements AutoCloseable {
         this.mode = builder.mode;
         this.responseRetention = builder.responseRetention;
         this.maxPayloadBytes = builder.maxPayloadBytes;
+        this.transactionLease = builder.transactionLease;
         Map<String, ServiceRuntime> registered = new LinkedHashMap<>();
         for (ServiceDefinition definition : builder.services) {
             Object instance = definition.newInstance(new EngineState(definition.name(), codec));
@@ -258,6 +266,48 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * Aborts transactions abandoned past their lease (a coordinator that crashed and was never
+     * re-executed) and drops their provisional records, and drops statuses of transactions that
+     * ended longer ago than the response retention. Abandoned transactions block no one in the
+     * meantime (their writes are provisional); this reclaims space. Platforms call it periodically.
+     *
+     * @return the number of transactions expired
+     */
+    public int expireTransactions() {
+        long now = clock.millis();
+        long pendingBefore = now - transactionLease.toMillis();
+        long endedBefore = now - responseRetention.toMillis();
+        int expired = 0;
+        byte[] from = KeySpace.rangeStart(KeySpace.TX_STATUS);
+        byte[] end = KeySpace.rangeEnd(KeySpace.TX_STATUS);
+        while (true) {
+            List<KeyValue> batch = scanStore(from, end, EXPIRY_BATCH);
+            for (KeyValue kv : batch) {
+                TxStatus status = TxStatus.decode(kv.value());
+                String txId = new String(kv.key(), 1, kv.key().length - 1, UTF_8);
+                if (status.state() == TxStatus.State.PENDING && status.atMillis() < pendingBefore) {
+                    if (transact(tx -> TxWrites.expire(tx, txId, pendingBefore, now))) {
+                        expired++;
+                    }
+                } else if (status.state().ended() && status.atMillis() < endedBefore) {
+                    transact(tx -> {
+                        if (TxStatus.decode(tx.get(kv.key())) instanceof TxStatus current && current.state().ended()) {
+                            tx.delete(kv.key());
+                        }
+                        return null;
+                    });
+                }
+            }
+            if (batch.size() < EXPIRY_BATCH) {
+                transactionsExpired.add(expired);
+                return expired;
+            }
+            byte[] last = batch.getLast().key();
+            from = Arrays.copyOf(last, last.length + 1);
+        }
+    }
+
+    /**
      * Every persistent state entry of every service, rendered for comparison with a spec run:
      * {@code Service.state["key"]} to the value's JSON. Reads the whole state; for tests and tools.
      */
@@ -298,7 +348,8 @@ public final class Engine implements AutoCloseable {
     /** Counters since start. */
     public EngineStats stats() {
         return new EngineStats(invocations.sum(), executions.sum(), replays.sum(), deduplicated.sum(),
-                fenced.sum(), storeTransactions.sum(), storeReads.sum(), responsesExpired.sum());
+                fenced.sum(), storeTransactions.sum(), storeReads.sum(), responsesExpired.sum(),
+                transactionsCommitted.sum(), transactionsAborted.sum(), transactionConflicts.sum(), transactionsExpired.sum());
     }
 
     /** The services this engine runs, by name. */
@@ -356,6 +407,14 @@ public final class Engine implements AutoCloseable {
         return listener;
     }
 
+    void transactionEnded(TxOutcome outcome) {
+        switch (outcome) {
+            case COMMITTED -> transactionsCommitted.increment();
+            case CONFLICT -> transactionConflicts.increment();
+            case ABORTED, ABORTED_BY_PARTICIPANT -> transactionsAborted.increment();
+        }
+    }
+
     long clockMillis() {
         return clock.millis();
     }
@@ -369,7 +428,8 @@ public final class Engine implements AutoCloseable {
         private Entropy entropy = Entropy.system();
         private InstantSource clock = InstantSource.system();
         private ExecutionListener listener = ExecutionListener.NONE;
-        private Mode mode = Mode.EXACTLY_ONCE;
+        private Mode mode = Mode.FULL;
+        private Duration transactionLease = Duration.ofSeconds(30);
         private Duration responseRetention = Duration.ofHours(24);
         private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
         private final List<ServiceDefinition> services = new ArrayList<>();
@@ -426,6 +486,19 @@ public final class Engine implements AutoCloseable {
                 throw new IllegalArgumentException("response retention must be positive: " + retention);
             }
             this.responseRetention = retention;
+            return this;
+        }
+
+        /**
+         * How long a transaction may stay pending before {@link #expireTransactions()} aborts it as
+         * abandoned (default 30 s). Abandoned transactions block no one meanwhile; the lease only
+         * bounds how long their provisional records are kept.
+         */
+        public Builder transactionLease(Duration lease) {
+            if (lease.isNegative() || lease.isZero()) {
+                throw new IllegalArgumentException("transaction lease must be positive: " + lease);
+            }
+            this.transactionLease = lease;
             return this;
         }
 

@@ -11,15 +11,23 @@ package dev.mu2sls.core;
  * @param storeTransactions store transactions the engine committed or attempted
  * @param storeReads point reads and scans outside transactions
  * @param responsesExpired recorded responses dropped after their retention
+ * @param transactionsCommitted transactions committed
+ * @param transactionsAborted transactions aborted by their code (coordinator or participant)
+ * @param transactionConflicts transaction attempts that found a stale read and were not applied
+ * @param transactionsExpired transactions aborted as abandoned past their lease
  */
 public record EngineStats(long invocations, long executions, long replays, long deduplicated, long fenced,
-                          long storeTransactions, long storeReads, long responsesExpired) {
+                          long storeTransactions, long storeReads, long responsesExpired,
+                          long transactionsCommitted, long transactionsAborted, long transactionConflicts,
+                          long transactionsExpired) {
 
     /** The counts between {@code earlier} and this snapshot. */
     public EngineStats minus(EngineStats earlier) {
         return new EngineStats(invocations - earlier.invocations, executions - earlier.executions,
                 replays - earlier.replays, deduplicated - earlier.deduplicated, fenced - earlier.fenced,
                 storeTransactions - earlier.storeTransactions, storeReads - earlier.storeReads,
-                responsesExpired - earlier.responsesExpired);
+                responsesExpired - earlier.responsesExpired, transactionsCommitted - earlier.transactionsCommitted,
+                transactionsAborted - earlier.transactionsAborted, transactionConflicts - earlier.transactionConflicts,
+                transactionsExpired - earlier.transactionsExpired);
     }
 }

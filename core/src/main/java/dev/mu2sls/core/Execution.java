@@ -4,10 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.mu2sls.NondeterminismException;
 import dev.mu2sls.ServiceCallException;
+import dev.mu2sls.TransactionAbortedException;
+import dev.mu2sls.TransactionConflictException;
 import dev.mu2sls.spi.Contexts;
 import dev.mu2sls.spi.ExecutionContext;
 import dev.mu2sls.spi.MethodRef;
 import dev.mu2sls.spi.PendingCall;
+import dev.mu2sls.spi.TransactionHandle;
 import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.Keys;
 import dev.mu2sls.store.StoreTransaction;
@@ -45,7 +48,7 @@ final class Execution implements ExecutionContext, StateAccess {
 
     private enum Outcome { OK, FENCED, DIVERGED, CONFLICT }
 
-    private record ScanRead(byte[] from, byte[] to, int fetchLimit, List<KeyValue> committed) {}
+    record ScanRead(int step, byte[] from, byte[] to, int fetchLimit, List<KeyValue> committed) {}
 
     private final Engine engine;
     private final Invocation invocation;
@@ -59,6 +62,7 @@ final class Execution implements ExecutionContext, StateAccess {
     private final List<JournalEntry> pending = new ArrayList<>();
     private final List<byte[]> readKeys = new ArrayList<>();
     private final List<byte[]> readValues = new ArrayList<>();
+    private final List<Integer> readSteps = new ArrayList<>();
     private final List<ScanRead> scans = new ArrayList<>(0);
     private final TreeMap<byte[], byte[]> writes = new TreeMap<>(Keys.ORDER);
     private Response fencedBy;
@@ -68,6 +72,12 @@ final class Execution implements ExecutionContext, StateAccess {
     private boolean impure;
     /** Whether the buffer holds a step whose result a re-execution could not reproduce by re-calling. */
     private boolean mustPersistBeforeCall;
+    /**
+     * The transaction this execution's state operations join: one it began (until it ends), or
+     * the caller's (for the whole run, even after an abort, so that nothing after it applies).
+     * While set, the buffer's reads and writes are the transaction's, not the state's.
+     */
+    private TxContext tx;
 
     Execution(Engine engine, Invocation invocation, ServiceRuntime service, MethodRef method,
               StoredJournal stored, AsyncCalls calls) {
@@ -79,6 +89,9 @@ final class Execution implements ExecutionContext, StateAccess {
         this.journal = new ArrayList<>(stored.entries());
         this.chunkKeys = new ArrayList<>(stored.chunkKeys());
         this.calls = calls;
+        if (invocation.transactionId() != null && engine.mode() == Mode.FULL) {
+            this.tx = TxContext.joined(invocation.transactionId());
+        }
     }
 
     /** The persisted journal as this execution knows it, for a replay after a conflict. */
@@ -100,6 +113,19 @@ final class Execution implements ExecutionContext, StateAccess {
             rethrowIfStopped();
             response = Response.failure(failure.getClass().getName(), failure.getMessage());
         }
+        if (tx != null && tx.kind == TxContext.Kind.OWNED && tx.isOpen()) {
+            String id = tx.id;
+            try {
+                abortTransaction(tx);
+            } catch (TransactionConflictException ignored) {
+                // aborted either way
+            }
+            if (response.ok()) {
+                response = Response.failure(IllegalStateException.class.getName(), service.name() + "." + method.method()
+                        + " returned while " + id + " was still open; it was aborted. Commit or abort every "
+                        + "transaction you begin, or use Transaction.run");
+            }
+        }
         return complete(response);
     }
 
@@ -115,7 +141,7 @@ final class Execution implements ExecutionContext, StateAccess {
         int s = step;
         engine.faults().at(CrashPoint.STEP, invocation, s);
         step++;
-        if (!isCallStep(op)) {
+        if (!op.isReproducible()) {
             impure = true;
         }
         if (s < journal.size()) {
@@ -127,18 +153,9 @@ final class Execution implements ExecutionContext, StateAccess {
         return s;
     }
 
-    /**
-     * Calls and awaits are reproducible: a re-execution re-sends the same derived id and the
-     * callee answers with its recorded response. Everything else (state, drawn values, the
-     * winner of {@code any}) is not.
-     */
-    private static boolean isCallStep(JournalEntry.Op op) {
-        return op == JournalEntry.Op.CALL || op == JournalEntry.Op.ASYNC_CALL || op == JournalEntry.Op.AWAIT;
-    }
-
     private void buffer(JournalEntry entry) {
         pending.add(entry);
-        if (!isCallStep(entry.op())) {
+        if (!entry.op().isReproducible()) {
             mustPersistBeforeCall = true;
         }
     }
@@ -158,6 +175,9 @@ final class Execution implements ExecutionContext, StateAccess {
             case CALL, ASYNC_CALL -> op + " " + new String(target, UTF_8);
             case AWAIT, AWAIT_ANY -> op + " of the call made at step " + ByteBuffer.wrap(target).getInt();
             case UUID, NOW, RANDOM -> "Deterministic." + op.name().toLowerCase() + "()";
+            case TX_BEGIN -> "Transaction.begin()";
+            case TX_COMMIT -> "Transaction.commit()";
+            case TX_ABORT -> "Transaction.abort()";
         };
     }
 
@@ -176,7 +196,7 @@ final class Execution implements ExecutionContext, StateAccess {
         if (recorded != null) {
             return recorded.value();
         }
-        byte[] value = readThroughBuffer(key);
+        byte[] value = readThroughBuffer(key, s);
         buffer(new JournalEntry(s, JournalEntry.Op.GET, key, value));
         return value;
     }
@@ -188,19 +208,27 @@ final class Execution implements ExecutionContext, StateAccess {
         if (recorded != null) {
             return recorded.value()[0] == 1;
         }
-        boolean present = readThroughBuffer(key) != null;
+        boolean present = readThroughBuffer(key, s) != null;
         buffer(new JournalEntry(s, JournalEntry.Op.CONTAINS, key, new byte[] {(byte) (present ? 1 : 0)}));
         return present;
     }
 
-    private byte[] readThroughBuffer(byte[] key) {
+    /** Own buffered writes first, then the transaction's provisional writes, then committed state. */
+    private byte[] readThroughBuffer(byte[] key, int s) {
         byte[] written = writes.get(key);
         if (written != null) {
             return written == TOMBSTONE ? null : written;
         }
+        if (inTransaction()) {
+            byte[] provisional = engine.readStore(KeySpace.txWrite(tx.id, key));
+            if (provisional != null) {
+                return TxWrites.value(provisional);
+            }
+        }
         byte[] value = engine.readStore(key);
         readKeys.add(key);
         readValues.add(value);
+        readSteps.add(s);
         return value;
     }
 
@@ -230,20 +258,22 @@ final class Execution implements ExecutionContext, StateAccess {
             return ScanCodec.decode(recorded.value());
         }
         Map<byte[], byte[]> own = writes.subMap(from, true, to, false);
-        int fetchLimit = limit + own.size();
+        Map<byte[], byte[]> provisional = inTransaction() ? TxWrites.inRange(engine, tx.id, from, to) : Map.of();
+        int fetchLimit = limit + own.size() + provisional.size();
         List<KeyValue> committed = engine.scanStore(from, to, fetchLimit);
-        scans.add(new ScanRead(from, to, fetchLimit, committed));
+        scans.add(new ScanRead(s, from, to, fetchLimit, committed));
         TreeMap<byte[], byte[]> merged = new TreeMap<>(Keys.ORDER);
         for (KeyValue kv : committed) {
             merged.put(kv.key(), kv.value());
         }
+        merged.putAll(provisional);
         merged.putAll(own);
         List<KeyValue> result = new ArrayList<>(Math.min(limit, merged.size()));
         for (Map.Entry<byte[], byte[]> entry : merged.entrySet()) {
             if (result.size() == limit) {
                 break;
             }
-            if (entry.getValue() != TOMBSTONE) {
+            if (entry.getValue() != TOMBSTONE && entry.getValue() != TxWrites.DELETED) {
                 result.add(new KeyValue(entry.getKey(), entry.getValue()));
             }
         }
@@ -277,6 +307,9 @@ final class Execution implements ExecutionContext, StateAccess {
         byte[] target = callTarget(callee);
         int s = beginStep(JournalEntry.Op.ASYNC_CALL, target);
         AsyncCalls.Handle handle = calls.new Handle(s, callee, childInvocation(s, callee, args));
+        if (tx != null && tx.isOpen()) {
+            tx.unawaited.add(s);
+        }
         if (replayed(s) == null) {
             persistBeforeCall();
             engine.faults().at(CrashPoint.BEFORE_CALL, invocation, s);
@@ -289,6 +322,9 @@ final class Execution implements ExecutionContext, StateAccess {
     @Override
     public Object await(PendingCall pendingCall) {
         AsyncCalls.Handle handle = own(pendingCall);
+        if (tx != null) {
+            tx.unawaited.remove(handle.step);
+        }
         byte[] target = ByteBuffer.allocate(4).putInt(handle.step).array();
         int s = beginStep(JournalEntry.Op.AWAIT, target);
         JournalEntry recorded = replayed(s);
@@ -359,7 +395,8 @@ final class Execution implements ExecutionContext, StateAccess {
 
     private Invocation childInvocation(int s, MethodRef callee, Object[] args) {
         return new Invocation(invocation.requestId() + "/" + s, callee.service(), callee.method(),
-                engine.codec().encodeArguments(callee, args), 0);
+                engine.codec().encodeArguments(callee, args), 0,
+                tx == null || tx.kind == TxContext.Kind.NOOP ? null : tx.id);
     }
 
     private static byte[] callTarget(MethodRef callee) {
@@ -415,6 +452,170 @@ final class Execution implements ExecutionContext, StateAccess {
         return seed;
     }
 
+    // ---- transactions ------------------------------------------------------------------------
+
+    /** Whether state operations go to a transaction (not a no-op one of a mode without transactions). */
+    private boolean inTransaction() {
+        return tx != null && tx.kind != TxContext.Kind.NOOP;
+    }
+
+    @Override
+    public TransactionHandle currentTransaction() {
+        return tx != null && tx.isOpen() ? tx : null;
+    }
+
+    @Override
+    public TransactionHandle beginTransaction() {
+        rethrowIfStopped();
+        if (tx != null && tx.isOpen()) {
+            return tx; // flat nesting: join the open transaction
+        }
+        if (tx != null) {
+            throw new IllegalStateException(service.name() + "." + method.method() + " runs inside " + tx
+                    + ", which was aborted; it cannot begin another transaction");
+        }
+        if (engine.mode() != Mode.FULL) {
+            tx = TxContext.noop(invocation.requestId() + "/" + step);
+            return tx;
+        }
+        int s = beginStep(JournalEntry.Op.TX_BEGIN, NO_TARGET);
+        if (replayed(s) == null) {
+            if (!readKeys.isEmpty() || !writes.isEmpty() || !scans.isEmpty()) {
+                persistPending(); // what the request did before the transaction is not part of it
+            }
+            buffer(new JournalEntry(s, JournalEntry.Op.TX_BEGIN, NO_TARGET, null));
+        }
+        tx = TxContext.owned(invocation.requestId() + "/" + s);
+        return tx;
+    }
+
+    @Override
+    public void commitTransaction(TransactionHandle handle) {
+        TxContext t = ownOpen(handle, "commit");
+        switch (t.kind) {
+            case NOOP -> end(t);
+            case JOINED -> { } // flat nesting: the outermost transaction commits
+            case OWNED -> {
+                if (!t.unawaited.isEmpty()) {
+                    throw new IllegalStateException("cannot commit " + t + ": the calls made at steps " + t.unawaited
+                            + " inside it were never awaited; await every call made in a transaction before committing");
+                }
+                TxOutcome outcome = finish(t, JournalEntry.Op.TX_COMMIT);
+                switch (outcome) {
+                    case COMMITTED -> { }
+                    case CONFLICT -> throw new TransactionConflictException(t.id, t
+                            + " conflicted with a concurrent commit and was not applied; run it again (Transaction.run does)");
+                    case ABORTED_BY_PARTICIPANT -> throw new TransactionAbortedException(t.id, t
+                            + " was aborted by a service called inside it; nothing it wrote was applied");
+                    case ABORTED -> throw new IllegalStateException("commit of " + t + " ended as an abort");
+                }
+            }
+        }
+    }
+
+    @Override
+    public void abortTransaction(TransactionHandle handle) {
+        TxContext t = ownOpen(handle, "abort");
+        switch (t.kind) {
+            case NOOP -> end(t); // transactions are off: nothing can be undone
+            case JOINED -> abortAsParticipant(t);
+            case OWNED -> {
+                if (finish(t, JournalEntry.Op.TX_ABORT) == TxOutcome.CONFLICT) {
+                    throw new TransactionConflictException(t.id, t + " read data that changed before it aborted, so "
+                            + "the decision to abort may rest on stale reads; run it again (Transaction.run does)");
+                }
+            }
+        }
+    }
+
+    private TxContext ownOpen(TransactionHandle handle, String action) {
+        rethrowIfStopped();
+        if (handle != tx || tx == null) {
+            throw new IllegalStateException("cannot " + action + " " + handle + ": it is not the transaction open in "
+                    + service.name() + "." + method.method() + " (a transaction belongs to the execution that began it)");
+        }
+        if (!tx.isOpen()) {
+            throw new IllegalStateException("cannot " + action + " " + tx + ": it already ended; commit or abort a transaction once");
+        }
+        return tx;
+    }
+
+    private void end(TxContext t) {
+        t.close();
+        if (t.kind != TxContext.Kind.JOINED) {
+            tx = null;
+        }
+    }
+
+    /**
+     * Commits or aborts the transaction this execution began, in one store transaction with the
+     * buffered segment and the journal entry of the outcome.
+     */
+    private TxOutcome finish(TxContext t, JournalEntry.Op op) {
+        byte[] target = t.id.getBytes(UTF_8);
+        int s = beginStep(op, target);
+        JournalEntry recorded = replayed(s);
+        TxOutcome outcome;
+        if (recorded != null) {
+            outcome = TxOutcome.of(recorded.value()[0]);
+        } else {
+            engine.faults().at(CrashPoint.BEFORE_STORE_COMMIT, invocation, s);
+            int base = journal.size();
+            byte[] chunkKey = KeySpace.journalChunk(invocation.requestId(), base);
+            long now = engine.clockMillis();
+            TxOutcome[] decided = new TxOutcome[1];
+            Outcome stored = engine.transact(st -> {
+                Outcome checked = checkFence(st, base);
+                if (checked != Outcome.OK) {
+                    return checked;
+                }
+                decided[0] = TxWrites.finish(st, t.id, op == JournalEntry.Op.TX_COMMIT, writes, TOMBSTONE,
+                        readKeys, readValues, scans, now);
+                List<JournalEntry> segment = new ArrayList<>(pending);
+                segment.add(new JournalEntry(s, op, target, new byte[] {(byte) decided[0].ordinal()}));
+                st.put(chunkKey, JournalCodec.encode(segment));
+                st.put(requestKey, RequestRecord.running(base + segment.size()));
+                return Outcome.OK;
+            });
+            stopUnless(stored);
+            outcome = decided[0];
+            segmentPersisted(chunkKey, List.of(new JournalEntry(s, op, target, new byte[] {(byte) outcome.ordinal()})));
+            engine.transactionEnded(outcome);
+            engine.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, s);
+        }
+        end(t);
+        return outcome;
+    }
+
+    /** A participant's abort: the whole transaction is marked aborted; the coordinator's commit will fail. */
+    private void abortAsParticipant(TxContext t) {
+        byte[] target = t.id.getBytes(UTF_8);
+        int s = beginStep(JournalEntry.Op.TX_ABORT, target);
+        if (replayed(s) == null) {
+            engine.faults().at(CrashPoint.BEFORE_STORE_COMMIT, invocation, s);
+            int base = journal.size();
+            byte[] chunkKey = KeySpace.journalChunk(invocation.requestId(), base);
+            long now = engine.clockMillis();
+            JournalEntry entry = new JournalEntry(s, JournalEntry.Op.TX_ABORT, target, new byte[] {(byte) TxOutcome.ABORTED.ordinal()});
+            Outcome stored = engine.transact(st -> {
+                Outcome checked = checkFence(st, base);
+                if (checked != Outcome.OK) {
+                    return checked;
+                }
+                TxWrites.abortByParticipant(st, t.id, now);
+                List<JournalEntry> segment = new ArrayList<>(pending);
+                segment.add(entry);
+                st.put(chunkKey, JournalCodec.encode(segment));
+                st.put(requestKey, RequestRecord.running(base + segment.size()));
+                return Outcome.OK;
+            });
+            stopUnless(stored);
+            segmentPersisted(chunkKey, List.of(entry));
+            engine.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, s);
+        }
+        end(t);
+    }
+
     // ---- persisting ---------------------------------------------------------------------------
 
     /**
@@ -433,21 +634,42 @@ final class Execution implements ExecutionContext, StateAccess {
         byte[] chunkKey = KeySpace.journalChunk(invocation.requestId(), base);
         byte[] chunk = JournalCodec.encode(pending);
         byte[] running = RequestRecord.running(base + pending.size());
-        Outcome outcome = engine.transact(tx -> {
-            Outcome checked = checkFenceAndReads(tx, base);
+        long now = engine.clockMillis();
+        Outcome outcome = engine.transact(st -> {
+            Outcome checked = checkFence(st, base);
             if (checked == Outcome.OK) {
-                applyWrites(tx);
-                tx.put(chunkKey, chunk);
-                tx.put(requestKey, running);
+                checked = persistSegment(st, now);
+            }
+            if (checked == Outcome.OK) {
+                st.put(chunkKey, chunk);
+                st.put(requestKey, running);
             }
             return checked;
         });
         stopUnless(outcome);
+        segmentPersisted(chunkKey, List.of());
+        engine.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, step);
+    }
+
+    private void segmentPersisted(byte[] chunkKey, List<JournalEntry> extra) {
         journal.addAll(pending);
+        journal.addAll(extra);
         chunkKeys.add(chunkKey);
         clearSegment();
         mustPersistBeforeCall = false;
-        engine.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, step);
+    }
+
+    /** The buffer's reads and writes: validated and applied to the state, or recorded in the transaction. */
+    private Outcome persistSegment(StoreTransaction st, long now) {
+        if (inTransaction()) {
+            TxWrites.record(st, tx.id, invocation.requestId(), writes, TOMBSTONE, readKeys, readValues, readSteps, scans, now);
+            return Outcome.OK;
+        }
+        if (!readsStillCurrent(st)) {
+            return Outcome.CONFLICT;
+        }
+        applyWrites(st);
+        return Outcome.OK;
     }
 
     private Response complete(Response response) {
@@ -464,14 +686,16 @@ final class Execution implements ExecutionContext, StateAccess {
         int base = journal.size();
         long completedAt = engine.clockMillis();
         byte[] record = RequestRecord.completed(completedAt, response);
-        Outcome outcome = engine.transact(tx -> {
-            Outcome checked = checkFenceAndReads(tx, base);
+        Outcome outcome = engine.transact(st -> {
+            Outcome checked = checkFence(st, base);
             if (checked == Outcome.OK) {
-                applyWrites(tx);
+                checked = persistSegment(st, completedAt);
+            }
+            if (checked == Outcome.OK) {
                 for (byte[] chunkKey : chunkKeys) {
-                    tx.delete(chunkKey);
+                    st.delete(chunkKey);
                 }
-                tx.put(requestKey, record);
+                st.put(requestKey, record);
             }
             return checked;
         });
@@ -485,35 +709,37 @@ final class Execution implements ExecutionContext, StateAccess {
         return response;
     }
 
-    private Outcome checkFenceAndReads(StoreTransaction tx, int base) {
-        RequestRecord record = RequestRecord.decode(tx.get(requestKey));
+    /** Fencing (G1): a completed request stops this execution; a longer journal means another got further. */
+    private Outcome checkFence(StoreTransaction st, int base) {
+        RequestRecord record = RequestRecord.decode(st.get(requestKey));
         if (record instanceof RequestRecord.Completed completed) {
             fencedBy = completed.response();
             return Outcome.FENCED;
         }
         int persisted = record == null ? 0 : ((RequestRecord.Running) record).journalLength();
-        if (persisted != base) {
-            return Outcome.DIVERGED;
-        }
+        return persisted == base ? Outcome.OK : Outcome.DIVERGED;
+    }
+
+    private boolean readsStillCurrent(StoreTransaction st) {
         for (int i = 0; i < readKeys.size(); i++) {
-            if (!Arrays.equals(tx.get(readKeys.get(i)), readValues.get(i))) {
-                return Outcome.CONFLICT;
+            if (!Arrays.equals(st.get(readKeys.get(i)), readValues.get(i))) {
+                return false;
             }
         }
         for (ScanRead scan : scans) {
-            if (!ScanCodec.sameEntries(tx.scan(scan.from, scan.to, scan.fetchLimit), scan.committed)) {
-                return Outcome.CONFLICT;
+            if (!ScanCodec.sameEntries(st.scan(scan.from, scan.to, scan.fetchLimit), scan.committed)) {
+                return false;
             }
         }
-        return Outcome.OK;
+        return true;
     }
 
-    private void applyWrites(StoreTransaction tx) {
+    private void applyWrites(StoreTransaction st) {
         for (Map.Entry<byte[], byte[]> write : writes.entrySet()) {
             if (write.getValue() == TOMBSTONE) {
-                tx.delete(write.getKey());
+                st.delete(write.getKey());
             } else {
-                tx.put(write.getKey(), write.getValue());
+                st.put(write.getKey(), write.getValue());
             }
         }
     }
@@ -536,6 +762,7 @@ final class Execution implements ExecutionContext, StateAccess {
         pending.clear();
         readKeys.clear();
         readValues.clear();
+        readSteps.clear();
         scans.clear();
         writes.clear();
     }

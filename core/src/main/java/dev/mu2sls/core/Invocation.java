@@ -11,8 +11,11 @@ import java.util.Objects;
  * @param method target method
  * @param arguments JSON array of the arguments
  * @param attempt the platform's delivery counter for this request, for fault plans and logs
+ * @param transactionId the transaction the request joins (made by a caller inside one), or null;
+ *     internal metadata that clients never set
  */
-public record Invocation(String requestId, String service, String method, byte[] arguments, int attempt) {
+public record Invocation(String requestId, String service, String method, byte[] arguments, int attempt,
+                         String transactionId) {
     public Invocation {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(service, "service");
@@ -20,13 +23,19 @@ public record Invocation(String requestId, String service, String method, byte[]
         Objects.requireNonNull(arguments, "arguments");
     }
 
+    /** A client request: no transaction. */
+    public Invocation(String requestId, String service, String method, byte[] arguments, int attempt) {
+        this(requestId, service, method, arguments, attempt, null);
+    }
+
     /** The same request, delivered again as attempt {@code attempt}. */
     public Invocation withAttempt(int attempt) {
-        return new Invocation(requestId, service, method, arguments, attempt);
+        return new Invocation(requestId, service, method, arguments, attempt, transactionId);
     }
 
     @Override
     public String toString() {
-        return "Invocation[" + requestId + " " + service + "." + method + " attempt " + attempt + "]";
+        return "Invocation[" + requestId + " " + service + "." + method + " attempt " + attempt
+                + (transactionId == null ? "" : " in transaction " + transactionId) + "]";
     }
 }

@@ -12,12 +12,22 @@ public record JournalEntry(int step, Op op, byte[] target, byte[] value) {
 
     /** Operation kinds. Their order is part of the journal format; append only. */
     public enum Op {
-        GET, CONTAINS, PUT, REMOVE, SCAN, CALL, ASYNC_CALL, AWAIT, AWAIT_ANY, UUID, NOW, RANDOM;
+        GET, CONTAINS, PUT, REMOVE, SCAN, CALL, ASYNC_CALL, AWAIT, AWAIT_ANY, UUID, NOW, RANDOM, TX_BEGIN, TX_COMMIT, TX_ABORT;
 
         private static final Op[] VALUES = values();
 
         static Op of(int ordinal) {
             return VALUES[ordinal];
+        }
+
+        /**
+         * Whether a re-execution reproduces the step's result without its journal entry: calls and
+         * awaits (the callee answers the same derived id with its recorded response) and begin (the
+         * transaction id is derived from the step). Everything else must be persisted before an
+         * effect leaves the execution.
+         */
+        public boolean isReproducible() {
+            return this == CALL || this == ASYNC_CALL || this == AWAIT || this == TX_BEGIN;
         }
 
         /** Whether the step draws a nondeterministic value (which a spec replay must be given). */

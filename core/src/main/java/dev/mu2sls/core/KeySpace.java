@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.mu2sls.store.Keys;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * The engine's layout of the shared ordered key space. One leading byte per kind of record:
@@ -11,13 +12,23 @@ import java.nio.ByteBuffer;
  *   S service 0 state 0 key     persistent state (the key encoded by {@link KeyCodec})
  *   R requestId                 request record: running (journal length) or completed (time, response)
  *   J requestId 0 step(int)     journal chunk starting at step
+ *   T txId                      transaction status: pending (since), committed or aborted (when, why)
+ *   W txId 0 stateKey           a transaction's provisional write (or delete) of a state key
+ *   V txId 0 requestId 0 step   a state key a participant read in the transaction, and the value it saw
+ *   Q txId 0 requestId 0 step   a range a participant scanned in the transaction, and what it saw
  * </pre>
+ * Provisional writes live beside the state, never in it: a transaction's writes reach the state
+ * keys only in the store transaction that commits it.
  * Request ids, service and state names never contain {@code \0}, so the separators are unambiguous.
  */
 final class KeySpace {
     static final byte STATE = 'S';
     static final byte REQUEST = 'R';
     static final byte JOURNAL = 'J';
+    static final byte TX_STATUS = 'T';
+    static final byte TX_WRITE = 'W';
+    static final byte TX_READ = 'V';
+    static final byte TX_SCAN = 'Q';
 
     private KeySpace() {}
 
@@ -51,6 +62,34 @@ final class KeySpace {
 
     static byte[] journalEnd(String requestId) {
         return Keys.prefixEnd(journalPrefix(requestId));
+    }
+
+    static byte[] txStatus(String txId) {
+        return tagged(TX_STATUS, txId);
+    }
+
+    /** Start of the {@code kind} records of one transaction ({@code kind txId 0}). */
+    static byte[] txPrefix(byte kind, String txId) {
+        return concat(tagged(kind, txId), new byte[] {0});
+    }
+
+    static byte[] txWrite(String txId, byte[] stateKey) {
+        return concat(txPrefix(TX_WRITE, txId), stateKey);
+    }
+
+    /** The state key of a {@code W} key of transaction {@code txId}. */
+    static byte[] stateKeyOfTxWrite(String txId, byte[] txWriteKey) {
+        int offset = txPrefix(TX_WRITE, txId).length;
+        return Arrays.copyOfRange(txWriteKey, offset, txWriteKey.length);
+    }
+
+    static byte[] txRead(byte kind, String txId, String requestId, int step) {
+        return concat(concat(txPrefix(kind, txId), request(requestId)), ByteBuffer.allocate(5).put((byte) 0).putInt(step).array());
+    }
+
+    private static byte[] tagged(byte kind, String text) {
+        byte[] bytes = text.getBytes(UTF_8);
+        return ByteBuffer.allocate(1 + bytes.length).put(kind).put(bytes).array();
     }
 
     /** The first key of the range of {@code kind} records, and the first key after it. */

@@ -2,7 +2,12 @@ package dev.mu2sls.core;
 
 /** What the engine guarantees; the benchmark configurations of DESIGN §8. */
 public enum Mode {
-    /** Journal, dedupe and fencing: G1 and G3. */
+    /** Journal, dedupe, fencing and transactions: G1, G2 and G3. The default. */
+    FULL,
+    /**
+     * Journal, dedupe and fencing (G1, G3), but transactions are off: {@code Transaction} calls
+     * succeed without isolation, and abort cannot undo. The baseline that shows what transactions cost.
+     */
     EXACTLY_ONCE,
     /**
      * No journal and no dedupe: each operation goes straight to the store. The baseline that

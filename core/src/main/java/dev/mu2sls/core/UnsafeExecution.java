@@ -5,6 +5,7 @@ import dev.mu2sls.spi.Contexts;
 import dev.mu2sls.spi.ExecutionContext;
 import dev.mu2sls.spi.MethodRef;
 import dev.mu2sls.spi.PendingCall;
+import dev.mu2sls.spi.TransactionHandle;
 import dev.mu2sls.store.KeyValue;
 import java.time.Instant;
 import java.util.List;
@@ -24,6 +25,7 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
     private final MethodRef method;
     private int calls;
     private int step;
+    private TxContext tx;
 
     UnsafeExecution(Engine engine, Invocation invocation, ServiceRuntime service, MethodRef method) {
         this.engine = engine;
@@ -141,6 +143,37 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
     /** Unsafe executions crash like any other: at each step, with nothing to recover them. */
     private void crashPoint() {
         engine.faults().at(CrashPoint.STEP, invocation, step++);
+    }
+
+    @Override
+    public TransactionHandle currentTransaction() {
+        return tx != null && tx.isOpen() ? tx : null;
+    }
+
+    /** No transactions in unsafe mode: begin, commit and abort only track the handle; abort undoes nothing. */
+    @Override
+    public TransactionHandle beginTransaction() {
+        if (tx == null || !tx.isOpen()) {
+            tx = TxContext.noop(invocation.requestId() + "/u" + step);
+        }
+        return tx;
+    }
+
+    @Override
+    public void commitTransaction(TransactionHandle transaction) {
+        endTransaction(transaction, "commit");
+    }
+
+    @Override
+    public void abortTransaction(TransactionHandle transaction) {
+        endTransaction(transaction, "abort");
+    }
+
+    private void endTransaction(TransactionHandle transaction, String action) {
+        if (transaction != tx || !tx.isOpen()) {
+            throw new IllegalStateException("cannot " + action + " " + transaction + ": it is not open in this execution");
+        }
+        tx.close();
     }
 
     private Invocation child(MethodRef callee, Object[] args) {

@@ -310,7 +310,7 @@ public final class Simulator implements AutoCloseable {
         private Store store = new MemoryStore();
         private Codec codec = new JsonCodec();
         private FaultPlan plan = FaultPlan.none();
-        private Mode mode = Mode.EXACTLY_ONCE;
+        private Mode mode = Mode.FULL;
         private Entropy entropy = Entropy.system();
         private ExecutionListener listener = ExecutionListener.NONE;
         private int maxPayloadBytes = Engine.DEFAULT_MAX_PAYLOAD_BYTES;

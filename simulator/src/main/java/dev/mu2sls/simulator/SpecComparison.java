@@ -76,9 +76,9 @@ public final class SpecComparison {
 
     private SpecComparison() {}
 
-    /** Runs with the exactly-once engine. */
+    /** Runs with the full engine (journal and transactions). */
     public static Result run(List<? extends ServiceDefinition> services, FaultPlan plan, List<Request> requests) {
-        return run(services, plan, requests, Mode.EXACTLY_ONCE);
+        return run(services, plan, requests, Mode.FULL);
     }
 
     /** Runs with the engine in {@code mode}; {@link Mode#UNSAFE} shows what the comparison catches. */

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.mu2sls.InvalidRequestException;
 import dev.mu2sls.InvalidRequestException.Reason;
 import dev.mu2sls.ServiceCallException;
+import dev.mu2sls.TransactionAbortedException;
 import dev.mu2sls.core.Response;
 import dev.mu2sls.spi.Codec;
 import dev.mu2sls.spi.Contexts;
@@ -12,6 +13,7 @@ import dev.mu2sls.spi.ExecutionContext;
 import dev.mu2sls.spi.MethodRef;
 import dev.mu2sls.spi.PendingCall;
 import dev.mu2sls.spi.ServiceDefinition;
+import dev.mu2sls.spi.TransactionHandle;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +36,8 @@ public final class SpecRunner {
     private final Map<String, ServiceDefinition> definitions = new LinkedHashMap<>();
     private final Map<String, Object> instances = new LinkedHashMap<>();
     private final SortedMap<String, SpecState> states = new TreeMap<>();
+    /** The open transaction; the spec is sequential, so there is at most one, spanning services. */
+    private SpecTransaction open;
 
     public SpecRunner(Iterable<? extends ServiceDefinition> services, Codec codec, Choices choices) {
         this.codec = codec;
@@ -80,6 +84,39 @@ public final class SpecRunner {
         return dump;
     }
 
+    /**
+     * A transaction in the spec: an atomic multi-service step. Sequential execution makes it
+     * isolated; abort restores the state of every service as it was at begin.
+     */
+    private final class SpecTransaction implements TransactionHandle {
+        final String id;
+        final Context owner;
+        final Map<String, SpecState.Snapshot> before = new LinkedHashMap<>();
+        final java.util.Set<Done> unawaited = new java.util.HashSet<>();
+        boolean isOpen = true;
+        boolean abortedByParticipant;
+
+        SpecTransaction(String id, Context owner) {
+            this.id = id;
+            this.owner = owner;
+            states.forEach((name, state) -> before.put(name, state.snapshot()));
+        }
+
+        void rollBack() {
+            before.forEach((name, snapshot) -> states.get(name).restore(snapshot));
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return isOpen;
+        }
+    }
+
     private Object unwrap(MethodRef callee, Response response) {
         if (!response.ok()) {
             throw new ServiceCallException(callee.service(), callee.method(), response.errorType(), response.errorMessage());
@@ -120,13 +157,20 @@ public final class SpecRunner {
         @Override
         public PendingCall callAsync(MethodRef callee, Object[] args) {
             int s = nextStep();
-            return new Done(callee, invokeChild(s, callee, args), this);
+            Done done = new Done(callee, invokeChild(s, callee, args), this);
+            if (open != null && open.isOpen && open.owner == this) {
+                open.unawaited.add(done);
+            }
+            return done;
         }
 
         @Override
         public Object await(PendingCall call) {
             nextStep();
             Done done = (Done) call;
+            if (open != null) {
+                open.unawaited.remove(done);
+            }
             return unwrap(done.method, done.response);
         }
 
@@ -141,6 +185,60 @@ public final class SpecRunner {
         }
 
         @Override
+        public TransactionHandle currentTransaction() {
+            return open != null && open.isOpen ? open : null;
+        }
+
+        @Override
+        public TransactionHandle beginTransaction() {
+            if (open != null && open.isOpen) {
+                return open;
+            }
+            int s = nextStep();
+            open = new SpecTransaction(requestId + "/" + s, this);
+            return open;
+        }
+
+        @Override
+        public void commitTransaction(TransactionHandle handle) {
+            SpecTransaction tx = openOne(handle, "commit");
+            if (tx.owner != this) {
+                return;
+            }
+            if (!tx.unawaited.isEmpty()) {
+                throw new IllegalStateException("cannot commit " + tx.id + ": calls made inside it were never awaited");
+            }
+            nextStep();
+            tx.isOpen = false;
+            open = null;
+            if (tx.abortedByParticipant) {
+                tx.rollBack();
+                throw new TransactionAbortedException(tx.id, "transaction " + tx.id
+                        + " was aborted by a service called inside it; nothing it wrote was applied");
+            }
+        }
+
+        @Override
+        public void abortTransaction(TransactionHandle handle) {
+            SpecTransaction tx = openOne(handle, "abort");
+            nextStep();
+            if (tx.owner != this) {
+                tx.abortedByParticipant = true;
+                return;
+            }
+            tx.isOpen = false;
+            open = null;
+            tx.rollBack();
+        }
+
+        private SpecTransaction openOne(TransactionHandle handle, String action) {
+            if (handle != open || open == null || !open.isOpen) {
+                throw new IllegalStateException("cannot " + action + " " + handle + ": it is not the open transaction");
+            }
+            return open;
+        }
+
+        @Override
         public Instant now() {
             return choices.now(requestId, nextStep());
         }
@@ -151,5 +249,19 @@ public final class SpecRunner {
         }
     }
 
-    private record Done(MethodRef method, Response response, Context owner) implements PendingCall {}
+    /** A call the spec already ran; identity matters (one per call), so not a record. */
+    private static final class Done implements PendingCall {
+        final MethodRef method;
+        final Response response;
+
+        Done(MethodRef method, Response response, Context owner) {
+            this.method = method;
+            this.response = response;
+        }
+
+        @Override
+        public MethodRef method() {
+            return method;
+        }
+    }
 }

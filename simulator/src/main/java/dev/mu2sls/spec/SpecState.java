@@ -53,6 +53,24 @@ final class SpecState implements State {
         return new SpecValue<>(name, type.type());
     }
 
+    /** A copy of the whole state of this service (values are immutable byte arrays, shared). */
+    record Snapshot(Map<String, TreeMap<Object, byte[]>> maps, Map<String, byte[]> values) {}
+
+    Snapshot snapshot() {
+        Map<String, TreeMap<Object, byte[]>> mapsCopy = new TreeMap<>();
+        maps.forEach((name, entries) -> mapsCopy.put(name, new TreeMap<>(entries)));
+        return new Snapshot(mapsCopy, new TreeMap<>(values));
+    }
+
+    void restore(Snapshot snapshot) {
+        maps.forEach((name, entries) -> {
+            entries.clear();
+            entries.putAll(snapshot.maps().getOrDefault(name, new TreeMap<>()));
+        });
+        values.clear();
+        values.putAll(snapshot.values());
+    }
+
     void dumpInto(SortedMap<String, String> dump) {
         maps.forEach((name, entries) -> entries.forEach((key, value) ->
                 dump.put(service + "." + name + "[" + render(key) + "]", codec.toJson(value))));

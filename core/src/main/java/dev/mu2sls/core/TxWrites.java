@@ -1,0 +1,230 @@
+package dev.mu2sls.core;
+
+import dev.mu2sls.store.KeyValue;
+import dev.mu2sls.store.Keys;
+import dev.mu2sls.store.StoreTransaction;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A transaction's records beside the state (DESIGN §4, "Transactions"), and the two store
+ * transactions that act on them. The design is optimistic and lock-free:
+ * <ul>
+ *   <li>participants persist their writes as provisional {@code W} records and what they read
+ *       as {@code V}/{@code Q} records; the state keys are untouched, so nobody outside the
+ *       transaction can see its writes, and nobody waits for it;
+ *   <li>the coordinator ends the transaction in one store transaction that validates every
+ *       recorded read against the current state, applies every provisional write, deletes the
+ *       records and writes the status: commit decision and application are one atomic step;
+ *   <li>an abandoned transaction blocks no one; its records are dropped when its lease expires.
+ * </ul>
+ * Because the first transaction to end wins every conflict, some transaction always commits
+ * (no deadlock, no livelock); a loser runs again with backoff.
+ */
+final class TxWrites {
+    /** Marks a provisional delete in merged views. */
+    static final byte[] DELETED = new byte[0];
+    private static final byte PUT = 1;
+    private static final byte DELETE = 0;
+
+    private TxWrites() {}
+
+    /** The value of an encoded provisional write, or null for a delete. */
+    static byte[] value(byte[] encoded) {
+        return encoded[0] == DELETE ? null : Arrays.copyOfRange(encoded, 1, encoded.length);
+    }
+
+    private static byte[] encodeWrite(byte[] value) {
+        if (value == null) {
+            return new byte[] {DELETE};
+        }
+        byte[] encoded = new byte[value.length + 1];
+        encoded[0] = PUT;
+        System.arraycopy(value, 0, encoded, 1, value.length);
+        return encoded;
+    }
+
+    /** Provisional writes of {@code txId} to state keys in {@code [from, to)}; deletes map to {@link #DELETED}. */
+    static Map<byte[], byte[]> inRange(Engine engine, String txId, byte[] from, byte[] to) {
+        List<KeyValue> entries = engine.scanStore(KeySpace.txWrite(txId, from), KeySpace.txWrite(txId, to), Integer.MAX_VALUE);
+        Map<byte[], byte[]> writes = new TreeMap<>(Keys.ORDER);
+        for (KeyValue kv : entries) {
+            byte[] value = value(kv.value());
+            writes.put(KeySpace.stateKeyOfTxWrite(txId, kv.key()), value == null ? DELETED : value);
+        }
+        return writes;
+    }
+
+    /**
+     * Records a participant's segment in the transaction: writes as provisional writes, reads to
+     * validate at the end. A transaction that already ended gets nothing (a late participant).
+     */
+    static void record(StoreTransaction st, String txId, String requestId, Map<byte[], byte[]> writes, byte[] tombstone,
+                       List<byte[]> readKeys, List<byte[]> readValues, List<Integer> readSteps,
+                       List<Execution.ScanRead> scans, long nowMillis) {
+        byte[] statusKey = KeySpace.txStatus(txId);
+        TxStatus status = TxStatus.decode(st.get(statusKey));
+        if (status != null && status.state().ended()) {
+            return;
+        }
+        if (status == null) {
+            st.put(statusKey, new TxStatus(TxStatus.State.PENDING, nowMillis).encode());
+        }
+        for (Map.Entry<byte[], byte[]> write : writes.entrySet()) {
+            st.put(KeySpace.txWrite(txId, write.getKey()), encodeWrite(write.getValue() == tombstone ? null : write.getValue()));
+        }
+        for (int i = 0; i < readKeys.size(); i++) {
+            st.put(KeySpace.txRead(KeySpace.TX_READ, txId, requestId, readSteps.get(i)), encodeRead(readKeys.get(i), readValues.get(i)));
+        }
+        for (Execution.ScanRead scan : scans) {
+            st.put(KeySpace.txRead(KeySpace.TX_SCAN, txId, requestId, scan.step()), encodeScan(scan));
+        }
+    }
+
+    /** Marks the transaction aborted by a participant (unless it already ended). */
+    static void abortByParticipant(StoreTransaction st, String txId, long nowMillis) {
+        byte[] statusKey = KeySpace.txStatus(txId);
+        TxStatus status = TxStatus.decode(st.get(statusKey));
+        if (status == null || !status.state().ended()) {
+            st.put(statusKey, new TxStatus(TxStatus.State.ABORTED_BY_PARTICIPANT, nowMillis).encode());
+        }
+    }
+
+    /**
+     * Ends the transaction in the caller's store transaction: validates every read (the
+     * coordinator's own buffered ones and every participant's recorded ones), then commits
+     * (applies all provisional and own writes) or aborts, drops the records, writes the status.
+     */
+    static TxOutcome finish(StoreTransaction st, String txId, boolean commit, Map<byte[], byte[]> ownWrites, byte[] tombstone,
+                            List<byte[]> ownReadKeys, List<byte[]> ownReadValues, List<Execution.ScanRead> ownScans,
+                            long nowMillis) {
+        byte[] statusKey = KeySpace.txStatus(txId);
+        TxStatus status = TxStatus.decode(st.get(statusKey));
+        TxOutcome outcome;
+        if (status != null && status.state() == TxStatus.State.ABORTED_BY_PARTICIPANT) {
+            outcome = commit ? TxOutcome.ABORTED_BY_PARTICIPANT : TxOutcome.ABORTED;
+        } else if (status != null && status.state().ended()) {
+            outcome = TxOutcome.CONFLICT; // expired past its lease while the coordinator was away
+        } else if (!readsCurrent(st, txId, ownReadKeys, ownReadValues, ownScans)) {
+            outcome = TxOutcome.CONFLICT;
+        } else {
+            outcome = commit ? TxOutcome.COMMITTED : TxOutcome.ABORTED;
+        }
+        List<KeyValue> provisional = scanRecords(st, KeySpace.TX_WRITE, txId);
+        if (outcome == TxOutcome.COMMITTED) {
+            for (KeyValue write : provisional) {
+                byte[] stateKey = KeySpace.stateKeyOfTxWrite(txId, write.key());
+                byte[] value = value(write.value());
+                if (value == null) {
+                    st.delete(stateKey);
+                } else {
+                    st.put(stateKey, value);
+                }
+            }
+            for (Map.Entry<byte[], byte[]> write : ownWrites.entrySet()) {
+                if (write.getValue() == tombstone) {
+                    st.delete(write.getKey());
+                } else {
+                    st.put(write.getKey(), write.getValue());
+                }
+            }
+        }
+        dropRecords(st, txId, provisional);
+        TxStatus.State ended = outcome == TxOutcome.COMMITTED ? TxStatus.State.COMMITTED
+                : status != null && status.state().ended() ? status.state() : TxStatus.State.ABORTED;
+        st.put(statusKey, new TxStatus(ended, nowMillis).encode());
+        return outcome;
+    }
+
+    /** Aborts a transaction abandoned past its lease: drops its records, marks it expired. */
+    static boolean expire(StoreTransaction st, String txId, long pendingBeforeMillis, long nowMillis) {
+        byte[] statusKey = KeySpace.txStatus(txId);
+        TxStatus status = TxStatus.decode(st.get(statusKey));
+        if (status == null || status.state() != TxStatus.State.PENDING || status.atMillis() >= pendingBeforeMillis) {
+            return false;
+        }
+        dropRecords(st, txId, scanRecords(st, KeySpace.TX_WRITE, txId));
+        st.put(statusKey, new TxStatus(TxStatus.State.EXPIRED, nowMillis).encode());
+        return true;
+    }
+
+    private static void dropRecords(StoreTransaction st, String txId, List<KeyValue> provisional) {
+        for (KeyValue kv : provisional) {
+            st.delete(kv.key());
+        }
+        for (KeyValue kv : scanRecords(st, KeySpace.TX_READ, txId)) {
+            st.delete(kv.key());
+        }
+        for (KeyValue kv : scanRecords(st, KeySpace.TX_SCAN, txId)) {
+            st.delete(kv.key());
+        }
+    }
+
+    private static List<KeyValue> scanRecords(StoreTransaction st, byte kind, String txId) {
+        byte[] prefix = KeySpace.txPrefix(kind, txId);
+        return st.scan(prefix, Keys.prefixEnd(prefix), Integer.MAX_VALUE);
+    }
+
+    private static boolean readsCurrent(StoreTransaction st, String txId, List<byte[]> ownReadKeys,
+                                        List<byte[]> ownReadValues, List<Execution.ScanRead> ownScans) {
+        for (int i = 0; i < ownReadKeys.size(); i++) {
+            if (!Arrays.equals(st.get(ownReadKeys.get(i)), ownReadValues.get(i))) {
+                return false;
+            }
+        }
+        for (Execution.ScanRead scan : ownScans) {
+            if (!ScanCodec.sameEntries(st.scan(scan.from(), scan.to(), scan.fetchLimit()), scan.committed())) {
+                return false;
+            }
+        }
+        for (KeyValue read : scanRecords(st, KeySpace.TX_READ, txId)) {
+            ByteBuffer in = ByteBuffer.wrap(read.value());
+            byte[] key = new byte[in.getInt()];
+            in.get(key);
+            int length = in.getInt();
+            byte[] observed = length < 0 ? null : new byte[length];
+            if (observed != null) {
+                in.get(observed);
+            }
+            if (!Arrays.equals(st.get(key), observed)) {
+                return false;
+            }
+        }
+        for (KeyValue read : scanRecords(st, KeySpace.TX_SCAN, txId)) {
+            ByteBuffer in = ByteBuffer.wrap(read.value());
+            byte[] from = new byte[in.getInt()];
+            in.get(from);
+            byte[] to = new byte[in.getInt()];
+            in.get(to);
+            int fetchLimit = in.getInt();
+            byte[] entries = new byte[in.remaining()];
+            in.get(entries);
+            if (!ScanCodec.sameEntries(st.scan(from, to, fetchLimit), ScanCodec.decode(entries))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] encodeRead(byte[] key, byte[] observed) {
+        ByteBuffer out = ByteBuffer.allocate(8 + key.length + (observed == null ? 0 : observed.length));
+        out.putInt(key.length).put(key);
+        if (observed == null) {
+            out.putInt(-1);
+        } else {
+            out.putInt(observed.length).put(observed);
+        }
+        return out.array();
+    }
+
+    private static byte[] encodeScan(Execution.ScanRead scan) {
+        byte[] entries = ScanCodec.encode(scan.committed());
+        return ByteBuffer.allocate(12 + scan.from().length + scan.to().length + entries.length)
+                .putInt(scan.from().length).put(scan.from())
+                .putInt(scan.to().length).put(scan.to())
+                .putInt(scan.fetchLimit()).put(entries).array();
+    }
+}
