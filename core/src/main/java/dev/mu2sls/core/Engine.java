@@ -339,6 +339,34 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * What the store holds about transactions right now. With no transaction running, there must be
+     * no provisional records (no orphan intents) and no pending status.
+     */
+    public TransactionCounts transactionCounts() {
+        int pending = 0;
+        int ended = 0;
+        for (KeyValue kv : store.scan(KeySpace.rangeStart(KeySpace.TX_STATUS), KeySpace.rangeEnd(KeySpace.TX_STATUS), Integer.MAX_VALUE)) {
+            if (TxStatus.decode(kv.value()).state().ended()) {
+                ended++;
+            } else {
+                pending++;
+            }
+        }
+        int provisional = 0;
+        for (byte kind : new byte[] {KeySpace.TX_WRITE, KeySpace.TX_READ, KeySpace.TX_SCAN}) {
+            provisional += store.scan(KeySpace.rangeStart(kind), KeySpace.rangeEnd(kind), Integer.MAX_VALUE).size();
+        }
+        return new TransactionCounts(pending, ended, provisional);
+    }
+
+    /**
+     * @param pending transactions with a pending status (participants persisted into them)
+     * @param ended statuses of ended transactions kept for late participants
+     * @param provisionalRecords provisional writes and recorded reads not yet applied or dropped
+     */
+    public record TransactionCounts(int pending, int ended, int provisionalRecords) {}
+
+    /**
      * @param journalChunks journal chunks in the store
      * @param running requests started but not completed
      * @param completed recorded responses not yet expired

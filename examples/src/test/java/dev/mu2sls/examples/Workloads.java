@@ -4,7 +4,16 @@ import dev.mu2sls.examples.chain.Caller1Dispatcher;
 import dev.mu2sls.examples.chain.Caller2Dispatcher;
 import dev.mu2sls.examples.counter.CounterDispatcher;
 import dev.mu2sls.examples.mixed.OrchestratorDispatcher;
+import dev.mu2sls.examples.bank.AccountDispatcher;
+import dev.mu2sls.examples.bank.BankDispatcher;
 import dev.mu2sls.examples.mixed.ShardDispatcher;
+import dev.mu2sls.examples.travel.FlightDispatcher;
+import dev.mu2sls.examples.travel.FrontendDispatcher;
+import dev.mu2sls.examples.travel.HotelDispatcher;
+import dev.mu2sls.examples.travel.OrderDispatcher;
+import dev.mu2sls.examples.tree.Backend1Dispatcher;
+import dev.mu2sls.examples.tree.Backend2Dispatcher;
+import dev.mu2sls.examples.tree.TreeDispatcher;
 import dev.mu2sls.simulator.SpecComparison.Request;
 import dev.mu2sls.spi.ServiceDefinition;
 import java.util.ArrayList;
@@ -16,6 +25,10 @@ final class Workloads {
     static final List<ServiceDefinition> W1 = List.of(new CounterDispatcher());
     static final List<ServiceDefinition> W2 = List.of(new Caller1Dispatcher(), new Caller2Dispatcher(), new CounterDispatcher());
     static final List<ServiceDefinition> MIXED = List.of(new OrchestratorDispatcher(), new ShardDispatcher());
+    static final List<ServiceDefinition> W3 = List.of(new TreeDispatcher(), new Backend1Dispatcher(), new Backend2Dispatcher());
+    static final List<ServiceDefinition> W5 = List.of(new FrontendDispatcher(), new HotelDispatcher(),
+            new FlightDispatcher(), new OrderDispatcher());
+    static final List<ServiceDefinition> W6 = List.of(new BankDispatcher(), new AccountDispatcher());
 
     private Workloads() {}
 
@@ -31,6 +44,33 @@ final class Workloads {
             } else {
                 requests.add(new Request("r" + i, service, "add", "[\"" + key + "\", " + random.nextInt(1, 10) + "]"));
             }
+        }
+        return requests;
+    }
+
+    /** W3: transactional adds to a few keys of both backends. */
+    static List<Request> tree(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int count = random.nextInt(3, 10);
+        List<Request> requests = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            requests.add(new Request("t" + i, "Tree", "add", "[\"k" + random.nextInt(3) + "\", " + random.nextInt(1, 10) + "]"));
+        }
+        return requests;
+    }
+
+    /** W5: a few small hotels and flights, then bookings, some of which sell out (abort). */
+    static List<Request> travel(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Request> requests = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            requests.add(new Request("open-h" + i, "Hotel", "open", "[\"h" + i + "\", " + random.nextInt(1, 3) + "]"));
+            requests.add(new Request("open-f" + i, "Flight", "open", "[\"f" + i + "\", " + random.nextInt(1, 3) + "]"));
+        }
+        int count = random.nextInt(2, 7);
+        for (int i = 0; i < count; i++) {
+            requests.add(new Request("b" + i, "Frontend", "book",
+                    "[\"u" + random.nextInt(3) + "\", \"f" + random.nextInt(2) + "\", \"h" + random.nextInt(2) + "\"]"));
         }
         return requests;
     }

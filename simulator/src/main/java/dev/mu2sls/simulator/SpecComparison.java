@@ -31,7 +31,7 @@ public final class SpecComparison {
      */
     public record Result(FaultPlan plan, List<Request> requests, List<Response> implementation, List<Response> spec,
                          SortedMap<String, String> implementationState, SortedMap<String, String> specState,
-                         FaultCounts faults, Engine.RequestCounts leftovers) {
+                         FaultCounts faults, Engine.RequestCounts leftovers, Engine.TransactionCounts transactions) {
 
         /** The first difference between implementation and spec, or null when they agree. */
         public String firstDifference() {
@@ -88,6 +88,7 @@ public final class SpecComparison {
         SortedMap<String, String> implementationState;
         FaultCounts faults;
         Engine.RequestCounts leftovers;
+        Engine.TransactionCounts transactions;
         try (Simulator simulator = Simulator.builder().services(services).faultPlan(plan).mode(mode).listener(choices).build()) {
             for (Request request : requests) {
                 implementation.add(simulator.call(request.id(), request.service(), request.method(), request.jsonArguments()));
@@ -96,6 +97,7 @@ public final class SpecComparison {
             implementationState = simulator.engine().dumpState();
             faults = simulator.faults();
             leftovers = simulator.engine().requestCounts();
+            transactions = simulator.engine().transactionCounts();
         } catch (TimeoutException e) {
             throw new AssertionError("executions still running 30 s after the last response under " + plan, e);
         }
@@ -105,6 +107,6 @@ public final class SpecComparison {
             specResponses.add(spec.call(request.id(), request.service(), request.method(), request.jsonArguments()));
         }
         return new Result(plan, List.copyOf(requests), implementation, specResponses, implementationState,
-                spec.dumpState(), faults, leftovers);
+                spec.dumpState(), faults, leftovers, transactions);
     }
 }
