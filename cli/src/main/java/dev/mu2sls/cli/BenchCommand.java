@@ -1,5 +1,6 @@
 package dev.mu2sls.cli;
 
+import dev.mu2sls.core.EngineStats;
 import dev.mu2sls.simulator.Simulator;
 import java.time.Duration;
 import java.util.Locale;
@@ -14,10 +15,10 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure a workload's throughput and latency on the in-process platform (no faults).")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--workload", defaultValue = "W1", description = "W1 or W2 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--workload", defaultValue = "W1", description = "W1, W2, W3, W5, W5-hot or W6 (default: ${DEFAULT-VALUE})")
     String workload;
 
-    @Option(names = "--config", defaultValue = "exactly-once", description = "sequential, unsafe or exactly-once (default: ${DEFAULT-VALUE})")
+    @Option(names = "--config", defaultValue = "exactly-once", description = "sequential, unsafe, exactly-once or full (default: ${DEFAULT-VALUE})")
     String config;
 
     @Option(names = "--concurrency", defaultValue = "64", description = "closed-loop clients (default: ${DEFAULT-VALUE})")
@@ -47,6 +48,14 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "store transactions/request=%.2f store reads/request=%.2f executions/request=%.2f%n",
                 result.storeTransactionsPerRequest(), result.storeReadsPerRequest(),
                 result.requests() == 0 ? 0.0 : (double) result.engine().executions() / result.requests());
+        EngineStats engine = result.engine();
+        if (engine.transactionsCommitted() + engine.transactionsAborted() + engine.transactionConflicts() > 0) {
+            long commits = engine.transactionsCommitted();
+            System.out.printf(Locale.ROOT, "transactions: commits/s=%.1f aborted/s=%.1f conflicts/s=%.1f (aborts+conflicts)/commit=%.2f%n",
+                    commits / result.seconds(), engine.transactionsAborted() / result.seconds(),
+                    engine.transactionConflicts() / result.seconds(),
+                    commits == 0 ? 0.0 : (double) (engine.transactionsAborted() + engine.transactionConflicts()) / commits);
+        }
         result.errorSamples().forEach(sample -> System.out.println("error: " + sample));
         System.out.printf(Locale.ROOT, "mu2sls %s %s c=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f errors=%d%n",
                 w, c.label, concurrency, result.rps(), result.percentileMillis(50), result.percentileMillis(99), result.errors());

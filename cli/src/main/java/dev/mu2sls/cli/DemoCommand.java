@@ -9,7 +9,6 @@ import dev.mu2sls.simulator.Simulator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,14 +18,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code mu2sls demo}: runs W1 and W2 on the simulator with every kind of fault on, checks every
- * response and the final state against the spec, and reports. The last line is {@code anomalies: N}.
+ * {@code mu2sls demo}: runs W1, W2, W5 and W6 on the simulator with every kind of fault on,
+ * checks every response and the final state against the spec, and reports. The last line is
+ * {@code anomalies: N}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run W1 (counter) and W2 (chain) under crashes, timeouts with zombies and duplicates; check against the spec.")
+        description = "Run W1 (counter), W2 (chain), W5 (travel) and W6 (bank) under crashes, timeouts with zombies and duplicates; check against the spec.")
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--seconds", defaultValue = "10", description = "total load duration, split across workloads (default: ${DEFAULT-VALUE})")
+    private static final List<Workload> WORKLOADS = List.of(Workload.W1, Workload.W2, Workload.W5, Workload.W6);
+
+    @Option(names = "--seconds", defaultValue = "12", description = "total load duration, split across workloads (default: ${DEFAULT-VALUE})")
     double seconds;
 
     @Option(names = "--concurrency", defaultValue = "32", description = "closed-loop clients (default: ${DEFAULT-VALUE})")
@@ -53,11 +55,11 @@ final class DemoCommand implements Callable<Integer> {
                 .sequentialDuplicates(duplicateRate)
                 .faultyAttempts(3)
                 .build();
-        System.out.printf(Locale.ROOT, "mu2sls demo: W1 and W2 on the in-process serverless simulator, %d clients, %.0f s, faults on%n",
-                concurrency, seconds);
+        System.out.printf(Locale.ROOT, "mu2sls demo: %s on the in-process serverless simulator, %d clients, %.0f s, faults on%n",
+                WORKLOADS, concurrency, seconds);
         System.out.println("  " + plan);
         List<Report> reports = new ArrayList<>();
-        for (Workload workload : List.of(Workload.W1, Workload.W2)) {
+        for (Workload workload : WORKLOADS) {
             reports.add(run(workload, plan));
         }
         print(reports);
@@ -68,11 +70,11 @@ final class DemoCommand implements Callable<Integer> {
 
     private Report run(Workload workload, FaultPlan plan) throws TimeoutException {
         LoadRunner.Options options = new LoadRunner.Options(workload, concurrency,
-                BenchCommand.seconds(seconds / 2), Duration.ZERO, seed, false, true);
+                BenchCommand.seconds(seconds / WORKLOADS.size()), Duration.ZERO, seed, false, true);
         try (Simulator simulator = Simulator.builder().services(workload.services).faultPlan(plan).build()) {
             LoadRunner.Result result = LoadRunner.run(simulator, options, Progress.stderr(), workload.toString());
             simulator.awaitQuiescence(Duration.ofSeconds(30));
-            List<String> anomalies = new ArrayList<>(CounterHistoryCheck.check(result.history(), finalCounters(simulator.engine())));
+            List<String> anomalies = new ArrayList<>(InvariantChecks.check(workload, result.history(), simulator.engine().dumpState()));
             FaultCounts faults = simulator.faults();
             if (faults.duplicateMismatches() > 0) {
                 anomalies.add(faults.duplicateMismatches() + " duplicate deliveries answered differently");
@@ -81,26 +83,19 @@ final class DemoCommand implements Callable<Integer> {
             if (counts.journalChunks() > 0 || counts.running() > 0) {
                 anomalies.add("bookkeeping left after all requests completed: " + counts);
             }
+            Engine.TransactionCounts transactions = simulator.engine().transactionCounts();
+            if (transactions.pending() > 0 || transactions.provisionalRecords() > 0) {
+                anomalies.add("transaction records left after all requests completed: " + transactions);
+            }
             return new Report(workload, result, faults, simulator.engine().stats(), anomalies);
         }
     }
 
-    private static Map<String, Long> finalCounters(Engine engine) {
-        Map<String, Long> values = new HashMap<>();
-        String prefix = "Counter.counts[\"";
-        engine.dumpState().forEach((key, value) -> {
-            if (key.startsWith(prefix)) {
-                values.put(key.substring(prefix.length(), key.length() - 2), Long.parseLong(value));
-            }
-        });
-        return values;
-    }
-
     private static void print(List<Report> reports) {
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-4s %10s %10s %9s %9s %7s%n", "", "requests", "req/s", "p50_ms", "p99_ms", "errors");
+        System.out.printf(Locale.ROOT, "%-6s %10s %10s %9s %9s %7s%n", "", "requests", "req/s", "p50_ms", "p99_ms", "errors");
         for (Report r : reports) {
-            System.out.printf(Locale.ROOT, "%-4s %10d %10.0f %9.3f %9.3f %7d%n", r.workload, r.result.requests(),
+            System.out.printf(Locale.ROOT, "%-6s %10d %10.0f %9.3f %9.3f %7d%n", r.workload, r.result.requests(),
                     r.result.rps(), r.result.percentileMillis(50), r.result.percentileMillis(99), r.result.errors());
         }
         System.out.println();
@@ -117,9 +112,14 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  %-31s %8d%n", "replays from the journal", reports.stream().mapToLong(r -> r.engine.replays()).sum());
         System.out.printf(Locale.ROOT, "  %-31s %8d%n", "zombie executions fenced", reports.stream().mapToLong(r -> r.engine.fenced()).sum());
         System.out.printf(Locale.ROOT, "  %-31s %8d%n", "answered from recorded response", reports.stream().mapToLong(r -> r.engine.deduplicated()).sum());
-        System.out.println("checked against the spec (serial order by response, real-time order, final state):");
+        System.out.println("transactions:");
+        System.out.printf(Locale.ROOT, "  %-31s %8d%n", "committed", reports.stream().mapToLong(r -> r.engine.transactionsCommitted()).sum());
+        System.out.printf(Locale.ROOT, "  %-31s %8d%n", "aborted (sold out, no funds)", reports.stream().mapToLong(r -> r.engine.transactionsAborted()).sum());
+        System.out.printf(Locale.ROOT, "  %-31s %8d%n", "retried after a conflict", reports.stream().mapToLong(r -> r.engine.transactionConflicts()).sum());
+        System.out.println("checked against the spec (W1, W2: serial order by response, real-time order, final state;");
+        System.out.println("  W5: no overbooking, reservations = orders; W6: every audit and the end state see the invariant total):");
         for (Report r : reports) {
-            System.out.printf(Locale.ROOT, "  %-4s %d requests, %d anomalies%n", r.workload, r.result.history().size(), r.anomalies.size());
+            System.out.printf(Locale.ROOT, "  %-6s %d requests, %d anomalies%n", r.workload, r.result.history().size(), r.anomalies.size());
             r.anomalies.stream().limit(10).forEach(a -> System.out.println("    " + a));
         }
     }

@@ -63,6 +63,14 @@ final class LoadRunner {
     private LoadRunner() {}
 
     static Result run(Simulator simulator, Options options, Progress progress, String label) {
+        List<Workload.Request> setup = options.workload().setup();
+        for (int i = 0; i < setup.size(); i++) {
+            Workload.Request request = setup.get(i);
+            Response response = simulator.call("setup-" + i, request.service(), request.method(), request.json());
+            if (!response.ok()) {
+                throw new IllegalStateException("set-up request " + request + " failed: " + response);
+            }
+        }
         Recorder recorder = new Recorder(3);
         LongAdder answered = new LongAdder();
         LongAdder failed = new LongAdder();

@@ -1,46 +1,152 @@
 package dev.mu2sls.cli;
 
+import dev.mu2sls.examples.bank.AccountDispatcher;
+import dev.mu2sls.examples.bank.BankDispatcher;
 import dev.mu2sls.examples.chain.Caller1Dispatcher;
 import dev.mu2sls.examples.chain.Caller2Dispatcher;
 import dev.mu2sls.examples.counter.CounterDispatcher;
+import dev.mu2sls.examples.travel.FlightDispatcher;
+import dev.mu2sls.examples.travel.FrontendDispatcher;
+import dev.mu2sls.examples.travel.HotelDispatcher;
+import dev.mu2sls.examples.travel.OrderDispatcher;
+import dev.mu2sls.examples.tree.Backend1Dispatcher;
+import dev.mu2sls.examples.tree.Backend2Dispatcher;
+import dev.mu2sls.examples.tree.TreeDispatcher;
 import dev.mu2sls.spi.ServiceDefinition;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
-/** The workloads of DESIGN §8 that the CLI drives: services plus a request generator. */
+/** The workloads of DESIGN §8 that the CLI drives: services, set-up requests, a request generator. */
 enum Workload {
-    W1("single-stateful: Counter.add, keys uniform over 1000", List.of(new CounterDispatcher()), "Counter"),
-    W2("chain: Caller1 -> Caller2 -> Counter.add, sync calls",
-            List.of(new Caller1Dispatcher(), new Caller2Dispatcher(), new CounterDispatcher()), "Caller1");
+    W1("W1", "single-stateful: Counter.add, keys uniform over 1000", List.of(new CounterDispatcher())) {
+        @Override
+        Request next(SplittableRandom random) {
+            return counterAdd("Counter", random);
+        }
+    },
+    W2("W2", "chain: Caller1 -> Caller2 -> Counter.add, sync calls",
+            List.of(new Caller1Dispatcher(), new Caller2Dispatcher(), new CounterDispatcher())) {
+        @Override
+        Request next(SplittableRandom random) {
+            return counterAdd("Caller1", random);
+        }
+    },
+    W3("W3", "tree: one transaction, async Backend1.add and Backend2.add, await both, commit",
+            List.of(new TreeDispatcher(), new Backend1Dispatcher(), new Backend2Dispatcher())) {
+        @Override
+        Request next(SplittableRandom random) {
+            return counterAdd("Tree", random);
+        }
+    },
+    W5("W5", "travel: Frontend.book reserves hotel and flight in a transaction, then places the order; 100 hotels, 100 flights",
+            travelServices()) {
+        @Override
+        List<Request> setup() {
+            return openTravel(100, 1_000_000);
+        }
+
+        @Override
+        Request next(SplittableRandom random) {
+            return book(random, 100);
+        }
+    },
+    W5_HOT("W5-hot", "travel, hot: 5 hotels and 5 flights for all clients", travelServices()) {
+        @Override
+        List<Request> setup() {
+            return openTravel(5, 1_000_000);
+        }
+
+        @Override
+        Request next(SplittableRandom random) {
+            return book(random, 5);
+        }
+    },
+    W6("W6", "bank: transfers between 1000 accounts in transactions, 1 in 50 requests an audit of all balances",
+            List.of(new BankDispatcher(), new AccountDispatcher())) {
+        @Override
+        List<Request> setup() {
+            List<Request> opens = new ArrayList<>();
+            for (int a = 0; a < ACCOUNTS; a++) {
+                opens.add(new Request("Account", "open", "[\"a" + a + "\"," + INITIAL_BALANCE + "]", null, 0));
+            }
+            return opens;
+        }
+
+        @Override
+        Request next(SplittableRandom random) {
+            if (random.nextInt(50) == 0) {
+                return new Request("Bank", "audit", "[]", null, 0);
+            }
+            return new Request("Bank", "transfer", "[\"a" + random.nextInt(ACCOUNTS) + "\",\"a" + random.nextInt(ACCOUNTS)
+                    + "\"," + random.nextInt(1, 101) + "]", null, 0);
+        }
+    };
 
     static final int KEYS = 1000;
+    static final int ACCOUNTS = 1000;
+    static final long INITIAL_BALANCE = 1000;
 
+    final String label;
     final String description;
     final List<ServiceDefinition> services;
-    final String entryService;
 
-    Workload(String description, List<ServiceDefinition> services, String entryService) {
+    Workload(String label, String description, List<ServiceDefinition> services) {
+        this.label = label;
         this.description = description;
         this.services = services;
-        this.entryService = entryService;
     }
 
-    /** The next request of this workload: an add of 1..10 to a uniformly chosen key. */
-    Request next(SplittableRandom random) {
-        String key = "k" + random.nextInt(KEYS);
-        long delta = random.nextInt(1, 11);
-        return new Request(entryService, "add", "[\"" + key + "\"," + delta + "]", key, delta);
+    /** Requests that prepare the state (run once, sequentially, before the load). */
+    List<Request> setup() {
+        return List.of();
+    }
+
+    /** The next request of the load. */
+    abstract Request next(SplittableRandom random);
+
+    @Override
+    public String toString() {
+        return label;
     }
 
     static Workload parse(String name) {
-        try {
-            return valueOf(name.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown workload '" + name + "'; available: " + List.of(values()));
+        for (Workload workload : values()) {
+            if (workload.label.equalsIgnoreCase(name)) {
+                return workload;
+            }
         }
+        throw new IllegalArgumentException("unknown workload '" + name + "'; available: "
+                + List.of(values()).stream().map(w -> w.label).toList());
     }
 
-    /** One generated request, with what the checker needs to know about it. */
+    private static Request counterAdd(String service, SplittableRandom random) {
+        String key = "k" + random.nextInt(KEYS);
+        long delta = random.nextInt(1, 11);
+        return new Request(service, "add", "[\"" + key + "\"," + delta + "]", key, delta);
+    }
+
+    private static List<ServiceDefinition> travelServices() {
+        return List.of(new FrontendDispatcher(), new HotelDispatcher(), new FlightDispatcher(), new OrderDispatcher());
+    }
+
+    private static List<Request> openTravel(int places, int capacity) {
+        List<Request> opens = new ArrayList<>();
+        for (int i = 0; i < places; i++) {
+            opens.add(new Request("Hotel", "open", "[\"h" + i + "\"," + capacity + "]", null, 0));
+            opens.add(new Request("Flight", "open", "[\"f" + i + "\"," + capacity + "]", null, 0));
+        }
+        return opens;
+    }
+
+    private static Request book(SplittableRandom random, int places) {
+        return new Request("Frontend", "book", "[\"u" + random.nextInt(1000) + "\",\"f" + random.nextInt(places)
+                + "\",\"h" + random.nextInt(places) + "\"]", null, 0);
+    }
+
+    /**
+     * One generated request; {@code key} and {@code delta} describe counter adds (W1-W3) for the
+     * history check, and are null/0 otherwise.
+     */
     record Request(String service, String method, String json, String key, long delta) {}
 }

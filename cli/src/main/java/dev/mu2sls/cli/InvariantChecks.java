@@ -1,0 +1,111 @@
+package dev.mu2sls.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Invariant checks for workloads whose histories are too large to search (DESIGN §7): what must
+ * hold of every response and of the final state if the run refines the spec.
+ */
+final class InvariantChecks {
+    private static final Pattern ORDER = Pattern.compile("\"user\":\"([^\"]*)\",\"flight\":\"([^\"]*)\",\"hotel\":\"([^\"]*)\"");
+    private static final Pattern CAPACITY = Pattern.compile("\"total\":(\\d+),\"booked\":(\\d+)");
+
+    private InvariantChecks() {}
+
+    /** Anomalies of a run, by workload. */
+    static List<String> check(Workload workload, List<LoadRunner.Completed> history, SortedMap<String, String> state) {
+        List<String> anomalies = new ArrayList<>();
+        for (LoadRunner.Completed completed : history) {
+            if (!completed.response().ok()) {
+                anomalies.add(completed.id() + " failed: " + completed.response());
+            }
+        }
+        switch (workload) {
+            case W1, W2, W3 -> anomalies.addAll(CounterHistoryCheck.check(history, counters(workload, state)));
+            case W5, W5_HOT -> anomalies.addAll(travel(state));
+            case W6 -> anomalies.addAll(bank(history, state));
+        }
+        return anomalies;
+    }
+
+    private static Map<String, Long> counters(Workload workload, SortedMap<String, String> state) {
+        String prefix = workload == Workload.W3 ? "Backend1.counts[\"" : "Counter.counts[\"";
+        Map<String, Long> values = new HashMap<>();
+        state.forEach((key, value) -> {
+            if (key.startsWith(prefix)) {
+                values.put(key.substring(prefix.length(), key.length() - 2), Long.parseLong(value));
+            }
+        });
+        if (workload == Workload.W3) {
+            state.forEach((key, value) -> {
+                if (key.startsWith("Backend2.counts[\"")) {
+                    String counter = key.substring("Backend2.counts[\"".length(), key.length() - 2);
+                    values.merge(counter, Long.parseLong(value), Long::sum);
+                }
+            });
+        }
+        return values;
+    }
+
+    /** W5: no hotel or flight overbooked; committed reservations are exactly the placed orders. */
+    static List<String> travel(SortedMap<String, String> state) {
+        List<String> anomalies = new ArrayList<>();
+        Map<String, Integer> reservations = new HashMap<>();
+        Map<String, Integer> orders = new HashMap<>();
+        state.forEach((key, value) -> {
+            if (key.startsWith("Hotel.rooms") || key.startsWith("Flight.seats")) {
+                Matcher capacity = CAPACITY.matcher(value);
+                if (!capacity.find() || Integer.parseInt(capacity.group(2)) > Integer.parseInt(capacity.group(1))) {
+                    anomalies.add(key + " is overbooked: " + value);
+                }
+            } else if (key.startsWith("Hotel.guests")) {
+                reservations.merge("hotel " + key.substring(14, key.indexOf('#')) + " " + value, 1, Integer::sum);
+            } else if (key.startsWith("Flight.passengers")) {
+                reservations.merge("flight " + key.substring(19, key.indexOf('#')) + " " + value, 1, Integer::sum);
+            } else if (key.startsWith("Order.orders")) {
+                Matcher order = ORDER.matcher(value);
+                if (order.find()) {
+                    orders.merge("hotel " + order.group(3) + " \"" + order.group(1) + "\"", 1, Integer::sum);
+                    orders.merge("flight " + order.group(2) + " \"" + order.group(1) + "\"", 1, Integer::sum);
+                } else {
+                    anomalies.add("unreadable order " + key + " = " + value);
+                }
+            }
+        });
+        if (!reservations.equals(orders)) {
+            Map<String, Integer> difference = new HashMap<>(reservations);
+            orders.forEach((k, v) -> difference.merge(k, -v, Integer::sum));
+            difference.values().removeIf(v -> v == 0);
+            anomalies.add("committed reservations and placed orders differ (reservations minus orders): " + difference);
+        }
+        return anomalies;
+    }
+
+    /** W6: every audit saw the invariant total, and so does the end state. */
+    static List<String> bank(List<LoadRunner.Completed> history, SortedMap<String, String> state) {
+        List<String> anomalies = new ArrayList<>();
+        long expected = Workload.ACCOUNTS * Workload.INITIAL_BALANCE;
+        for (LoadRunner.Completed completed : history) {
+            if (completed.request().method().equals("audit") && completed.response().ok()) {
+                long seen = Long.parseLong(new String(completed.response().value(), UTF_8));
+                if (seen != expected) {
+                    anomalies.add(completed.id() + ": audit saw a total of " + seen + ", expected " + expected);
+                }
+            }
+        }
+        long total = state.entrySet().stream().filter(e -> e.getKey().startsWith("Account.balances"))
+                .mapToLong(e -> Long.parseLong(e.getValue())).sum();
+        if (total != expected) {
+            anomalies.add("final total of all balances is " + total + ", expected " + expected);
+        }
+        return anomalies;
+    }
+}
