@@ -2,7 +2,9 @@ package dev.mu2sls.json;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,7 +36,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread safe; readers and writers are cached per type.
  */
 public final class JsonCodec implements Codec {
-    private final JsonMapper mapper = JsonMapper.builder()
+    // A shared buffer pool: the default ThreadLocal one allocates fresh buffers on every new
+    // virtual thread, and every async call and simulated instance is one.
+    private final JsonMapper mapper = JsonMapper.builder(JsonFactory.builder()
+                    .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build())
             .addModule(new JavaTimeModule())
             .addModule(new Jdk8Module())
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)

@@ -21,6 +21,23 @@ public abstract class StoreConformanceTest {
 
     protected abstract Store newStore();
 
+    /** Closes {@code store} and opens the same data again; in-memory stores cannot, and skip. */
+    protected Store reopen(Store store) {
+        return null;
+    }
+
+    @Test
+    void closeAndReopen_keepsCommittedData() {
+        store.run(tx -> {
+            tx.put(b("kept"), b("yes"));
+            return null;
+        });
+        Store reopened = reopen(store);
+        org.junit.jupiter.api.Assumptions.assumeTrue(reopened != null, "this store does not outlive close");
+        store = reopened;
+        assertThat(s(store.get(b("kept")))).isEqualTo("yes");
+    }
+
     @BeforeEach
     void open() {
         store = newStore();

@@ -1,0 +1,416 @@
+package dev.mu2sls.store.rocksdb;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.mu2sls.store.KeyValue;
+import dev.mu2sls.store.Keys;
+import dev.mu2sls.store.Store;
+import dev.mu2sls.store.StoreConflictException;
+import dev.mu2sls.store.StoreStats;
+import dev.mu2sls.store.StoreTransaction;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The embedded durable {@link Store}: RocksDB, with serializable transactions by optimistic
+ * concurrency control (every point and range read validated under a short commit lock, as
+ * {@code MemoryStore} does), and a write-ahead log synced before a commit returns.
+ *
+ * <h2>Durability and group commit</h2>
+ * A commit writes its batch under the commit lock without syncing, then waits until the WAL is
+ * synced past it: one committer syncs for everyone waiting, so concurrent commits share one
+ * {@code fsync}. A read-only transaction's commit also waits until everything it could have read
+ * is synced, so nothing a client is told can be lost. With {@code syncOnCommit = false}, commits
+ * survive a process crash (the WAL is in the OS cache) but not a machine crash.
+ *
+ * <h2>Errors</h2>
+ * Opening a directory held by another process, or one that is not a mu2sls store, fails with an
+ * {@link IllegalStateException} that says which and what to do.
+ */
+public final class RocksStore implements Store {
+    private static final byte[] MARKER_KEY = "\0mu2sls-store".getBytes(UTF_8);
+    private static final byte[] MARKER_VALUE = "v1".getBytes(UTF_8);
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path directory;
+    private final boolean syncOnCommit;
+    private final Options options;
+    private final RocksDB db;
+    private final WriteOptions unsynced = new WriteOptions().setSync(false);
+    private final ReentrantLock commitLock = new ReentrantLock();
+    private final ReentrantLock syncLock = new ReentrantLock();
+    private final Condition syncDone = syncLock.newCondition();
+    private volatile long syncedSequence; // written under syncLock
+    private boolean syncing; // guarded by syncLock
+    private final LongAdder commits = new LongAdder();
+    private final LongAdder conflicts = new LongAdder();
+    private final LongAdder reads = new LongAdder();
+    private final LongAdder syncs = new LongAdder();
+    private volatile boolean closed;
+
+    private RocksStore(Path directory, boolean syncOnCommit) {
+        this.directory = directory;
+        this.syncOnCommit = syncOnCommit;
+        boolean fresh = checkDirectory(directory);
+        this.options = new Options().setCreateIfMissing(true).setIncreaseParallelism(2);
+        try {
+            this.db = RocksDB.open(options, directory.toString());
+        } catch (RocksDBException e) {
+            options.close();
+            String status = String.valueOf(e.getMessage());
+            if (status.contains("lock") || status.contains("LOCK")) {
+                throw new IllegalStateException("store directory " + directory + " is in use by another process "
+                        + "(its RocksDB LOCK is held); stop that process or choose another directory", e);
+            }
+            throw new IllegalStateException("cannot open RocksDB store in " + directory + ": " + status, e);
+        }
+        try {
+            byte[] marker = db.get(MARKER_KEY);
+            if (marker == null && !fresh) {
+                close();
+                throw new IllegalStateException("directory " + directory + " holds a RocksDB database that is not a mu2sls "
+                        + "store; choose an empty directory or one a mu2sls store created");
+            }
+            if (marker == null) {
+                db.put(new WriteOptions().setSync(true), MARKER_KEY, MARKER_VALUE);
+            }
+            this.syncedSequence = db.getLatestSequenceNumber();
+        } catch (RocksDBException e) {
+            close();
+            throw new IllegalStateException("cannot read store marker in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens (creating if needed) the store in {@code directory}.
+     *
+     * @param syncOnCommit sync the write-ahead log before a commit returns (the default for
+     *     production; concurrent commits share syncs)
+     */
+    public static RocksStore open(Path directory, boolean syncOnCommit) {
+        return new RocksStore(directory, syncOnCommit);
+    }
+
+    /** Whether the directory is new (absent or empty); fails if it holds something other than RocksDB files. */
+    private static boolean checkDirectory(Path directory) {
+        try {
+            if (!Files.exists(directory)) {
+                Files.createDirectories(directory);
+                return true;
+            }
+            if (!Files.isDirectory(directory)) {
+                throw new IllegalStateException(directory + " is a file, not a store directory");
+            }
+            try (Stream<Path> entries = Files.list(directory)) {
+                List<String> names = entries.map(p -> p.getFileName().toString()).toList();
+                if (names.isEmpty()) {
+                    return true;
+                }
+                if (!names.contains("CURRENT")) {
+                    throw new IllegalStateException("directory " + directory + " is not a mu2sls store (it holds "
+                            + names.stream().limit(5).toList() + " but no RocksDB database); choose an empty directory");
+                }
+                return false;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use store directory " + directory, e);
+        }
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        checkOpen();
+        reads.increment();
+        try {
+            return db.get(key);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("RocksDB read failed in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit) {
+        checkOpen();
+        reads.increment();
+        return scanCommitted(fromInclusive, toExclusive, limit);
+    }
+
+    private List<KeyValue> scanCommitted(byte[] from, byte[] to, int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("scan limit must be positive: " + limit);
+        }
+        List<KeyValue> result = new ArrayList<>();
+        try (ReadOptions options = new ReadOptions(); RocksIterator it = db.newIterator(options)) {
+            if (from == null || Keys.ORDER.compare(from, MARKER_KEY) <= 0) {
+                it.seek(MARKER_KEY);
+                if (it.isValid() && Arrays.equals(it.key(), MARKER_KEY)) {
+                    it.next();
+                }
+                if (from != null && it.isValid() && Keys.ORDER.compare(it.key(), from) < 0) {
+                    it.seek(from);
+                }
+            } else {
+                it.seek(from);
+            }
+            while (it.isValid() && result.size() < limit) {
+                byte[] key = it.key();
+                if (to != null && Keys.ORDER.compare(key, to) >= 0) {
+                    break;
+                }
+                if (!Arrays.equals(key, MARKER_KEY)) {
+                    result.add(new KeyValue(key, it.value()));
+                }
+                it.next();
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public StoreTransaction begin() {
+        checkOpen();
+        return new RocksTransaction();
+    }
+
+    @Override
+    public StoreStats stats() {
+        return new StoreStats(commits.sum(), conflicts.sum(), reads.sum(), syncs.sum());
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        commitLock.lock();
+        try {
+            if (db != null) {
+                try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+                    db.syncWal();
+                    db.flush(flush);
+                } catch (RocksDBException ignored) {
+                    // closing anyway; the WAL replays on the next open
+                }
+                db.close();
+            }
+            unsynced.close();
+            options.close();
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("store " + directory + " is closed");
+        }
+    }
+
+    /** Waits until the WAL is synced up to {@code sequence}; one waiter syncs for all (group commit). */
+    private void awaitSynced(long sequence) {
+        if (!syncOnCommit) {
+            return;
+        }
+        syncLock.lock();
+        try {
+            while (syncedSequence < sequence && syncing) {
+                syncDone.awaitUninterruptibly();
+            }
+            if (syncedSequence >= sequence) {
+                return;
+            }
+            syncing = true;
+        } finally {
+            syncLock.unlock();
+        }
+        long target = db.getLatestSequenceNumber();
+        boolean synced = false;
+        try {
+            db.syncWal();
+            syncs.increment();
+            synced = true;
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("syncing the write-ahead log of " + directory + " failed: " + e.getMessage(), e);
+        } finally {
+            syncLock.lock();
+            try {
+                syncing = false;
+                if (synced) {
+                    syncedSequence = Math.max(syncedSequence, target);
+                }
+                syncDone.signalAll();
+            } finally {
+                syncLock.unlock();
+            }
+        }
+        if (syncedSequence < sequence) {
+            awaitSynced(sequence);
+        }
+    }
+
+    private final class RocksTransaction implements StoreTransaction {
+        private final List<byte[]> readKeys = new ArrayList<>(4);
+        private final List<byte[]> readValues = new ArrayList<>(4);
+        private final List<ScanRead> scans = new ArrayList<>(0);
+        private final TreeMap<byte[], byte[]> writes = new TreeMap<>(Keys.ORDER);
+        private static final byte[] TOMBSTONE = new byte[0];
+        private boolean finished;
+
+        private record ScanRead(byte[] from, byte[] to, int limit, List<KeyValue> seen) {}
+
+        @Override
+        public byte[] get(byte[] key) {
+            checkActive();
+            byte[] written = writes.get(key);
+            if (written != null) {
+                return written == TOMBSTONE ? null : written;
+            }
+            byte[] value = RocksStore.this.get(key);
+            reads.decrement();
+            readKeys.add(key);
+            readValues.add(value);
+            return value;
+        }
+
+        @Override
+        public List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit) {
+            checkActive();
+            Map<byte[], byte[]> own = new TreeMap<>(Keys.ORDER);
+            for (Map.Entry<byte[], byte[]> write : writes.entrySet()) {
+                if (Keys.inRange(write.getKey(), fromInclusive, toExclusive)) {
+                    own.put(write.getKey(), write.getValue());
+                }
+            }
+            int fetch = limit == Integer.MAX_VALUE ? limit : limit + own.size();
+            List<KeyValue> committed = scanCommitted(fromInclusive, toExclusive, fetch);
+            scans.add(new ScanRead(fromInclusive, toExclusive, fetch, committed));
+            TreeMap<byte[], byte[]> merged = new TreeMap<>(Keys.ORDER);
+            for (KeyValue kv : committed) {
+                merged.put(kv.key(), kv.value());
+            }
+            merged.putAll(own);
+            List<KeyValue> result = new ArrayList<>();
+            for (Map.Entry<byte[], byte[]> entry : merged.entrySet()) {
+                if (result.size() == limit) {
+                    break;
+                }
+                if (entry.getValue() != TOMBSTONE) {
+                    result.add(new KeyValue(entry.getKey(), entry.getValue()));
+                }
+            }
+            return result;
+        }
+
+        @Override
+        public void put(byte[] key, byte[] value) {
+            checkActive();
+            if (key == null || value == null) {
+                throw new NullPointerException("key and value must not be null; use delete to remove a key");
+            }
+            writes.put(key, value);
+        }
+
+        @Override
+        public void delete(byte[] key) {
+            checkActive();
+            writes.put(key, TOMBSTONE);
+        }
+
+        @Override
+        public void commit() {
+            checkActive();
+            finished = true;
+            checkOpen();
+            long sequence;
+            commitLock.lock();
+            try {
+                if (!valid()) {
+                    conflicts.increment();
+                    throw new StoreConflictException("a concurrent transaction changed data this transaction read");
+                }
+                if (!writes.isEmpty()) {
+                    try (WriteBatch batch = new WriteBatch()) {
+                        for (Map.Entry<byte[], byte[]> write : writes.entrySet()) {
+                            if (write.getValue() == TOMBSTONE) {
+                                batch.delete(write.getKey());
+                            } else {
+                                batch.put(write.getKey(), write.getValue());
+                            }
+                        }
+                        db.write(unsynced, batch);
+                    } catch (RocksDBException e) {
+                        throw new IllegalStateException("RocksDB write failed in " + directory + ": " + e.getMessage(), e);
+                    }
+                }
+                sequence = db.getLatestSequenceNumber();
+                commits.increment();
+            } finally {
+                commitLock.unlock();
+            }
+            awaitSynced(sequence);
+        }
+
+        private boolean valid() {
+            for (int i = 0; i < readKeys.size(); i++) {
+                try {
+                    if (!Arrays.equals(db.get(readKeys.get(i)), readValues.get(i))) {
+                        return false;
+                    }
+                } catch (RocksDBException e) {
+                    throw new IllegalStateException("RocksDB read failed in " + directory + ": " + e.getMessage(), e);
+                }
+            }
+            for (ScanRead scan : scans) {
+                List<KeyValue> now = scanCommitted(scan.from, scan.to, scan.limit);
+                if (now.size() != scan.seen.size()) {
+                    return false;
+                }
+                for (int i = 0; i < now.size(); i++) {
+                    if (!Arrays.equals(now.get(i).key(), scan.seen.get(i).key())
+                            || !Arrays.equals(now.get(i).value(), scan.seen.get(i).value())) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void rollback() {
+            finished = true;
+        }
+
+        private void checkActive() {
+            if (finished) {
+                throw new IllegalStateException("transaction already committed or rolled back");
+            }
+        }
+    }
+}
