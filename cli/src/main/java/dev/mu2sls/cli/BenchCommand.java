@@ -2,10 +2,12 @@ package dev.mu2sls.cli;
 
 import dev.mu2sls.core.EngineStats;
 import dev.mu2sls.simulator.Simulator;
+import dev.mu2sls.store.Store;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,17 +35,25 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "request generator seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Mixin
+    StoreOptions storeOptions;
+
     @Override
     public Integer call() {
         Workload w = Workload.parse(workload);
         BenchConfig c = BenchConfig.parse(config);
         LoadRunner.Options options = new LoadRunner.Options(w, concurrency, seconds(seconds), seconds(warmup), seed,
                 c.oneAtATime, false);
-        System.out.printf(Locale.ROOT, "mu2sls bench: %s (%s), config %s, %d clients, %.0f s after %.0f s warm-up, in-memory store%n",
-                w, w.description, c.label, concurrency, seconds, warmup);
         LoadRunner.Result result;
-        try (Simulator simulator = Simulator.builder().services(w.services).mode(c.mode).build()) {
-            result = LoadRunner.run(simulator, options, Progress.stderr(), w + " " + c.label);
+        try (StoreOptions stores = storeOptions.defaultKind(StoreOptions.Kind.MEMORY); Store store = stores.open("bench")) {
+            System.out.printf(Locale.ROOT, "mu2sls bench: %s (%s), config %s, %d clients, %.0f s after %.0f s warm-up, %s%n",
+                    w, w.description, c.label, concurrency, seconds, warmup, stores.describe());
+            try (Simulator simulator = Simulator.builder().services(w.services).mode(c.mode).store(store).build()) {
+                result = LoadRunner.run(simulator, options, Progress.stderr(), w + " " + c.label);
+            }
+        }
+        if (result.store().syncs() > 0) {
+            System.out.printf(Locale.ROOT, "store syncs/request=%.3f%n", result.syncsPerRequest());
         }
         System.out.printf(Locale.ROOT, "store transactions/request=%.2f store reads/request=%.2f executions/request=%.2f%n",
                 result.storeTransactionsPerRequest(), result.storeReadsPerRequest(),

@@ -6,6 +6,8 @@ import dev.mu2sls.core.EngineStats;
 import dev.mu2sls.simulator.FaultCounts;
 import dev.mu2sls.simulator.FaultPlan;
 import dev.mu2sls.simulator.Simulator;
+import dev.mu2sls.store.MemoryStore;
+import dev.mu2sls.store.Store;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -15,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,8 +49,17 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duplicate-rate", defaultValue = "0.05", description = "probability of a concurrent and of a sequential duplicate delivery (default: ${DEFAULT-VALUE})")
     double duplicateRate;
 
+    @Mixin
+    StoreOptions storeOptions;
+
     @Override
     public Integer call() throws TimeoutException {
+        try (StoreOptions stores = storeOptions.defaultKind(StoreOptions.Kind.ROCKSDB)) {
+            return run(stores);
+        }
+    }
+
+    private int run(StoreOptions stores) throws TimeoutException {
         FaultPlan plan = FaultPlan.builder(seed)
                 .crashes(crashRate, EnumSet.allOf(CrashPoint.class))
                 .stalls(stallRate, Duration.ofMillis(2))
@@ -57,10 +69,13 @@ final class DemoCommand implements Callable<Integer> {
                 .build();
         System.out.printf(Locale.ROOT, "mu2sls demo: %s on the in-process serverless simulator, %d clients, %.0f s, faults on%n",
                 WORKLOADS, concurrency, seconds);
+        System.out.println("  " + stores.describe());
         System.out.println("  " + plan);
         List<Report> reports = new ArrayList<>();
         for (Workload workload : WORKLOADS) {
-            reports.add(run(workload, plan));
+            try (Store store = stores.open(workload.label)) {
+                reports.add(run(workload, plan, store));
+            }
         }
         print(reports);
         long anomalies = reports.stream().mapToLong(r -> r.anomalies.size()).sum();
@@ -68,10 +83,11 @@ final class DemoCommand implements Callable<Integer> {
         return anomalies == 0 ? 0 : 1;
     }
 
-    private Report run(Workload workload, FaultPlan plan) throws TimeoutException {
+    private Report run(Workload workload, FaultPlan plan, Store store) throws TimeoutException {
         LoadRunner.Options options = new LoadRunner.Options(workload, concurrency,
                 BenchCommand.seconds(seconds / WORKLOADS.size()), Duration.ZERO, seed, false, true);
-        try (Simulator simulator = Simulator.builder().services(workload.services).faultPlan(plan).build()) {
+        try (Simulator simulator = Simulator.builder().services(workload.services).faultPlan(plan).store(store)
+                .acceptDurably(!(store instanceof MemoryStore)).build()) {
             LoadRunner.Result result = LoadRunner.run(simulator, options, Progress.stderr(), workload.toString());
             simulator.awaitQuiescence(Duration.ofSeconds(30));
             List<String> anomalies = new ArrayList<>(InvariantChecks.check(workload, result.history(), simulator.engine().dumpState()));

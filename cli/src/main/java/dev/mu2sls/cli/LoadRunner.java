@@ -3,6 +3,7 @@ package dev.mu2sls.cli;
 import dev.mu2sls.core.EngineStats;
 import dev.mu2sls.core.Response;
 import dev.mu2sls.simulator.Simulator;
+import dev.mu2sls.store.StoreStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ final class LoadRunner {
      * @param history every answered request (warm-up included) when recorded
      */
     record Result(long requests, long errors, double seconds, Histogram latencyMicros, EngineStats engine,
-                  List<Completed> history, List<String> errorSamples) {
+                  StoreStats store, List<Completed> history, List<String> errorSamples) {
         double rps() {
             return requests / seconds;
         }
@@ -53,6 +54,10 @@ final class LoadRunner {
 
         double storeTransactionsPerRequest() {
             return requests == 0 ? 0 : (double) engine.storeTransactions() / requests;
+        }
+
+        double syncsPerRequest() {
+            return requests == 0 ? 0 : (double) store.syncs() / requests;
         }
 
         double storeReadsPerRequest() {
@@ -126,6 +131,7 @@ final class LoadRunner {
 
         sleepWithProgress(progress, label + " warmup", options.warmup(), answered);
         EngineStats before = simulator.engine().stats();
+        StoreStats storeBefore = simulator.store().stats();
         recorder.reset();
         long measureStart = System.nanoTime();
         phase.measuring = true;
@@ -133,6 +139,7 @@ final class LoadRunner {
         phase.measuring = false;
         long measureEnd = System.nanoTime();
         EngineStats after = simulator.engine().stats();
+        StoreStats storeAfter = simulator.store().stats();
         phase.stopped = true;
         for (Thread client : clients) {
             try {
@@ -144,7 +151,8 @@ final class LoadRunner {
         }
         progress.finish();
         return new Result(answered.sum(), failed.sum(), (measureEnd - measureStart) / 1e9,
-                recorder.getIntervalHistogram(), after.minus(before), List.copyOf(history), List.copyOf(errorSamples));
+                recorder.getIntervalHistogram(), after.minus(before), storeAfter.minus(storeBefore), List.copyOf(history),
+                List.copyOf(errorSamples));
     }
 
     private static void sleepWithProgress(Progress progress, String label, Duration duration, LongAdder answered) {

@@ -105,6 +105,65 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * Accepts a client request durably, then runs it (G4, G5): once this returns or the process
+     * dies, the request is either completed or recorded as accepted, and {@link #recover()} on
+     * the next start re-drives it to completion. Platforms use it for client requests on
+     * durable stores; calls between services need not (their callers re-drive them).
+     *
+     * @throws InvalidRequestException for bad input; nothing was recorded
+     */
+    public Response submit(Invocation invocation) {
+        ServiceRuntime service = resolve(invocation.service(), invocation.method());
+        checkRequest(invocation);
+        if (invocation.requestId().indexOf('/') >= 0) {
+            throw new InvalidRequestException(Reason.BAD_REQUEST_ID, invocation.service(), invocation.method(),
+                    "client request id '" + invocation.requestId() + "' contains '/', which only derived call ids use");
+        }
+        codec.decodeArguments(service.definition().method(invocation.method()), invocation.arguments());
+        byte[] acceptedKey = KeySpace.accepted(invocation.requestId());
+        byte[] requestKey = KeySpace.request(invocation.requestId());
+        byte[] record = invocation.encode();
+        Response recorded = transact(tx -> {
+            if (RequestRecord.decode(tx.get(requestKey)) instanceof RequestRecord.Completed completed) {
+                return completed.response();
+            }
+            if (tx.get(acceptedKey) == null) {
+                tx.put(acceptedKey, record);
+            }
+            return null;
+        });
+        return recorded != null ? recorded : run(invocation, true);
+    }
+
+    /**
+     * Re-drives every accepted request that did not complete (after a crash of the whole
+     * process), and expires abandoned transactions. Platforms call it on start, with the store's
+     * other users already running or not; re-driving is safe either way (G1).
+     *
+     * @return the number of requests re-driven
+     */
+    public int recover() {
+        int redriven = 0;
+        byte[] from = KeySpace.rangeStart(KeySpace.ACCEPTED);
+        byte[] end = KeySpace.rangeEnd(KeySpace.ACCEPTED);
+        while (true) {
+            List<KeyValue> batch = scanStore(from, end, EXPIRY_BATCH);
+            for (KeyValue accepted : batch) {
+                Invocation invocation = Invocation.decode(accepted.value());
+                run(invocation.withAttempt(1), true);
+                redriven++;
+            }
+            if (batch.size() < EXPIRY_BATCH) {
+                break;
+            }
+            byte[] last = batch.getLast().key();
+            from = Arrays.copyOf(last, last.length + 1);
+        }
+        expireTransactions();
+        return redriven;
+    }
+
+    /**
      * Runs one delivery of {@code invocation} and returns the request's recorded response.
      *
      * @throws InvalidRequestException for bad input; nothing was changed
@@ -112,6 +171,10 @@ public final class Engine implements AutoCloseable {
      * @throws InjectedCrash if the fault plan crashed this delivery; the platform re-delivers
      */
     public Response invoke(Invocation invocation) {
+        return run(invocation, false);
+    }
+
+    private Response run(Invocation invocation, boolean accepted) {
         invocations.increment();
         ServiceRuntime service = resolve(invocation.service(), invocation.method());
         MethodRef method = service.definition().method(invocation.method());
@@ -126,21 +189,33 @@ public final class Engine implements AutoCloseable {
         while (true) {
             if (loaded instanceof Response recorded) {
                 deduplicated.increment();
-                return recorded;
+                return settled(invocation, accepted, recorded);
             }
-            Execution execution = new Execution(this, invocation, service, method, (StoredJournal) loaded, calls);
+            Execution execution = new Execution(this, invocation, service, method, (StoredJournal) loaded, calls, accepted);
             executions.increment();
             try {
                 return execution.run(args);
             } catch (ControlFlow.Fenced stopped) {
                 fenced.increment();
-                return stopped.response;
+                return settled(invocation, accepted, stopped.response);
             } catch (ControlFlow.ReplayRequired replay) {
                 replays.increment();
                 loaded = replay.reload ? load(invocation.requestId()) : execution.persisted();
                 args = codec.decodeArguments(method, invocation.arguments());
             }
         }
+    }
+
+    /** Another execution completed an accepted request: its acceptance record is done with. */
+    private Response settled(Invocation invocation, boolean accepted, Response response) {
+        if (accepted) {
+            byte[] acceptedKey = KeySpace.accepted(invocation.requestId());
+            transact(tx -> {
+                tx.delete(acceptedKey);
+                return null;
+            });
+        }
+        return response;
     }
 
     /**
@@ -151,8 +226,10 @@ public final class Engine implements AutoCloseable {
     private Object load(String requestId) {
         byte[] requestKey = KeySpace.request(requestId);
         RequestRecord record = RequestRecord.decode(readStore(requestKey));
-        if (record instanceof RequestRecord.Completed completed) {
-            return completed.response();
+        if (record instanceof RequestRecord.Completed) {
+            // Read again in a transaction: a durable store's commit waits until what it read is
+            // durable, so a duplicate is never answered with a response a crash could still lose.
+            return transact(tx -> ((RequestRecord.Completed) RequestRecord.decode(tx.get(requestKey))).response());
         }
         if (record == null || ((RequestRecord.Running) record).journalLength() == 0) {
             return StoredJournal.EMPTY;

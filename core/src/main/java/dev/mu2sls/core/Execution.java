@@ -58,6 +58,8 @@ final class Execution implements ExecutionContext, StateAccess {
     private final List<JournalEntry> journal;
     private final List<byte[]> chunkKeys;
     private final AsyncCalls calls;
+    /** Whether the request was accepted durably (its acceptance record goes at completion). */
+    private final boolean accepted;
 
     private final List<JournalEntry> pending = new ArrayList<>();
     private final List<byte[]> readKeys = new ArrayList<>();
@@ -80,7 +82,8 @@ final class Execution implements ExecutionContext, StateAccess {
     private TxContext tx;
 
     Execution(Engine engine, Invocation invocation, ServiceRuntime service, MethodRef method,
-              StoredJournal stored, AsyncCalls calls) {
+              StoredJournal stored, AsyncCalls calls, boolean accepted) {
+        this.accepted = accepted;
         this.engine = engine;
         this.invocation = invocation;
         this.service = service;
@@ -677,7 +680,7 @@ final class Execution implements ExecutionContext, StateAccess {
             JournalEntry next = journal.get(step);
             throw divergence(step, describe(next.op(), next.target()), "RETURN from " + method);
         }
-        if (!impure && journal.isEmpty()) {
+        if (!impure && journal.isEmpty() && !accepted) {
             // Only calls: every execution computes this response from the callees' recorded
             // responses, so there is nothing to record or fence (W2's Caller1 and Caller2).
             return response;
@@ -694,6 +697,9 @@ final class Execution implements ExecutionContext, StateAccess {
             if (checked == Outcome.OK) {
                 for (byte[] chunkKey : chunkKeys) {
                     st.delete(chunkKey);
+                }
+                if (accepted) {
+                    st.delete(KeySpace.accepted(invocation.requestId())); // no longer needs recovery
                 }
                 st.put(requestKey, record);
             }

@@ -33,6 +33,32 @@ public record Invocation(String requestId, String service, String method, byte[]
         return new Invocation(requestId, service, method, arguments, attempt, transactionId);
     }
 
+    /** Binary form, for the accepted-request record that recovery re-drives. */
+    byte[] encode() {
+        byte[][] parts = {requestId.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            service.getBytes(java.nio.charset.StandardCharsets.UTF_8), method.getBytes(java.nio.charset.StandardCharsets.UTF_8), arguments};
+        int size = 0;
+        for (byte[] part : parts) {
+            size += 4 + part.length;
+        }
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(size);
+        for (byte[] part : parts) {
+            out.putInt(part.length).put(part);
+        }
+        return out.array();
+    }
+
+    static Invocation decode(byte[] bytes) {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        byte[][] parts = new byte[4][];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = new byte[in.getInt()];
+            in.get(parts[i]);
+        }
+        var utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        return new Invocation(new String(parts[0], utf8), new String(parts[1], utf8), new String(parts[2], utf8), parts[3], 0);
+    }
+
     @Override
     public String toString() {
         return "Invocation[" + requestId + " " + service + "." + method + " attempt " + attempt

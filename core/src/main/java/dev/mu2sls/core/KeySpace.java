@@ -10,6 +10,7 @@ import java.util.Arrays;
  * The engine's layout of the shared ordered key space. One leading byte per kind of record:
  * <pre>
  *   S service 0 state 0 key     persistent state (the key encoded by {@link KeyCodec})
+ *   A requestId                 an accepted client request not yet completed (the invocation, for recovery)
  *   R requestId                 request record: running (journal length) or completed (time, response)
  *   J requestId 0 step(int)     journal chunk starting at step
  *   T txId                      transaction status: pending (since), committed or aborted (when, why)
@@ -23,6 +24,7 @@ import java.util.Arrays;
  */
 final class KeySpace {
     static final byte STATE = 'S';
+    static final byte ACCEPTED = 'A';
     static final byte REQUEST = 'R';
     static final byte JOURNAL = 'J';
     static final byte TX_STATUS = 'T';
@@ -49,6 +51,11 @@ final class KeySpace {
     static byte[] request(String requestId) {
         byte[] id = requestId.getBytes(UTF_8);
         return ByteBuffer.allocate(1 + id.length).put(REQUEST).put(id).array();
+    }
+
+    static byte[] accepted(String requestId) {
+        byte[] id = requestId.getBytes(UTF_8);
+        return ByteBuffer.allocate(1 + id.length).put(ACCEPTED).put(id).array();
     }
 
     static byte[] journalPrefix(String requestId) {

@@ -55,6 +55,7 @@ public final class Simulator implements AutoCloseable {
     private final Store store;
     private final FaultPlan plan;
     private final AtomicInteger active = new AtomicInteger();
+    private final boolean acceptDurably;
 
     private final LongAdder deliveries = new LongAdder();
     private final AtomicLongArray crashes = new AtomicLongArray(CrashPoint.values().length);
@@ -67,6 +68,7 @@ public final class Simulator implements AutoCloseable {
     private Simulator(Builder builder) {
         this.store = builder.store;
         this.plan = builder.plan;
+        this.acceptDurably = builder.acceptDurably;
         this.engine = Engine.builder()
                 .store(store)
                 .codec(builder.codec)
@@ -96,11 +98,11 @@ public final class Simulator implements AutoCloseable {
 
     /** A client request, delivered (and maybe duplicated) until it completes. */
     public Response call(Invocation invocation) {
-        Response response = deliver(invocation);
+        Response response = deliver(invocation, acceptDurably);
         if (plan.sequentialDuplicateProbability() > 0
                 && plan.randomFor(invocation.requestId(), -2).nextDouble() < plan.sequentialDuplicateProbability()) {
             sequentialDuplicates.increment();
-            Response again = deliver(invocation.withAttempt(DUPLICATE_ATTEMPT + 1));
+            Response again = deliver(invocation.withAttempt(DUPLICATE_ATTEMPT + 1), acceptDurably);
             if (!again.equals(response)) {
                 duplicateMismatches.increment();
             }
@@ -108,12 +110,17 @@ public final class Simulator implements AutoCloseable {
         return response;
     }
 
-    /** Delivers one request: the platform's side of both client requests and internal calls. */
+    /** Delivers a call between services. */
     Response deliver(Invocation invocation) {
+        return deliver(invocation, false);
+    }
+
+    /** Delivers one request: the platform's side of both client requests and internal calls. */
+    private Response deliver(Invocation invocation, boolean client) {
         active.incrementAndGet();
         try {
             deliveries.increment();
-            Delivery delivery = new Delivery(invocation);
+            Delivery delivery = new Delivery(invocation, client);
             if (plan.concurrentDuplicateProbability() > 0
                     && plan.randomFor(invocation.requestId(), -1).nextDouble() < plan.concurrentDuplicateProbability()) {
                 concurrentDuplicates.increment();
@@ -210,12 +217,14 @@ public final class Simulator implements AutoCloseable {
     /** The platform's handling of one request: attempts until one returns a response. */
     private final class Delivery {
         final Invocation invocation;
+        final boolean client;
         final CompletableFuture<Response> outcome = new CompletableFuture<>();
         private final AtomicInteger nextAttempt = new AtomicInteger(1);
         private final Set<Integer> timedOut = ConcurrentHashMap.newKeySet();
 
-        Delivery(Invocation invocation) {
+        Delivery(Invocation invocation, boolean client) {
             this.invocation = invocation;
+            this.client = client;
         }
 
         Response run(int firstAttempt) {
@@ -228,7 +237,8 @@ public final class Simulator implements AutoCloseable {
                         attempt < plan.faultyAttempts());
                 Invocation delivered = invocation.withAttempt(attempt);
                 try {
-                    Response response = ScopedValue.where(ATTEMPT, context).call(() -> engine.invoke(delivered));
+                    Response response = ScopedValue.where(ATTEMPT, context)
+                            .call(() -> client ? engine.submit(delivered) : engine.invoke(delivered));
                     if (timedOut.contains(attempt)) {
                         return awaitSuccessor();
                     }
@@ -314,6 +324,7 @@ public final class Simulator implements AutoCloseable {
         private Entropy entropy = Entropy.system();
         private ExecutionListener listener = ExecutionListener.NONE;
         private int maxPayloadBytes = Engine.DEFAULT_MAX_PAYLOAD_BYTES;
+        private boolean acceptDurably;
         private final List<ServiceDefinition> services = new ArrayList<>();
 
         private Builder() {}
@@ -350,6 +361,15 @@ public final class Simulator implements AutoCloseable {
 
         public Builder maxPayloadBytes(int bytes) {
             this.maxPayloadBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Record each client request durably before running it, so that {@link Engine#recover()}
+         * re-drives it after a crash of the whole process (G4, G5): for durable stores.
+         */
+        public Builder acceptDurably(boolean acceptDurably) {
+            this.acceptDurably = acceptDurably;
             return this;
         }
 

@@ -38,15 +38,19 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code synchronous_commit = on}, after its WAL is flushed; the server groups concurrent commits).
  */
 public final class PostgresStore implements Store {
-    private static final String TABLE = "mu2sls_kv";
+    private final String table;
     private final HikariDataSource pool;
     private final String url;
     private final LongAdder commits = new LongAdder();
     private final LongAdder conflicts = new LongAdder();
     private final LongAdder reads = new LongAdder();
 
-    private PostgresStore(String jdbcUrl, String user, String password, int poolSize) {
+    private PostgresStore(String jdbcUrl, String user, String password, int poolSize, String table) {
+        if (!table.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("table name must be a lowercase SQL identifier: '" + table + "'");
+        }
         this.url = jdbcUrl;
+        this.table = table;
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         if (user != null) {
@@ -75,14 +79,19 @@ public final class PostgresStore implements Store {
      * @param poolSize connections in the pool (each transaction holds one)
      */
     public static PostgresStore open(String jdbcUrl, String user, String password, int poolSize) {
-        return new PostgresStore(jdbcUrl, user, password, poolSize);
+        return new PostgresStore(jdbcUrl, user, password, poolSize, "mu2sls_kv");
+    }
+
+    /** As {@link #open(String, String, String, int)}, with the data in table {@code table}. */
+    public static PostgresStore open(String jdbcUrl, String user, String password, int poolSize, String table) {
+        return new PostgresStore(jdbcUrl, user, password, poolSize, table);
     }
 
     private void createSchema() {
         try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (k BYTEA PRIMARY KEY, v BYTEA NOT NULL)");
+            statement.execute("CREATE TABLE IF NOT EXISTS " + table + " (k BYTEA PRIMARY KEY, v BYTEA NOT NULL)");
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot create table " + TABLE + " in " + url + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot create table " + table + " in " + url + ": " + e.getMessage(), e);
         }
     }
 
@@ -106,8 +115,8 @@ public final class PostgresStore implements Store {
         }
     }
 
-    private static byte[] select(Connection connection, byte[] key) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT v FROM " + TABLE + " WHERE k = ?")) {
+    private byte[] select(Connection connection, byte[] key) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT v FROM " + table + " WHERE k = ?")) {
             statement.setBytes(1, key);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() ? rows.getBytes(1) : null;
@@ -115,11 +124,11 @@ public final class PostgresStore implements Store {
         }
     }
 
-    private static List<KeyValue> selectRange(Connection connection, byte[] from, byte[] to, int limit) throws SQLException {
+    private List<KeyValue> selectRange(Connection connection, byte[] from, byte[] to, int limit) throws SQLException {
         if (limit <= 0) {
             throw new IllegalArgumentException("scan limit must be positive: " + limit);
         }
-        StringBuilder sql = new StringBuilder("SELECT k, v FROM ").append(TABLE).append(" WHERE TRUE");
+        StringBuilder sql = new StringBuilder("SELECT k, v FROM ").append(table).append(" WHERE TRUE");
         if (from != null) {
             sql.append(" AND k >= ?");
         }
@@ -277,7 +286,7 @@ public final class PostgresStore implements Store {
                     }
                 }
                 if (!upserts.isEmpty()) {
-                    try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + TABLE
+                    try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + table
                             + " (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v")) {
                         for (Map.Entry<byte[], byte[]> write : upserts) {
                             statement.setBytes(1, write.getKey());
@@ -288,7 +297,7 @@ public final class PostgresStore implements Store {
                     }
                 }
                 if (!deletes.isEmpty()) {
-                    try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE k = ?")) {
+                    try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + table + " WHERE k = ?")) {
                         for (byte[] key : deletes) {
                             statement.setBytes(1, key);
                             statement.addBatch();

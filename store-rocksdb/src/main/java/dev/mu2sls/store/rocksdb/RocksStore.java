@@ -74,7 +74,8 @@ public final class RocksStore implements Store {
         this.directory = directory;
         this.syncOnCommit = syncOnCommit;
         boolean fresh = checkDirectory(directory);
-        this.options = new Options().setCreateIfMissing(true).setIncreaseParallelism(2);
+        // Writes only fill the WAL buffer under the commit lock; the group syncer flushes and syncs it.
+        this.options = new Options().setCreateIfMissing(true).setIncreaseParallelism(2).setManualWalFlush(true);
         try {
             this.db = RocksDB.open(options, directory.toString());
         } catch (RocksDBException e) {
@@ -213,7 +214,7 @@ public final class RocksStore implements Store {
         try {
             if (db != null) {
                 try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
-                    db.syncWal();
+                    db.flushWal(true);
                     db.flush(flush);
                 } catch (RocksDBException ignored) {
                     // closing anyway; the WAL replays on the next open
@@ -253,7 +254,7 @@ public final class RocksStore implements Store {
         long target = db.getLatestSequenceNumber();
         boolean synced = false;
         try {
-            db.syncWal();
+            db.flushWal(true);
             syncs.increment();
             synced = true;
         } catch (RocksDBException e) {
@@ -365,6 +366,9 @@ public final class RocksStore implements Store {
                             }
                         }
                         db.write(unsynced, batch);
+                        if (!syncOnCommit) {
+                            db.flushWal(false); // to the OS: survives a process crash without a sync
+                        }
                     } catch (RocksDBException e) {
                         throw new IllegalStateException("RocksDB write failed in " + directory + ": " + e.getMessage(), e);
                     }
