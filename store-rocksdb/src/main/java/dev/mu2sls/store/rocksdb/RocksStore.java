@@ -17,6 +17,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -60,6 +63,8 @@ public final class RocksStore implements Store {
     private final RocksDB db;
     private final WriteOptions unsynced = new WriteOptions().setSync(false);
     private final ReentrantLock commitLock = new ReentrantLock();
+    private final ExecutorService syncer = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("mu2sls-rocksdb-syncer").factory());
     private final ReentrantLock syncLock = new ReentrantLock();
     private final Condition syncDone = syncLock.newCondition();
     private volatile long syncedSequence; // written under syncLock
@@ -74,6 +79,7 @@ public final class RocksStore implements Store {
         this.directory = directory;
         this.syncOnCommit = syncOnCommit;
         boolean fresh = checkDirectory(directory);
+        // Writes only fill the WAL buffer under the commit lock; the group syncer flushes and syncs it.
         // Writes only fill the WAL buffer under the commit lock; the group syncer flushes and syncs it.
         this.options = new Options().setCreateIfMissing(true).setIncreaseParallelism(2).setManualWalFlush(true);
         try {
@@ -221,6 +227,7 @@ public final class RocksStore implements Store {
                 }
                 db.close();
             }
+            syncer.shutdownNow();
             unsynced.close();
             options.close();
         } finally {
@@ -254,11 +261,18 @@ public final class RocksStore implements Store {
         long target = db.getLatestSequenceNumber();
         boolean synced = false;
         try {
-            db.flushWal(true);
+            // On a platform thread: a virtual thread blocked in JNI would pin one of the few carriers.
+            syncer.submit(() -> {
+                db.flushWal(true);
+                return null;
+            }).get();
             syncs.increment();
             synced = true;
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("syncing the write-ahead log of " + directory + " failed: " + e.getMessage(), e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("syncing the write-ahead log of " + directory + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while syncing the write-ahead log of " + directory, e);
         } finally {
             syncLock.lock();
             try {
