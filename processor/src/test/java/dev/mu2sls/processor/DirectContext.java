@@ -4,6 +4,7 @@ import dev.mu2sls.spi.ExecutionContext;
 import dev.mu2sls.spi.MethodRef;
 import dev.mu2sls.spi.PendingCall;
 import dev.mu2sls.spi.ServiceDefinition;
+import dev.mu2sls.spi.TransactionHandle;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,5 +72,25 @@ final class DirectContext implements ExecutionContext {
     @Override
     public long randomSeed() {
         return 42;
+    }
+
+    @Override
+    public TransactionHandle currentTransaction() {
+        return null;
+    }
+
+    @Override
+    public TransactionHandle beginTransaction() {
+        throw new UnsupportedOperationException("generated-code tests use no transactions");
+    }
+
+    @Override
+    public void commitTransaction(TransactionHandle transaction) {
+        throw new UnsupportedOperationException("generated-code tests use no transactions");
+    }
+
+    @Override
+    public void abortTransaction(TransactionHandle transaction) {
+        throw new UnsupportedOperationException("generated-code tests use no transactions");
     }
 }
