@@ -264,6 +264,9 @@ public final class MemoryStore implements Store {
 
                 @Override
                 public Map.Entry<byte[], Versioned> next() {
+                    if (next == null) {
+                        throw new java.util.NoSuchElementException();
+                    }
                     Map.Entry<byte[], Versioned> result = next;
                     next = advance();
                     return result;

@@ -3,11 +3,11 @@ package dev.mu2sls.store.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.mu2sls.store.KeyValue;
-import dev.mu2sls.store.Keys;
 import dev.mu2sls.store.Store;
 import dev.mu2sls.store.StoreConflictException;
 import dev.mu2sls.store.StoreStats;
 import dev.mu2sls.store.StoreTransaction;
+import dev.mu2sls.store.WriteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,8 +15,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -193,9 +191,8 @@ public final class PostgresStore implements Store {
     }
 
     private final class PostgresTransaction implements StoreTransaction {
-        private static final byte[] TOMBSTONE = new byte[0];
         private final Connection connection;
-        private final TreeMap<byte[], byte[]> writes = new TreeMap<>(Keys.ORDER);
+        private final WriteBuffer writes = new WriteBuffer();
         private boolean finished;
 
         PostgresTransaction(Connection connection) throws SQLException {
@@ -212,9 +209,8 @@ public final class PostgresStore implements Store {
         @Override
         public byte[] get(byte[] key) {
             checkActive();
-            byte[] written = writes.get(key);
-            if (written != null) {
-                return written == TOMBSTONE ? null : written;
+            if (writes.contains(key)) {
+                return writes.get(key);
             }
             try {
                 return select(connection, key);
@@ -226,49 +222,25 @@ public final class PostgresStore implements Store {
         @Override
         public List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit) {
             checkActive();
-            Map<byte[], byte[]> own = new TreeMap<>(Keys.ORDER);
-            for (Map.Entry<byte[], byte[]> write : writes.entrySet()) {
-                if (Keys.inRange(write.getKey(), fromInclusive, toExclusive)) {
-                    own.put(write.getKey(), write.getValue());
-                }
-            }
-            List<KeyValue> committed;
             try {
-                committed = selectRange(connection, fromInclusive, toExclusive,
-                        limit == Integer.MAX_VALUE ? limit : limit + own.size());
+                int fetch = limit == Integer.MAX_VALUE ? limit : limit + writes.extraFetch(fromInclusive, toExclusive);
+                List<KeyValue> committed = selectRange(connection, fromInclusive, toExclusive, fetch);
+                return writes.merge(committed, fromInclusive, toExclusive, limit);
             } catch (SQLException e) {
                 throw abort("scan", e);
             }
-            TreeMap<byte[], byte[]> merged = new TreeMap<>(Keys.ORDER);
-            for (KeyValue kv : committed) {
-                merged.put(kv.key(), kv.value());
-            }
-            merged.putAll(own);
-            List<KeyValue> result = new ArrayList<>();
-            for (Map.Entry<byte[], byte[]> entry : merged.entrySet()) {
-                if (result.size() == limit) {
-                    break;
-                }
-                if (entry.getValue() != TOMBSTONE) {
-                    result.add(new KeyValue(entry.getKey(), entry.getValue()));
-                }
-            }
-            return result;
         }
 
         @Override
         public void put(byte[] key, byte[] value) {
             checkActive();
-            if (key == null || value == null) {
-                throw new NullPointerException("key and value must not be null; use delete to remove a key");
-            }
             writes.put(key, value);
         }
 
         @Override
         public void delete(byte[] key) {
             checkActive();
-            writes.put(key, TOMBSTONE);
+            writes.delete(key);
         }
 
         @Override
@@ -276,21 +248,21 @@ public final class PostgresStore implements Store {
             checkActive();
             finished = true;
             try {
-                List<Map.Entry<byte[], byte[]>> upserts = new ArrayList<>();
+                List<KeyValue> upserts = new ArrayList<>();
                 List<byte[]> deletes = new ArrayList<>();
-                for (Map.Entry<byte[], byte[]> write : writes.entrySet()) {
-                    if (write.getValue() == TOMBSTONE) {
-                        deletes.add(write.getKey());
+                writes.forEach((key, value) -> {
+                    if (value == null) {
+                        deletes.add(key);
                     } else {
-                        upserts.add(write);
+                        upserts.add(new KeyValue(key, value));
                     }
-                }
+                });
                 if (!upserts.isEmpty()) {
                     try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + table
                             + " (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v")) {
-                        for (Map.Entry<byte[], byte[]> write : upserts) {
-                            statement.setBytes(1, write.getKey());
-                            statement.setBytes(2, write.getValue());
+                        for (KeyValue write : upserts) {
+                            statement.setBytes(1, write.key());
+                            statement.setBytes(2, write.value());
                             statement.addBatch();
                         }
                         statement.executeBatch();

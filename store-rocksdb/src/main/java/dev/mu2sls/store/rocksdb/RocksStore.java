@@ -8,6 +8,7 @@ import dev.mu2sls.store.Store;
 import dev.mu2sls.store.StoreConflictException;
 import dev.mu2sls.store.StoreStats;
 import dev.mu2sls.store.StoreTransaction;
+import dev.mu2sls.store.WriteBuffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,8 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -294,8 +293,7 @@ public final class RocksStore implements Store {
         private final List<byte[]> readKeys = new ArrayList<>(4);
         private final List<byte[]> readValues = new ArrayList<>(4);
         private final List<ScanRead> scans = new ArrayList<>(0);
-        private final TreeMap<byte[], byte[]> writes = new TreeMap<>(Keys.ORDER);
-        private static final byte[] TOMBSTONE = new byte[0];
+        private final WriteBuffer writes = new WriteBuffer();
         private boolean finished;
 
         private record ScanRead(byte[] from, byte[] to, int limit, List<KeyValue> seen) {}
@@ -303,9 +301,8 @@ public final class RocksStore implements Store {
         @Override
         public byte[] get(byte[] key) {
             checkActive();
-            byte[] written = writes.get(key);
-            if (written != null) {
-                return written == TOMBSTONE ? null : written;
+            if (writes.contains(key)) {
+                return writes.get(key);
             }
             byte[] value = RocksStore.this.get(key);
             reads.decrement();
@@ -317,45 +314,22 @@ public final class RocksStore implements Store {
         @Override
         public List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit) {
             checkActive();
-            Map<byte[], byte[]> own = new TreeMap<>(Keys.ORDER);
-            for (Map.Entry<byte[], byte[]> write : writes.entrySet()) {
-                if (Keys.inRange(write.getKey(), fromInclusive, toExclusive)) {
-                    own.put(write.getKey(), write.getValue());
-                }
-            }
-            int fetch = limit == Integer.MAX_VALUE ? limit : limit + own.size();
+            int fetch = limit == Integer.MAX_VALUE ? limit : limit + writes.extraFetch(fromInclusive, toExclusive);
             List<KeyValue> committed = scanCommitted(fromInclusive, toExclusive, fetch);
             scans.add(new ScanRead(fromInclusive, toExclusive, fetch, committed));
-            TreeMap<byte[], byte[]> merged = new TreeMap<>(Keys.ORDER);
-            for (KeyValue kv : committed) {
-                merged.put(kv.key(), kv.value());
-            }
-            merged.putAll(own);
-            List<KeyValue> result = new ArrayList<>();
-            for (Map.Entry<byte[], byte[]> entry : merged.entrySet()) {
-                if (result.size() == limit) {
-                    break;
-                }
-                if (entry.getValue() != TOMBSTONE) {
-                    result.add(new KeyValue(entry.getKey(), entry.getValue()));
-                }
-            }
-            return result;
+            return writes.merge(committed, fromInclusive, toExclusive, limit);
         }
 
         @Override
         public void put(byte[] key, byte[] value) {
             checkActive();
-            if (key == null || value == null) {
-                throw new NullPointerException("key and value must not be null; use delete to remove a key");
-            }
             writes.put(key, value);
         }
 
         @Override
         public void delete(byte[] key) {
             checkActive();
-            writes.put(key, TOMBSTONE);
+            writes.delete(key);
         }
 
         @Override
@@ -372,13 +346,17 @@ public final class RocksStore implements Store {
                 }
                 if (!writes.isEmpty()) {
                     try (WriteBatch batch = new WriteBatch()) {
-                        for (Map.Entry<byte[], byte[]> write : writes.entrySet()) {
-                            if (write.getValue() == TOMBSTONE) {
-                                batch.delete(write.getKey());
-                            } else {
-                                batch.put(write.getKey(), write.getValue());
+                        writes.forEach((key, value) -> {
+                            try {
+                                if (value == null) {
+                                    batch.delete(key);
+                                } else {
+                                    batch.put(key, value);
+                                }
+                            } catch (RocksDBException e) {
+                                throw new IllegalStateException("RocksDB batch failed in " + directory + ": " + e.getMessage(), e);
                             }
-                        }
+                        });
                         db.write(unsynced, batch);
                         if (!syncOnCommit) {
                             db.flushWal(false); // to the OS: survives a process crash without a sync
