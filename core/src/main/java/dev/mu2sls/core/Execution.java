@@ -638,14 +638,16 @@ final class Execution implements ExecutionContext, StateAccess {
         byte[] chunk = JournalCodec.encode(pending);
         byte[] running = RequestRecord.running(base + pending.size());
         long now = engine.clockMillis();
+        int[] attempts = {0};
         Outcome outcome = engine.transact(st -> {
-            Outcome checked = checkFence(st, base);
+            boolean insert = base == 0 && attempts[0]++ == 0;
+            Outcome checked = insert ? Outcome.OK : checkFence(st, base);
             if (checked == Outcome.OK) {
                 checked = persistSegment(st, now);
             }
             if (checked == Outcome.OK) {
                 st.put(chunkKey, chunk);
-                st.put(requestKey, running);
+                writeRequestRecord(st, insert, running);
             }
             return checked;
         });
@@ -689,8 +691,10 @@ final class Execution implements ExecutionContext, StateAccess {
         int base = journal.size();
         long completedAt = engine.clockMillis();
         byte[] record = RequestRecord.completed(completedAt, response);
+        int[] attempts = {0};
         Outcome outcome = engine.transact(st -> {
-            Outcome checked = checkFence(st, base);
+            boolean insert = base == 0 && attempts[0]++ == 0;
+            Outcome checked = insert ? Outcome.OK : checkFence(st, base);
             if (checked == Outcome.OK) {
                 checked = persistSegment(st, completedAt);
             }
@@ -701,7 +705,7 @@ final class Execution implements ExecutionContext, StateAccess {
                 if (accepted) {
                     st.delete(KeySpace.accepted(invocation.requestId())); // no longer needs recovery
                 }
-                st.put(requestKey, record);
+                writeRequestRecord(st, insert, record);
             }
             return checked;
         });
@@ -713,6 +717,20 @@ final class Execution implements ExecutionContext, StateAccess {
         }
         engine.faults().at(CrashPoint.AFTER_COMPLETE, invocation, step);
         return response;
+    }
+
+    /**
+     * The request record of a request with nothing persisted yet is inserted on the first attempt,
+     * without the fence read: the insert itself fails if another execution got there first (then
+     * the retry reads the record and is fenced or replays). A read of the missing key would make
+     * SERIALIZABLE stores lock the gap, and unrelated requests conflict (PostgreSQL's SSI).
+     */
+    private void writeRequestRecord(StoreTransaction st, boolean insert, byte[] record) {
+        if (insert) {
+            st.insert(requestKey, record);
+        } else {
+            st.put(requestKey, record);
+        }
     }
 
     /** Fencing (G1): a completed request stops this execution; a longer journal means another got further. */

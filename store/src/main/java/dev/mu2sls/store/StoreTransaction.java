@@ -18,6 +18,18 @@ public interface StoreTransaction extends AutoCloseable {
     void delete(byte[] key);
 
     /**
+     * Writes {@code key}, which must not exist: the commit fails with {@link StoreConflictException}
+     * if it does (now or when the transaction commits). Cheaper than reading a missing key first on
+     * stores whose serializable isolation locks the gap a missing key leaves.
+     */
+    default void insert(byte[] key, byte[] value) {
+        if (get(key) != null) {
+            throw new StoreConflictException("key to insert already exists");
+        }
+        put(key, value);
+    }
+
+    /**
      * Applies all writes atomically if every read is still current.
      *
      * @throws StoreConflictException if a concurrent commit invalidated a read; nothing was applied

@@ -180,10 +180,14 @@ public final class PostgresStore implements Store {
         return new IllegalStateException("PostgreSQL " + what + " failed at " + url + ": " + e.getMessage(), e);
     }
 
-    /** Serialization failure or deadlock: retryable (PostgreSQL, CockroachDB and YugabyteDB all use these codes). */
+    /**
+     * Serialization failure, deadlock, or a unique violation of an insert: retryable (PostgreSQL,
+     * CockroachDB and YugabyteDB all use these codes).
+     */
     static boolean isConflict(SQLException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
+            if (cause instanceof SQLException sql && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState())
+                    || "23505".equals(sql.getSQLState()))) {
                 return true;
             }
         }
@@ -243,20 +247,40 @@ public final class PostgresStore implements Store {
             writes.delete(key);
         }
 
+        /** Checked by the database at commit: a plain INSERT, whose unique violation is a conflict. */
+        @Override
+        public void insert(byte[] key, byte[] value) {
+            checkActive();
+            writes.insert(key, value);
+        }
+
         @Override
         public void commit() {
             checkActive();
             finished = true;
             try {
                 List<KeyValue> upserts = new ArrayList<>();
+                List<KeyValue> inserts = new ArrayList<>();
                 List<byte[]> deletes = new ArrayList<>();
                 writes.forEach((key, value) -> {
                     if (value == null) {
                         deletes.add(key);
+                    } else if (writes.isInsert(key)) {
+                        inserts.add(new KeyValue(key, value));
                     } else {
                         upserts.add(new KeyValue(key, value));
                     }
                 });
+                if (!inserts.isEmpty()) {
+                    try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + table + " (k, v) VALUES (?, ?)")) {
+                        for (KeyValue insert : inserts) {
+                            statement.setBytes(1, insert.key());
+                            statement.setBytes(2, insert.value());
+                            statement.addBatch();
+                        }
+                        statement.executeBatch();
+                    }
+                }
                 if (!upserts.isEmpty()) {
                     try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + table
                             + " (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v")) {
