@@ -1,5 +1,8 @@
 package dev.mu2sls.core;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
@@ -35,13 +38,12 @@ public record Invocation(String requestId, String service, String method, byte[]
 
     /** Binary form, for the accepted-request record that recovery re-drives. */
     byte[] encode() {
-        byte[][] parts = {requestId.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            service.getBytes(java.nio.charset.StandardCharsets.UTF_8), method.getBytes(java.nio.charset.StandardCharsets.UTF_8), arguments};
+        byte[][] parts = {requestId.getBytes(UTF_8), service.getBytes(UTF_8), method.getBytes(UTF_8), arguments};
         int size = 0;
         for (byte[] part : parts) {
             size += 4 + part.length;
         }
-        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(size);
+        ByteBuffer out = ByteBuffer.allocate(size);
         for (byte[] part : parts) {
             out.putInt(part.length).put(part);
         }
@@ -49,14 +51,13 @@ public record Invocation(String requestId, String service, String method, byte[]
     }
 
     static Invocation decode(byte[] bytes) {
-        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
         byte[][] parts = new byte[4][];
         for (int i = 0; i < parts.length; i++) {
             parts[i] = new byte[in.getInt()];
             in.get(parts[i]);
         }
-        var utf8 = java.nio.charset.StandardCharsets.UTF_8;
-        return new Invocation(new String(parts[0], utf8), new String(parts[1], utf8), new String(parts[2], utf8), parts[3], 0);
+        return new Invocation(new String(parts[0], UTF_8), new String(parts[1], UTF_8), new String(parts[2], UTF_8), parts[3], 0);
     }
 
     @Override

@@ -32,11 +32,6 @@ public final class RecordedChoices implements ExecutionListener, Choices {
         }
     }
 
-    /** Number of recorded choices. */
-    public int size() {
-        return recorded.size();
-    }
-
     private static String key(String requestId, int step) {
         return requestId + "#" + step;
     }

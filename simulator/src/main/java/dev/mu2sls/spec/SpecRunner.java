@@ -67,7 +67,7 @@ public final class SpecRunner {
                     "service " + service + " has no method '" + method + "'");
         }
         Object[] args = codec.decodeArguments(ref, arguments);
-        Context context = new Context(requestId, service);
+        Context context = new Context(requestId);
         try {
             Object result = ScopedValue.where(Contexts.CURRENT, context)
                     .call(() -> definition.invoke(instances.get(service), ref.index(), args));
@@ -127,20 +127,14 @@ public final class SpecRunner {
     /** A spec execution: counts steps like the engine, runs calls immediately. */
     final class Context implements ExecutionContext {
         private final String requestId;
-        private final String service;
         private int step;
 
-        Context(String requestId, String service) {
+        Context(String requestId) {
             this.requestId = requestId;
-            this.service = service;
         }
 
         int nextStep() {
             return step++;
-        }
-
-        String service() {
-            return service;
         }
 
         @Override
