@@ -666,12 +666,14 @@ final class Execution implements ExecutionContext, StateAccess {
 
     /** The buffer's reads and writes: validated and applied to the state, or recorded in the transaction. */
     private Outcome persistSegment(StoreTransaction st, long now) {
+        // Inside a transaction too: a read already stale is replayed here, locally, instead of
+        // failing the whole transaction at commit (the commit validates again).
+        if (!readsStillCurrent(st)) {
+            return Outcome.CONFLICT;
+        }
         if (inTransaction()) {
             TxWrites.record(st, tx.id, invocation.requestId(), writes, TOMBSTONE, readKeys, readValues, readSteps, scans, now);
             return Outcome.OK;
-        }
-        if (!readsStillCurrent(st)) {
-            return Outcome.CONFLICT;
         }
         applyWrites(st);
         return Outcome.OK;
