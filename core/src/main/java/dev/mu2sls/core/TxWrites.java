@@ -103,19 +103,19 @@ final class TxWrites {
                             long nowMillis) {
         byte[] statusKey = KeySpace.txStatus(txId);
         TxStatus status = TxStatus.decode(st.get(statusKey));
+        Records records = Records.of(st, txId);
         TxOutcome outcome;
         if (status != null && status.state() == TxStatus.State.ABORTED_BY_PARTICIPANT) {
             outcome = commit ? TxOutcome.ABORTED_BY_PARTICIPANT : TxOutcome.ABORTED;
         } else if (status != null && status.state().ended()) {
             outcome = TxOutcome.CONFLICT; // expired past its lease while the coordinator was away
-        } else if (!readsCurrent(st, txId, ownReadKeys, ownReadValues, ownScans)) {
+        } else if (!readsCurrent(st, records, ownReadKeys, ownReadValues, ownScans)) {
             outcome = TxOutcome.CONFLICT;
         } else {
             outcome = commit ? TxOutcome.COMMITTED : TxOutcome.ABORTED;
         }
-        List<KeyValue> provisional = scanRecords(st, KeySpace.TX_WRITE, txId);
         if (outcome == TxOutcome.COMMITTED) {
-            for (KeyValue write : provisional) {
+            for (KeyValue write : records.writes) {
                 byte[] stateKey = KeySpace.stateKeyOfTxWrite(txId, write.key());
                 byte[] value = value(write.value());
                 if (value == null) {
@@ -132,7 +132,7 @@ final class TxWrites {
                 }
             }
         }
-        dropRecords(st, txId, provisional);
+        records.drop(st);
         TxStatus.State ended = outcome == TxOutcome.COMMITTED ? TxStatus.State.COMMITTED
                 : status != null && status.state().ended() ? status.state() : TxStatus.State.ABORTED;
         st.put(statusKey, new TxStatus(ended, nowMillis).encode());
@@ -146,20 +146,24 @@ final class TxWrites {
         if (status == null || status.state() != TxStatus.State.PENDING || status.atMillis() >= pendingBeforeMillis) {
             return false;
         }
-        dropRecords(st, txId, scanRecords(st, KeySpace.TX_WRITE, txId));
+        Records.of(st, txId).drop(st);
         st.put(statusKey, new TxStatus(TxStatus.State.EXPIRED, nowMillis).encode());
         return true;
     }
 
-    private static void dropRecords(StoreTransaction st, String txId, List<KeyValue> provisional) {
-        for (KeyValue kv : provisional) {
-            st.delete(kv.key());
+    /** A transaction's provisional writes and recorded reads, each range scanned once. */
+    private record Records(List<KeyValue> writes, List<KeyValue> reads, List<KeyValue> scans) {
+        static Records of(StoreTransaction st, String txId) {
+            return new Records(scanRecords(st, KeySpace.TX_WRITE, txId), scanRecords(st, KeySpace.TX_READ, txId),
+                    scanRecords(st, KeySpace.TX_SCAN, txId));
         }
-        for (KeyValue kv : scanRecords(st, KeySpace.TX_READ, txId)) {
-            st.delete(kv.key());
-        }
-        for (KeyValue kv : scanRecords(st, KeySpace.TX_SCAN, txId)) {
-            st.delete(kv.key());
+
+        void drop(StoreTransaction st) {
+            for (List<KeyValue> kind : List.of(writes, reads, scans)) {
+                for (KeyValue kv : kind) {
+                    st.delete(kv.key());
+                }
+            }
         }
     }
 
@@ -168,7 +172,7 @@ final class TxWrites {
         return st.scan(prefix, Keys.prefixEnd(prefix), Integer.MAX_VALUE);
     }
 
-    private static boolean readsCurrent(StoreTransaction st, String txId, List<byte[]> ownReadKeys,
+    private static boolean readsCurrent(StoreTransaction st, Records records, List<byte[]> ownReadKeys,
                                         List<byte[]> ownReadValues, List<Execution.ScanRead> ownScans) {
         for (int i = 0; i < ownReadKeys.size(); i++) {
             if (!Arrays.equals(st.get(ownReadKeys.get(i)), ownReadValues.get(i))) {
@@ -180,7 +184,7 @@ final class TxWrites {
                 return false;
             }
         }
-        for (KeyValue read : scanRecords(st, KeySpace.TX_READ, txId)) {
+        for (KeyValue read : records.reads) {
             ByteBuffer in = ByteBuffer.wrap(read.value());
             byte[] key = new byte[in.getInt()];
             in.get(key);
@@ -193,7 +197,7 @@ final class TxWrites {
                 return false;
             }
         }
-        for (KeyValue read : scanRecords(st, KeySpace.TX_SCAN, txId)) {
+        for (KeyValue read : records.scans) {
             ByteBuffer in = ByteBuffer.wrap(read.value());
             byte[] from = new byte[in.getInt()];
             in.get(from);
