@@ -264,17 +264,20 @@ public final class Engine implements AutoCloseable {
      * @throws InvalidRequestException naming the unknown service or method and what exists
      */
     public ServiceDefinition resolve(String serviceName) {
+        return runtime(serviceName).definition();
+    }
+
+    private ServiceRuntime runtime(String serviceName) {
         ServiceRuntime service = services.get(serviceName);
         if (service == null) {
             throw new InvalidRequestException(Reason.UNKNOWN_SERVICE, serviceName, null,
                     "unknown service '" + serviceName + "'; this application has " + services.keySet());
         }
-        return service.definition();
+        return service;
     }
 
     private ServiceRuntime resolve(String serviceName, String methodName) {
-        resolve(serviceName);
-        ServiceRuntime service = services.get(serviceName);
+        ServiceRuntime service = runtime(serviceName);
         if (service.definition().method(methodName) == null) {
             List<String> methods = service.definition().methods().stream().map(MethodRef::method).toList();
             throw new InvalidRequestException(Reason.UNKNOWN_METHOD, serviceName, methodName,

@@ -753,7 +753,7 @@ final class Execution implements ExecutionContext, StateAccess {
             }
         }
         for (ScanRead scan : scans) {
-            if (!ScanCodec.sameEntries(st.scan(scan.from, scan.to, scan.fetchLimit), scan.committed)) {
+            if (!Keys.sameEntries(st.scan(scan.from, scan.to, scan.fetchLimit), scan.committed)) {
                 return false;
             }
         }

@@ -180,7 +180,7 @@ final class TxWrites {
             }
         }
         for (Execution.ScanRead scan : ownScans) {
-            if (!ScanCodec.sameEntries(st.scan(scan.from(), scan.to(), scan.fetchLimit()), scan.committed())) {
+            if (!Keys.sameEntries(st.scan(scan.from(), scan.to(), scan.fetchLimit()), scan.committed())) {
                 return false;
             }
         }
@@ -206,7 +206,7 @@ final class TxWrites {
             int fetchLimit = in.getInt();
             byte[] entries = new byte[in.remaining()];
             in.get(entries);
-            if (!ScanCodec.sameEntries(st.scan(from, to, fetchLimit), ScanCodec.decode(entries))) {
+            if (!Keys.sameEntries(st.scan(from, to, fetchLimit), ScanCodec.decode(entries))) {
                 return false;
             }
         }

@@ -2,6 +2,7 @@ package dev.mu2sls.store;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 
 /** Helpers for ordered byte keys. */
 public final class Keys {
@@ -20,6 +21,19 @@ public final class Keys {
             }
         }
         return null;
+    }
+
+    /** Whether two scan results hold the same keys with the same values, in the same order. */
+    public static boolean sameEntries(List<KeyValue> a, List<KeyValue> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!Arrays.equals(a.get(i).key(), b.get(i).key()) || !Arrays.equals(a.get(i).value(), b.get(i).value())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether {@code key} is in {@code [from, to)}; null bounds are open. */

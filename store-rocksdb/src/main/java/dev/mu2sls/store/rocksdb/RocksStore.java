@@ -384,15 +384,8 @@ public final class RocksStore implements Store {
                 }
             }
             for (ScanRead scan : scans) {
-                List<KeyValue> now = scanCommitted(scan.from, scan.to, scan.limit);
-                if (now.size() != scan.seen.size()) {
+                if (!Keys.sameEntries(scanCommitted(scan.from, scan.to, scan.limit), scan.seen)) {
                     return false;
-                }
-                for (int i = 0; i < now.size(); i++) {
-                    if (!Arrays.equals(now.get(i).key(), scan.seen.get(i).key())
-                            || !Arrays.equals(now.get(i).value(), scan.seen.get(i).value())) {
-                        return false;
-                    }
                 }
             }
             return true;
