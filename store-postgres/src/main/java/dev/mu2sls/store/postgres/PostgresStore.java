@@ -25,8 +25,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <h2>Portable SQL</h2>
  * Only what CockroachDB and YugabyteDB also accept: {@code CREATE TABLE IF NOT EXISTS} with a
  * {@code BYTEA} primary key, point and range {@code SELECT ... ORDER BY k LIMIT ?},
- * {@code INSERT ... ON CONFLICT (k) DO UPDATE}, {@code DELETE}, and
- * {@code SET TRANSACTION ISOLATION LEVEL SERIALIZABLE} through JDBC. Avoided: advisory locks,
+ * {@code INSERT ... ON CONFLICT (k) DO UPDATE}, {@code DELETE}, {@code COMMIT} as a statement
+ * (several statements in one round trip), and the SERIALIZABLE isolation level set through JDBC.
+ * The table's {@code fillfactor} storage parameter is tried first and dropped where a database
+ * rejects it. Avoided: advisory locks,
  * {@code SELECT ... FOR UPDATE SKIP LOCKED}, {@code LISTEN/NOTIFY}, sequences, stored procedures,
  * large objects and {@code COPY}. Byte keys compare as unsigned bytes in all three databases, the
  * order the store contract requires.
@@ -36,8 +38,16 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code synchronous_commit = on}, after its WAL is flushed; the server groups concurrent commits).
  */
 public final class PostgresStore implements Store {
+    /**
+     * Heap pages are left half empty so that an updated row usually stays on its page (a HOT
+     * update, no new index entry). Without it every update inserts into the key index, and
+     * PostgreSQL's SSI, which tracks reads of index pages, aborts transactions that merely read
+     * neighbouring keys (W1 at 64 clients: about a third of all commits).
+     */
+    private static final int FILL_FACTOR = 50;
     private final String table;
-    private final HikariDataSource pool;
+    private final HikariDataSource readPool;
+    private final HikariDataSource transactionPool;
     private final String url;
     private final LongAdder commits = new LongAdder();
     private final LongAdder conflicts = new LongAdder();
@@ -47,8 +57,29 @@ public final class PostgresStore implements Store {
         if (!table.matches("[a-z_][a-z0-9_]{0,62}")) {
             throw new IllegalArgumentException("table name must be a lowercase SQL identifier: '" + table + "'");
         }
+        if (poolSize < 2) {
+            throw new IllegalArgumentException("pool size must be at least 2 (reads and transactions have a pool each): " + poolSize);
+        }
         this.url = jdbcUrl;
         this.table = table;
+        this.readPool = pool(jdbcUrl, user, password, "mu2sls-reads", Math.max(1, poolSize / 4), false);
+        try {
+            this.transactionPool = pool(jdbcUrl, user, password, "mu2sls-transactions", poolSize, true);
+        } catch (RuntimeException e) {
+            readPool.close();
+            throw e;
+        }
+        createSchema();
+    }
+
+    /**
+     * Reads outside a transaction run on autocommit connections at the server's default isolation
+     * (READ COMMITTED: a single-statement read of committed data, no SSI predicate locks). The
+     * transaction pool's connections are SERIALIZABLE with autocommit off from the start, so
+     * beginning and ending a transaction costs no SET or reset round trip.
+     */
+    private static HikariDataSource pool(String jdbcUrl, String user, String password, String name, int size,
+                                         boolean transactional) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         if (user != null) {
@@ -57,18 +88,19 @@ public final class PostgresStore implements Store {
         if (password != null) {
             config.setPassword(password);
         }
-        config.setMaximumPoolSize(poolSize);
-        config.setMinimumIdle(Math.min(4, poolSize));
-        config.setPoolName("mu2sls-store");
-        config.setAutoCommit(true);
-        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(Math.min(4, size));
+        config.setPoolName(name);
+        config.setAutoCommit(!transactional);
+        if (transactional) {
+            config.setTransactionIsolation("TRANSACTION_SERIALIZABLE");
+        }
         try {
-            this.pool = new HikariDataSource(config);
+            return new HikariDataSource(config);
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot connect to the PostgreSQL store at " + jdbcUrl + ": " + e.getMessage()
                     + "; check that the server runs and the URL, user and password are right", e);
         }
-        createSchema();
     }
 
     /**
@@ -86,8 +118,13 @@ public final class PostgresStore implements Store {
     }
 
     private void createSchema() {
-        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE IF NOT EXISTS " + table + " (k BYTEA PRIMARY KEY, v BYTEA NOT NULL)");
+        String create = "CREATE TABLE IF NOT EXISTS " + table + " (k BYTEA PRIMARY KEY, v BYTEA NOT NULL)";
+        try (Connection connection = readPool.getConnection(); Statement statement = connection.createStatement()) {
+            try {
+                statement.execute(create + " WITH (fillfactor = " + FILL_FACTOR + ")");
+            } catch (SQLException unsupported) {
+                statement.execute(create); // a database without the storage parameter
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create table " + table + " in " + url + ": " + e.getMessage(), e);
         }
@@ -96,7 +133,7 @@ public final class PostgresStore implements Store {
     @Override
     public byte[] get(byte[] key) {
         reads.increment();
-        try (Connection connection = pool.getConnection()) {
+        try (Connection connection = readPool.getConnection()) {
             return select(connection, key);
         } catch (SQLException e) {
             throw failure("read", e);
@@ -106,7 +143,7 @@ public final class PostgresStore implements Store {
     @Override
     public List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit) {
         reads.increment();
-        try (Connection connection = pool.getConnection()) {
+        try (Connection connection = readPool.getConnection()) {
             return selectRange(connection, fromInclusive, toExclusive, limit);
         } catch (SQLException e) {
             throw failure("scan", e);
@@ -156,7 +193,7 @@ public final class PostgresStore implements Store {
     @Override
     public StoreTransaction begin() {
         try {
-            return new PostgresTransaction(pool.getConnection());
+            return new PostgresTransaction(transactionPool.getConnection());
         } catch (SQLException e) {
             throw failure("begin", e);
         }
@@ -169,7 +206,8 @@ public final class PostgresStore implements Store {
 
     @Override
     public void close() {
-        pool.close();
+        transactionPool.close();
+        readPool.close();
     }
 
     private RuntimeException failure(String what, SQLException e) {
@@ -199,15 +237,8 @@ public final class PostgresStore implements Store {
         private final WriteBuffer writes = new WriteBuffer();
         private boolean finished;
 
-        PostgresTransaction(Connection connection) throws SQLException {
+        PostgresTransaction(Connection connection) {
             this.connection = connection;
-            try {
-                connection.setAutoCommit(false);
-                connection.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
-            } catch (SQLException e) {
-                connection.close();
-                throw e;
-            }
         }
 
         @Override
@@ -254,60 +285,55 @@ public final class PostgresStore implements Store {
             writes.insert(key, value);
         }
 
+        /**
+         * Sends every write and the COMMIT in one round trip: one multi-statement prepared
+         * statement, which the driver sends as a pipeline of statements with a single sync. A
+         * serialization failure at COMMIT surfaces as this statement's error.
+         */
         @Override
         public void commit() {
             checkActive();
             finished = true;
             try {
-                List<KeyValue> upserts = new ArrayList<>();
-                List<KeyValue> inserts = new ArrayList<>();
-                List<byte[]> deletes = new ArrayList<>();
-                writes.forEach((key, value) -> {
-                    if (value == null) {
-                        deletes.add(key);
-                    } else if (writes.isInsert(key)) {
-                        inserts.add(new KeyValue(key, value));
-                    } else {
-                        upserts.add(new KeyValue(key, value));
-                    }
-                });
-                if (!inserts.isEmpty()) {
-                    try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + table + " (k, v) VALUES (?, ?)")) {
-                        for (KeyValue insert : inserts) {
-                            statement.setBytes(1, insert.key());
-                            statement.setBytes(2, insert.value());
-                            statement.addBatch();
-                        }
-                        statement.executeBatch();
-                    }
+                if (writes.isEmpty()) {
+                    connection.commit();
+                } else {
+                    writeAndCommit();
                 }
-                if (!upserts.isEmpty()) {
-                    try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + table
-                            + " (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v")) {
-                        for (KeyValue write : upserts) {
-                            statement.setBytes(1, write.key());
-                            statement.setBytes(2, write.value());
-                            statement.addBatch();
-                        }
-                        statement.executeBatch();
-                    }
-                }
-                if (!deletes.isEmpty()) {
-                    try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + table + " WHERE k = ?")) {
-                        for (byte[] key : deletes) {
-                            statement.setBytes(1, key);
-                            statement.addBatch();
-                        }
-                        statement.executeBatch();
-                    }
-                }
-                connection.commit();
                 commits.increment();
             } catch (SQLException e) {
-                throw abort("commit", e);
+                rollbackQuietly();
+                throw failure("commit", e);
             } finally {
                 release();
             }
+        }
+
+        private void writeAndCommit() throws SQLException {
+            StringBuilder sql = new StringBuilder();
+            List<byte[]> parameters = new ArrayList<>();
+            writes.forEach((key, value) -> {
+                if (value == null) {
+                    sql.append("DELETE FROM ").append(table).append(" WHERE k = ?;");
+                    parameters.add(key);
+                } else {
+                    sql.append("INSERT INTO ").append(table).append(" (k, v) VALUES (?, ?)");
+                    if (!writes.isInsert(key)) {
+                        sql.append(" ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v");
+                    }
+                    sql.append(';');
+                    parameters.add(key);
+                    parameters.add(value);
+                }
+            });
+            sql.append("COMMIT");
+            try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+                for (int i = 0; i < parameters.size(); i++) {
+                    statement.setBytes(i + 1, parameters.get(i));
+                }
+                statement.execute();
+            }
+            connection.commit(); // no round trip: the server already ended the transaction
         }
 
         @Override
@@ -316,23 +342,22 @@ public final class PostgresStore implements Store {
                 return;
             }
             finished = true;
+            rollbackQuietly();
+            release();
+        }
+
+        private void rollbackQuietly() {
             try {
                 connection.rollback();
             } catch (SQLException ignored) {
-                // the connection is returned to the pool, which resets it
-            } finally {
-                release();
+                // a broken connection is evicted by the pool
             }
         }
 
         private RuntimeException abort(String what, SQLException e) {
             if (!finished) {
                 finished = true;
-                try {
-                    connection.rollback();
-                } catch (SQLException ignored) {
-                    // reported below
-                }
+                rollbackQuietly();
                 release();
             }
             return failure(what, e);
@@ -340,7 +365,6 @@ public final class PostgresStore implements Store {
 
         private void release() {
             try {
-                connection.setAutoCommit(true);
                 connection.close();
             } catch (SQLException ignored) {
                 // a broken connection is evicted by the pool
