@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 final class StoreOptions implements AutoCloseable {
     enum Kind { MEMORY, ROCKSDB, POSTGRES }
 
-    @Option(names = "--store", description = "memory, rocksdb or postgres (default: ${DEFAULT-VALUE})")
+    @Option(names = "--store", description = "memory, rocksdb or postgres (default: memory for bench, rocksdb otherwise)")
     Kind kind;
 
     @Option(names = "--store-dir", description = "RocksDB data directory (default: a temporary directory, deleted after)")
