@@ -3,6 +3,14 @@ package dev.mu2sls.examples;
 import dev.mu2sls.examples.chain.Caller1Dispatcher;
 import dev.mu2sls.examples.chain.Caller2Dispatcher;
 import dev.mu2sls.examples.counter.CounterDispatcher;
+import dev.mu2sls.examples.media.ComposeReviewDispatcher;
+import dev.mu2sls.examples.media.MovieIdDispatcher;
+import dev.mu2sls.examples.media.MovieReviewDispatcher;
+import dev.mu2sls.examples.media.ReviewStorageDispatcher;
+import dev.mu2sls.examples.media.TextDispatcher;
+import dev.mu2sls.examples.media.UniqueIdDispatcher;
+import dev.mu2sls.examples.media.UserDispatcher;
+import dev.mu2sls.examples.media.UserReviewDispatcher;
 import dev.mu2sls.examples.mixed.OrchestratorDispatcher;
 import dev.mu2sls.examples.bank.AccountDispatcher;
 import dev.mu2sls.examples.bank.BankDispatcher;
@@ -29,6 +37,13 @@ final class Workloads {
     static final List<ServiceDefinition> W5 = List.of(new FrontendDispatcher(), new HotelDispatcher(),
             new FlightDispatcher(), new OrderDispatcher());
     static final List<ServiceDefinition> W6 = List.of(new BankDispatcher(), new AccountDispatcher());
+    /** W4 media; its front end is the service {@code MediaFrontend} (W5 has a {@code Frontend}). */
+    static final List<ServiceDefinition> W4 = List.of(new dev.mu2sls.examples.media.FrontendDispatcher(),
+            new UserDispatcher(), new ComposeReviewDispatcher(), new UniqueIdDispatcher(), new MovieIdDispatcher(),
+            new TextDispatcher(), new ReviewStorageDispatcher(), new UserReviewDispatcher(), new MovieReviewDispatcher());
+    /** W4 at the paper's scale. */
+    static final int MEDIA_USERS = 100;
+    static final int MEDIA_MOVIES = 1000;
 
     private Workloads() {}
 
@@ -97,5 +112,99 @@ final class Workloads {
             }
         }
         return requests;
+    }
+
+    /**
+     * W4 at property-test size: registers 1-3 users and 1-3 movies, then composes reviews (a
+     * fifth of them bad: wrong password, unknown user, unknown movie, rating out of range) mixed
+     * with reads of the user and movie review lists.
+     */
+    static List<Request> media(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int users = random.nextInt(1, 4);
+        int movies = random.nextInt(1, 4);
+        List<Request> requests = mediaSetup(users, movies);
+        int count = random.nextInt(3, 10);
+        for (int i = 0; i < count; i++) {
+            String id = "c" + i;
+            int user = random.nextInt(users);
+            int kind = random.nextInt(20);
+            switch (kind) {
+                case 0 -> requests.add(new Request(id, "MediaFrontend", "compose",
+                        args(username(user), "wrong", title(random.nextInt(movies)), 5, "text " + i)));
+                case 1 -> requests.add(new Request(id, "MediaFrontend", "compose",
+                        args("nobody", password(0), title(random.nextInt(movies)), 5, "text " + i)));
+                case 2 -> requests.add(new Request(id, "MediaFrontend", "compose",
+                        args(username(user), password(user), "Unknown Movie", 5, "text " + i)));
+                case 3 -> requests.add(new Request(id, "MediaFrontend", "compose",
+                        args(username(user), password(user), title(random.nextInt(movies)), random.nextBoolean() ? -1 : 11, "text")));
+                case 4, 5 -> requests.add(new Request(id, "UserReview", "reviews", args(user + 1)));
+                case 6, 7 -> requests.add(new Request(id, "MovieReview", "reviews", args(movieId(random.nextInt(movies)))));
+                default -> requests.add(mediaCompose(random, id, users, movies));
+            }
+        }
+        return requests;
+    }
+
+    /** W4 at the paper's scale: 100 users, 1000 movies, then {@code composes} reviews by random users of random movies. */
+    static List<Request> mediaBench(long seed, int composes) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Request> requests = mediaSetup(MEDIA_USERS, MEDIA_MOVIES);
+        for (int i = 0; i < composes; i++) {
+            requests.add(mediaCompose(random, "c" + i, MEDIA_USERS, MEDIA_MOVIES));
+        }
+        return requests;
+    }
+
+    /** Registers users {@code user0..} (user ids 1, 2, ...) and movies {@code "Movie 0"..} ({@code tt0000000..}). */
+    static List<Request> mediaSetup(int users, int movies) {
+        List<Request> requests = new ArrayList<>(users + movies);
+        for (int u = 0; u < users; u++) {
+            requests.add(new Request("register-user" + u, "User", "register",
+                    args(username(u), "First" + u, "Last" + u, password(u))));
+        }
+        for (int m = 0; m < movies; m++) {
+            requests.add(new Request("register-movie" + m, "MovieId", "register", args(title(m), movieId(m))));
+        }
+        return requests;
+    }
+
+    /** A valid review by a random registered user of a random registered movie. */
+    static Request mediaCompose(SplittableRandom random, String id, int users, int movies) {
+        int user = random.nextInt(users);
+        return new Request(id, "MediaFrontend", "compose", args(username(user), password(user),
+                title(random.nextInt(movies)), random.nextInt(0, 11), "review " + id + ": " + "good ".repeat(random.nextInt(1, 20))));
+    }
+
+    static String username(int user) {
+        return "user" + user;
+    }
+
+    static String password(int user) {
+        return "password" + user;
+    }
+
+    static String title(int movie) {
+        return "Movie " + movie;
+    }
+
+    static String movieId(int movie) {
+        return "tt" + "0".repeat(7 - Integer.toString(movie).length()) + movie;
+    }
+
+    /** A JSON array of strings and numbers. */
+    static String args(Object... values) {
+        StringBuilder json = new StringBuilder("[");
+        for (Object value : values) {
+            if (json.length() > 1) {
+                json.append(", ");
+            }
+            if (value instanceof String text) {
+                json.append('"').append(text.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            } else {
+                json.append(value);
+            }
+        }
+        return json.append(']').toString();
     }
 }
