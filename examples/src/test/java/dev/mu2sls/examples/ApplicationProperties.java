@@ -10,7 +10,7 @@ import net.jqwik.api.ShrinkingMode;
 
 /**
  * G1-G3 for the example applications beyond the counters: W4 media (fan-out of uploads that
- * race to complete a review, published in a transaction).
+ * race to complete a review, published in a transaction) and the URL shortener.
  * Under a random fault plan per seed (crashes at every crash point,
  * timeouts with zombies, concurrent and sequential duplicates), every client response —
  * including the clear errors of bad requests — and the final state equal the spec run's.
@@ -24,5 +24,10 @@ class ApplicationProperties {
         result.assertEquivalent();
         assertThat(result.transactions().provisionalRecords()).as("orphan provisional records").isZero();
         assertThat(result.transactions().pending()).as("pending transactions").isZero();
+    }
+
+    @Property(tries = 300, shrinking = ShrinkingMode.OFF)
+    void shortener_underRandomFaultPlan_refinesSpec(@ForAll long seed) {
+        SpecComparison.run(Workloads.SHORTENER, FaultPlan.random(seed), Workloads.shortener(seed)).assertEquivalent();
     }
 }

@@ -15,6 +15,8 @@ import dev.mu2sls.examples.mixed.OrchestratorDispatcher;
 import dev.mu2sls.examples.bank.AccountDispatcher;
 import dev.mu2sls.examples.bank.BankDispatcher;
 import dev.mu2sls.examples.mixed.ShardDispatcher;
+import dev.mu2sls.examples.shortener.AnalyticsDispatcher;
+import dev.mu2sls.examples.shortener.ShortenerDispatcher;
 import dev.mu2sls.examples.travel.FlightDispatcher;
 import dev.mu2sls.examples.travel.FrontendDispatcher;
 import dev.mu2sls.examples.travel.HotelDispatcher;
@@ -41,6 +43,7 @@ final class Workloads {
     static final List<ServiceDefinition> W4 = List.of(new dev.mu2sls.examples.media.FrontendDispatcher(),
             new UserDispatcher(), new ComposeReviewDispatcher(), new UniqueIdDispatcher(), new MovieIdDispatcher(),
             new TextDispatcher(), new ReviewStorageDispatcher(), new UserReviewDispatcher(), new MovieReviewDispatcher());
+    static final List<ServiceDefinition> SHORTENER = List.of(new ShortenerDispatcher(), new AnalyticsDispatcher());
     /** W4 at the paper's scale. */
     static final int MEDIA_USERS = 100;
     static final int MEDIA_MOVIES = 1000;
@@ -190,6 +193,33 @@ final class Workloads {
 
     static String movieId(int movie) {
         return "tt" + "0".repeat(7 - Integer.toString(movie).length()) + movie;
+    }
+
+    /**
+     * The URL shortener: shortening a few URLs (some twice), custom aliases (some taken, some
+     * invalid, some equal to codes the counter generates, which it then skips), resolving
+     * generated codes ("1", "2", ...), aliases and unknown codes, and reading visit counts and links.
+     */
+    static List<Request> shortener(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int count = random.nextInt(4, 16);
+        List<Request> requests = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String id = "s" + i;
+            String url = "https://example.com/page/" + random.nextInt(4);
+            String alias = random.nextBoolean() ? "alias" + random.nextInt(2) : Integer.toString(random.nextInt(2, 4));
+            String code = random.nextInt(4) == 0 ? alias : Integer.toString(random.nextInt(1, 5));
+            switch (random.nextInt(12)) {
+                case 0, 1, 2, 3 -> requests.add(new Request(id, "Shortener", "shorten", args(url)));
+                case 4 -> requests.add(new Request(id, "Shortener", "shorten", args(random.nextBoolean() ? "ftp://example.com/x" : "not a url")));
+                case 5, 6 -> requests.add(new Request(id, "Shortener", "alias", args(url, alias)));
+                case 7 -> requests.add(new Request(id, "Shortener", "alias", args(url, random.nextBoolean() ? "" : "bad alias")));
+                case 8, 9 -> requests.add(new Request(id, "Shortener", "resolve", args(code)));
+                case 10 -> requests.add(new Request(id, "Analytics", "visits", args(code)));
+                default -> requests.add(new Request(id, "Shortener", "link", args(code)));
+            }
+        }
+        return requests;
     }
 
     /** A JSON array of strings and numbers. */
