@@ -10,8 +10,8 @@ import net.jqwik.api.ShrinkingMode;
 
 /**
  * G1-G3 for the example applications beyond the counters: W4 media (fan-out of uploads that
- * race to complete a review, published in a transaction) and the URL shortener.
- * Under a random fault plan per seed (crashes at every crash point,
+ * race to complete a review, published in a transaction), the URL shortener and the social
+ * graph (timeline fan-out). Under a random fault plan per seed (crashes at every crash point,
  * timeouts with zombies, concurrent and sequential duplicates), every client response —
  * including the clear errors of bad requests — and the final state equal the spec run's.
  * Setup requests (users, movies) are part of each sequence, so the spec sees them too.
@@ -29,5 +29,10 @@ class ApplicationProperties {
     @Property(tries = 300, shrinking = ShrinkingMode.OFF)
     void shortener_underRandomFaultPlan_refinesSpec(@ForAll long seed) {
         SpecComparison.run(Workloads.SHORTENER, FaultPlan.random(seed), Workloads.shortener(seed)).assertEquivalent();
+    }
+
+    @Property(tries = 300, shrinking = ShrinkingMode.OFF)
+    void social_underRandomFaultPlan_refinesSpec(@ForAll long seed) {
+        SpecComparison.run(Workloads.SOCIAL, FaultPlan.random(seed), Workloads.social(seed)).assertEquivalent();
     }
 }

@@ -17,6 +17,10 @@ import dev.mu2sls.examples.bank.BankDispatcher;
 import dev.mu2sls.examples.mixed.ShardDispatcher;
 import dev.mu2sls.examples.shortener.AnalyticsDispatcher;
 import dev.mu2sls.examples.shortener.ShortenerDispatcher;
+import dev.mu2sls.examples.social.PostStorageDispatcher;
+import dev.mu2sls.examples.social.SocialDispatcher;
+import dev.mu2sls.examples.social.SocialGraphDispatcher;
+import dev.mu2sls.examples.social.TimelineDispatcher;
 import dev.mu2sls.examples.travel.FlightDispatcher;
 import dev.mu2sls.examples.travel.FrontendDispatcher;
 import dev.mu2sls.examples.travel.HotelDispatcher;
@@ -44,6 +48,8 @@ final class Workloads {
             new UserDispatcher(), new ComposeReviewDispatcher(), new UniqueIdDispatcher(), new MovieIdDispatcher(),
             new TextDispatcher(), new ReviewStorageDispatcher(), new UserReviewDispatcher(), new MovieReviewDispatcher());
     static final List<ServiceDefinition> SHORTENER = List.of(new ShortenerDispatcher(), new AnalyticsDispatcher());
+    static final List<ServiceDefinition> SOCIAL = List.of(new SocialDispatcher(), new SocialGraphDispatcher(),
+            new PostStorageDispatcher(), new TimelineDispatcher());
     /** W4 at the paper's scale. */
     static final int MEDIA_USERS = 100;
     static final int MEDIA_MOVIES = 1000;
@@ -217,6 +223,38 @@ final class Workloads {
                 case 8, 9 -> requests.add(new Request(id, "Shortener", "resolve", args(code)));
                 case 10 -> requests.add(new Request(id, "Analytics", "visits", args(code)));
                 default -> requests.add(new Request(id, "Shortener", "link", args(code)));
+            }
+        }
+        return requests;
+    }
+
+    /**
+     * The social graph among four users: a few follows first, then posts that fan out to
+     * followers (a few blank, so rejected), reads of timelines, followers and following, and more
+     * follows and unfollows (some repeated, some of oneself).
+     */
+    static List<Request> social(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Request> requests = new ArrayList<>();
+        int edges = random.nextInt(1, 5);
+        for (int i = 0; i < edges; i++) {
+            int follower = random.nextInt(4);
+            int followee = (follower + random.nextInt(1, 4)) % 4;
+            requests.add(new Request("f" + i, "SocialGraph", "follow", args("u" + follower, "u" + followee)));
+        }
+        int count = random.nextInt(3, 11);
+        for (int i = 0; i < count; i++) {
+            String id = "g" + i;
+            String user = "u" + random.nextInt(4);
+            String other = "u" + random.nextInt(4);
+            switch (random.nextInt(12)) {
+                case 0, 1, 2, 3 -> requests.add(new Request(id, "Social", "post",
+                        args(user, random.nextInt(10) == 0 ? " " : "post " + i + " by " + user)));
+                case 4, 5, 11 -> requests.add(new Request(id, "Social", "timeline", args(user)));
+                case 6, 7 -> requests.add(new Request(id, "SocialGraph", "follow", args(user, other)));
+                case 8 -> requests.add(new Request(id, "SocialGraph", "unfollow", args(user, other)));
+                case 9 -> requests.add(new Request(id, "SocialGraph", "followers", args(user)));
+                default -> requests.add(new Request(id, "SocialGraph", "following", args(user)));
             }
         }
         return requests;
