@@ -4,7 +4,7 @@ import dev.mu2sls.PersistentMap;
 import dev.mu2sls.Service;
 import dev.mu2sls.State;
 
-/** W5: flight seats. A reservation takes one room and remembers the passenger. */
+/** W5: flight seats. A reservation takes one seat and remembers the passenger. */
 @Service
 public class Flight {
     private final PersistentMap<String, Capacity> seats;
@@ -15,13 +15,13 @@ public class Flight {
         passengers = state.map("passengers", String.class, String.class);
     }
 
-    /** Opens (or resizes) a hotel with {@code capacity} seats. */
+    /** Opens (or resizes) a flight with {@code capacity} seats. */
     public void open(String flightId, int capacity) {
         Capacity current = seats.get(flightId);
         seats.put(flightId, new Capacity(capacity, current == null ? 0 : Math.min(current.booked(), capacity)));
     }
 
-    /** Reserves a seat for {@code userId}; false when the hotel is unknown or full. */
+    /** Reserves a seat for {@code userId}; false when the flight is unknown or full. */
     public boolean reserve(String flightId, String userId) {
         Capacity current = seats.get(flightId);
         if (current == null || current.full()) {
@@ -33,7 +33,7 @@ public class Flight {
         return true;
     }
 
-    /** The hotel's capacity, or null when unknown. */
+    /** The flight's capacity, or null when unknown. */
     public Capacity capacity(String flightId) {
         return seats.get(flightId);
     }
