@@ -5,6 +5,14 @@ import dev.mu2sls.examples.bank.BankDispatcher;
 import dev.mu2sls.examples.chain.Caller1Dispatcher;
 import dev.mu2sls.examples.chain.Caller2Dispatcher;
 import dev.mu2sls.examples.counter.CounterDispatcher;
+import dev.mu2sls.examples.media.ComposeReviewDispatcher;
+import dev.mu2sls.examples.media.MovieIdDispatcher;
+import dev.mu2sls.examples.media.MovieReviewDispatcher;
+import dev.mu2sls.examples.media.ReviewStorageDispatcher;
+import dev.mu2sls.examples.media.TextDispatcher;
+import dev.mu2sls.examples.media.UniqueIdDispatcher;
+import dev.mu2sls.examples.media.UserDispatcher;
+import dev.mu2sls.examples.media.UserReviewDispatcher;
 import dev.mu2sls.examples.travel.FlightDispatcher;
 import dev.mu2sls.examples.travel.FrontendDispatcher;
 import dev.mu2sls.examples.travel.HotelDispatcher;
@@ -37,6 +45,31 @@ enum Workload {
         @Override
         Request next(SplittableRandom random) {
             return counterAdd("Tree", random);
+        }
+    },
+    W4("W4", "media: MediaFrontend.compose logs in, registers with ComposeReview, fans out four uploads; 100 users, 1000 movies",
+            List.of(new dev.mu2sls.examples.media.FrontendDispatcher(), new UserDispatcher(), new ComposeReviewDispatcher(),
+                    new UniqueIdDispatcher(), new MovieIdDispatcher(), new TextDispatcher(), new ReviewStorageDispatcher(),
+                    new UserReviewDispatcher(), new MovieReviewDispatcher())) {
+        @Override
+        List<Request> setup() {
+            List<Request> registrations = new ArrayList<>();
+            for (int u = 0; u < MEDIA_USERS; u++) {
+                registrations.add(new Request("User", "register",
+                        "[\"user" + u + "\",\"First" + u + "\",\"Last" + u + "\",\"password" + u + "\"]", null, 0));
+            }
+            for (int m = 0; m < MEDIA_MOVIES; m++) {
+                registrations.add(new Request("MovieId", "register", "[\"Movie " + m + "\",\"tt" + m + "\"]", null, 0));
+            }
+            return registrations;
+        }
+
+        @Override
+        Request next(SplittableRandom random) {
+            int user = random.nextInt(MEDIA_USERS);
+            return new Request("MediaFrontend", "compose", "[\"user" + user + "\",\"password" + user + "\",\"Movie "
+                    + random.nextInt(MEDIA_MOVIES) + "\"," + random.nextInt(0, 11) + ",\"" + "good ".repeat(random.nextInt(1, 20))
+                    + "\"]", null, 0);
         }
     },
     W5("W5", "travel: Frontend.book reserves hotel and flight in a transaction, then places the order; 100 hotels, 100 flights",
@@ -84,6 +117,8 @@ enum Workload {
     };
 
     static final int KEYS = 1000;
+    static final int MEDIA_USERS = 100;
+    static final int MEDIA_MOVIES = 1000;
     static final int ACCOUNTS = 1000;
     static final long INITIAL_BALANCE = 1000;
 
