@@ -37,6 +37,16 @@ final class InvariantChecks {
         return anomalies;
     }
 
+    /** What {@link #check} checks of {@code workload}, for reports. */
+    static String describe(Workload workload) {
+        return switch (workload) {
+            case W1, W2, W3 -> "each key's adds serialize in an order consistent with real time that explains every response and the final value";
+            case W4 -> "every acknowledged review stored and listed once for its user and its movie, nothing else, no draft left";
+            case W5, W5_HOT -> "no hotel or flight overbooked, committed reservations = placed orders";
+            case W6 -> "every audit and the end state see the invariant total";
+        };
+    }
+
     private static Map<String, Long> counters(Workload workload, SortedMap<String, String> state) {
         String prefix = workload == Workload.W3 ? "Backend1.counts[\"" : "Counter.counts[\"";
         Map<String, Long> values = new HashMap<>();
