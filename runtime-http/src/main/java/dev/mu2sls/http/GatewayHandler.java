@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  * <h2>Errors</h2>
  * Unknown route or service 404, wrong HTTP method 405, body over the limit 413, a malformed
  * idempotency key 400; the function's own 4xx (unknown method, bad JSON, wrong arguments) are
- * relayed as they are. 503 when no instance answered within the deadline: the request is
- * accepted or not, and retrying with the returned key is always safe.
+ * relayed as they are. 503 when no instance answered within the deadline: the request may have been
+ * accepted, the gateway goes on driving it in the background, and retrying with the returned key
+ * is always safe.
  */
 public final class GatewayHandler {
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x2e\\x30-\\x7e]{1,200}");
@@ -46,6 +47,17 @@ public final class GatewayHandler {
 
     public int maxBodyBytes() {
         return maxBodyBytes;
+    }
+
+    private void redrive(Invocation invocation) {
+        for (int round = 1; ; round++) {
+            try {
+                transport.deliver(invocation.withAttempt(round * 1000), true);
+                return;
+            } catch (CallUnavailableError stillDown) {
+                // go on: the platform replaces dead instances
+            }
+        }
     }
 
     public HttpReply handle(HttpCall call) {
@@ -80,6 +92,9 @@ public final class GatewayHandler {
             return transport.deliver(invocation, true).withHeader(InternalHeaders.IDEMPOTENCY_KEY, requestId);
         } catch (CallUnavailableError e) {
             unavailable.increment();
+            // The request may have been accepted: keep driving it so that it completes (G4) even
+            // if this client never retries; a retry meanwhile is deduplicated.
+            Thread.ofVirtual().name("mu2sls-gateway-redrive").start(() -> redrive(invocation));
             return Replies.error(503, "unavailable", "no instance of " + service + " answered in time; the request may "
                     + "or may not have been accepted: retry with " + InternalHeaders.IDEMPOTENCY_KEY + ": " + requestId)
                     .withHeader(InternalHeaders.IDEMPOTENCY_KEY, requestId)
