@@ -143,6 +143,18 @@ public final class Engine implements AutoCloseable {
      * @return the number of requests re-driven
      */
     public int recover() {
+        return recover(invocation -> run(invocation, true));
+    }
+
+    /**
+     * Like {@link #recover()}, but hands each accepted request to {@code redrive} instead of
+     * running it here: for platforms whose services run in other processes, which route it to an
+     * instance that runs it as an accepted request (so that its completion drops the acceptance
+     * record). Invocations carry attempt 1.
+     *
+     * @return the number of requests re-driven
+     */
+    public int recover(CallTransport redrive) {
         int redriven = 0;
         byte[] from = KeySpace.rangeStart(KeySpace.ACCEPTED);
         byte[] end = KeySpace.rangeEnd(KeySpace.ACCEPTED);
@@ -150,7 +162,7 @@ public final class Engine implements AutoCloseable {
             List<KeyValue> batch = scanStore(from, end, EXPIRY_BATCH);
             for (KeyValue accepted : batch) {
                 Invocation invocation = Invocation.decode(accepted.value());
-                run(invocation.withAttempt(1), true);
+                redrive.call(invocation.withAttempt(1));
                 redriven++;
             }
             if (batch.size() < EXPIRY_BATCH) {

@@ -1,0 +1,73 @@
+package dev.mu2sls.cli;
+
+import dev.mu2sls.core.Engine;
+import dev.mu2sls.http.CallSigner;
+import dev.mu2sls.http.FileRoutes;
+import dev.mu2sls.http.FunctionHandler;
+import dev.mu2sls.http.HttpCallTransport;
+import dev.mu2sls.http.HttpServerAdapter;
+import dev.mu2sls.http.Routes;
+import dev.mu2sls.http.StaticRoutes;
+import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.store.Store;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mu2sls function} (hidden; what a platform runs in each instance): one service of an
+ * application as an HTTP function in the Knative container contract. Listens on {@code $PORT}
+ * (default 8080); {@code POST /<method>} with signed metadata, {@code GET /health}. Finds other
+ * services through {@code --routes <file>} (the local platform) or {@code MU2SLS_ROUTES}; the
+ * signing secret comes from {@code MU2SLS_SECRET} or {@code MU2SLS_SECRET_FILE}. Stops gracefully
+ * on SIGTERM, and exits when {@code --parent-pid} does.
+ */
+@Command(name = "function", hidden = true, mixinStandardHelpOptions = true,
+        description = "Serve one service of an application as an HTTP function on $PORT (what platform instances run).")
+final class FunctionCommand implements Callable<Integer> {
+    @Option(names = "--app", required = true, description = "example name or application jar")
+    String app;
+
+    @Option(names = "--service", required = true, description = "the service this function serves")
+    String service;
+
+    @Option(names = "--routes", description = "JSON file of instance URLs per service (default: $MU2SLS_ROUTES)")
+    Path routes;
+
+    @Option(names = "--parent-pid", description = "exit when this process exits")
+    Long parentPid;
+
+    @Mixin
+    PlatformStore storeOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        Apps.App application = Apps.resolve(app);
+        CallSigner signer = CallSigner.fromEnvironment(System.getenv());
+        int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
+        Routes serviceRoutes = routes != null ? new FileRoutes(routes) : StaticRoutes.parse(System.getenv(StaticRoutes.ROUTES_ENV));
+        Store store = storeOptions.open(application.name());
+        HttpCallTransport transport = HttpCallTransport.forCalls(serviceRoutes, signer);
+        Engine engine = Engine.builder().store(store).codec(new JsonCodec()).service(application.service(service))
+                .transport(transport).build();
+        FunctionHandler handler = new FunctionHandler(engine, service, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES);
+        HttpServerAdapter server = HttpServerAdapter.start("0.0.0.0", port, handler.maxBodyBytes(), handler::handle);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop(5_000);
+            engine.close();
+            store.close();
+            stopped.countDown();
+        }));
+        if (parentPid != null) {
+            ProcessHandle.of(parentPid).ifPresentOrElse(parent -> parent.onExit().thenRun(() -> System.exit(0)), () -> System.exit(0));
+        }
+        System.out.println("function " + application.name() + "/" + service + " listening on " + server.port());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.mu2sls.cli;
+
+import dev.mu2sls.core.Engine;
+import dev.mu2sls.http.CallSigner;
+import dev.mu2sls.http.CallUnavailableError;
+import dev.mu2sls.http.FileRoutes;
+import dev.mu2sls.http.GatewayHandler;
+import dev.mu2sls.http.HttpCallTransport;
+import dev.mu2sls.http.HttpServerAdapter;
+import dev.mu2sls.http.Routes;
+import dev.mu2sls.http.StaticRoutes;
+import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.store.Store;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mu2sls gateway} (hidden; what a platform runs in front of the functions): the clients'
+ * door ({@link GatewayHandler}) on {@code $PORT}. On start it re-drives the requests that were
+ * accepted but not completed (through the functions, like any request); it expires abandoned
+ * transactions and old responses periodically.
+ */
+@Command(name = "gateway", hidden = true, mixinStandardHelpOptions = true,
+        description = "Serve an application's gateway on $PORT (what the platform runs in front of the functions).")
+final class GatewayCommand implements Callable<Integer> {
+    @Option(names = "--app", required = true, description = "example name or application jar")
+    String app;
+
+    @Option(names = "--routes", description = "JSON file of instance URLs per service (default: $MU2SLS_ROUTES)")
+    Path routes;
+
+    @Option(names = "--parent-pid", description = "exit when this process exits")
+    Long parentPid;
+
+    @Option(names = "--deadline-seconds", defaultValue = "30", description = "how long a client request is retried across instances before 503 (default: ${DEFAULT-VALUE})")
+    int deadlineSeconds;
+
+    @Mixin
+    PlatformStore storeOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        Apps.App application = Apps.resolve(app);
+        CallSigner signer = CallSigner.fromEnvironment(System.getenv());
+        int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
+        Routes serviceRoutes = routes != null ? new FileRoutes(routes) : StaticRoutes.parse(System.getenv(StaticRoutes.ROUTES_ENV));
+        HttpCallTransport transport = new HttpCallTransport(serviceRoutes, signer, Duration.ofSeconds(60), Duration.ofSeconds(deadlineSeconds));
+        Store store = storeOptions.open(application.name());
+        // the gateway's engine runs no request: it scans the store to re-drive and expire
+        Engine engine = Engine.builder().store(store).codec(new JsonCodec()).services(application.services()).build();
+        GatewayHandler handler = new GatewayHandler(transport, new HashSet<>(application.serviceNames()), Engine.DEFAULT_MAX_PAYLOAD_BYTES);
+        HttpServerAdapter server = HttpServerAdapter.start("0.0.0.0", port, handler.maxBodyBytes(), handler::handle);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop(5_000);
+            engine.close();
+            store.close();
+            stopped.countDown();
+        }));
+        if (parentPid != null) {
+            ProcessHandle.of(parentPid).ifPresentOrElse(parent -> parent.onExit().thenRun(() -> System.exit(0)), () -> System.exit(0));
+        }
+        System.out.println("gateway " + application.name() + " listening on " + server.port());
+        System.out.flush();
+        Thread.ofVirtual().name("mu2sls-recovery").start(() -> housekeeping(engine, transport));
+        stopped.await();
+        return 0;
+    }
+
+    /** Re-drives accepted requests once, then expires transactions and responses every 10 s. */
+    private static void housekeeping(Engine engine, HttpCallTransport transport) {
+        try {
+            int redriven = engine.recover(invocation -> {
+                while (true) {
+                    try {
+                        transport.deliver(invocation, true);
+                        return null;
+                    } catch (CallUnavailableError e) {
+                        System.err.println("recovery: " + e.getMessage() + "; retrying");
+                    }
+                }
+            });
+            System.err.println("recovery: re-drove " + redriven + " accepted requests");
+            while (true) {
+                Thread.sleep(10_000);
+                engine.expireTransactions();
+                engine.expireResponses();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            System.err.println("housekeeping stopped: " + e);
+        }
+    }
+}

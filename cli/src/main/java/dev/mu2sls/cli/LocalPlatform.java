@@ -1,0 +1,444 @@
+package dev.mu2sls.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mu2sls.http.CallSigner;
+import dev.mu2sls.http.FileRoutes;
+import dev.mu2sls.store.postgres.LocalPostgres;
+import dev.mu2sls.store.postgres.PostgresStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The local multi-process serverless platform behind {@code ./mu2sls up}: every service of an
+ * application runs as one or more JVM processes ({@code mu2sls function}), a gateway process
+ * ({@code mu2sls gateway}) in front, all sharing one PostgreSQL store (a local one started here
+ * when no URL is given).
+ *
+ * <p>Like a serverless platform it: starts instances and routes to them only once their health
+ * endpoint answers (readiness), publishes the ready instances in a routes file the processes
+ * re-read (service discovery), replaces instances that die, adds an instance when the requests in
+ * flight per instance reach the target and retires one (SIGTERM, graceful) after 10 s idle, and
+ * with chaos on kills random instances with SIGKILL. Callers, the gateway and the functions' call
+ * transport, retry a call whose instance died with the same request id.
+ */
+final class LocalPlatform implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern IN_FLIGHT = Pattern.compile("\"inFlight\":(\\d+)");
+    private static final long TICK_MILLIS = 100;
+    private static final int IDLE_TICKS_BEFORE_RETIRING = 100;
+
+    /**
+     * @param appArgument the example name or jar path, as the instances are given it
+     * @param storeUrl PostgreSQL URL, or null to start a local PostgreSQL
+     * @param stateDirectory where the state file, routes file and instance logs go
+     * @param gatewayPort the gateway's port (0: any free port)
+     * @param minInstances instances per service kept running
+     * @param maxInstances instances per service at most
+     * @param targetInFlight requests in flight per instance that trigger another instance
+     * @param chaosInterval mean time between kills, or null for no chaos
+     * @param jvmOptions options of the instances' JVMs
+     */
+    record Options(String appArgument, String storeUrl, String storeUser, String storePassword, Path stateDirectory,
+                   int gatewayPort, int minInstances, int maxInstances, int targetInFlight, Duration chaosInterval,
+                   long seed, List<String> jvmOptions, PrintStream log) {}
+
+    private final Options options;
+    private final Apps.App app;
+    private final String secret;
+    private final Path routesFile;
+    private final Path logDirectory;
+    private final List<Instance> instances = new CopyOnWriteArrayList<>();
+    private final HttpClient health = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
+    private final SplittableRandom random;
+    private final AtomicInteger kills = new AtomicInteger();
+    private final AtomicInteger deaths = new AtomicInteger();
+    private final AtomicInteger scaledUp = new AtomicInteger();
+    private final AtomicInteger retired = new AtomicInteger();
+    private final Map<String, Integer> idleTicks = new LinkedHashMap<>();
+    private LocalPostgres postgres;
+    private String storeUrl;
+    private int gatewayPort;
+    private Thread controller;
+    private volatile boolean closing;
+    private volatile boolean chaosStopped;
+    private long nextKillAt;
+    private long ticks;
+
+    private LocalPlatform(Options options) {
+        this.options = options;
+        this.app = Apps.resolve(options.appArgument());
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        this.secret = HexFormat.of().formatHex(bytes);
+        this.routesFile = options.stateDirectory().resolve("routes.json");
+        this.logDirectory = options.stateDirectory().resolve("logs");
+        this.random = new SplittableRandom(options.seed());
+    }
+
+    /** Starts the platform and returns once the gateway and one instance of every service are ready. */
+    static LocalPlatform start(Options options) throws IOException, InterruptedException {
+        LocalPlatform platform = new LocalPlatform(options);
+        try {
+            platform.boot();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            platform.close();
+            throw e;
+        }
+        return platform;
+    }
+
+    private void boot() throws IOException, InterruptedException {
+        Files.createDirectories(logDirectory);
+        Path stateFile = stateFile(options.stateDirectory());
+        if (Files.exists(stateFile)) {
+            long pid = JSON.readTree(stateFile.toFile()).path("pid").asLong();
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                throw new IllegalStateException("an application is already up from " + options.stateDirectory() + " (pid " + pid
+                        + "); stop it with ./mu2sls down, or use another --state-dir");
+            }
+        }
+        storeUrl = options.storeUrl();
+        if (storeUrl == null) {
+            options.log().println("starting a local PostgreSQL (no --store-url given)...");
+            postgres = LocalPostgres.start(null);
+            storeUrl = postgres.jdbcUrl();
+        }
+        // create the table once, before the instances race to
+        PostgresStore.open(storeUrl, options.storeUser(), options.storePassword(), 1, PlatformStore.table(app.name())).close();
+        FileRoutes.write(routesFile, Map.of());
+        gatewayPort = options.gatewayPort() == 0 ? freePort() : options.gatewayPort();
+        instances.add(launch(null, gatewayPort));
+        for (String service : app.serviceNames()) {
+            for (int i = 0; i < options.minInstances(); i++) {
+                instances.add(launch(service, freePort()));
+            }
+        }
+        nextKillAt = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        controller = Thread.ofPlatform().daemon().name("mu2sls-platform").start(this::control);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!allReady()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the application did not become ready within 180 s; see the logs in " + logDirectory);
+            }
+            Thread.sleep(100);
+        }
+        ObjectNode state = JSON.createObjectNode().put("pid", ProcessHandle.current().pid()).put("app", app.name())
+                .put("gateway", gateway().toString()).put("store", storeUrl).put("table", PlatformStore.table(app.name()))
+                .put("routes", routesFile.toString()).put("logs", logDirectory.toString());
+        Path aside = options.stateDirectory().resolve("state.json.tmp");
+        Files.writeString(aside, state.toPrettyString());
+        Files.move(aside, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static Path stateFile(Path stateDirectory) {
+        return stateDirectory.resolve("state.json");
+    }
+
+    Apps.App app() {
+        return app;
+    }
+
+    URI gateway() {
+        return URI.create("http://127.0.0.1:" + gatewayPort);
+    }
+
+    String storeUrl() {
+        return storeUrl;
+    }
+
+    int kills() {
+        return kills.get();
+    }
+
+    /** One line: instances by service, kills, deaths, scaling. */
+    String summary() {
+        Map<String, Integer> ready = new LinkedHashMap<>();
+        app.serviceNames().forEach(s -> ready.put(s, 0));
+        for (Instance instance : instances) {
+            if (instance.service != null && instance.ready) {
+                ready.merge(instance.service, 1, Integer::sum);
+            }
+        }
+        return "ready instances " + ready + ", chaos kills " + kills.get() + ", deaths " + deaths.get()
+                + ", scaled up " + scaledUp.get() + ", retired " + retired.get();
+    }
+
+    private boolean allReady() {
+        if (instances.stream().noneMatch(i -> i.service == null && i.ready)) {
+            return false;
+        }
+        return app.serviceNames().stream().allMatch(s -> instances.stream().anyMatch(i -> s.equals(i.service) && i.ready));
+    }
+
+    // ---- the control loop -------------------------------------------------------------------
+
+    private void control() {
+        while (!closing) {
+            try {
+                tick();
+                Thread.sleep(TICK_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                options.log().println("platform: " + e);
+            }
+        }
+    }
+
+    private void tick() throws IOException, InterruptedException {
+        boolean changed = false;
+        for (Instance instance : instances) {
+            if (!instance.process.isAlive()) {
+                instances.remove(instance);
+                changed |= instance.ready;
+                if (!instance.retiring && !instance.killed) {
+                    deaths.incrementAndGet();
+                    options.log().println("platform: " + instance + " died (exit " + instance.process.exitValue() + ")");
+                }
+                if (instance.service == null && !closing) {
+                    instances.add(launch(null, gatewayPort));
+                }
+            } else if (!instance.ready && !instance.retiring && healthy(instance) >= 0) {
+                instance.ready = true;
+                changed = true;
+                options.log().println("platform: " + instance + " ready after "
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - instance.startedNanos) + " ms");
+            }
+        }
+        for (String service : app.serviceNames()) {
+            long running = instances.stream().filter(i -> service.equals(i.service) && !i.retiring).count();
+            for (long n = running; n < options.minInstances(); n++) {
+                instances.add(launch(service, freePort()));
+            }
+        }
+        if (++ticks % 10 == 0) {
+            changed |= autoscale();
+        }
+        if (options.chaosInterval() != null && System.nanoTime() >= nextKillAt) {
+            changed |= chaos();
+            nextKillAt = System.nanoTime() + (long) (options.chaosInterval().toNanos() * (0.5 + random.nextDouble()));
+        }
+        if (changed) {
+            publishRoutes();
+        }
+    }
+
+    /** Knative-style: scale on requests in flight per instance; retire after a quiet spell. */
+    private boolean autoscale() throws IOException, InterruptedException {
+        boolean changed = false;
+        for (String service : app.serviceNames()) {
+            List<Instance> ready = instances.stream().filter(i -> service.equals(i.service) && i.ready).toList();
+            long running = instances.stream().filter(i -> service.equals(i.service) && !i.retiring).count();
+            if (ready.isEmpty()) {
+                continue;
+            }
+            int inFlight = 0;
+            for (Instance instance : ready) {
+                inFlight += Math.max(0, healthy(instance));
+            }
+            if (inFlight >= options.targetInFlight() * ready.size() && running < options.maxInstances()) {
+                scaledUp.incrementAndGet();
+                options.log().println("platform: " + service + " has " + inFlight + " requests in flight on " + ready.size()
+                        + " instances: adding one");
+                instances.add(launch(service, freePort()));
+                idleTicks.put(service, 0);
+            } else if (inFlight == 0) {
+                int idle = idleTicks.merge(service, 10, Integer::sum);
+                if (idle >= IDLE_TICKS_BEFORE_RETIRING && running > options.minInstances()) {
+                    Instance newest = ready.getLast();
+                    newest.retiring = true;
+                    newest.ready = false;
+                    changed = true;
+                    retired.incrementAndGet();
+                    idleTicks.put(service, 0);
+                    options.log().println("platform: " + service + " idle: retiring " + newest);
+                    Thread.ofVirtual().start(() -> {
+                        try {
+                            Thread.sleep(1_000); // callers stop picking it once the routes change
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        newest.process.destroy();
+                    });
+                }
+            } else {
+                idleTicks.put(service, 0);
+            }
+        }
+        return changed;
+    }
+
+    /** Stops killing instances (the application goes on running). */
+    void stopChaos() {
+        chaosStopped = true;
+    }
+
+    /**
+     * Kills a random ready function instance with SIGKILL; only one whose service has another
+     * ready instance, so that the application stays available while the killed one is replaced
+     * (requests in flight on it fail, and their callers retry them elsewhere).
+     */
+    private boolean chaos() {
+        if (chaosStopped) {
+            return false;
+        }
+        List<Instance> candidates = instances.stream().filter(i -> i.service != null && i.ready).toList();
+        List<Instance> pool = candidates.stream().filter(i -> candidates.stream().filter(o -> o.service.equals(i.service)).count() > 1).toList();
+        if (pool.isEmpty()) {
+            return false;
+        }
+        Instance victim = pool.get(random.nextInt(pool.size()));
+        victim.killed = true;
+        victim.ready = false;
+        victim.process.destroyForcibly(); // SIGKILL
+        kills.incrementAndGet();
+        options.log().println("chaos: kill -9 " + victim);
+        return true;
+    }
+
+    /** In-flight requests from the health endpoint, or -1 if it does not answer. */
+    private int healthy(Instance instance) throws InterruptedException {
+        try {
+            HttpResponse<String> response = health.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.port + "/health"))
+                    .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return -1;
+            }
+            Matcher matcher = IN_FLIGHT.matcher(response.body());
+            return matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private void publishRoutes() throws IOException {
+        Map<String, List<URI>> routes = new LinkedHashMap<>();
+        for (String service : app.serviceNames()) {
+            routes.put(service, instances.stream().filter(i -> service.equals(i.service) && i.ready)
+                    .map(i -> URI.create("http://127.0.0.1:" + i.port)).toList());
+        }
+        FileRoutes.write(routesFile, routes);
+    }
+
+    private Instance launch(String service, int port) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(options.jvmOptions());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        if (service == null) {
+            command.addAll(List.of("gateway", "--app", options.appArgument()));
+        } else {
+            command.addAll(List.of("function", "--app", options.appArgument(), "--service", service));
+        }
+        command.addAll(List.of("--routes", routesFile.toString(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
+                "--store-url", storeUrl, "--store-user", options.storeUser(), "--store-password", options.storePassword()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logDirectory.resolve((service == null ? "gateway" : service) + "-" + port + ".log").toFile()));
+        builder.environment().put("PORT", Integer.toString(port));
+        builder.environment().put(CallSigner.SECRET_ENV, secret);
+        Instance instance = new Instance(service, port, builder.start());
+        options.log().println("platform: started " + instance);
+        return instance;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Stops every instance (SIGTERM, then SIGKILL after 5 s), the local PostgreSQL, and removes the state file. */
+    @Override
+    public void close() {
+        closing = true;
+        if (controller != null) {
+            controller.interrupt();
+            try {
+                controller.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        instances.forEach(instance -> instance.process.destroy());
+        for (Instance instance : instances) {
+            try {
+                if (!instance.process.waitFor(5, TimeUnit.SECONDS)) {
+                    instance.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                instance.process.destroyForcibly();
+            }
+        }
+        instances.clear();
+        health.close();
+        if (postgres != null) {
+            postgres.close();
+        }
+        try {
+            Path stateFile = stateFile(options.stateDirectory());
+            if (Files.exists(stateFile) && JSON.readTree(stateFile.toFile()).path("pid").asLong() == ProcessHandle.current().pid()) {
+                Files.delete(stateFile);
+            }
+            Files.deleteIfExists(routesFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One process of the platform: a function instance, or the gateway ({@code service == null}). */
+    private static final class Instance {
+        final String service;
+        final int port;
+        final Process process;
+        final long startedNanos = System.nanoTime();
+        volatile boolean ready;
+        volatile boolean retiring;
+        volatile boolean killed;
+
+        Instance(String service, int port, Process process) {
+            this.service = service;
+            this.port = port;
+            this.process = process;
+        }
+
+        @Override
+        public String toString() {
+            return (service == null ? "gateway" : service) + " :" + port + " (pid " + process.pid() + ")";
+        }
+    }
+
+    static String readState(Path stateDirectory, String field) throws IOException {
+        Path file = stateFile(stateDirectory);
+        if (!Files.exists(file)) {
+            throw new IllegalStateException("no application is up from " + stateDirectory + " (no " + file.getFileName()
+                    + "); start one with ./mu2sls up <app>");
+        }
+        return JSON.readTree(Files.readString(file, UTF_8)).path(field).asText();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.mu2sls.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code mu2sls deploy knative}: the manifests parse as YAML and carry what Knative and the runtime need. */
+class KnativeDeployTest {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @TempDir
+    Path out;
+
+    private static int run(List<String> lines, String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            return Main.run(args);
+        } finally {
+            System.setOut(original);
+            lines.addAll(captured.toString(StandardCharsets.UTF_8).lines().toList());
+        }
+    }
+
+    @Test
+    void travel_oneKnativeServicePerServiceAndGateway_withImageStoreProbesAndConcurrency() throws Exception {
+        List<String> lines = new ArrayList<>();
+        int code = run(lines, "deploy", "knative", "travel", "--out", out.toString(), "--no-images", "--namespace", "shop",
+                "--image-prefix", "registry.example.com/mu2sls", "--container-concurrency", "16");
+        assertThat(code).as(String.join("\n", lines)).isZero();
+        Map<String, JsonNode> services = new TreeMap<>();
+        try (var files = Files.list(out)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                JsonNode manifest = YAML.readTree(file.toFile());
+                if (manifest.path("kind").asText().equals("Service")) {
+                    services.put(manifest.at("/metadata/name").asText(), manifest);
+                }
+            }
+        }
+        assertThat(services).containsOnlyKeys("travel-frontend", "travel-hotel", "travel-flight", "travel-order", "travel-gateway");
+        for (Map.Entry<String, JsonNode> entry : services.entrySet()) {
+            JsonNode manifest = entry.getValue();
+            assertThat(manifest.path("apiVersion").asText()).isEqualTo("serving.knative.dev/v1");
+            assertThat(manifest.at("/metadata/namespace").asText()).isEqualTo("shop");
+            JsonNode spec = manifest.at("/spec/template/spec");
+            assertThat(spec.path("containerConcurrency").asInt()).isEqualTo(16);
+            JsonNode container = spec.path("containers").get(0);
+            assertThat(container.path("image").asText()).isEqualTo("registry.example.com/mu2sls/" + entry.getKey() + ":0.1.0");
+            assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(8080);
+            assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/health");
+            assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/health");
+            Map<String, JsonNode> env = new TreeMap<>();
+            container.path("env").forEach(variable -> env.put(variable.path("name").asText(), variable));
+            assertThat(env).containsKeys("MU2SLS_STORE_URL", "MU2SLS_STORE_USER", "MU2SLS_STORE_PASSWORD", "MU2SLS_SECRET", "MU2SLS_ROUTES");
+            assertThat(env.get("MU2SLS_STORE_URL").at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("mu2sls-travel");
+            assertThat(env.get("MU2SLS_STORE_URL").at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("store-url");
+            assertThat(env.get("MU2SLS_SECRET").at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("hmac-secret");
+            assertThat(env.get("MU2SLS_ROUTES").path("value").asText())
+                    .contains("Hotel=http://travel-hotel.shop.svc.cluster.local").contains("Frontend=http://travel-frontend.shop.svc.cluster.local");
+            assertThat(manifest.at("/spec/template/metadata/annotations/autoscaling.knative.dev~1max-scale").asText()).isEqualTo("10");
+            boolean gateway = entry.getKey().equals("travel-gateway");
+            assertThat(manifest.at("/metadata/labels/networking.knative.dev~1visibility").asText()).isEqualTo(gateway ? "" : "cluster-local");
+        }
+        JsonNode secret = YAML.readTree(out.resolve("secret.yaml").toFile());
+        assertThat(secret.path("kind").asText()).isEqualTo("Secret");
+        assertThat(secret.at("/stringData/hmac-secret").asText()).hasSize(64);
+        assertThat(secret.at("/stringData/store-url").asText()).startsWith("jdbc:postgresql://");
+    }
+
+    @Test
+    void images_withoutABaseImage_manifestsWrittenAndTheCommandSaysImagesAreNotBuilt() {
+        List<String> lines = new ArrayList<>();
+        int code = run(lines, "deploy", "knative", "counter", "--out", out.toString(), "--base-image", "tar:/nonexistent/base.tar");
+        assertThat(code).isEqualTo(3);
+        assertThat(lines).anyMatch(line -> line.startsWith("images: NOT BUILT"));
+        assertThat(out.resolve("counter-counter.yaml")).exists();
+    }
+
+    @Test
+    void unknownApp_namesTheExamples() {
+        List<String> lines = new ArrayList<>();
+        assertThat(run(lines, "deploy", "knative", "nope", "--out", out.toString(), "--no-images")).isNotZero();
+    }
+}

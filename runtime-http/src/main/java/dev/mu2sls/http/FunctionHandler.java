@@ -1,0 +1,130 @@
+package dev.mu2sls.http;
+
+import dev.mu2sls.InvalidRequestException;
+import dev.mu2sls.NondeterminismException;
+import dev.mu2sls.core.Engine;
+import dev.mu2sls.core.Invocation;
+import dev.mu2sls.core.Response;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
+
+/**
+ * One service as an HTTP function, independent of the server that carries it (Jetty, the JDK's
+ * server, an AWS Lambda event): {@code POST /<method>} with the JSON arguments as body and the
+ * signed internal metadata in headers ({@link InternalHeaders}), and {@code GET /health}.
+ *
+ * <h2>Errors</h2>
+ * Checked in this order, each before anything is read or written: unknown route 404, wrong HTTP
+ * method 405, body over the limit 413, missing or stale signature 401, signature mismatch 403,
+ * malformed transaction header 400, then the engine's own validation (unknown method 404, bad JSON,
+ * wrong arity or types 400; see {@link Replies#invalid}). A handler that diverged from its
+ * journal answers 500 with problem {@code nondeterminism}; anything else unexpected (the store
+ * down, say) 503, which callers retry with the same request id.
+ *
+ * <h2>Thread safety</h2>
+ * Safe for any number of concurrent requests (the engine is).
+ */
+public final class FunctionHandler {
+    /** Transaction ids are derived ids: {@code <request id>/<step>}. */
+    private static final Pattern TRANSACTION_ID = Pattern.compile("[^\\x00]{1,4096}/[0-9]{1,9}");
+
+    private final Engine engine;
+    private final String service;
+    private final CallSigner signer;
+    private final int maxBodyBytes;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final LongAdder handled = new LongAdder();
+
+    /**
+     * @param engine the engine, with {@code service} registered
+     * @param service the routing name of the service this function serves
+     * @param signer verifies internal metadata
+     * @param maxBodyBytes largest body accepted; servers read at most one byte more
+     */
+    public FunctionHandler(Engine engine, String service, CallSigner signer, int maxBodyBytes) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.service = Objects.requireNonNull(service, "service");
+        this.signer = Objects.requireNonNull(signer, "signer");
+        if (!engine.services().containsKey(service)) {
+            throw new IllegalArgumentException("the engine does not run service " + service + "; it runs "
+                    + engine.services().keySet());
+        }
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public String service() {
+        return service;
+    }
+
+    public int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    /** Requests being handled right now (what the local platform scales on). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public HttpReply handle(HttpCall call) {
+        if (call.path().equals("/health")) {
+            return HttpReply.json(200, "{\"status\":\"UP\",\"service\":\"" + service + "\",\"inFlight\":" + inFlight.get()
+                    + ",\"handled\":" + handled.sum() + "}");
+        }
+        String[] segments = call.path().split("/", -1);
+        if (segments.length != 2 || segments[1].isEmpty()) {
+            return Replies.error(404, "unknown-route", "no route " + call.path() + "; function " + service
+                    + " serves POST /<method> and GET /health");
+        }
+        if (!call.method().equals("POST")) {
+            return Replies.error(405, "method-not-allowed", call.method() + " " + call.path() + " is not allowed; call methods with POST")
+                    .withHeader("Allow", "POST");
+        }
+        if (call.bodyTooLarge()) {
+            return Replies.error(413, "payload-too-large", "the body is over the limit of " + maxBodyBytes + " bytes");
+        }
+        String method = segments[1];
+        CallSigner.Verdict verdict = signer.verify(service, method, call);
+        if (verdict instanceof CallSigner.Verdict.Rejected rejected) {
+            return Replies.error(rejected.status(), rejected.problem(), rejected.message());
+        }
+        CallSigner.CallMetadata metadata = ((CallSigner.Verdict.Valid) verdict).metadata();
+        String transaction = metadata.transactionId();
+        if (transaction != null && !TRANSACTION_ID.matcher(transaction).matches()) {
+            return Replies.error(400, "bad-transaction-header", InternalHeaders.TRANSACTION
+                    + " must be a transaction id '<request id>/<step>': got '" + abbreviate(transaction) + "'");
+        }
+        Invocation invocation = new Invocation(metadata.requestId(), service, method, call.body(), attempt(call), transaction);
+        inFlight.incrementAndGet();
+        try {
+            Response response = metadata.accept() ? engine.submit(invocation) : engine.invoke(invocation);
+            handled.increment();
+            return Replies.response(response);
+        } catch (InvalidRequestException e) {
+            return Replies.invalid(e);
+        } catch (NondeterminismException e) {
+            return Replies.nondeterminism(e);
+        } catch (RuntimeException | CallUnavailableError e) {
+            // A crash-like failure (store unreachable, platform call given up): nothing recorded,
+            // so the caller retries with the same id.
+            return Replies.error(503, "unavailable", service + "." + method + " failed before completing ("
+                    + e + "); retry with the same request id");
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private static int attempt(HttpCall call) {
+        String text = call.header(InternalHeaders.ATTEMPT);
+        try {
+            return text == null ? 0 : Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    static String abbreviate(String text) {
+        return text.length() > 100 ? text.substring(0, 100) + "..." : text;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.mu2sls.http;
+
+import dev.mu2sls.core.Invocation;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway: the one door for clients. {@code POST /call/<Service>/<method>} with the JSON
+ * arguments as body and optionally an {@code Idempotency-Key} header; {@code GET /health}.
+ *
+ * <p>It gives each client request its request id, the client's {@code Idempotency-Key} or a fresh
+ * UUID, returned in the reply's {@code Idempotency-Key} header so that a client can retry an
+ * unanswered request with it. Everything else a client sends besides method, path and body is
+ * dropped, the {@code Mu2sls-*} internal headers included (a client must not choose a request id
+ * it does not own, nor join a transaction). The request goes to an instance of the service as a
+ * signed call that the function accepts durably before running ({@code Engine.submit}), and is
+ * retried with the same id when an instance dies.
+ *
+ * <h2>Errors</h2>
+ * Unknown route or service 404, wrong HTTP method 405, body over the limit 413, a malformed
+ * idempotency key 400; the function's own 4xx (unknown method, bad JSON, wrong arguments) are
+ * relayed as they are. 503 when no instance answered within the deadline: the request may have been
+ * accepted, the gateway goes on driving it in the background, and retrying with the returned key
+ * is always safe.
+ */
+public final class GatewayHandler {
+    private static final Pattern KEY = Pattern.compile("[\\x21-\\x2e\\x30-\\x7e]{1,200}");
+
+    private final HttpCallTransport transport;
+    private final Set<String> services;
+    private final int maxBodyBytes;
+    private final LongAdder unavailable = new LongAdder();
+
+    /**
+     * @param transport delivers to the functions (its deadline bounds how long a client waits)
+     * @param services the application's services
+     * @param maxBodyBytes largest body accepted
+     */
+    public GatewayHandler(HttpCallTransport transport, Set<String> services, int maxBodyBytes) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.services = Set.copyOf(services);
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    private void redrive(Invocation invocation) {
+        for (int round = 1; ; round++) {
+            try {
+                transport.deliver(invocation.withAttempt(round * 1000), true);
+                return;
+            } catch (CallUnavailableError stillDown) {
+                // go on: the platform replaces dead instances
+            }
+        }
+    }
+
+    public HttpReply handle(HttpCall call) {
+        if (call.path().equals("/health")) {
+            return HttpReply.json(200, "{\"status\":\"UP\",\"role\":\"gateway\",\"unavailable\":" + unavailable.sum() + "}");
+        }
+        String[] segments = call.path().split("/", -1);
+        if (segments.length != 4 || !segments[1].equals("call") || segments[2].isEmpty() || segments[3].isEmpty()) {
+            return Replies.error(404, "unknown-route", "no route " + call.path()
+                    + "; call a service with POST /call/<Service>/<method> and a JSON array of arguments");
+        }
+        if (!call.method().equals("POST")) {
+            return Replies.error(405, "method-not-allowed", call.method() + " " + call.path() + " is not allowed; use POST")
+                    .withHeader("Allow", "POST");
+        }
+        String service = segments[2];
+        if (!services.contains(service)) {
+            return Replies.error(404, "unknown-service", "unknown service '" + FunctionHandler.abbreviate(service)
+                    + "'; this application has " + services.stream().sorted().toList());
+        }
+        if (call.bodyTooLarge()) {
+            return Replies.error(413, "payload-too-large", "the body is over the limit of " + maxBodyBytes + " bytes");
+        }
+        String key = call.header(InternalHeaders.IDEMPOTENCY_KEY);
+        if (key != null && !KEY.matcher(key).matches()) {
+            return Replies.error(400, "bad-idempotency-key", InternalHeaders.IDEMPOTENCY_KEY
+                    + " must be 1 to 200 printable ASCII characters without spaces or '/': got '" + FunctionHandler.abbreviate(key) + "'");
+        }
+        String requestId = key != null ? key : UUID.randomUUID().toString();
+        Invocation invocation = new Invocation(requestId, service, segments[3], call.body(), 0);
+        try {
+            return transport.deliver(invocation, true).withHeader(InternalHeaders.IDEMPOTENCY_KEY, requestId);
+        } catch (CallUnavailableError e) {
+            unavailable.increment();
+            // The request may have been accepted: keep driving it so that it completes (G4) even
+            // if this client never retries; a retry meanwhile is deduplicated.
+            Thread.ofVirtual().name("mu2sls-gateway-redrive").start(() -> redrive(invocation));
+            return Replies.error(503, "unavailable", "no instance of " + service + " answered in time; the request may "
+                    + "or may not have been accepted: retry with " + InternalHeaders.IDEMPOTENCY_KEY + ": " + requestId)
+                    .withHeader(InternalHeaders.IDEMPOTENCY_KEY, requestId)
+                    .withHeader("Retry-After", "1");
+        }
+    }
+}

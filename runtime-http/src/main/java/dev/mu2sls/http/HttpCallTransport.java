@@ -1,0 +1,156 @@
+package dev.mu2sls.http;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.mu2sls.InvalidRequestException;
+import dev.mu2sls.NondeterminismException;
+import dev.mu2sls.core.CallTransport;
+import dev.mu2sls.core.Invocation;
+import dev.mu2sls.core.Response;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@link CallTransport} over HTTP: signs the call's metadata, POSTs the arguments to an instance
+ * of the callee, and retries with the same request id, at another instance when there is one,
+ * whatever may have been lost: a refused or reset connection (the instance died), a timeout, a
+ * 502/503/504 or any 5xx but a nondeterminism report. The callee deduplicates, so a retried call
+ * takes effect once (G1). A 4xx is final: bad input that no retry fixes.
+ *
+ * <h2>Deadline</h2>
+ * After {@code deadline} without an answer, {@link #call} throws {@link CallUnavailableError}
+ * (an {@code Error}: the calling execution stops unrecorded and is retried by its own caller).
+ *
+ * <h2>Thread safety</h2>
+ * Safe for concurrent use; one instance per process shares one connection pool.
+ */
+public final class HttpCallTransport implements CallTransport {
+    private final Routes routes;
+    private final CallSigner signer;
+    private final HttpClient client;
+    private final Duration attemptTimeout;
+    private final Duration deadline;
+    private final LongAdder retries = new LongAdder();
+
+    /**
+     * @param routes where the callee's instances are
+     * @param signer signs the internal metadata
+     * @param attemptTimeout how long one attempt may take before it is abandoned and retried
+     * @param deadline how long to keep retrying one call
+     */
+    public HttpCallTransport(Routes routes, CallSigner signer, Duration attemptTimeout, Duration deadline) {
+        this.routes = Objects.requireNonNull(routes, "routes");
+        this.signer = Objects.requireNonNull(signer, "signer");
+        this.attemptTimeout = attemptTimeout;
+        this.deadline = deadline;
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+
+    /** Calls between services: attempt timeout 60 s, deadline 2 minutes. */
+    public static HttpCallTransport forCalls(Routes routes, CallSigner signer) {
+        return new HttpCallTransport(routes, signer, Duration.ofSeconds(60), Duration.ofMinutes(2));
+    }
+
+    /** Deliveries that the engine retried because an attempt failed (for reports and tests). */
+    public long retries() {
+        return retries.sum();
+    }
+
+    public Routes routes() {
+        return routes;
+    }
+
+    @Override
+    public Response call(Invocation invocation) {
+        HttpReply reply = deliver(invocation, false);
+        if (reply.status() == 200) {
+            return Replies.parseResponse(reply.body());
+        }
+        InvalidRequestException invalid = Replies.parseInvalid(reply.body());
+        if (invalid != null) {
+            throw invalid;
+        }
+        NondeterminismException diverged = Replies.parseNondeterminism(reply.status(), reply.body());
+        if (diverged != null) {
+            throw diverged;
+        }
+        throw new IllegalStateException(invocation + " was rejected with " + reply.status() + ": " + reply.bodyText());
+    }
+
+    /**
+     * Delivers {@code invocation} until an instance gives a final answer (2xx or 4xx) and returns
+     * it verbatim: the gateway relays it to its client.
+     *
+     * @param accept whether the callee accepts it durably first (a client request)
+     * @throws CallUnavailableError if no final answer came within the deadline
+     */
+    public HttpReply deliver(Invocation invocation, boolean accept) {
+        byte[] body = invocation.arguments();
+        long giveUpAt = System.nanoTime() + deadline.toNanos();
+        URI failed = null;
+        String lastProblem = "no instance of " + invocation.service() + " is ready";
+        for (int attempt = invocation.attempt(); ; attempt++) {
+            URI instance = pick(invocation.service(), failed);
+            if (instance != null) {
+                Map<String, String> headers = signer.sign(new CallSigner.CallMetadata(invocation.requestId(),
+                        invocation.transactionId(), invocation.service(), invocation.method(), accept), body);
+                HttpRequest.Builder request = HttpRequest.newBuilder(instance.resolve("/" + invocation.method()))
+                        .timeout(attemptTimeout)
+                        .header("Content-Type", "application/json")
+                        .header(InternalHeaders.ATTEMPT, Integer.toString(attempt))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                headers.forEach(request::header);
+                try {
+                    HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                    int status = response.statusCode();
+                    if (status < 500 || Replies.parseNondeterminism(status, response.body()) != null) {
+                        return new HttpReply(status, Map.of(), response.body());
+                    }
+                    lastProblem = instance + " answered " + status + ": " + FunctionHandler.abbreviate(new String(response.body(), UTF_8));
+                } catch (IOException e) {
+                    lastProblem = instance + ": " + e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CallUnavailableError("interrupted while calling " + invocation, e);
+                }
+                failed = instance;
+            }
+            if (System.nanoTime() > giveUpAt) {
+                throw new CallUnavailableError("no answer for " + invocation + " within " + deadline + "; last: " + lastProblem, null);
+            }
+            retries.increment();
+            long backoffMillis = Math.min(1000, 10L << Math.min(attempt - invocation.attempt(), 7));
+            LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1, backoffMillis + 1) * 1_000_000L);
+        }
+    }
+
+    /** A random ready instance, avoiding the one that just failed when there is another. */
+    private URI pick(String service, URI avoid) {
+        List<URI> instances = routes.instances(service);
+        if (instances.isEmpty()) {
+            return null;
+        }
+        if (avoid != null && instances.size() > 1) {
+            List<URI> others = new ArrayList<>(instances);
+            others.remove(avoid);
+            instances = others;
+        }
+        return instances.get(ThreadLocalRandom.current().nextInt(instances.size()));
+    }
+}

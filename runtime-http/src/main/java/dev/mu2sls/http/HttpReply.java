@@ -1,0 +1,34 @@
+package dev.mu2sls.http;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An HTTP response as the handlers produce it.
+ *
+ * @param status the status code
+ * @param headers extra response headers (Content-Type is always {@code application/json})
+ * @param body the JSON body
+ */
+public record HttpReply(int status, Map<String, String> headers, byte[] body) {
+
+    public HttpReply {
+        headers = Map.copyOf(headers);
+    }
+
+    static HttpReply json(int status, String json) {
+        return new HttpReply(status, Map.of(), json.getBytes(UTF_8));
+    }
+
+    HttpReply withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new HttpReply(status, more, body);
+    }
+
+    public String bodyText() {
+        return new String(body, UTF_8);
+    }
+}

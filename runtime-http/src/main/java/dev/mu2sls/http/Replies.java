@@ -1,0 +1,128 @@
+package dev.mu2sls.http;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mu2sls.InvalidRequestException;
+import dev.mu2sls.NondeterminismException;
+import dev.mu2sls.core.Response;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The JSON bodies the runtime sends: a request's {@link Response} as
+ * {@code {"ok":true,"value":...}} or {@code {"ok":false,"errorType":...,"errorMessage":...}},
+ * and errors as {@code {"error":"<message>","problem":"<kebab-case kind>", ...}}.
+ */
+public final class Replies {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] OK_PREFIX = "{\"ok\":true,\"value\":".getBytes(UTF_8);
+
+    private Replies() {}
+
+    /** A recorded response as a 200 reply; the value's bytes are copied verbatim. */
+    public static HttpReply response(Response response) {
+        if (response.ok()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(OK_PREFIX.length + response.value().length + 1);
+            out.writeBytes(OK_PREFIX);
+            out.writeBytes(response.value());
+            out.write('}');
+            return new HttpReply(200, Map.of(), out.toByteArray());
+        }
+        ObjectNode node = JSON.createObjectNode().put("ok", false).put("errorType", response.errorType())
+                .put("errorMessage", response.errorMessage());
+        return new HttpReply(200, Map.of(), node.toString().getBytes(UTF_8));
+    }
+
+    /** Reads back what {@link #response} wrote. */
+    static Response parseResponse(byte[] body) {
+        if (body.length > OK_PREFIX.length && Arrays.equals(body, 0, OK_PREFIX.length, OK_PREFIX, 0, OK_PREFIX.length)
+                && body[body.length - 1] == '}') {
+            return Response.success(Arrays.copyOfRange(body, OK_PREFIX.length, body.length - 1));
+        }
+        JsonNode node = tree(body);
+        if (node == null || !node.path("ok").isBoolean() || node.path("ok").asBoolean() || !node.path("errorType").isTextual()) {
+            throw new IllegalStateException("a function answered 200 with a body that is not a response: "
+                    + new String(body, 0, Math.min(body.length, 300), UTF_8));
+        }
+        return Response.failure(node.get("errorType").asText(), node.path("errorMessage").isNull() ? null : node.path("errorMessage").asText(null));
+    }
+
+    /** An error reply: {@code {"error": message, "problem": problem}}. */
+    public static HttpReply error(int status, String problem, String message) {
+        return new HttpReply(status, Map.of(), JSON.createObjectNode().put("error", message).put("problem", problem)
+                .toString().getBytes(UTF_8));
+    }
+
+    /** A bad request the engine rejected (G6), with the status its reason maps to. */
+    public static HttpReply invalid(InvalidRequestException e) {
+        int status = switch (e.reason()) {
+            case UNKNOWN_SERVICE, UNKNOWN_METHOD -> 404;
+            case PAYLOAD_TOO_LARGE -> 413;
+            case WRONG_ARITY, BAD_ARGUMENT, MALFORMED_JSON, NOT_SERIALIZABLE, BAD_REQUEST_ID -> 400;
+        };
+        ObjectNode node = JSON.createObjectNode().put("error", e.getMessage())
+                .put("problem", e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                .put("reason", e.reason().name());
+        if (e.service() != null) {
+            node.put("service", e.service());
+        }
+        if (e.method() != null) {
+            node.put("method", e.method());
+        }
+        if (e.argument() != null) {
+            node.put("argument", e.argument());
+        }
+        return new HttpReply(status, Map.of(), node.toString().getBytes(UTF_8));
+    }
+
+    /** A handler that diverged from its journal (G3): 500, not retried. */
+    static HttpReply nondeterminism(NondeterminismException e) {
+        ObjectNode node = JSON.createObjectNode().put("error", e.getMessage()).put("problem", "nondeterminism")
+                .put("requestId", e.requestId()).put("service", e.service()).put("method", e.method())
+                .put("step", e.step()).put("expected", e.expected()).put("actual", e.actual());
+        return new HttpReply(500, Map.of(), node.toString().getBytes(UTF_8));
+    }
+
+    /** Rebuilds a {@link #nondeterminism} report, or null if {@code body} is not one. */
+    static NondeterminismException parseNondeterminism(int status, byte[] body) {
+        if (status != 500) {
+            return null;
+        }
+        JsonNode node = tree(body);
+        if (node == null || !"nondeterminism".equals(node.path("problem").asText())) {
+            return null;
+        }
+        return new NondeterminismException(node.path("requestId").asText(), node.path("service").asText(),
+                node.path("method").asText(), node.path("step").asInt(), node.path("expected").asText(), node.path("actual").asText());
+    }
+
+    /** Rebuilds the engine's exception from an {@link #invalid} reply, or null if it is not one. */
+    static InvalidRequestException parseInvalid(byte[] body) {
+        JsonNode node = tree(body);
+        if (node == null || !node.path("reason").isTextual()) {
+            return null;
+        }
+        InvalidRequestException.Reason reason;
+        try {
+            reason = InvalidRequestException.Reason.valueOf(node.get("reason").asText());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return new InvalidRequestException(reason, node.path("service").asText(null), node.path("method").asText(null),
+                node.path("argument").asText(null), node.path("error").asText());
+    }
+
+    static JsonNode tree(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.mu2sls.lambda;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mu2sls.core.Engine;
+import dev.mu2sls.http.CallSigner;
+import dev.mu2sls.http.FunctionHandler;
+import dev.mu2sls.http.HttpCall;
+import dev.mu2sls.http.HttpCallTransport;
+import dev.mu2sls.http.HttpReply;
+import dev.mu2sls.http.StaticRoutes;
+import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.spi.ServiceDefinition;
+import dev.mu2sls.store.postgres.PostgresStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+
+/**
+ * One service as an AWS Lambda function behind API Gateway (REST API proxy integration, payload
+ * 1.0, or HTTP API / function URL, payload 2.0): the same {@link FunctionHandler} as the HTTP
+ * runtime, so the same routes, signed metadata, errors and exactly-once behaviour. Lambda retries
+ * a failed asynchronous invocation, and API Gateway clients retry, with the same event: the same
+ * {@code Mu2sls-Request-Id}, which the engine deduplicates.
+ *
+ * <h2>Configuration (environment)</h2>
+ * {@code MU2SLS_SERVICE} the service to serve (found among the services registered on the class
+ * path); {@code MU2SLS_STORE_URL}, {@code MU2SLS_STORE_USER}, {@code MU2SLS_STORE_PASSWORD} the
+ * shared PostgreSQL-compatible store (the table is {@code MU2SLS_STORE_TABLE}, default
+ * {@code mu2sls}); {@code MU2SLS_SECRET} or {@code MU2SLS_SECRET_FILE}; {@code MU2SLS_ROUTES} the
+ * URLs of the other services. Set the handler to {@code dev.mu2sls.lambda.LambdaFunction}.
+ *
+ * <h2>Thread safety</h2>
+ * Lambda calls one instance from one thread at a time; the handler is safe for more.
+ */
+public final class LambdaFunction implements RequestStreamHandler {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final FunctionHandler handler;
+
+    /** The constructor Lambda calls: configured from the environment (once per execution environment). */
+    public LambdaFunction() {
+        this(fromEnvironment(System.getenv()));
+    }
+
+    /** A handler over an already built function (tests, other wiring). */
+    public LambdaFunction(FunctionHandler handler) {
+        this.handler = Objects.requireNonNull(handler, "handler");
+    }
+
+    static FunctionHandler fromEnvironment(Map<String, String> environment) {
+        String service = required(environment, "MU2SLS_SERVICE");
+        ServiceDefinition definition = null;
+        for (ServiceDefinition candidate : ServiceLoader.load(ServiceDefinition.class)) {
+            if (candidate.name().equals(service)) {
+                definition = candidate;
+            }
+        }
+        if (definition == null) {
+            throw new IllegalStateException("MU2SLS_SERVICE=" + service + " but no service of that name is registered on the class "
+                    + "path (META-INF/services/dev.mu2sls.spi.ServiceDefinition); package the application's jar with the function");
+        }
+        CallSigner signer = CallSigner.fromEnvironment(environment);
+        PostgresStore store = PostgresStore.open(required(environment, "MU2SLS_STORE_URL"),
+                environment.getOrDefault("MU2SLS_STORE_USER", "postgres"), environment.getOrDefault("MU2SLS_STORE_PASSWORD", ""),
+                2, environment.getOrDefault("MU2SLS_STORE_TABLE", "mu2sls"));
+        Engine engine = Engine.builder().store(store).codec(new JsonCodec()).service(definition)
+                .transport(HttpCallTransport.forCalls(StaticRoutes.parse(environment.get(StaticRoutes.ROUTES_ENV)), signer))
+                .build();
+        return new FunctionHandler(engine, service, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES);
+    }
+
+    private static String required(Map<String, String> environment, String name) {
+        String value = environment.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("the Lambda function needs the environment variable " + name);
+        }
+        return value;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        HttpReply reply;
+        JsonNode event;
+        try {
+            event = JSON.readTree(input);
+        } catch (IOException e) {
+            event = null;
+        }
+        if (event == null || !event.isObject()) {
+            reply = new HttpReply(400, Map.of(), "{\"error\":\"the Lambda event is not an API Gateway proxy event (JSON object)\",\"problem\":\"bad-event\"}".getBytes(UTF_8));
+        } else {
+            reply = handler.handle(toCall(event, handler.maxBodyBytes()));
+        }
+        ObjectNode response = JSON.createObjectNode().put("statusCode", reply.status()).put("isBase64Encoded", false);
+        ObjectNode headers = response.putObject("headers").put("Content-Type", "application/json");
+        reply.headers().forEach(headers::put);
+        response.put("body", new String(reply.body(), UTF_8));
+        JSON.writeValue(output, response);
+    }
+
+    /** An API Gateway proxy event (payload 1.0 or 2.0) as the handler's request. */
+    static HttpCall toCall(JsonNode event, int maxBodyBytes) {
+        String method = event.path("httpMethod").asText(event.path("requestContext").path("http").path("method").asText("GET"));
+        String path = event.has("rawPath") ? event.get("rawPath").asText() : event.path("path").asText("/");
+        Map<String, String> headers = new HashMap<>();
+        event.path("headers").properties().forEach(entry -> headers.put(entry.getKey(), entry.getValue().asText()));
+        byte[] body = new byte[0];
+        JsonNode text = event.path("body");
+        if (text.isTextual()) {
+            body = event.path("isBase64Encoded").asBoolean() ? Base64.getDecoder().decode(text.asText()) : text.asText().getBytes(UTF_8);
+        }
+        boolean tooLarge = body.length > maxBodyBytes;
+        return new HttpCall(method, path, headers, tooLarge ? new byte[0] : body, tooLarge);
+    }
+}
