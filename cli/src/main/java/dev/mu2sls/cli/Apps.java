@@ -1,17 +1,11 @@
 package dev.mu2sls.cli;
 
-import dev.mu2sls.examples.bank.AccountDispatcher;
-import dev.mu2sls.examples.bank.BankDispatcher;
-import dev.mu2sls.examples.chain.Caller1Dispatcher;
-import dev.mu2sls.examples.chain.Caller2Dispatcher;
-import dev.mu2sls.examples.counter.CounterDispatcher;
-import dev.mu2sls.examples.travel.FlightDispatcher;
-import dev.mu2sls.examples.travel.FrontendDispatcher;
-import dev.mu2sls.examples.travel.HotelDispatcher;
-import dev.mu2sls.examples.travel.OrderDispatcher;
-import dev.mu2sls.examples.tree.Backend1Dispatcher;
-import dev.mu2sls.examples.tree.Backend2Dispatcher;
-import dev.mu2sls.examples.tree.TreeDispatcher;
+import dev.mu2sls.examples.shortener.AnalyticsDispatcher;
+import dev.mu2sls.examples.shortener.ShortenerDispatcher;
+import dev.mu2sls.examples.social.PostStorageDispatcher;
+import dev.mu2sls.examples.social.SocialDispatcher;
+import dev.mu2sls.examples.social.SocialGraphDispatcher;
+import dev.mu2sls.examples.social.TimelineDispatcher;
 import dev.mu2sls.spi.ServiceDefinition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,11 +31,15 @@ final class Apps {
     private static final Map<String, Supplier<List<ServiceDefinition>>> EXAMPLES = new LinkedHashMap<>();
 
     static {
-        EXAMPLES.put("counter", () -> List.of(new CounterDispatcher()));
-        EXAMPLES.put("chain", () -> List.of(new Caller1Dispatcher(), new Caller2Dispatcher(), new CounterDispatcher()));
-        EXAMPLES.put("tree", () -> List.of(new TreeDispatcher(), new Backend1Dispatcher(), new Backend2Dispatcher()));
-        EXAMPLES.put("travel", () -> List.of(new FrontendDispatcher(), new HotelDispatcher(), new FlightDispatcher(), new OrderDispatcher()));
-        EXAMPLES.put("bank", () -> List.of(new BankDispatcher(), new AccountDispatcher()));
+        EXAMPLES.put("counter", () -> Workload.W1.services);
+        EXAMPLES.put("chain", () -> Workload.W2.services);
+        EXAMPLES.put("tree", () -> Workload.W3.services);
+        EXAMPLES.put("media", () -> Workload.W4.services);
+        EXAMPLES.put("travel", () -> Workload.W5.services);
+        EXAMPLES.put("bank", () -> Workload.W6.services);
+        EXAMPLES.put("shortener", () -> List.of(new ShortenerDispatcher(), new AnalyticsDispatcher()));
+        EXAMPLES.put("social", () -> List.of(new SocialDispatcher(), new SocialGraphDispatcher(), new PostStorageDispatcher(),
+                new TimelineDispatcher()));
     }
 
     /**
