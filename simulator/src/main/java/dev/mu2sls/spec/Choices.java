@@ -18,4 +18,14 @@ public interface Choices {
 
     /** Which of {@code count} futures {@code DurableFuture.any} returns. */
     int any(String requestId, int step, int count);
+
+    /**
+     * The step at which the implementation began the attempt that counted of the transaction
+     * first begun at {@code step}: a {@code Transaction.run} body whose commit conflicted ran
+     * again from a later step. The spec never conflicts; it continues from that step, so that
+     * the ids of later calls and the steps of later choices line up with the implementation's.
+     */
+    default int transactionBegin(String requestId, int step) {
+        return step;
+    }
 }

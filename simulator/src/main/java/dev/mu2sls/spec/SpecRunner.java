@@ -36,13 +36,14 @@ public final class SpecRunner {
     private final Map<String, ServiceDefinition> definitions = new LinkedHashMap<>();
     private final Map<String, Object> instances = new LinkedHashMap<>();
     private final SortedMap<String, SpecState> states = new TreeMap<>();
-    private final SpecLog log = new SpecLog();
+    private final SpecLog log;
     /** The open transaction; the spec is sequential, so there is at most one, spanning services. */
     private SpecTransaction open;
 
     public SpecRunner(Iterable<? extends ServiceDefinition> services, Codec codec, Choices choices) {
         this.codec = codec;
         this.choices = choices;
+        this.log = new SpecLog(codec);
         for (ServiceDefinition definition : services) {
             SpecState state = new SpecState(definition.name(), codec, log);
             definitions.put(definition.name(), definition);
@@ -129,6 +130,41 @@ public final class SpecRunner {
      */
     public long stateHash() {
         return log.hash();
+    }
+
+    /**
+     * Sets the state this run is heading for (the implementation's final state, rendered as
+     * {@code Engine.dumpState()} renders it): from then on {@link #matchesTarget()} and
+     * {@link #entriesMatchingTarget()} are maintained write by write, at no cost to read.
+     */
+    public void target(SortedMap<String, String> state) {
+        log.target(state, dumpState());
+    }
+
+    /** Whether the state equals the {@link #target} (up to 64-bit hash collisions; confirm with {@link #dumpState()}). */
+    public boolean matchesTarget() {
+        return log.matchesTarget();
+    }
+
+    /** How many entries of the state equal the {@link #target}'s: how close a step brings the state to it. */
+    public int entriesMatchingTarget() {
+        return log.matching();
+    }
+
+    /**
+     * Starts (or stops) collecting the state keys written, for {@link #takeWrites()}: what a
+     * checker compares with the keys the implementation wrote.
+     */
+    public void collectWrites(boolean on) {
+        log.collectWrites(on);
+    }
+
+    /**
+     * The state keys written since the last call (including writes a transaction abort undid),
+     * rendered as {@code Engine.dumpState()} renders them; empty unless collecting.
+     */
+    public List<String> takeWrites() {
+        return log.takeWrites();
     }
 
     /** An opaque point in a spec run's history of writes; see {@link SpecRunner#snapshot()}. */
@@ -267,7 +303,11 @@ public final class SpecRunner {
             if (open != null && open.isOpen) {
                 return open;
             }
-            int s = nextStep();
+            int first = nextStep();
+            int s = choices.transactionBegin(requestId, first);
+            if (s != first) {
+                step = s + 1; // the implementation conflicted and ran the body again from step s
+            }
             open = new SpecTransaction(requestId + "/" + s, this);
             return open;
         }

@@ -29,13 +29,13 @@ final class SpecState implements State {
     private final SpecLog log;
     private final Map<String, TreeMap<Object, byte[]>> maps = new TreeMap<>();
     private final TreeMap<Object, byte[]> values = new TreeMap<>();
-    private final long valuesHash;
+    private final SpecLog.Table valuesTable;
 
     SpecState(String service, Codec codec, SpecLog log) {
         this.service = service;
         this.codec = codec;
         this.log = log;
-        this.valuesHash = SpecLog.nameHash(service, "");
+        this.valuesTable = new SpecLog.Table(SpecLog.nameHash(service, ""), service + ".", false);
     }
 
     @Override
@@ -60,12 +60,8 @@ final class SpecState implements State {
 
     void dumpInto(SortedMap<String, String> dump) {
         maps.forEach((name, entries) -> entries.forEach((key, value) ->
-                dump.put(service + "." + name + "[" + render(key) + "]", codec.toJson(value))));
+                dump.put(service + "." + name + "[" + SpecLog.render(key) + "]", codec.toJson(value))));
         values.forEach((name, value) -> dump.put(service + "." + name, codec.toJson(value)));
-    }
-
-    private static String render(Object key) {
-        return key instanceof String s ? '"' + s + '"' : String.valueOf(key);
     }
 
     private static void step() {
@@ -106,12 +102,12 @@ final class SpecState implements State {
     private final class SpecMap<K, V> implements PersistentMap<K, V> {
         private final TreeMap<Object, byte[]> entries;
         private final Type valueType;
-        private final long nameHash;
+        private final SpecLog.Table table;
 
         SpecMap(String name, Class<K> keyType, Type valueType) {
             this.entries = maps.computeIfAbsent(name, n -> new TreeMap<>(order(keyType)));
             this.valueType = valueType;
-            this.nameHash = SpecLog.nameHash(service, name);
+            this.table = new SpecLog.Table(SpecLog.nameHash(service, name), service + "." + name + "[", true);
         }
 
         @Override
@@ -134,14 +130,14 @@ final class SpecState implements State {
             Objects.requireNonNull(value, "value must not be null; use remove()");
             step();
             byte[] encoded = codec.encode(value, valueType);
-            log.written(entries, nameHash, key, entries.put(key, encoded), encoded);
+            log.written(entries, table, key, entries.put(key, encoded), encoded);
         }
 
         @Override
         public void remove(K key) {
             Objects.requireNonNull(key, "map keys must not be null");
             step();
-            log.written(entries, nameHash, key, entries.remove(key), null);
+            log.written(entries, table, key, entries.remove(key), null);
         }
 
         @Override
@@ -194,13 +190,13 @@ final class SpecState implements State {
             Objects.requireNonNull(value, "value must not be null; use clear()");
             step();
             byte[] encoded = codec.encode(value, type);
-            log.written(values, valuesHash, name, values.put(name, encoded), encoded);
+            log.written(values, valuesTable, name, values.put(name, encoded), encoded);
         }
 
         @Override
         public void clear() {
             step();
-            log.written(values, valuesHash, name, values.remove(name), null);
+            log.written(values, valuesTable, name, values.remove(name), null);
         }
     }
 }
