@@ -17,9 +17,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The history checker of DESIGN §7: does some serial execution of the spec explain what the
@@ -66,6 +68,7 @@ public final class HistoryChecker {
     private final List<ServiceDefinition> services;
     private final Codec codec;
     private final Choices choices;
+    private final Function<String, Set<String>> writtenKeys;
     private final long maxConfigurations;
     private final Duration timeLimit;
 
@@ -73,6 +76,7 @@ public final class HistoryChecker {
         this.services = List.copyOf(builder.services);
         this.codec = builder.codec;
         this.choices = builder.choices;
+        this.writtenKeys = builder.choices instanceof RecordedChoices recorded ? recorded::writtenKeys : null;
         this.maxConfigurations = builder.maxConfigurations;
         this.timeLimit = builder.timeLimit;
     }
@@ -155,12 +159,7 @@ public final class HistoryChecker {
                         out.append("  ... and ").append(mismatches.size() - SHOWN).append(" more\n");
                     }
                 }
-                if (!stateDifferences.isEmpty()) {
-                    out.append("It explains every response, but then the final state differs (implementation vs spec):\n");
-                    for (String difference : stateDifferences) {
-                        out.append("  ").append(difference).append('\n');
-                    }
-                }
+                appendStateDifferences(out, "It explains every response, but then the final state differs", stateDifferences);
                 out.append("Likely causes: an effect applied twice or lost (G1), or transactions interleaved (G2).\n");
                 return out.append("(").append(stats).append(")").toString();
             }
@@ -170,14 +169,26 @@ public final class HistoryChecker {
          * The search ran out of budget before finding an order or proving there is none.
          *
          * @param longestPrefix as for {@link Violation#longestPrefix()}
+         * @param stateDifferences as for {@link Violation#stateDifferences()}, for the first order found that explains every response
          */
-        record Inconclusive(int operations, String why, List<String> longestPrefix, Stats stats) implements Result {
+        record Inconclusive(int operations, String why, List<String> longestPrefix, List<String> stateDifferences, Stats stats)
+                implements Result {
             @Override
             public String report() {
                 StringBuilder out = new StringBuilder("INCONCLUSIVE: ").append(why).append(" checking ").append(operations)
                         .append(" requests; check a shorter history, with less concurrency, or raise the budget.\n");
                 appendPrefix(out, longestPrefix);
+                appendStateDifferences(out, "The first order found that explains every response ends in another final state", stateDifferences);
                 return out.append("(").append(stats).append(")").toString();
+            }
+        }
+    }
+
+    private static void appendStateDifferences(StringBuilder out, String what, List<String> differences) {
+        if (!differences.isEmpty()) {
+            out.append(what).append(" (implementation vs spec):\n");
+            for (String difference : differences) {
+                out.append("  ").append(difference).append('\n');
             }
         }
     }
@@ -225,7 +236,7 @@ public final class HistoryChecker {
 
     /** One request of the history, as the search sees it. */
     private record Op(History.Operation operation, long invokedAt, long returnedAt, Response observed, byte[] arguments,
-                      long zobrist, boolean sharedId) {}
+                      long zobrist, boolean sharedId, Set<String> implementedWrites) {}
 
     /** A point of the depth-first search: the state after placing {@link #op} on its parent. */
     private static final class Frame {
@@ -257,7 +268,6 @@ public final class HistoryChecker {
         final Response[] specResponses;
         final Map<String, Response> responseById = new HashMap<>();
         final LongPairSet explored = new LongPairSet();
-        final Map<Long, List<String>> finalStateDifferences = new HashMap<>();
         final List<Frame> stack = new ArrayList<>();
         final long start = System.nanoTime();
         long setHash;
@@ -286,12 +296,15 @@ public final class HistoryChecker {
                 Response observed = o.response();
                 completed += observed != null ? 1 : 0;
                 ops[i] = new Op(o, o.invokedAt(), observed != null ? o.returnedAt() : History.Operation.NEVER, observed,
-                        o.arguments().getBytes(UTF_8), random.nextLong(), idCounts.get(o.id()) > 1);
+                        o.arguments().getBytes(UTF_8), random.nextLong(), idCounts.get(o.id()) > 1,
+                        writtenKeys == null ? null : writtenKeys.apply(o.id()));
             }
             completedTotal = completed;
             placed = new boolean[ops.length];
             specResponses = new Response[ops.length];
             spec = new SpecRunner(services, codec, choices);
+            spec.target(target);
+            spec.collectWrites(writtenKeys != null);
         }
 
         Result run() {
@@ -304,8 +317,8 @@ public final class HistoryChecker {
                     if (frame.completedPlaced == completedTotal && finalStateMatches()) {
                         return new Result.Linearizable(order(), stats());
                     }
-                    frame.candidates = candidates();
                     frame.snapshot = spec.snapshot();
+                    frame.candidates = rank(frame, candidates());
                 }
                 if (frame.next == frame.candidates.length) {
                     pop();
@@ -319,16 +332,11 @@ public final class HistoryChecker {
                     response = apply(op);
                 }
                 if (op.observed() != null && !op.observed().equals(response)) {
-                    if (frame.mismatched == null) {
-                        frame.mismatched = new ArrayList<>();
-                        frame.mismatchedSpec = new ArrayList<>();
-                    }
-                    frame.mismatched.add(c);
-                    frame.mismatchedSpec.add(response);
+                    mismatched(frame, c, response);
                     spec.restore(frame.snapshot);
                     continue;
                 }
-                long contribution = op.zobrist() ^ (op.sharedId() ? mix(response.hashCode()) : 0);
+                long contribution = contribution(op, response);
                 if (!explored.add(setHash ^ contribution, spec.stateHash())) {
                     spec.restore(frame.snapshot);
                     continue;
@@ -348,6 +356,83 @@ public final class HistoryChecker {
                 push(new Frame(c, contribution, firstOfId, frame.completedPlaced + (op.observed() != null ? 1 : 0)));
             }
             return violation();
+        }
+
+        private long contribution(Op op, Response response) {
+            return op.zobrist() ^ (op.sharedId() ? mix(response.hashCode()) : 0);
+        }
+
+        private void mismatched(Frame frame, int c, Response response) {
+            if (frame.mismatched == null) {
+                frame.mismatched = new ArrayList<>();
+                frame.mismatchedSpec = new ArrayList<>();
+            }
+            frame.mismatched.add(c);
+            frame.mismatchedSpec.add(response);
+        }
+
+        /**
+         * With several candidates, tries each once and keeps those whose response matches and
+         * whose configuration is new, best first: those whose writes are in step with the
+         * implementation's (see {@link #writtenAsImplemented}), then those that bring the state
+         * closest to the final state, then the earliest to return. Choosing well matters where
+         * responses do not reveal the order but the final state does (which guest got which
+         * room): a wrong choice is otherwise found out only at the end, after exploring
+         * everything that follows it.
+         *
+         * <p>A candidate that matches and leaves the state as it is (a read, a booking that sold
+         * out) is the only one tried: any order that explains the history from here can place it
+         * first (nothing after it sees a difference, and real time allows it now), and placing it
+         * unblocks the requests invoked after it returned. If that configuration was explored
+         * already, nothing from here can succeed.
+         */
+        private int[] rank(Frame frame, int[] candidates) {
+            if (candidates.length < 2 || candidates.length > 0xFFFFFF) {
+                return candidates;
+            }
+            long[] keys = new long[candidates.length];
+            int viable = 0;
+            long before = spec.stateHash();
+            for (int i = 0; i < candidates.length; i++) {
+                Op op = ops[candidates[i]];
+                Response response = responseById.get(op.operation().id());
+                boolean inStep = true;
+                if (response == null) {
+                    response = apply(op);
+                    inStep = writtenAsImplemented(op, spec.takeWrites());
+                }
+                if (op.observed() != null && !op.observed().equals(response)) {
+                    mismatched(frame, candidates[i], response);
+                    spec.restore(frame.snapshot);
+                    continue;
+                }
+                boolean fresh = !explored.contains(setHash ^ contribution(op, response), spec.stateHash());
+                boolean unchanged = spec.stateHash() == before && op.observed() != null && !op.sharedId();
+                int matching = spec.entriesMatchingTarget();
+                spec.restore(frame.snapshot);
+                if (unchanged) {
+                    return fresh ? new int[] {candidates[i]} : new int[0];
+                }
+                if (fresh) {
+                    keys[viable++] = (inStep ? 0 : 1L << 60) | ((long) (Integer.MAX_VALUE - matching) << 24) | i;
+                }
+            }
+            Arrays.sort(keys, 0, viable);
+            int[] ranked = new int[viable];
+            for (int i = 0; i < viable; i++) {
+                ranked[i] = candidates[(int) (keys[i] & 0xFFFFFF)];
+            }
+            return ranked;
+        }
+
+        /**
+         * Whether the spec, running {@code op} here, wrote only keys that the implementation's
+         * executions of it wrote: true on the path the implementation took (unless its journal
+         * is unknown), and false once the spec has taken a different order for requests that
+         * write order-dependent keys (which guest got room 3).
+         */
+        private boolean writtenAsImplemented(Op op, List<String> written) {
+            return op.implementedWrites() == null || op.implementedWrites().containsAll(written);
         }
 
         private void push(Frame frame) {
@@ -395,9 +480,11 @@ public final class HistoryChecker {
             spec.restore(stack.getLast().snapshot);
         }
 
+        /** Runs {@code op} on the spec; the keys it wrote are then in {@link SpecRunner#takeWrites()}. */
         private Response apply(Op op) {
             specCalls++;
             History.Operation o = op.operation();
+            spec.takeWrites();
             try {
                 return spec.call(o.id(), o.service(), o.method(), op.arguments());
             } catch (RuntimeException rejected) {
@@ -435,12 +522,18 @@ public final class HistoryChecker {
             return Arrays.copyOf(candidates, count);
         }
 
+        /** Whether the spec state equals the final state: free to ask (see {@link SpecRunner#matchesTarget()}), confirmed once. */
         private boolean finalStateMatches() {
-            List<String> differences = finalStateDifferences.computeIfAbsent(spec.stateHash(), h -> differences(spec.dumpState()));
-            if (!differences.isEmpty() && firstStateDifference.isEmpty()) {
-                firstStateDifference = differences;
+            if (spec.matchesTarget()) {
+                if (differences(spec.dumpState()).isEmpty()) {
+                    return true;
+                }
+                return false; // a 64-bit hash collision; keep searching
             }
-            return differences.isEmpty();
+            if (firstStateDifference.isEmpty()) {
+                firstStateDifference = differences(spec.dumpState());
+            }
+            return false;
         }
 
         private List<String> differences(SortedMap<String, String> specState) {
@@ -488,7 +581,7 @@ public final class HistoryChecker {
 
         private Result inconclusive(String why) {
             saveBest();
-            return new Result.Inconclusive(ops.length, why, describeBest(), stats());
+            return new Result.Inconclusive(ops.length, why, describeBest(), firstStateDifference, stats());
         }
 
         private List<String> describeBest() {
@@ -545,6 +638,9 @@ public final class HistoryChecker {
          * The nondeterministic choices the implementation made, so that the spec hands out the
          * same ids, times and random seeds: pass the {@link RecordedChoices} registered as the
          * engine's listener. Without it, a service that uses {@code Deterministic} cannot match.
+         * {@link RecordedChoices} also tells which state keys each request wrote, which the
+         * search uses to try the implementation's own order first (a hint only: the result does
+         * not depend on it, the time to find it does).
          */
         public Builder choices(Choices choices) {
             this.choices = Objects.requireNonNull(choices, "choices");

@@ -32,6 +32,21 @@ final class LongPairSet {
         }
     }
 
+    boolean contains(long first, long second) {
+        if (first == EMPTY && second == EMPTY) {
+            return containsZero;
+        }
+        int mask = firsts.length - 1;
+        for (int i = slot(first, second, mask); ; i = (i + 1) & mask) {
+            if (firsts[i] == first && seconds[i] == second) {
+                return true;
+            }
+            if (firsts[i] == EMPTY && seconds[i] == EMPTY) {
+                return false;
+            }
+        }
+    }
+
     int size() {
         return size + (containsZero ? 1 : 0);
     }
