@@ -28,4 +28,13 @@ public interface Choices {
     default int transactionBegin(String requestId, int step) {
         return step;
     }
+
+    /**
+     * Whether the implementation numbers transaction begin, commit and abort as steps: it does
+     * with transactions on ({@code Mode.FULL}); with them off they are no-ops that take no step,
+     * and the spec must count the same way for later steps to line up.
+     */
+    default boolean transactionSteps() {
+        return true;
+    }
 }

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.mu2sls.core.ExecutionListener;
 import dev.mu2sls.core.JournalEntry;
+import dev.mu2sls.core.Mode;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,8 +37,26 @@ public final class RecordedChoices implements ExecutionListener, Choices {
     private final Map<String, Integer> retriedTransactions = new ConcurrentHashMap<>();
     private final long fallbackSeed;
 
+    private final Mode mode;
+
+    /** Choices of an engine in {@link Mode#FULL}. */
     public RecordedChoices(long fallbackSeed) {
+        this(fallbackSeed, Mode.FULL);
+    }
+
+    /**
+     * Choices of an engine in {@code mode}, which decides how it numbers steps: with
+     * transactions off, begin, commit and abort take none ({@link #transactionSteps()}). In
+     * {@link Mode#UNSAFE} nothing is journaled, so nothing is recorded and every choice falls back.
+     */
+    public RecordedChoices(long fallbackSeed, Mode mode) {
         this.fallbackSeed = fallbackSeed;
+        this.mode = mode;
+    }
+
+    @Override
+    public boolean transactionSteps() {
+        return mode == Mode.FULL;
     }
 
     @Override

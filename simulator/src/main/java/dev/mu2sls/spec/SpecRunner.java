@@ -252,6 +252,13 @@ public final class SpecRunner {
             return step++;
         }
 
+        /** Commit and abort take a step where the implementation journals them. */
+        private void transactionStep() {
+            if (choices.transactionSteps()) {
+                nextStep();
+            }
+        }
+
         @Override
         public Object call(MethodRef callee, Object[] args) {
             int s = nextStep();
@@ -303,7 +310,7 @@ public final class SpecRunner {
             if (open != null && open.isOpen) {
                 return open;
             }
-            int first = nextStep();
+            int first = choices.transactionSteps() ? nextStep() : step;
             int s = choices.transactionBegin(requestId, first);
             if (s != first) {
                 step = s + 1; // the implementation conflicted and ran the body again from step s
@@ -321,7 +328,7 @@ public final class SpecRunner {
             if (!tx.unawaited.isEmpty()) {
                 throw new IllegalStateException("cannot commit " + tx.id + ": calls made inside it were never awaited");
             }
-            nextStep();
+            transactionStep();
             tx.end(tx.abortedByParticipant);
             if (tx.abortedByParticipant) {
                 throw new TransactionAbortedException(tx.id, "transaction " + tx.id
@@ -332,7 +339,7 @@ public final class SpecRunner {
         @Override
         public void abortTransaction(TransactionHandle handle) {
             SpecTransaction tx = openOne(handle, "abort");
-            nextStep();
+            transactionStep();
             if (tx.owner != this) {
                 tx.abortedByParticipant = true;
                 return;
