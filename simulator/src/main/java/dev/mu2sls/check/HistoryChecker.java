@@ -48,12 +48,14 @@ import java.util.function.Function;
  * Configurations are remembered as 128-bit hashes (a Zobrist hash of the set and the spec's
  * order-independent state hash), and the spec backtracks with its undo log
  * ({@link SpecRunner#snapshot()}), so a step costs one spec request, not a replay of the prefix.
- * Concurrency c bounds the candidates at each point by about c; when different orders of
- * concurrent requests lead to the same state (they commute, as transfers between different
- * accounts do), memoization merges them, and the search stays near linear in the history.
- * Histories of a few hundred requests at concurrency 8 check in well under a second
- * (see docs/architecture.md for measurements). The search stops with
- * {@link Result.Inconclusive} when it exceeds its budget of configurations or time.
+ * Two rules keep real runs near linear without losing completeness: a candidate that answers as
+ * observed and leaves the state unchanged is placed alone (any explaining order can place it
+ * there), and the others are tried in step with the implementation first (see
+ * {@link Builder#choices}), then by how many entries of the final state they match. Concurrent
+ * requests that commute reach the same state and are merged by the memo. Histories of a few
+ * hundred requests from 8 concurrent clients check in well under a second (measurements in
+ * docs/architecture.md). The search stops with {@link Result.Inconclusive} when it exceeds its
+ * budget of configurations or time.
  *
  * <h2>Thread safety</h2>
  * A checker may be shared; each {@link #check} runs its own search.
