@@ -2,22 +2,19 @@ package dev.mu2sls.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.mu2sls.check.Invariants;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Invariant checks for workloads whose histories are too large to search (DESIGN §7): what must
- * hold of every response and of the final state if the run refines the spec.
+ * hold of every response and of the final state if the run refines the spec. The state checks
+ * are the library's ({@link Invariants}); the history checks read the load runner's records.
  */
 final class InvariantChecks {
-    private static final Pattern ORDER = Pattern.compile("\"user\":\"([^\"]*)\",\"flight\":\"([^\"]*)\",\"hotel\":\"([^\"]*)\"");
-    private static final Pattern CAPACITY = Pattern.compile("\"total\":(\\d+),\"booked\":(\\d+)");
-
     private InvariantChecks() {}
 
     /** Anomalies of a run, by workload. */
@@ -68,36 +65,7 @@ final class InvariantChecks {
 
     /** W5: no hotel or flight overbooked; committed reservations are exactly the placed orders. */
     static List<String> travel(SortedMap<String, String> state) {
-        List<String> anomalies = new ArrayList<>();
-        Map<String, Integer> reservations = new HashMap<>();
-        Map<String, Integer> orders = new HashMap<>();
-        state.forEach((key, value) -> {
-            if (key.startsWith("Hotel.rooms") || key.startsWith("Flight.seats")) {
-                Matcher capacity = CAPACITY.matcher(value);
-                if (!capacity.find() || Integer.parseInt(capacity.group(2)) > Integer.parseInt(capacity.group(1))) {
-                    anomalies.add(key + " is overbooked: " + value);
-                }
-            } else if (key.startsWith("Hotel.guests")) {
-                reservations.merge("hotel " + key.substring(14, key.indexOf('#')) + " " + value, 1, Integer::sum);
-            } else if (key.startsWith("Flight.passengers")) {
-                reservations.merge("flight " + key.substring(19, key.indexOf('#')) + " " + value, 1, Integer::sum);
-            } else if (key.startsWith("Order.orders")) {
-                Matcher order = ORDER.matcher(value);
-                if (order.find()) {
-                    orders.merge("hotel " + order.group(3) + " \"" + order.group(1) + "\"", 1, Integer::sum);
-                    orders.merge("flight " + order.group(2) + " \"" + order.group(1) + "\"", 1, Integer::sum);
-                } else {
-                    anomalies.add("unreadable order " + key + " = " + value);
-                }
-            }
-        });
-        if (!reservations.equals(orders)) {
-            Map<String, Integer> difference = new HashMap<>(reservations);
-            orders.forEach((k, v) -> difference.merge(k, -v, Integer::sum));
-            difference.values().removeIf(v -> v == 0);
-            anomalies.add("committed reservations and placed orders differ (reservations minus orders): " + difference);
-        }
-        return anomalies;
+        return Invariants.travel().violations(List.of(), state);
     }
 
     /**
@@ -162,11 +130,7 @@ final class InvariantChecks {
                 }
             }
         }
-        long total = state.entrySet().stream().filter(e -> e.getKey().startsWith("Account.balances"))
-                .mapToLong(e -> Long.parseLong(e.getValue())).sum();
-        if (total != expected) {
-            anomalies.add("final total of all balances is " + total + ", expected " + expected);
-        }
+        anomalies.addAll(Invariants.sumOf("Account.balances[", expected).violations(List.of(), state));
         return anomalies;
     }
 }

@@ -10,6 +10,28 @@ package dev.mu2sls.core;
  */
 public record JournalEntry(int step, Op op, byte[] target, byte[] value) {
 
+    /**
+     * For a step on persistent state ({@link Op#GET}, {@link Op#CONTAINS}, {@link Op#PUT},
+     * {@link Op#REMOVE}): its key as {@link Engine#dumpState()} renders it,
+     * {@code Service.state["key"]}; otherwise null.
+     */
+    public String stateKey() {
+        return switch (op) {
+            case GET, CONTAINS, PUT, REMOVE -> KeySpace.describeState(target);
+            default -> null;
+        };
+    }
+
+    /**
+     * Whether this step ended a transaction ({@link Op#TX_COMMIT} or {@link Op#TX_ABORT}) in a
+     * conflict: nothing was applied, and {@code Transaction.run} runs the body again from the
+     * next steps. The target is the transaction id, {@code requestId/beginStep}.
+     */
+    public boolean conflicted() {
+        return (op == Op.TX_COMMIT || op == Op.TX_ABORT) && value != null && value.length == 1
+                && TxOutcome.of(value[0]) == TxOutcome.CONFLICT;
+    }
+
     /** Operation kinds. Their order is part of the journal format; append only. */
     public enum Op {
         GET, CONTAINS, PUT, REMOVE, SCAN, CALL, ASYNC_CALL, AWAIT, AWAIT_ANY, UUID, NOW, RANDOM, TX_BEGIN, TX_COMMIT, TX_ABORT;

@@ -30,6 +30,7 @@ import dev.mu2sls.examples.tree.Backend2Dispatcher;
 import dev.mu2sls.examples.tree.TreeDispatcher;
 import dev.mu2sls.simulator.SpecComparison.Request;
 import dev.mu2sls.spi.ServiceDefinition;
+import dev.mu2sls.testing.Simulation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -274,5 +275,47 @@ final class Workloads {
             }
         }
         return json.append(']').toString();
+    }
+
+    // ---- concurrent client scripts for the recorded simulations (HistoryCheckTest) ----
+
+    /** W1 and W2: adds to {@code keys} hot keys through {@code service}, with Counter reads mixed in. */
+    static Simulation.Script counterClients(String service, int keys) {
+        return (random, client, i) -> {
+            String key = "\"k" + random.nextInt(keys) + "\"";
+            if (random.nextInt(5) == 0) {
+                return new Simulation.Request("Counter", "get", "[" + key + "]");
+            }
+            return new Simulation.Request(service, "add", "[" + key + ", " + random.nextInt(1, 10) + "]");
+        };
+    }
+
+    /** W5 setup: opens {@code places} hotels and flights of {@code capacity}, one request at a time. */
+    static void openTravel(Simulation simulation, int places, int capacity) {
+        for (int i = 0; i < places; i++) {
+            simulation.call("open-h" + i, "Hotel", "open", "[\"h" + i + "\", " + capacity + "]");
+            simulation.call("open-f" + i, "Flight", "open", "[\"f" + i + "\", " + capacity + "]");
+        }
+    }
+
+    /** W5: bookings of random flights and hotels by a few users. */
+    static Simulation.Script travelClients(int places, int users) {
+        return (random, client, i) -> new Simulation.Request("Frontend", "book", "[\"u" + random.nextInt(users) + "\", \"f"
+                + random.nextInt(places) + "\", \"h" + random.nextInt(places) + "\"]");
+    }
+
+    /** W6 setup: opens {@code accounts} accounts with {@code balance} each. */
+    static void openAccounts(Simulation simulation, int accounts, long balance) {
+        for (int a = 0; a < accounts; a++) {
+            simulation.call("open-a" + a, "Account", "open", "[\"a" + a + "\", " + balance + "]");
+        }
+    }
+
+    /** W6: transfers between random accounts, one request in eight an audit of the total. */
+    static Simulation.Script bankClients(int accounts) {
+        return (random, client, i) -> random.nextInt(8) == 0
+                ? new Simulation.Request("Bank", "audit", "[]")
+                : new Simulation.Request("Bank", "transfer", "[\"a" + random.nextInt(accounts) + "\", \"a"
+                        + random.nextInt(accounts) + "\", " + random.nextInt(1, 150) + "]");
     }
 }

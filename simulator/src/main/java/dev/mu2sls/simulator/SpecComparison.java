@@ -83,7 +83,7 @@ public final class SpecComparison {
 
     /** Runs with the engine in {@code mode}; {@link Mode#UNSAFE} shows what the comparison catches. */
     public static Result run(List<? extends ServiceDefinition> services, FaultPlan plan, List<Request> requests, Mode mode) {
-        RecordedChoices choices = new RecordedChoices(plan.seed());
+        RecordedChoices choices = new RecordedChoices(plan.seed(), mode);
         List<Response> implementation = new ArrayList<>(requests.size());
         SortedMap<String, String> implementationState;
         FaultCounts faults;

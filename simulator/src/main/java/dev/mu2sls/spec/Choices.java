@@ -18,4 +18,23 @@ public interface Choices {
 
     /** Which of {@code count} futures {@code DurableFuture.any} returns. */
     int any(String requestId, int step, int count);
+
+    /**
+     * The step at which the implementation began the attempt that counted of the transaction
+     * first begun at {@code step}: a {@code Transaction.run} body whose commit conflicted ran
+     * again from a later step. The spec never conflicts; it continues from that step, so that
+     * the ids of later calls and the steps of later choices line up with the implementation's.
+     */
+    default int transactionBegin(String requestId, int step) {
+        return step;
+    }
+
+    /**
+     * Whether the implementation numbers transaction begin, commit and abort as steps: it does
+     * with transactions on ({@code Mode.FULL}); with them off they are no-ops that take no step,
+     * and the spec must count the same way for later steps to line up.
+     */
+    default boolean transactionSteps() {
+        return true;
+    }
 }

@@ -36,14 +36,16 @@ public final class SpecRunner {
     private final Map<String, ServiceDefinition> definitions = new LinkedHashMap<>();
     private final Map<String, Object> instances = new LinkedHashMap<>();
     private final SortedMap<String, SpecState> states = new TreeMap<>();
+    private final SpecLog log;
     /** The open transaction; the spec is sequential, so there is at most one, spanning services. */
     private SpecTransaction open;
 
     public SpecRunner(Iterable<? extends ServiceDefinition> services, Codec codec, Choices choices) {
         this.codec = codec;
         this.choices = choices;
+        this.log = new SpecLog(codec);
         for (ServiceDefinition definition : services) {
-            SpecState state = new SpecState(definition.name(), codec);
+            SpecState state = new SpecState(definition.name(), codec, log);
             definitions.put(definition.name(), definition);
             states.put(definition.name(), state);
             instances.put(definition.name(), definition.newInstance(state));
@@ -68,12 +70,118 @@ public final class SpecRunner {
         }
         Object[] args = codec.decodeArguments(ref, arguments);
         Context context = new Context(requestId);
+        Response response;
         try {
             Object result = ScopedValue.where(Contexts.CURRENT, context)
                     .call(() -> definition.invoke(instances.get(service), ref.index(), args));
-            return Response.success(codec.encode(result, ref.returnType()));
+            response = Response.success(codec.encode(result, ref.returnType()));
         } catch (Exception failure) {
-            return Response.failure(failure.getClass().getName(), failure.getMessage());
+            response = Response.failure(failure.getClass().getName(), failure.getMessage());
+        }
+        if (open != null && open.isOpen && open.owner == context) {
+            // as the engine does: a transaction its owner left open is aborted
+            String id = open.id;
+            open.end(true);
+            if (response.ok()) {
+                response = Response.failure(IllegalStateException.class.getName(), service + "." + method
+                        + " returned while " + id + " was still open; it was aborted. Commit or abort every "
+                        + "transaction you begin, or use Transaction.run");
+            }
+        }
+        return response;
+    }
+
+    /**
+     * A point to come back to with {@link #restore}: what a checker searching for a serial order
+     * takes before trying a request. Taking one costs nothing; from then on the runner keeps an
+     * undo entry per write.
+     *
+     * @throws IllegalStateException inside a request (between client requests only)
+     */
+    public Snapshot snapshot() {
+        if (open != null) {
+            throw new IllegalStateException("cannot snapshot the spec while transaction " + open.id + " is open");
+        }
+        log.snapshotTaken();
+        return new Snapshot(this, log.position(), log.hash());
+    }
+
+    /**
+     * Returns every service's state to what it was at {@code snapshot}, undoing the writes made
+     * since (in time proportional to their number). Snapshots nest: restoring one invalidates the
+     * snapshots taken after it, and keeps it and the ones before it valid.
+     *
+     * @throws IllegalArgumentException if {@code snapshot} belongs to another runner
+     * @throws IllegalStateException if a snapshot taken earlier was already restored past it
+     */
+    public void restore(Snapshot snapshot) {
+        if (snapshot.owner != this) {
+            throw new IllegalArgumentException("snapshot belongs to another spec runner");
+        }
+        log.rollBack(snapshot.position);
+        if (log.hash() != snapshot.hash) {
+            throw new IllegalStateException("spec state after restore differs from the snapshot; was the state changed outside a request?");
+        }
+    }
+
+    /**
+     * A 64-bit hash of all state, equal for equal states whatever the order of the writes that
+     * made them (maintained write by write, so free to read): what a checker memoizes on.
+     */
+    public long stateHash() {
+        return log.hash();
+    }
+
+    /**
+     * Sets the state this run is heading for (the implementation's final state, rendered as
+     * {@code Engine.dumpState()} renders it): from then on {@link #matchesTarget()} and
+     * {@link #entriesMatchingTarget()} are maintained write by write, at no cost to read.
+     */
+    public void target(SortedMap<String, String> state) {
+        log.target(state, dumpState());
+    }
+
+    /** Whether the state equals the {@link #target} (up to 64-bit hash collisions; confirm with {@link #dumpState()}). */
+    public boolean matchesTarget() {
+        return log.matchesTarget();
+    }
+
+    /** How many entries of the state equal the {@link #target}'s: how close a step brings the state to it. */
+    public int entriesMatchingTarget() {
+        return log.matching();
+    }
+
+    /**
+     * Starts (or stops) collecting the state keys written, for {@link #takeWrites()}: what a
+     * checker compares with the keys the implementation wrote.
+     */
+    public void collectWrites(boolean on) {
+        log.collectWrites(on);
+    }
+
+    /**
+     * The state keys written since the last call (including writes a transaction abort undid),
+     * rendered as {@code Engine.dumpState()} renders them; empty unless collecting.
+     */
+    public List<String> takeWrites() {
+        return log.takeWrites();
+    }
+
+    /** An opaque point in a spec run's history of writes; see {@link SpecRunner#snapshot()}. */
+    public static final class Snapshot {
+        private final SpecRunner owner;
+        private final int position;
+        private final long hash;
+
+        private Snapshot(SpecRunner owner, int position, long hash) {
+            this.owner = owner;
+            this.position = position;
+            this.hash = hash;
+        }
+
+        /** The {@link SpecRunner#stateHash()} at the time of the snapshot. */
+        public long stateHash() {
+            return hash;
         }
     }
 
@@ -91,7 +199,7 @@ public final class SpecRunner {
     private final class SpecTransaction implements TransactionHandle {
         final String id;
         final Context owner;
-        final Map<String, SpecState.Snapshot> before = new LinkedHashMap<>();
+        final int begin;
         final java.util.Set<Done> unawaited = new java.util.HashSet<>();
         boolean isOpen = true;
         boolean abortedByParticipant;
@@ -99,11 +207,18 @@ public final class SpecRunner {
         SpecTransaction(String id, Context owner) {
             this.id = id;
             this.owner = owner;
-            states.forEach((name, state) -> before.put(name, state.snapshot()));
+            this.begin = log.position();
+            log.transactionBegun();
         }
 
-        void rollBack() {
-            before.forEach((name, snapshot) -> states.get(name).restore(snapshot));
+        /** Ends the transaction; on abort, every write made in it (in any service) is undone. */
+        void end(boolean abort) {
+            isOpen = false;
+            open = null;
+            if (abort) {
+                log.rollBack(begin);
+            }
+            log.transactionEnded();
         }
 
         @Override
@@ -135,6 +250,13 @@ public final class SpecRunner {
 
         int nextStep() {
             return step++;
+        }
+
+        /** Commit and abort take a step where the implementation journals them. */
+        private void transactionStep() {
+            if (choices.transactionSteps()) {
+                nextStep();
+            }
         }
 
         @Override
@@ -188,7 +310,11 @@ public final class SpecRunner {
             if (open != null && open.isOpen) {
                 return open;
             }
-            int s = nextStep();
+            int first = choices.transactionSteps() ? nextStep() : step;
+            int s = choices.transactionBegin(requestId, first);
+            if (s != first) {
+                step = s + 1; // the implementation conflicted and ran the body again from step s
+            }
             open = new SpecTransaction(requestId + "/" + s, this);
             return open;
         }
@@ -202,11 +328,9 @@ public final class SpecRunner {
             if (!tx.unawaited.isEmpty()) {
                 throw new IllegalStateException("cannot commit " + tx.id + ": calls made inside it were never awaited");
             }
-            nextStep();
-            tx.isOpen = false;
-            open = null;
+            transactionStep();
+            tx.end(tx.abortedByParticipant);
             if (tx.abortedByParticipant) {
-                tx.rollBack();
                 throw new TransactionAbortedException(tx.id, "transaction " + tx.id
                         + " was aborted by a service called inside it; nothing it wrote was applied");
             }
@@ -215,14 +339,12 @@ public final class SpecRunner {
         @Override
         public void abortTransaction(TransactionHandle handle) {
             SpecTransaction tx = openOne(handle, "abort");
-            nextStep();
+            transactionStep();
             if (tx.owner != this) {
                 tx.abortedByParticipant = true;
                 return;
             }
-            tx.isOpen = false;
-            open = null;
-            tx.rollBack();
+            tx.end(true);
         }
 
         private SpecTransaction openOne(TransactionHandle handle, String action) {

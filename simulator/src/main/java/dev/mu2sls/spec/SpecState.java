@@ -20,17 +20,22 @@ import java.util.UUID;
 
 /**
  * Spec state: plain sorted maps of encoded values (so values are copies, as in the engine),
- * ordered as the engine orders keys (code points for strings, unsigned for UUIDs).
+ * ordered as the engine orders keys (code points for strings, unsigned for UUIDs). Every write
+ * goes through the runner's {@link SpecLog}, which can undo it and hashes the state.
  */
 final class SpecState implements State {
     private final String service;
     private final Codec codec;
+    private final SpecLog log;
     private final Map<String, TreeMap<Object, byte[]>> maps = new TreeMap<>();
-    private final Map<String, byte[]> values = new TreeMap<>();
+    private final TreeMap<Object, byte[]> values = new TreeMap<>();
+    private final SpecLog.Table valuesTable;
 
-    SpecState(String service, Codec codec) {
+    SpecState(String service, Codec codec, SpecLog log) {
         this.service = service;
         this.codec = codec;
+        this.log = log;
+        this.valuesTable = new SpecLog.Table(SpecLog.nameHash(service, ""), service + ".", false);
     }
 
     @Override
@@ -53,32 +58,10 @@ final class SpecState implements State {
         return new SpecValue<>(name, type.type());
     }
 
-    /** A copy of the whole state of this service (values are immutable byte arrays, shared). */
-    record Snapshot(Map<String, TreeMap<Object, byte[]>> maps, Map<String, byte[]> values) {}
-
-    Snapshot snapshot() {
-        Map<String, TreeMap<Object, byte[]>> mapsCopy = new TreeMap<>();
-        maps.forEach((name, entries) -> mapsCopy.put(name, new TreeMap<>(entries)));
-        return new Snapshot(mapsCopy, new TreeMap<>(values));
-    }
-
-    void restore(Snapshot snapshot) {
-        maps.forEach((name, entries) -> {
-            entries.clear();
-            entries.putAll(snapshot.maps().getOrDefault(name, new TreeMap<>()));
-        });
-        values.clear();
-        values.putAll(snapshot.values());
-    }
-
     void dumpInto(SortedMap<String, String> dump) {
         maps.forEach((name, entries) -> entries.forEach((key, value) ->
-                dump.put(service + "." + name + "[" + render(key) + "]", codec.toJson(value))));
+                dump.put(service + "." + name + "[" + SpecLog.render(key) + "]", codec.toJson(value))));
         values.forEach((name, value) -> dump.put(service + "." + name, codec.toJson(value)));
-    }
-
-    private static String render(Object key) {
-        return key instanceof String s ? '"' + s + '"' : String.valueOf(key);
     }
 
     private static void step() {
@@ -119,10 +102,12 @@ final class SpecState implements State {
     private final class SpecMap<K, V> implements PersistentMap<K, V> {
         private final TreeMap<Object, byte[]> entries;
         private final Type valueType;
+        private final SpecLog.Table table;
 
         SpecMap(String name, Class<K> keyType, Type valueType) {
             this.entries = maps.computeIfAbsent(name, n -> new TreeMap<>(order(keyType)));
             this.valueType = valueType;
+            this.table = new SpecLog.Table(SpecLog.nameHash(service, name), service + "." + name + "[", true);
         }
 
         @Override
@@ -144,14 +129,15 @@ final class SpecState implements State {
             Objects.requireNonNull(key, "map keys must not be null");
             Objects.requireNonNull(value, "value must not be null; use remove()");
             step();
-            entries.put(key, codec.encode(value, valueType));
+            byte[] encoded = codec.encode(value, valueType);
+            log.written(entries, table, key, entries.put(key, encoded), encoded);
         }
 
         @Override
         public void remove(K key) {
             Objects.requireNonNull(key, "map keys must not be null");
             step();
-            entries.remove(key);
+            log.written(entries, table, key, entries.remove(key), null);
         }
 
         @Override
@@ -203,13 +189,14 @@ final class SpecState implements State {
         public void set(T value) {
             Objects.requireNonNull(value, "value must not be null; use clear()");
             step();
-            values.put(name, codec.encode(value, type));
+            byte[] encoded = codec.encode(value, type);
+            log.written(values, valuesTable, name, values.put(name, encoded), encoded);
         }
 
         @Override
         public void clear() {
             step();
-            values.remove(name);
+            log.written(values, valuesTable, name, values.remove(name), null);
         }
     }
 }

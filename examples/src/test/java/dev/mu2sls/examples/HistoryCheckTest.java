@@ -1,0 +1,137 @@
+package dev.mu2sls.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mu2sls.check.HistoryChecker;
+import dev.mu2sls.check.Invariants;
+import dev.mu2sls.core.Mode;
+import dev.mu2sls.spi.ServiceDefinition;
+import dev.mu2sls.testing.Faults;
+import dev.mu2sls.testing.Mu2slsSimulation;
+import dev.mu2sls.testing.Simulation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DESIGN §7's history checker on the workloads: concurrent clients on the simulator, every
+ * request recorded, the history searched for a serial order of the spec that explains every
+ * response and the final state (plus the workload's invariants).
+ *
+ * <p>Positive tests ({@code *_randomFaultPlans_isLinearizable}) run several seeds of
+ * {@link Faults#RANDOM} with the full engine; each prints its seed and verdict, and
+ * {@code -Dmu2sls.seed=<seed>} reruns just that seed. Can-fail tests
+ * ({@code *_<weaker mode>_checkerReports*}) switch a mechanism off and require the checker to
+ * report what goes wrong.
+ *
+ * <p>W4 media (the paper's movie-review service) is added after it merges, in both patterns:
+ * {@code media_randomFaultPlans_isLinearizable} and {@code media_transactionsOff_checkerReportsViolation},
+ * with its script in {@link Workloads} beside the others and {@link #check} doing the rest.
+ */
+class HistoryCheckTest {
+    private static final int CLIENTS = 8;
+    private static final int PER_CLIENT = 25;
+
+    // ---- positive: the full engine under random fault plans -----------------------------------
+
+    @Test
+    void counter_randomFaultPlans_isLinearizable() {
+        forSeeds(101, 6, seed -> assertLinearizable(check(Workloads.W1, Mode.FULL, Faults.RANDOM, seed,
+                s -> s.runClients(CLIENTS, PER_CLIENT, Workloads.counterClients("Counter", 4)))));
+    }
+
+    @Test
+    void chain_randomFaultPlans_isLinearizable() {
+        forSeeds(201, 5, seed -> assertLinearizable(check(Workloads.W2, Mode.FULL, Faults.RANDOM, seed,
+                s -> s.runClients(CLIENTS, PER_CLIENT, Workloads.counterClients("Caller1", 4)))));
+    }
+
+    @Test
+    void travel_randomFaultPlans_isLinearizable() {
+        forSeeds(501, 6, seed -> assertLinearizable(check(Workloads.W5, Mode.FULL, Faults.RANDOM, seed, s -> {
+            s.invariant(Invariants.travel());
+            Workloads.openTravel(s, 3, 5);
+            s.runClients(CLIENTS, PER_CLIENT, Workloads.travelClients(3, 3));
+        })));
+    }
+
+    @Test
+    void bank_randomFaultPlans_isLinearizable() {
+        forSeeds(601, 6, seed -> assertLinearizable(check(Workloads.W6, Mode.FULL, Faults.RANDOM, seed, s -> {
+            s.invariant(Invariants.bank(10 * 100));
+            Workloads.openAccounts(s, 10, 100);
+            s.runClients(CLIENTS, PER_CLIENT, Workloads.bankClients(10));
+        })));
+    }
+
+    // ---- can fail: a mechanism switched off ----------------------------------------------------
+
+    /** Without the journal, a crash after an effect, or a duplicate delivery, applies the add again. */
+    @Test
+    void counter_unsafeUnderCrashesAndDuplicates_checkerReportsDoubleApplied() {
+        forSeeds(11, 3, seed -> assertViolation(check(Workloads.W1, Mode.UNSAFE, Faults.CRASHES_AND_DUPLICATES, seed,
+                s -> s.runClients(4, 10, Workloads.counterClients("Counter", 2)))));
+    }
+
+    /** Without transactions, concurrent bookings overwrite each other's reservations and an abort undoes nothing. */
+    @Test
+    void travel_transactionsOff_checkerReportsViolation() {
+        forSeeds(21, 3, seed -> assertViolation(check(Workloads.W5, Mode.EXACTLY_ONCE, Faults.DEMO, seed, s -> {
+            Workloads.openTravel(s, 2, 3);
+            s.runClients(CLIENTS, 6, Workloads.travelClients(2, 2));
+        })));
+    }
+
+    /** Without transactions, concurrent transfers lose updates and audits see transfers half done. */
+    @Test
+    void bank_transactionsOff_checkerReportsViolation() {
+        forSeeds(31, 3, seed -> assertViolation(check(Workloads.W6, Mode.EXACTLY_ONCE, Faults.DEMO, seed, s -> {
+            Workloads.openAccounts(s, 4, 100);
+            s.runClients(CLIENTS, 15, Workloads.bankClients(4));
+        })));
+    }
+
+    // W4 media goes here once the media app is merged (another branch):
+    //   media_randomFaultPlans_isLinearizable           -> assertLinearizable(check(Workloads.W4, Mode.FULL, Faults.RANDOM, seed, ...))
+    //   media_transactionsOff_checkerReportsViolation   -> assertViolation(check(Workloads.W4, Mode.EXACTLY_ONCE, Faults.DEMO, seed, ...))
+    // with Workloads.W4 and a Workloads.mediaClients(...) script beside the others.
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    /** Runs {@code body} on a recorded simulation and checks it. */
+    private static Simulation.Verdict check(List<ServiceDefinition> services, Mode mode, Faults faults, long seed,
+                                            Consumer<Simulation> body) {
+        try (Simulation simulation = Simulation.builder(services).seed(seed).faults(faults).mode(mode)
+                .timeLimit(Duration.ofSeconds(20)).build()) {
+            body.accept(simulation);
+            Simulation.Verdict verdict = simulation.check();
+            System.out.println(verdict.report());
+            return verdict;
+        }
+    }
+
+    /** {@code count} seeds from {@code first}, or only the one given with {@code -Dmu2sls.seed}. */
+    private static void forSeeds(long first, int count, LongConsumer body) {
+        String only = System.getProperty(Mu2slsSimulation.SEED_PROPERTY);
+        List<Long> seeds = new ArrayList<>();
+        if (only != null) {
+            seeds.add(Long.parseLong(only));
+        } else {
+            for (long seed = first; seed < first + count; seed++) {
+                seeds.add(seed);
+            }
+        }
+        seeds.forEach(body::accept);
+    }
+
+    private static void assertLinearizable(Simulation.Verdict verdict) {
+        verdict.assertOk();
+    }
+
+    private static void assertViolation(Simulation.Verdict verdict) {
+        assertThat(verdict.history()).as(verdict.report()).isInstanceOf(HistoryChecker.Result.Violation.class);
+    }
+}
