@@ -2,6 +2,7 @@ package dev.mu2sls.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.mu2sls.check.History;
 import dev.mu2sls.check.Invariants;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -68,54 +69,15 @@ final class InvariantChecks {
         return Invariants.travel().violations(List.of(), state);
     }
 
-    /**
-     * W4: every acknowledged review is stored and listed exactly once for its user and once for
-     * its movie, nothing else is (a re-executed compose without the journal publishes a second
-     * review under a fresh id), and no draft is left.
-     */
+    /** W4: {@link Invariants#media()} over the run's history. */
     static List<String> media(List<LoadRunner.Completed> history, SortedMap<String, String> state) {
-        List<String> anomalies = new ArrayList<>();
-        Map<String, Integer> acknowledged = new HashMap<>();
+        List<History.Operation> operations = new ArrayList<>(history.size());
         for (LoadRunner.Completed completed : history) {
-            if (completed.request().method().equals("compose") && completed.response().ok()) {
-                acknowledged.merge(new String(completed.response().value(), UTF_8), 1, Integer::sum);
-            }
+            operations.add(new History.Operation(completed.id(), completed.request().service(), completed.request().method(),
+                    completed.request().json(), completed.startNanos(), Math.max(completed.endNanos(), completed.startNanos() + 1),
+                    new History.Outcome.Returned(completed.response())));
         }
-        acknowledged.forEach((review, count) -> {
-            if (count > 1) {
-                anomalies.add("review " + review + " was returned to " + count + " different compose requests");
-            }
-        });
-        Map<String, Integer> stored = new HashMap<>();
-        Map<String, Integer> byUser = new HashMap<>();
-        Map<String, Integer> byMovie = new HashMap<>();
-        state.forEach((key, value) -> {
-            if (key.startsWith("ReviewStorage.reviews[")) {
-                stored.merge("\"" + key.substring("ReviewStorage.reviews[\"".length(), key.length() - 2) + "\"", 1, Integer::sum);
-            } else if (key.startsWith("UserReview.reviews[")) {
-                byUser.merge(value, 1, Integer::sum);
-            } else if (key.startsWith("MovieReview.reviews[")) {
-                byMovie.merge(value, 1, Integer::sum);
-            } else if (key.startsWith("ComposeReview.drafts[")) {
-                anomalies.add("draft left after every request completed: " + key);
-            }
-        });
-        compare("stored reviews", stored, acknowledged, anomalies);
-        compare("user review lists", byUser, acknowledged, anomalies);
-        compare("movie review lists", byMovie, acknowledged, anomalies);
-        return anomalies;
-    }
-
-    private static void compare(String what, Map<String, Integer> found, Map<String, Integer> acknowledged, List<String> anomalies) {
-        found.forEach((review, count) -> {
-            if (!acknowledged.containsKey(review)) {
-                anomalies.add(what + " hold review " + review + ", which no acknowledged compose returned");
-            } else if (count != 1) {
-                anomalies.add(what + " hold review " + review + " " + count + " times");
-            }
-        });
-        acknowledged.keySet().stream().filter(review -> !found.containsKey(review)).limit(10)
-                .forEach(review -> anomalies.add(what + " lack acknowledged review " + review));
+        return Invariants.media().violations(operations, state);
     }
 
     /** W6: every audit saw the invariant total, and so does the end state. */

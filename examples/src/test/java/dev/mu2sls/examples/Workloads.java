@@ -304,6 +304,21 @@ final class Workloads {
                 + random.nextInt(places) + "\", \"h" + random.nextInt(places) + "\"]");
     }
 
+    /** W4 setup: registers {@code users} users and {@code movies} movies, one request at a time. */
+    static void registerMedia(Simulation simulation, int users, int movies) {
+        for (Request registration : mediaSetup(users, movies)) {
+            simulation.call(registration.id(), registration.service(), registration.method(), registration.jsonArguments());
+        }
+    }
+
+    /** W4: reviews by random registered users of random registered movies. */
+    static Simulation.Script mediaClients(int users, int movies) {
+        return (random, client, i) -> {
+            Request compose = mediaCompose(random, "unused", users, movies);
+            return new Simulation.Request(compose.service(), compose.method(), compose.jsonArguments());
+        };
+    }
+
     /** W6 setup: opens {@code accounts} accounts with {@code balance} each. */
     static void openAccounts(Simulation simulation, int accounts, long balance) {
         for (int a = 0; a < accounts; a++) {

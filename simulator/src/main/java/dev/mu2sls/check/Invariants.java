@@ -18,8 +18,8 @@ import java.util.TreeMap;
  * Ready {@link Invariant}s. The building blocks ({@link #sumOf}, {@link #capacity},
  * {@link #responses}, {@link #noFailures}) take the state key prefix they read, in
  * {@code Engine.dumpState()} form: {@code Service.mapName[} for the entries of a persistent map.
- * {@link #bank} and {@link #travel} put them together for the example applications (W6 bank,
- * W5 travel) and show how to write your own.
+ * {@link #bank}, {@link #travel} and {@link #media} put them together for the example applications
+ * (W6 bank, W5 travel, W4 media) and show how to write your own.
  */
 public final class Invariants {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -126,6 +126,81 @@ public final class Invariants {
         return capacity("Hotel.rooms[", "total", "booked")
                 .and(capacity("Flight.seats[", "total", "booked"))
                 .and(Invariants::ordersMatchReservations);
+    }
+
+    /**
+     * W4 media ({@code examples/media}): every review a {@code MediaFrontend.compose} returned is
+     * stored ({@code ReviewStorage.reviews}) and listed exactly once for its user
+     * ({@code UserReview.reviews}) and once for its movie ({@code MovieReview.reviews}); nothing
+     * else is (a compose executed twice publishes a second review under a fresh id); no draft
+     * ({@code ComposeReview.drafts}) is left. Requests that never returned may or may not have
+     * published theirs.
+     */
+    public static Invariant media() {
+        return (history, state) -> {
+            List<String> violations = new ArrayList<>();
+            Map<String, Integer> acknowledged = new HashMap<>();
+            int unknown = 0;
+            for (History.Operation operation : history) {
+                if (operation.service().equals("MediaFrontend") && operation.method().equals("compose")) {
+                    Response response = operation.response();
+                    if (response == null) {
+                        unknown++;
+                    } else if (response.ok()) {
+                        acknowledged.merge(text(new String(response.value(), UTF_8)), 1, Integer::sum);
+                    }
+                }
+            }
+            acknowledged.forEach((review, count) -> {
+                if (count > 1) {
+                    violations.add("review " + review + " was returned to " + count + " different compose requests");
+                }
+            });
+            under(state, "ComposeReview.drafts[").keySet().forEach(key -> violations.add("draft left behind: " + key));
+            Map<String, Integer> stored = new HashMap<>();
+            under(state, "ReviewStorage.reviews[").keySet().forEach(key -> stored.merge(mapKey(key), 1, Integer::sum));
+            Map<String, Integer> byUser = new HashMap<>();
+            under(state, "UserReview.reviews[").values().forEach(id -> byUser.merge(text(id), 1, Integer::sum));
+            Map<String, Integer> byMovie = new HashMap<>();
+            under(state, "MovieReview.reviews[").values().forEach(id -> byMovie.merge(text(id), 1, Integer::sum));
+            int slack = unknown;
+            reviewsMatch("ReviewStorage", stored, acknowledged, slack, violations);
+            reviewsMatch("UserReview", byUser, acknowledged, slack, violations);
+            reviewsMatch("MovieReview", byMovie, acknowledged, slack, violations);
+            return violations;
+        };
+    }
+
+    /** {@code found} holds each acknowledged review once, and at most {@code unknown} others. */
+    private static void reviewsMatch(String service, Map<String, Integer> found, Map<String, Integer> acknowledged, int unknown,
+                                     List<String> violations) {
+        List<String> unacknowledged = new ArrayList<>();
+        found.forEach((review, count) -> {
+            if (count != 1) {
+                violations.add(service + " lists review " + review + " " + count + " times");
+            }
+            if (!acknowledged.containsKey(review)) {
+                unacknowledged.add(review);
+            }
+        });
+        if (unacknowledged.size() > unknown) {
+            violations.add(service + " holds " + unacknowledged.size() + " reviews no compose returned (" + unknown
+                    + " composes never returned, so at most that many may): " + unacknowledged.stream().sorted().limit(5).toList()
+                    + " — a compose applied twice");
+        }
+        acknowledged.keySet().stream().filter(review -> !found.containsKey(review)).sorted().limit(5)
+                .forEach(review -> violations.add(service + " lacks review " + review + ", which a compose returned"));
+    }
+
+    /** The map key of a {@code Service.map["key"]} state entry. */
+    private static String mapKey(String stateKey) {
+        return text(stateKey.substring(stateKey.indexOf('[') + 1, stateKey.length() - 1));
+    }
+
+    /** The string a JSON string literal holds (other JSON as written). */
+    private static String text(String json) {
+        JsonNode node = parse(json);
+        return node != null && node.isTextual() ? node.asText() : json;
     }
 
     private static List<String> ordersMatchReservations(List<History.Operation> history, SortedMap<String, String> state) {
