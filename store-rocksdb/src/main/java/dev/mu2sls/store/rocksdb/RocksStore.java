@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
@@ -62,6 +64,7 @@ public final class RocksStore implements Store {
     private final Options options;
     private final RocksDB db;
     private final WriteOptions unsynced = new WriteOptions().setSync(false);
+    private final BloomFilter bloomFilter = new BloomFilter(10);
     private final ReentrantLock commitLock = new ReentrantLock();
     private final ExecutorService syncer = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("mu2sls-rocksdb-syncer").factory());
@@ -80,12 +83,14 @@ public final class RocksStore implements Store {
         this.syncOnCommit = syncOnCommit;
         boolean fresh = checkDirectory(directory);
         // Writes only fill the WAL buffer under the commit lock; the group syncer flushes and syncs it.
-        // Writes only fill the WAL buffer under the commit lock; the group syncer flushes and syncs it.
-        this.options = new Options().setCreateIfMissing(true).setIncreaseParallelism(2).setManualWalFlush(true);
+        // Bloom filters: the engine reads many keys that do not exist (fresh requests, empty state).
+        this.options = new Options().setCreateIfMissing(true).setIncreaseParallelism(2).setManualWalFlush(true)
+                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloomFilter));
         try {
             this.db = RocksDB.open(options, directory.toString());
         } catch (RocksDBException e) {
             options.close();
+            bloomFilter.close();
             String status = String.valueOf(e.getMessage());
             if (status.contains("lock") || status.contains("LOCK")) {
                 throw new IllegalStateException("store directory " + directory + " is in use by another process "
@@ -236,6 +241,7 @@ public final class RocksStore implements Store {
             syncer.shutdownNow();
             unsynced.close();
             options.close();
+            bloomFilter.close();
         } finally {
             commitLock.unlock();
         }
