@@ -130,7 +130,7 @@ final class LocalPlatform implements AutoCloseable {
             storeUrl = postgres.jdbcUrl();
         }
         // create the table once, before the instances race to
-        PostgresStore.open(storeUrl, options.storeUser(), options.storePassword(), 1, PlatformStore.table(app.name())).close();
+        PostgresStore.open(storeUrl, options.storeUser(), options.storePassword(), 2, PlatformStore.table(app.name())).close();
         FileRoutes.write(routesFile, Map.of());
         gatewayPort = options.gatewayPort() == 0 ? freePort() : options.gatewayPort();
         instances.add(launch(null, gatewayPort));
