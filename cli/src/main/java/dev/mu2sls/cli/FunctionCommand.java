@@ -37,6 +37,9 @@ final class FunctionCommand implements Callable<Integer> {
     @Option(names = "--routes", description = "JSON file of instance URLs per service (default: $MU2SLS_ROUTES)")
     Path routes;
 
+    @Option(names = "--mode", defaultValue = "full", description = "engine mode: full or exactly-once (default: ${DEFAULT-VALUE})")
+    String mode;
+
     @Option(names = "--parent-pid", description = "exit when this process exits")
     Long parentPid;
 
@@ -46,12 +49,13 @@ final class FunctionCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Apps.App application = Apps.resolve(app);
+        BenchConfig engineMode = BenchConfig.platformMode(mode);
         CallSigner signer = CallSigner.fromEnvironment(System.getenv());
         int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
         Routes serviceRoutes = routes != null ? new FileRoutes(routes) : StaticRoutes.parse(System.getenv(StaticRoutes.ROUTES_ENV));
         Store store = storeOptions.open(application.name());
         HttpCallTransport transport = HttpCallTransport.forCalls(serviceRoutes, signer);
-        Engine engine = Engine.builder().store(store).codec(new JsonCodec()).service(application.service(service))
+        Engine engine = Engine.builder().store(store).codec(new JsonCodec()).mode(engineMode.mode).service(application.service(service))
                 .transport(transport).build();
         FunctionHandler handler = new FunctionHandler(engine, service, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES);
         HttpServerAdapter server = HttpServerAdapter.start("0.0.0.0", port, handler.maxBodyBytes(), handler::handle);
@@ -65,7 +69,7 @@ final class FunctionCommand implements Callable<Integer> {
         if (parentPid != null) {
             ProcessHandle.of(parentPid).ifPresentOrElse(parent -> parent.onExit().thenRun(() -> System.exit(0)), () -> System.exit(0));
         }
-        System.out.println("function " + application.name() + "/" + service + " listening on " + server.port());
+        System.out.println("function " + application.name() + "/" + service + " (mode " + engineMode.label + ") listening on " + server.port());
         System.out.flush();
         stopped.await();
         return 0;

@@ -35,6 +35,9 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--routes", description = "JSON file of instance URLs per service (default: $MU2SLS_ROUTES)")
     Path routes;
 
+    @Option(names = "--mode", defaultValue = "full", description = "engine mode: full or exactly-once (default: ${DEFAULT-VALUE})")
+    String mode;
+
     @Option(names = "--parent-pid", description = "exit when this process exits")
     Long parentPid;
 
@@ -47,14 +50,16 @@ final class GatewayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Apps.App application = Apps.resolve(app);
+        BenchConfig engineMode = BenchConfig.platformMode(mode);
         CallSigner signer = CallSigner.fromEnvironment(System.getenv());
         int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
         Routes serviceRoutes = routes != null ? new FileRoutes(routes) : StaticRoutes.parse(System.getenv(StaticRoutes.ROUTES_ENV));
         HttpCallTransport transport = new HttpCallTransport(serviceRoutes, signer, Duration.ofSeconds(60), Duration.ofSeconds(deadlineSeconds));
         Store store = storeOptions.open(application.name());
         // the gateway's engine runs no request: it scans the store to re-drive and expire
-        Engine engine = Engine.builder().store(store).codec(new JsonCodec()).services(application.services()).build();
-        GatewayHandler handler = new GatewayHandler(transport, new HashSet<>(application.serviceNames()), Engine.DEFAULT_MAX_PAYLOAD_BYTES);
+        Engine engine = Engine.builder().store(store).codec(new JsonCodec()).mode(engineMode.mode).services(application.services()).build();
+        GatewayHandler handler = new GatewayHandler(transport, new HashSet<>(application.serviceNames()), Engine.DEFAULT_MAX_PAYLOAD_BYTES,
+                engineMode.mode);
         HttpServerAdapter server = HttpServerAdapter.start("0.0.0.0", port, handler.maxBodyBytes(), handler::handle);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -66,7 +71,7 @@ final class GatewayCommand implements Callable<Integer> {
         if (parentPid != null) {
             ProcessHandle.of(parentPid).ifPresentOrElse(parent -> parent.onExit().thenRun(() -> System.exit(0)), () -> System.exit(0));
         }
-        System.out.println("gateway " + application.name() + " listening on " + server.port());
+        System.out.println("gateway " + application.name() + " (mode " + engineMode.label + ") listening on " + server.port());
         System.out.flush();
         Thread.ofVirtual().name("mu2sls-recovery").start(() -> housekeeping(engine, transport));
         stopped.await();

@@ -155,7 +155,7 @@ final class LoadRunner {
                 List.copyOf(errorSamples));
     }
 
-    private static void sleepWithProgress(Progress progress, String label, Duration duration, LongAdder answered) {
+    static void sleepWithProgress(Progress progress, String label, Duration duration, LongAdder answered) {
         if (duration.isZero()) {
             return;
         }

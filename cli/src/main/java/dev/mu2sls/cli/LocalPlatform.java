@@ -54,6 +54,7 @@ final class LocalPlatform implements AutoCloseable {
 
     /**
      * @param appArgument the example name or jar path, as the instances are given it
+     * @param mode the engine mode of every process ({@link BenchConfig#platformMode})
      * @param storeUrl PostgreSQL URL, or null to start a local PostgreSQL
      * @param stateDirectory where the state file, routes file and instance logs go
      * @param gatewayPort the gateway's port (0: any free port)
@@ -63,7 +64,7 @@ final class LocalPlatform implements AutoCloseable {
      * @param chaosInterval mean time between kills, or null for no chaos
      * @param jvmOptions options of the instances' JVMs
      */
-    record Options(String appArgument, String storeUrl, String storeUser, String storePassword, Path stateDirectory,
+    record Options(String appArgument, BenchConfig mode, String storeUrl, String storeUser, String storePassword, Path stateDirectory,
                    int gatewayPort, int minInstances, int maxInstances, int targetInFlight, Duration chaosInterval,
                    long seed, List<String> jvmOptions, PrintStream log) {}
 
@@ -129,7 +130,7 @@ final class LocalPlatform implements AutoCloseable {
             storeUrl = postgres.jdbcUrl();
         }
         // create the table once, before the instances race to
-        PostgresStore.open(storeUrl, options.storeUser(), options.storePassword(), 1, PlatformStore.table(app.name())).close();
+        PostgresStore.open(storeUrl, options.storeUser(), options.storePassword(), 2, PlatformStore.table(app.name())).close();
         FileRoutes.write(routesFile, Map.of());
         gatewayPort = options.gatewayPort() == 0 ? freePort() : options.gatewayPort();
         instances.add(launch(null, gatewayPort));
@@ -148,6 +149,7 @@ final class LocalPlatform implements AutoCloseable {
             Thread.sleep(100);
         }
         ObjectNode state = JSON.createObjectNode().put("pid", ProcessHandle.current().pid()).put("app", app.name())
+                .put("mode", options.mode().label)
                 .put("gateway", gateway().toString()).put("store", storeUrl).put("table", PlatformStore.table(app.name()))
                 .put("routes", routesFile.toString()).put("logs", logDirectory.toString());
         Path aside = options.stateDirectory().resolve("state.json.tmp");
@@ -355,7 +357,7 @@ final class LocalPlatform implements AutoCloseable {
         } else {
             command.addAll(List.of("function", "--app", options.appArgument(), "--service", service));
         }
-        command.addAll(List.of("--routes", routesFile.toString(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
+        command.addAll(List.of("--mode", options.mode().label, "--routes", routesFile.toString(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
                 "--store-url", storeUrl, "--store-user", options.storeUser(), "--store-password", options.storePassword()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logDirectory.resolve((service == null ? "gateway" : service) + "-" + port + ".log").toFile()));

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code mu2sls} command line. */
 @Command(name = "mu2sls", mixinStandardHelpOptions = true, version = "mu2sls 0.1.0",
         description = "Microservices as plain Java classes, executed exactly once on serverless platforms.",
-        subcommands = {DemoCommand.class, BenchCommand.class, ServeCommand.class, UpCommand.class, DownCommand.class, InvokeCommand.class, DeployCommand.class,
+        subcommands = {DemoCommand.class, BenchCommand.class, BenchHttpCommand.class, ServeCommand.class, UpCommand.class, DownCommand.class, InvokeCommand.class, DeployCommand.class,
                 FunctionCommand.class, GatewayCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     private Main() {}

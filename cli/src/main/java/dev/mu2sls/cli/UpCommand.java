@@ -45,6 +45,10 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--target-concurrency", defaultValue = "8", description = "requests in flight per instance that add an instance (default: ${DEFAULT-VALUE})")
     int targetInFlight;
 
+    @Option(names = "--mode", defaultValue = "full", description = "engine mode of every function: full (journal and transactions) "
+            + "or exactly-once (journal; transactions run without isolation) (default: ${DEFAULT-VALUE})")
+    String mode;
+
     @Option(names = "--chaos", description = "kill -9 random instances while running")
     boolean chaos;
 
@@ -63,7 +67,8 @@ final class UpCommand implements Callable<Integer> {
         if (minInstances < 1 || maxInstances < minInstances) {
             throw new IllegalArgumentException("instances must satisfy 1 <= min <= max: got min " + minInstances + ", max " + maxInstances);
         }
-        LocalPlatform.Options options = new LocalPlatform.Options(app, storeUrl, storeUser, storePassword,
+        BenchConfig engineMode = BenchConfig.platformMode(mode);
+        LocalPlatform.Options options = new LocalPlatform.Options(app, engineMode, storeUrl, storeUser, storePassword,
                 stateDirectory != null ? stateDirectory : defaultStateDirectory(), port, minInstances, maxInstances, targetInFlight,
                 chaos ? Duration.ofMillis((long) (chaosSeconds * 1000)) : null, seed, splitOptions(jvmOptions), System.out);
         LocalPlatform platform = LocalPlatform.start(options);
@@ -74,7 +79,7 @@ final class UpCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         System.out.println("mu2sls up: " + platform.app().name() + " " + platform.app().serviceNames() + " on " + platform.gateway()
-                + (chaos ? ", chaos on" : ""));
+                + ", mode " + engineMode.label + (chaos ? ", chaos on" : ""));
         System.out.println("call it:  ./mu2sls invoke <Service> <method> '<json-args>'   or   curl -X POST "
                 + platform.gateway() + "/call/<Service>/<method> -d '<json-args>'");
         System.out.println("stop it:  Ctrl-C or ./mu2sls down");

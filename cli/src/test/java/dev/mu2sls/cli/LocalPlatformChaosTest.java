@@ -83,7 +83,7 @@ class LocalPlatformChaosTest {
     private Run run(String app, List<Workload.Request> setup, Function<SplittableRandom, Workload.Request> load)
             throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        LocalPlatform.Options options = new LocalPlatform.Options(app, postgres.jdbcUrl(), "postgres", "postgres", state, 0, 2, 3, 8,
+        LocalPlatform.Options options = new LocalPlatform.Options(app, BenchConfig.FULL, postgres.jdbcUrl(), "postgres", "postgres", state, 0, 2, 3, 8,
                 Duration.ofMillis(1200), 7, List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"),
                 new PrintStream(log, true, UTF_8));
         Apps.App application;

@@ -4,7 +4,9 @@ import dev.mu2sls.InvalidRequestException;
 import dev.mu2sls.NondeterminismException;
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.Invocation;
+import dev.mu2sls.core.Mode;
 import dev.mu2sls.core.Response;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -69,7 +71,8 @@ public final class FunctionHandler {
 
     public HttpReply handle(HttpCall call) {
         if (call.path().equals("/health")) {
-            return HttpReply.json(200, "{\"status\":\"UP\",\"service\":\"" + service + "\",\"inFlight\":" + inFlight.get()
+            return HttpReply.json(200, "{\"status\":\"UP\",\"service\":\"" + service + "\",\"mode\":\"" + label(engine.mode())
+                    + "\",\"inFlight\":" + inFlight.get()
                     + ",\"handled\":" + handled.sum() + "}");
         }
         String[] segments = call.path().split("/", -1);
@@ -122,6 +125,11 @@ public final class FunctionHandler {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    /** A mode as the command line and the health endpoints spell it: full, exactly-once, unsafe. */
+    public static String label(Mode mode) {
+        return mode.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     static String abbreviate(String text) {

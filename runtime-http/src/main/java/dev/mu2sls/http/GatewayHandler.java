@@ -1,6 +1,7 @@
 package dev.mu2sls.http;
 
 import dev.mu2sls.core.Invocation;
+import dev.mu2sls.core.Mode;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -9,7 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * The gateway: the one door for clients. {@code POST /call/<Service>/<method>} with the JSON
- * arguments as body and optionally an {@code Idempotency-Key} header; {@code GET /health}.
+ * arguments as body and optionally an {@code Idempotency-Key} header; {@code GET /health} (with the
+ * engine mode of the functions, when given).
  *
  * <p>It gives each client request its request id, the client's {@code Idempotency-Key} or a fresh
  * UUID, returned in the reply's {@code Idempotency-Key} header so that a client can retry an
@@ -32,6 +34,7 @@ public final class GatewayHandler {
     private final HttpCallTransport transport;
     private final Set<String> services;
     private final int maxBodyBytes;
+    private final String mode;
     private final LongAdder unavailable = new LongAdder();
 
     /**
@@ -40,9 +43,18 @@ public final class GatewayHandler {
      * @param maxBodyBytes largest body accepted
      */
     public GatewayHandler(HttpCallTransport transport, Set<String> services, int maxBodyBytes) {
+        this(transport, services, maxBodyBytes, null);
+    }
+
+    /**
+     * @param mode the engine mode the application's functions run in, reported by {@code GET /health}
+     *     (so that a load generator can label its results), or null when not known
+     */
+    public GatewayHandler(HttpCallTransport transport, Set<String> services, int maxBodyBytes, Mode mode) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.services = Set.copyOf(services);
         this.maxBodyBytes = maxBodyBytes;
+        this.mode = mode == null ? null : FunctionHandler.label(mode);
     }
 
     public int maxBodyBytes() {
@@ -62,7 +74,8 @@ public final class GatewayHandler {
 
     public HttpReply handle(HttpCall call) {
         if (call.path().equals("/health")) {
-            return HttpReply.json(200, "{\"status\":\"UP\",\"role\":\"gateway\",\"unavailable\":" + unavailable.sum() + "}");
+            return HttpReply.json(200, "{\"status\":\"UP\",\"role\":\"gateway\"" + (mode == null ? "" : ",\"mode\":\"" + mode + "\"")
+                    + ",\"unavailable\":" + unavailable.sum() + "}");
         }
         String[] segments = call.path().split("/", -1);
         if (segments.length != 4 || !segments[1].equals("call") || segments[2].isEmpty() || segments[3].isEmpty()) {
