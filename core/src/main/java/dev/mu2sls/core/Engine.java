@@ -197,7 +197,9 @@ public final class Engine implements AutoCloseable {
             return new UnsafeExecution(this, invocation, service, method).run(args);
         }
         AsyncCalls calls = new AsyncCalls(transport, asyncExecutor);
-        Object loaded = load(invocation.requestId());
+        // A first delivery is almost always a fresh request: it skips the read of its request
+        // record (one store round trip) and finds a duplicate when it persists or calls.
+        Object loaded = invocation.attempt() == 0 ? StoredJournal.UNCHECKED : load(invocation.requestId());
         while (true) {
             if (loaded instanceof Response recorded) {
                 deduplicated.increment();
@@ -235,7 +237,7 @@ public final class Engine implements AutoCloseable {
      * in a transaction with the request record: a scan outside one could see a completion's
      * deletions half applied and return a journal with a hole.
      */
-    private Object load(String requestId) {
+    Object load(String requestId) {
         byte[] requestKey = KeySpace.request(requestId);
         RequestRecord record = RequestRecord.decode(readStore(requestKey));
         if (record instanceof RequestRecord.Completed) {

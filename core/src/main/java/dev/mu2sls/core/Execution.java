@@ -68,6 +68,8 @@ final class Execution implements ExecutionContext, StateAccess {
     private final List<ScanRead> scans = new ArrayList<>(0);
     private final TreeMap<byte[], byte[]> writes = new TreeMap<>(Keys.ORDER);
     private Response fencedBy;
+    /** Whether this execution started without reading its request record (a first delivery). */
+    private boolean recordUnchecked;
     private ControlFlow stopped;
     private int step;
     /** Whether any step touched state or drew a value; if not, the response is a function of call results. */
@@ -91,6 +93,7 @@ final class Execution implements ExecutionContext, StateAccess {
         this.requestKey = KeySpace.request(invocation.requestId());
         this.journal = new ArrayList<>(stored.entries());
         this.chunkKeys = new ArrayList<>(stored.chunkKeys());
+        this.recordUnchecked = stored == StoredJournal.UNCHECKED;
         this.calls = calls;
         if (invocation.transactionId() != null && engine.mode() == Mode.FULL) {
             this.tx = TxContext.joined(invocation.transactionId());
@@ -296,6 +299,7 @@ final class Execution implements ExecutionContext, StateAccess {
             response = Response.fromBytes(recorded.value());
         } else {
             Invocation call = childInvocation(s, callee, args);
+            checkRecordBeforeCall();
             persistBeforeCall();
             engine.faults().at(CrashPoint.BEFORE_CALL, invocation, s);
             response = engine.transport().call(call);
@@ -314,6 +318,7 @@ final class Execution implements ExecutionContext, StateAccess {
             tx.unawaited.add(s);
         }
         if (replayed(s) == null) {
+            checkRecordBeforeCall();
             persistBeforeCall();
             engine.faults().at(CrashPoint.BEFORE_CALL, invocation, s);
             buffer(new JournalEntry(s, JournalEntry.Op.ASYNC_CALL, target, null));
@@ -620,6 +625,31 @@ final class Execution implements ExecutionContext, StateAccess {
     }
 
     // ---- persisting ---------------------------------------------------------------------------
+
+    /**
+     * A first delivery did not read its request record (G1 still holds: its first persist inserts
+     * the record and fails for a duplicate). A call is the one effect that leaves before any
+     * persist, so before the first one the record is read: a completed request returns its
+     * recorded response, a persisted journal is replayed. Were the call sent unchecked, a
+     * duplicate of a request completed long ago could re-issue calls whose callees' records had
+     * already expired.
+     */
+    private void checkRecordBeforeCall() {
+        if (!recordUnchecked) {
+            return;
+        }
+        recordUnchecked = false;
+        if (mustPersistBeforeCall) {
+            return; // the persist before this call inserts the record, failing for a duplicate
+        }
+        Object loaded = engine.load(invocation.requestId());
+        if (loaded instanceof Response recorded) {
+            stop(new ControlFlow.Fenced(recorded));
+        }
+        if (!((StoredJournal) loaded).entries().isEmpty()) {
+            stop(new ControlFlow.ReplayRequired(true));
+        }
+    }
 
     /**
      * Persists the buffer before a call leaves the execution, if the call's arguments could depend
