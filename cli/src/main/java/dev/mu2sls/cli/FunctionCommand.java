@@ -2,17 +2,13 @@ package dev.mu2sls.cli;
 
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.http.CallSigner;
-import dev.mu2sls.http.FileRoutes;
 import dev.mu2sls.http.FunctionHandler;
 import dev.mu2sls.http.HttpCallTransport;
 import dev.mu2sls.http.HttpServerAdapter;
-import dev.mu2sls.http.Routes;
-import dev.mu2sls.http.StaticRoutes;
 import dev.mu2sls.json.JsonCodec;
 import dev.mu2sls.store.Store;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,27 +47,14 @@ final class FunctionCommand implements Callable<Integer> {
         Apps.App application = Apps.resolve(app);
         BenchConfig engineMode = BenchConfig.platformMode(mode);
         CallSigner signer = CallSigner.fromEnvironment(System.getenv());
-        int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
-        Routes serviceRoutes = routes != null ? new FileRoutes(routes) : StaticRoutes.parse(System.getenv(StaticRoutes.ROUTES_ENV));
         Store store = storeOptions.open(application.name());
-        HttpCallTransport transport = HttpCallTransport.forCalls(serviceRoutes, signer);
+        HttpCallTransport transport = HttpCallTransport.forCalls(PlatformProcess.routes(routes), signer);
         Engine engine = Engine.builder().store(store).codec(new JsonCodec()).mode(engineMode.mode).service(application.service(service))
                 .transport(transport).build();
         FunctionHandler handler = new FunctionHandler(engine, service, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES);
-        HttpServerAdapter server = HttpServerAdapter.start("0.0.0.0", port, handler.maxBodyBytes(), handler::handle);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop(5_000);
-            engine.close();
-            store.close();
-            stopped.countDown();
-        }));
-        if (parentPid != null) {
-            ProcessHandle.of(parentPid).ifPresentOrElse(parent -> parent.onExit().thenRun(() -> System.exit(0)), () -> System.exit(0));
-        }
-        System.out.println("function " + application.name() + "/" + service + " (mode " + engineMode.label + ") listening on " + server.port());
-        System.out.flush();
-        stopped.await();
+        HttpServerAdapter server = HttpServerAdapter.start("0.0.0.0", PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
+        PlatformProcess.serveUntilStopped(server, engine, store, parentPid,
+                "function " + application.name() + "/" + service + " (mode " + engineMode.label + ")");
         return 0;
     }
 }

@@ -3,19 +3,15 @@ package dev.mu2sls.cli;
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.http.CallSigner;
 import dev.mu2sls.http.CallUnavailableError;
-import dev.mu2sls.http.FileRoutes;
 import dev.mu2sls.http.GatewayHandler;
 import dev.mu2sls.http.HttpCallTransport;
 import dev.mu2sls.http.HttpServerAdapter;
-import dev.mu2sls.http.Routes;
-import dev.mu2sls.http.StaticRoutes;
 import dev.mu2sls.json.JsonCodec;
 import dev.mu2sls.store.Store;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,29 +48,17 @@ final class GatewayCommand implements Callable<Integer> {
         Apps.App application = Apps.resolve(app);
         BenchConfig engineMode = BenchConfig.platformMode(mode);
         CallSigner signer = CallSigner.fromEnvironment(System.getenv());
-        int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
-        Routes serviceRoutes = routes != null ? new FileRoutes(routes) : StaticRoutes.parse(System.getenv(StaticRoutes.ROUTES_ENV));
-        HttpCallTransport transport = new HttpCallTransport(serviceRoutes, signer, Duration.ofSeconds(60), Duration.ofSeconds(deadlineSeconds));
+        HttpCallTransport transport = new HttpCallTransport(PlatformProcess.routes(routes), signer, Duration.ofSeconds(60),
+                Duration.ofSeconds(deadlineSeconds));
         Store store = storeOptions.open(application.name());
         // the gateway's engine runs no request: it scans the store to re-drive and expire
         Engine engine = Engine.builder().store(store).codec(new JsonCodec()).mode(engineMode.mode).services(application.services()).build();
         GatewayHandler handler = new GatewayHandler(transport, new HashSet<>(application.serviceNames()), Engine.DEFAULT_MAX_PAYLOAD_BYTES,
                 engineMode.mode);
-        HttpServerAdapter server = HttpServerAdapter.start("0.0.0.0", port, handler.maxBodyBytes(), handler::handle);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop(5_000);
-            engine.close();
-            store.close();
-            stopped.countDown();
-        }));
-        if (parentPid != null) {
-            ProcessHandle.of(parentPid).ifPresentOrElse(parent -> parent.onExit().thenRun(() -> System.exit(0)), () -> System.exit(0));
-        }
-        System.out.println("gateway " + application.name() + " (mode " + engineMode.label + ") listening on " + server.port());
-        System.out.flush();
+        HttpServerAdapter server = HttpServerAdapter.start("0.0.0.0", PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
         Thread.ofVirtual().name("mu2sls-recovery").start(() -> housekeeping(engine, transport));
-        stopped.await();
+        PlatformProcess.serveUntilStopped(server, engine, store, parentPid,
+                "gateway " + application.name() + " (mode " + engineMode.label + ")");
         return 0;
     }
 
