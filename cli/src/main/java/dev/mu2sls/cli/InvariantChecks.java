@@ -1,7 +1,5 @@
 package dev.mu2sls.cli;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import dev.mu2sls.check.History;
 import dev.mu2sls.check.Invariants;
 import java.util.ArrayList;
@@ -71,28 +69,22 @@ final class InvariantChecks {
 
     /** W4: {@link Invariants#media()} over the run's history. */
     static List<String> media(List<LoadRunner.Completed> history, SortedMap<String, String> state) {
+        return Invariants.media().violations(operations(history), state);
+    }
+
+    /** W6: {@link Invariants#bank}: every audit saw the invariant total, and so does the end state. */
+    static List<String> bank(List<LoadRunner.Completed> history, SortedMap<String, String> state) {
+        return Invariants.bank(Workload.ACCOUNTS * Workload.INITIAL_BALANCE).violations(operations(history), state);
+    }
+
+    /** The load runner's completed requests as the checker library's history operations. */
+    private static List<History.Operation> operations(List<LoadRunner.Completed> history) {
         List<History.Operation> operations = new ArrayList<>(history.size());
         for (LoadRunner.Completed completed : history) {
             operations.add(new History.Operation(completed.id(), completed.request().service(), completed.request().method(),
                     completed.request().json(), completed.startNanos(), Math.max(completed.endNanos(), completed.startNanos() + 1),
                     new History.Outcome.Returned(completed.response())));
         }
-        return Invariants.media().violations(operations, state);
-    }
-
-    /** W6: every audit saw the invariant total, and so does the end state. */
-    static List<String> bank(List<LoadRunner.Completed> history, SortedMap<String, String> state) {
-        List<String> anomalies = new ArrayList<>();
-        long expected = Workload.ACCOUNTS * Workload.INITIAL_BALANCE;
-        for (LoadRunner.Completed completed : history) {
-            if (completed.request().method().equals("audit") && completed.response().ok()) {
-                long seen = Long.parseLong(new String(completed.response().value(), UTF_8));
-                if (seen != expected) {
-                    anomalies.add(completed.id() + ": audit saw a total of " + seen + ", expected " + expected);
-                }
-            }
-        }
-        anomalies.addAll(Invariants.sumOf("Account.balances[", expected).violations(List.of(), state));
-        return anomalies;
+        return operations;
     }
 }
