@@ -6,7 +6,8 @@ package dev.mu2sls.store;
  * @param commits transactions committed (read-write and read-only)
  * @param conflicts commits refused because of a concurrent writer
  * @param reads point reads and scans outside transactions
- * @param syncs durable syncs to disk (0 for stores that do not sync)
+ * @param syncs durable syncs: RocksDB WAL syncs, PostgreSQL database commits (one per batch); 0 for
+ *        stores that do not sync
  */
 public record StoreStats(long commits, long conflicts, long reads, long syncs) {
     /** The difference {@code this - earlier}. */

@@ -38,6 +38,11 @@ public final class WriteBuffer {
         return inserts.containsKey(key);
     }
 
+    /** Whether any write is an {@link #insert}. */
+    public boolean hasInserts() {
+        return !inserts.isEmpty();
+    }
+
     /** Whether {@code key} was written (put or deleted) in this transaction. */
     public boolean contains(byte[] key) {
         return writes.containsKey(key);

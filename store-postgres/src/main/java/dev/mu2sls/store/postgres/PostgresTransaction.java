@@ -1,0 +1,105 @@
+package dev.mu2sls.store.postgres;
+
+import dev.mu2sls.store.KeyValue;
+import dev.mu2sls.store.Keys;
+import dev.mu2sls.store.StoreTransaction;
+import dev.mu2sls.store.WriteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * An optimistic transaction: reads go to committed data one statement at a time and are
+ * remembered with the values they returned; writes are buffered; {@link #commit()} hands the
+ * whole to the store's {@link BatchCommitter}, which checks that every read is still current and
+ * applies the writes, together with other transactions' in one database transaction.
+ *
+ * <p>A key read twice returns what it returned the first time (its writes excepted), so the body
+ * sees one consistent value per key. Different keys may come from different moments; the commit
+ * rejects any transaction whose reads did not all hold at once.
+ */
+final class PostgresTransaction implements StoreTransaction {
+    private final PostgresStore store;
+    /** The first value read of each key; a null value records that the key was absent. */
+    final TreeMap<byte[], byte[]> reads = new TreeMap<>(Keys.ORDER);
+    final List<ScanRead> scans = new ArrayList<>(0);
+    final WriteBuffer writes = new WriteBuffer();
+    private boolean finished;
+
+    /** A range read to validate at commit: the committed entries it returned for {@code fetchLimit}. */
+    record ScanRead(byte[] from, byte[] to, int fetchLimit, List<KeyValue> committed) {}
+
+    PostgresTransaction(PostgresStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        checkActive();
+        if (writes.contains(key)) {
+            return writes.get(key);
+        }
+        if (reads.containsKey(key)) {
+            return reads.get(key);
+        }
+        byte[] value = store.readCommitted(key);
+        reads.put(key, value);
+        return value;
+    }
+
+    @Override
+    public List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit) {
+        checkActive();
+        int fetch = limit == Integer.MAX_VALUE ? limit : limit + writes.extraFetch(fromInclusive, toExclusive);
+        List<KeyValue> committed = store.scanCommitted(fromInclusive, toExclusive, fetch);
+        scans.add(new ScanRead(fromInclusive, toExclusive, fetch, committed));
+        return writes.merge(committed, fromInclusive, toExclusive, limit);
+    }
+
+    @Override
+    public void put(byte[] key, byte[] value) {
+        checkActive();
+        writes.put(key, value);
+    }
+
+    @Override
+    public void delete(byte[] key) {
+        checkActive();
+        writes.delete(key);
+    }
+
+    /** Checked at commit, with the other reads: the key must still be absent then. */
+    @Override
+    public void insert(byte[] key, byte[] value) {
+        checkActive();
+        writes.insert(key, value);
+    }
+
+    /** Whether the commit has to read anything to validate this transaction. */
+    boolean needsValidation() {
+        int readsThatHoldAlone = writes.isEmpty() ? 1 : 0; // one read alone is current when made
+        return !scans.isEmpty() || writes.hasInserts() || reads.size() > readsThatHoldAlone;
+    }
+
+    @Override
+    public void commit() {
+        checkActive();
+        finished = true;
+        if (!needsValidation() && writes.isEmpty()) {
+            store.countCommit();
+            return;
+        }
+        store.committer().commit(this);
+    }
+
+    @Override
+    public void rollback() {
+        finished = true;
+    }
+
+    private void checkActive() {
+        if (finished) {
+            throw new IllegalStateException("transaction already committed or rolled back");
+        }
+    }
+}
