@@ -82,14 +82,14 @@ class CrashRecoveryTest {
         ChildServer server = new ChildServer("W1", store);
         try {
             Map<String, List<Long>> answersByKey = new HashMap<>();
-            int killed = runUnderKills(server, (client, i, random) -> {
+            Run run = runUnderKills(server, (client, i, random) -> {
                 String key = "k" + random.nextInt(5);
                 long value = server.call("c" + client + "-" + i, "Counter", "add", "[\"" + key + "\", 1]").get("value").asLong();
                 synchronized (answersByKey) {
                     answersByKey.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
                 }
             });
-            assertThat(killed).isGreaterThanOrEqualTo(KILLS);
+            assertThat(run.kills()).isGreaterThanOrEqualTo(KILLS);
             long total = 0;
             for (Map.Entry<String, List<Long>> entry : answersByKey.entrySet()) {
                 long stored = server.call("final-" + entry.getKey(), "Counter", "get", "[\"" + entry.getKey() + "\"]").get("value").asLong();
@@ -102,7 +102,7 @@ class CrashRecoveryTest {
                 assertThat(stored).as("final value of %s", entry.getKey()).isEqualTo(sorted.size());
                 total += stored;
             }
-            assertThat(total).isEqualTo((long) CLIENTS * REQUESTS_PER_CLIENT);
+            assertThat(total).isEqualTo(run.requests());
         } finally {
             server.stop();
         }
@@ -115,16 +115,16 @@ class CrashRecoveryTest {
                 server.call("open-" + a, "Account", "open", "[\"a" + a + "\", " + INITIAL + "]");
             }
             AtomicInteger transfersDone = new AtomicInteger();
-            int killed = runUnderKills(server, (client, i, random) -> {
+            Run run = runUnderKills(server, (client, i, random) -> {
                 JsonNode answer = server.call("t" + client + "-" + i, "Bank", "transfer",
                         "[\"a" + random.nextInt(ACCOUNTS) + "\", \"a" + random.nextInt(ACCOUNTS) + "\", " + random.nextInt(1, 300) + "]");
                 assertThat(answer.get("ok").asBoolean()).as(answer.toString()).isTrue();
                 transfersDone.incrementAndGet();
             });
-            assertThat(killed).isGreaterThanOrEqualTo(KILLS);
-            assertThat(transfersDone.get()).isEqualTo(CLIENTS * REQUESTS_PER_CLIENT);
+            assertThat(run.kills()).isGreaterThanOrEqualTo(KILLS);
+            assertThat(transfersDone.get()).isEqualTo(run.requests());
             long audit = server.call("audit-final", "Bank", "audit", "[]").get("value").asLong();
-            assertThat(audit).as("total of all balances after %d kills", killed).isEqualTo(ACCOUNTS * INITIAL);
+            assertThat(audit).as("total of all balances after %d kills", run.kills()).isEqualTo(ACCOUNTS * INITIAL);
         } finally {
             server.stop();
         }
@@ -134,17 +134,27 @@ class CrashRecoveryTest {
         void run(int client, int request, SplittableRandom random) throws Exception;
     }
 
-    /** Runs the clients to completion while killing and restarting the server; returns the number of kills. */
-    private static int runUnderKills(ChildServer server, ClientStep step) throws Exception {
+    /** How many times the server was killed, and how many requests the clients completed meanwhile. */
+    private record Run(int kills, long requests) {}
+
+    /**
+     * Runs the clients while killing and restarting the server: each client makes at least
+     * {@link #REQUESTS_PER_CLIENT} requests, and goes on until the server was killed
+     * {@link #KILLS} times, however fast the store is.
+     */
+    private static Run runUnderKills(ChildServer server, ClientStep step) throws Exception {
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        AtomicInteger killsSoFar = new AtomicInteger();
+        AtomicInteger requests = new AtomicInteger();
         List<Thread> clients = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
             int client = c;
             clients.add(Thread.ofVirtual().start(() -> {
                 SplittableRandom random = new SplittableRandom(client);
                 try {
-                    for (int i = 0; i < REQUESTS_PER_CLIENT; i++) {
+                    for (int i = 0; i < REQUESTS_PER_CLIENT || killsSoFar.get() < KILLS; i++) {
                         step.run(client, i, random);
+                        requests.incrementAndGet();
                     }
                 } catch (Throwable t) {
                     failures.add(t);
@@ -159,14 +169,14 @@ class CrashRecoveryTest {
                 break;
             }
             server.killAndRestart();
-            kills++;
+            kills = killsSoFar.incrementAndGet();
         }
         for (Thread client : clients) {
             client.join(Duration.ofSeconds(120));
             assertThat(client.isAlive()).as("a client still retrying after two minutes").isFalse();
         }
         assertThat(failures).isEmpty();
-        return kills;
+        return new Run(kills, requests.get());
     }
 
     /** The served process: started, killed with SIGKILL, restarted on the same port and data. */
