@@ -1,26 +1,29 @@
 package dev.mu2sls.http;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import dev.mu2sls.InvalidRequestException;
 import dev.mu2sls.NondeterminismException;
 import dev.mu2sls.core.CallTransport;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.Response;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * {@link CallTransport} over HTTP: signs the call's metadata, POSTs the arguments to an instance
@@ -33,10 +36,19 @@ import java.util.concurrent.locks.LockSupport;
  * After {@code deadline} without an answer, {@link #call} throws {@link CallUnavailableError}
  * (an {@code Error}: the calling execution stops unrecorded and is retried by its own caller).
  *
+ * <h2>Client</h2>
+ * Jetty's HTTP/1.1 client with keep-alive connections, many per instance (one per call in
+ * flight). It replaced {@code java.net.http}, whose hand-offs between its selector thread, its
+ * executor and the caller cost the gateway more CPU than the function it called (see
+ * docs/architecture.md, "Measuring over HTTP"). Its threads are daemons: a process stops when its
+ * server does.
+ *
  * <h2>Thread safety</h2>
  * Safe for concurrent use; one instance per process shares one connection pool.
  */
 public final class HttpCallTransport implements CallTransport {
+    /** Largest reply body read: a function's replies are bounded by its own request limit and results. */
+    private static final int MAX_REPLY_BYTES = 64 << 20;
     private final Routes routes;
     private final CallSigner signer;
     private final HttpClient client;
@@ -55,11 +67,27 @@ public final class HttpCallTransport implements CallTransport {
         this.signer = Objects.requireNonNull(signer, "signer");
         this.attemptTimeout = attemptTimeout;
         this.deadline = deadline;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2))
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build();
+        this.client = startClient();
+    }
+
+    private static HttpClient startClient() {
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("mu2sls-http-client");
+        threads.setDaemon(true);
+        HttpClient client = new HttpClient();
+        client.setExecutor(threads);
+        client.setScheduler(new ScheduledExecutorScheduler("mu2sls-http-client-scheduler", true));
+        client.setConnectTimeout(2_000);
+        client.setMaxConnectionsPerDestination(4096);
+        client.setMaxRequestsQueuedPerDestination(1 << 16);
+        client.setFollowRedirects(false);
+        client.setUserAgentField(null);
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the HTTP client for calls between services: " + e, e);
+        }
+        return client;
     }
 
     /** Calls between services: attempt timeout 60 s, deadline 2 minutes. */
@@ -106,25 +134,28 @@ public final class HttpCallTransport implements CallTransport {
         URI failed = null;
         String lastProblem = "no instance of " + invocation.service() + " is ready";
         for (int attempt = invocation.attempt(); ; attempt++) {
+            int attemptNumber = attempt;
             URI instance = pick(invocation.service(), failed);
             if (instance != null) {
                 Map<String, String> headers = signer.sign(new CallSigner.CallMetadata(invocation.requestId(),
                         invocation.transactionId(), invocation.service(), invocation.method(), accept), body);
-                HttpRequest.Builder request = HttpRequest.newBuilder(instance.resolve("/" + invocation.method()))
-                        .timeout(attemptTimeout)
-                        .header("Content-Type", "application/json")
-                        .header(InternalHeaders.ATTEMPT, Integer.toString(attempt))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-                headers.forEach(request::header);
+                Request request = client.newRequest(instance.resolve("/" + invocation.method()))
+                        .method(HttpMethod.POST)
+                        .timeout(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .headers(h -> {
+                            h.put(InternalHeaders.ATTEMPT, Integer.toString(attemptNumber));
+                            headers.forEach(h::put);
+                        })
+                        .body(new BytesRequestContent("application/json", body));
                 try {
-                    HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-                    int status = response.statusCode();
-                    if (status < 500 || Replies.parseNondeterminism(status, response.body()) != null) {
-                        return new HttpReply(status, Map.of(), response.body());
+                    ContentResponse response = new CompletableResponseListener(request, MAX_REPLY_BYTES).send().get();
+                    int status = response.getStatus();
+                    if (status < 500 || Replies.parseNondeterminism(status, response.getContent()) != null) {
+                        return new HttpReply(status, Map.of(), response.getContent());
                     }
-                    lastProblem = instance + " answered " + status + ": " + FunctionHandler.abbreviate(new String(response.body(), UTF_8));
-                } catch (IOException e) {
-                    lastProblem = instance + ": " + e;
+                    lastProblem = instance + " answered " + status + ": " + FunctionHandler.abbreviate(response.getContentAsString());
+                } catch (ExecutionException e) {
+                    lastProblem = instance + ": " + e.getCause();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new CallUnavailableError("interrupted while calling " + invocation, e);
