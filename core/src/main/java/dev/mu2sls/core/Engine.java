@@ -121,8 +121,18 @@ public final class Engine implements AutoCloseable {
         }
         codec.decodeArguments(service.definition().method(invocation.method()), invocation.arguments());
         byte[] acceptedKey = KeySpace.accepted(invocation.requestId());
-        byte[] requestKey = KeySpace.request(invocation.requestId());
         byte[] record = invocation.encode();
+        if (invocation.attempt() == 0) {
+            // A first delivery is almost always fresh: record the acceptance without reading
+            // anything (a blind write, the cheapest commit). A duplicate of a completed request is
+            // found by the run, which answers with the recorded response and drops the record again.
+            transact(tx -> {
+                tx.put(acceptedKey, record);
+                return null;
+            });
+            return run(invocation, true);
+        }
+        byte[] requestKey = KeySpace.request(invocation.requestId());
         Response recorded = transact(tx -> {
             if (RequestRecord.decode(tx.get(requestKey)) instanceof RequestRecord.Completed completed) {
                 return completed.response();

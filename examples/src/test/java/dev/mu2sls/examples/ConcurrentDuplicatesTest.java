@@ -20,6 +20,15 @@ class ConcurrentDuplicatesTest {
     private static final int EXECUTIONS = 64;
 
     private static List<Response> invokeConcurrently(Simulator simulator, Invocation invocation) throws Exception {
+        return concurrently(simulator, invocation, false);
+    }
+
+    /** As clients' requests: each accepted durably first ({@code Engine.submit}), at attempt 0 like a client's retry. */
+    private static List<Response> submitConcurrently(Simulator simulator, Invocation invocation) throws Exception {
+        return concurrently(simulator, invocation, true);
+    }
+
+    private static List<Response> concurrently(Simulator simulator, Invocation invocation, boolean submit) throws Exception {
         CyclicBarrier start = new CyclicBarrier(EXECUTIONS);
         List<Future<Response>> futures = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(EXECUTIONS)) {
@@ -27,7 +36,8 @@ class ConcurrentDuplicatesTest {
                 int attempt = i;
                 futures.add(pool.submit(() -> {
                     start.await();
-                    return simulator.engine().invoke(invocation.withAttempt(attempt));
+                    return submit ? simulator.engine().submit(invocation)
+                            : simulator.engine().invoke(invocation.withAttempt(attempt));
                 }));
             }
             List<Response> responses = new ArrayList<>();
@@ -76,6 +86,30 @@ class ConcurrentDuplicatesTest {
                     .containsEntry("Shard.amounts[\"u/1\"]", "2")
                     .containsEntry("Shard.amounts[\"u/2\"]", "3")
                     .containsEntry("Orchestrator.batches", "1");
+        }
+    }
+
+    @Test
+    void duplicateOfCompletedClientRequest_atAttemptZero_answersRecordedResponse_leavesNoAcceptance() {
+        try (Simulator simulator = simulator(Workloads.W1)) {
+            Invocation add = new Invocation("client-dup", "Counter", "add", "[\"k\", 5]".getBytes(UTF_8), 0);
+            Response first = simulator.engine().submit(add);
+            Response again = simulator.engine().submit(add);
+            assertThat(again).isEqualTo(first);
+            assertThat(new String(again.value(), UTF_8)).isEqualTo("5");
+            assertThat(simulator.engine().dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
+            assertThat(simulator.engine().recover()).as("acceptance records left to re-drive").isZero();
+        }
+    }
+
+    @Test
+    void sixtyFourConcurrentClientRetries_atAttemptZero_appliedOnce_leaveNoAcceptance() throws Exception {
+        try (Simulator simulator = simulator(Workloads.W1)) {
+            Invocation add = new Invocation("client-dup-64", "Counter", "add", "[\"k\", 5]".getBytes(UTF_8), 0);
+            List<Response> responses = submitConcurrently(simulator, add);
+            assertThat(responses).hasSize(EXECUTIONS).allSatisfy(r -> assertThat(r).isEqualTo(responses.get(0)));
+            assertThat(simulator.engine().dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
+            assertThat(simulator.engine().recover()).as("acceptance records left to re-drive").isZero();
         }
     }
 }
