@@ -702,7 +702,8 @@ final class Execution implements ExecutionContext, StateAccess {
             return Outcome.CONFLICT;
         }
         if (inTransaction()) {
-            TxWrites.record(st, tx.id, invocation.requestId(), writes, TOMBSTONE, readKeys, readValues, readSteps, scans, now);
+            TxWrites.record(st, tx.id, invocation.requestId(), journal.size(), writes, TOMBSTONE, readKeys, readValues,
+                    readSteps, scans, now);
             return Outcome.OK;
         }
         applyWrites(st);

@@ -61,9 +61,12 @@ final class TxWrites {
     /**
      * Records a participant's segment in the transaction: writes as provisional writes, reads to
      * validate at the end. A transaction that already ended gets nothing (a late participant).
+     * The caller has validated the segment's reads in {@code st}; each read record names its
+     * segment (the request's journal length when it was recorded), so that {@link #finish} can
+     * tell a transaction whose reads all held at one moment.
      */
-    static void record(StoreTransaction st, String txId, String requestId, Map<byte[], byte[]> writes, byte[] tombstone,
-                       List<byte[]> readKeys, List<byte[]> readValues, List<Integer> readSteps,
+    static void record(StoreTransaction st, String txId, String requestId, int segment, Map<byte[], byte[]> writes,
+                       byte[] tombstone, List<byte[]> readKeys, List<byte[]> readValues, List<Integer> readSteps,
                        List<Execution.ScanRead> scans, long nowMillis) {
         byte[] statusKey = KeySpace.txStatus(txId);
         TxStatus status = TxStatus.decode(st.get(statusKey));
@@ -77,10 +80,11 @@ final class TxWrites {
             st.put(KeySpace.txWrite(txId, write.getKey()), encodeWrite(write.getValue() == tombstone ? null : write.getValue()));
         }
         for (int i = 0; i < readKeys.size(); i++) {
-            st.put(KeySpace.txRead(KeySpace.TX_READ, txId, requestId, readSteps.get(i)), encodeRead(readKeys.get(i), readValues.get(i)));
+            st.put(KeySpace.txRead(KeySpace.TX_READ, txId, requestId, readSteps.get(i)),
+                    encodeRead(segment, readKeys.get(i), readValues.get(i)));
         }
         for (Execution.ScanRead scan : scans) {
-            st.put(KeySpace.txRead(KeySpace.TX_SCAN, txId, requestId, scan.step()), encodeScan(scan));
+            st.put(KeySpace.txRead(KeySpace.TX_SCAN, txId, requestId, scan.step()), encodeScan(segment, scan));
         }
     }
 
@@ -97,6 +101,12 @@ final class TxWrites {
      * Ends the transaction in the caller's store transaction: validates every read (the
      * coordinator's own buffered ones and every participant's recorded ones), then commits
      * (applies all provisional and own writes) or aborts, drops the records, writes the status.
+     *
+     * <p>A read-only transaction whose reads were all recorded by one segment needs no validation
+     * here: that segment's reads held together when it was recorded, so the transaction is
+     * serializable at that moment, whatever committed since. This is what keeps a long read-only
+     * transaction, such as W6's audit of every balance, from being overtaken again and again by
+     * short writers between its read and its commit.
      */
     static TxOutcome finish(StoreTransaction st, String txId, boolean commit, Map<byte[], byte[]> ownWrites, byte[] tombstone,
                             List<byte[]> ownReadKeys, List<byte[]> ownReadValues, List<Execution.ScanRead> ownScans,
@@ -109,7 +119,8 @@ final class TxWrites {
             outcome = commit ? TxOutcome.ABORTED_BY_PARTICIPANT : TxOutcome.ABORTED;
         } else if (status != null && status.state().ended()) {
             outcome = TxOutcome.CONFLICT; // expired past its lease while the coordinator was away
-        } else if (!readsCurrent(st, records, ownReadKeys, ownReadValues, ownScans)) {
+        } else if (!readOnlyAtOneMoment(records, ownWrites, ownReadKeys, ownScans, txId)
+                && !readsCurrent(st, records, ownReadKeys, ownReadValues, ownScans)) {
             outcome = TxOutcome.CONFLICT;
         } else {
             outcome = commit ? TxOutcome.COMMITTED : TxOutcome.ABORTED;
@@ -172,6 +183,33 @@ final class TxWrites {
         return st.scan(prefix, Keys.prefixEnd(prefix), Integer.MAX_VALUE);
     }
 
+    private static boolean readOnlyAtOneMoment(Records records, Map<byte[], byte[]> ownWrites, List<byte[]> ownReadKeys,
+                                               List<Execution.ScanRead> ownScans, String txId) {
+        if (!records.writes.isEmpty() || !ownWrites.isEmpty() || !ownReadKeys.isEmpty() || !ownScans.isEmpty()) {
+            return false;
+        }
+        byte[] segment = null;
+        for (List<KeyValue> kind : List.of(records.reads, records.scans)) {
+            for (KeyValue read : kind) {
+                byte[] id = segmentOf(read, txId);
+                if (segment == null) {
+                    segment = id;
+                } else if (!Arrays.equals(segment, id)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** A read record's segment: the recording request's part of the key, and the segment number in the value. */
+    private static byte[] segmentOf(KeyValue read, String txId) {
+        int prefix = KeySpace.txPrefix(KeySpace.TX_READ, txId).length; // TX_SCAN prefixes have the same length
+        int requestEnd = read.key().length - 5; // a 0 byte and the step follow the request
+        return ByteBuffer.allocate(requestEnd - prefix + 4).put(read.key(), prefix, requestEnd - prefix)
+                .put(read.value(), 0, 4).array();
+    }
+
     private static boolean readsCurrent(StoreTransaction st, Records records, List<byte[]> ownReadKeys,
                                         List<byte[]> ownReadValues, List<Execution.ScanRead> ownScans) {
         for (int i = 0; i < ownReadKeys.size(); i++) {
@@ -186,6 +224,7 @@ final class TxWrites {
         }
         for (KeyValue read : records.reads) {
             ByteBuffer in = ByteBuffer.wrap(read.value());
+            in.getInt(); // segment
             byte[] key = new byte[in.getInt()];
             in.get(key);
             int length = in.getInt();
@@ -199,6 +238,7 @@ final class TxWrites {
         }
         for (KeyValue read : records.scans) {
             ByteBuffer in = ByteBuffer.wrap(read.value());
+            in.getInt(); // segment
             byte[] from = new byte[in.getInt()];
             in.get(from);
             byte[] to = new byte[in.getInt()];
@@ -213,9 +253,9 @@ final class TxWrites {
         return true;
     }
 
-    private static byte[] encodeRead(byte[] key, byte[] observed) {
-        ByteBuffer out = ByteBuffer.allocate(8 + key.length + (observed == null ? 0 : observed.length));
-        out.putInt(key.length).put(key);
+    private static byte[] encodeRead(int segment, byte[] key, byte[] observed) {
+        ByteBuffer out = ByteBuffer.allocate(12 + key.length + (observed == null ? 0 : observed.length));
+        out.putInt(segment).putInt(key.length).put(key);
         if (observed == null) {
             out.putInt(-1);
         } else {
@@ -224,10 +264,10 @@ final class TxWrites {
         return out.array();
     }
 
-    private static byte[] encodeScan(Execution.ScanRead scan) {
+    private static byte[] encodeScan(int segment, Execution.ScanRead scan) {
         byte[] entries = ScanCodec.encode(scan.committed());
-        return ByteBuffer.allocate(12 + scan.from().length + scan.to().length + entries.length)
-                .putInt(scan.from().length).put(scan.from())
+        return ByteBuffer.allocate(16 + scan.from().length + scan.to().length + entries.length)
+                .putInt(segment).putInt(scan.from().length).put(scan.from())
                 .putInt(scan.to().length).put(scan.to())
                 .putInt(scan.fetchLimit()).put(entries).array();
     }

@@ -1,6 +1,7 @@
 package dev.mu2sls.store;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -65,11 +66,16 @@ public final class WriteBuffer {
 
     /** {@code committed} entries of {@code [from, to)} with this buffer's writes merged in, at most {@code limit}. */
     public List<KeyValue> merge(List<KeyValue> committed, byte[] from, byte[] to, int limit) {
+        NavigableMap<byte[], byte[]> own = range(from, to);
+        if (own.isEmpty()) {
+            // No own writes to merge: a read-only view (the caller may keep the committed list to validate).
+            return Collections.unmodifiableList(committed.size() <= limit ? committed : committed.subList(0, limit));
+        }
         TreeMap<byte[], byte[]> merged = new TreeMap<>(Keys.ORDER);
         for (KeyValue kv : committed) {
             merged.put(kv.key(), kv.value());
         }
-        merged.putAll(range(from, to));
+        merged.putAll(own);
         List<KeyValue> result = new ArrayList<>();
         for (Map.Entry<byte[], byte[]> entry : merged.entrySet()) {
             if (result.size() == limit) {

@@ -1,0 +1,89 @@
+package dev.mu2sls.core;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mu2sls.store.MemoryStore;
+import dev.mu2sls.store.Store;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When a transaction's end validates its reads: always, except for a read-only transaction
+ * whose reads were all recorded (and validated) by one segment.
+ */
+class TxWritesTest {
+    private static final byte[] TOMBSTONE = new byte[0];
+    private static final byte[] X = "sx".getBytes(UTF_8);
+    private static final byte[] Y = "sy".getBytes(UTF_8);
+    private final Store store = new MemoryStore();
+
+    private void put(byte[] key, String value) {
+        store.run(st -> {
+            st.put(key, value.getBytes(UTF_8));
+            return null;
+        });
+    }
+
+    /** A participant segment that read {@code keys} (as the store holds them now) and wrote {@code writes}. */
+    private void recordSegment(String txId, String requestId, int segment, int firstStep, List<byte[]> keys,
+                               Map<byte[], byte[]> writes) {
+        store.run(st -> {
+            List<byte[]> values = keys.stream().map(st::get).toList();
+            List<Integer> steps = keys.stream().map(k -> firstStep + keys.indexOf(k)).toList();
+            TxWrites.record(st, txId, requestId, segment, writes, TOMBSTONE, keys, values, steps, List.of(), 0);
+            return null;
+        });
+    }
+
+    private TxOutcome commit(String txId) {
+        return store.run(st -> TxWrites.finish(st, txId, true, new TreeMap<>(), TOMBSTONE, List.of(), List.of(), List.of(), 0));
+    }
+
+    @Test
+    void readOnly_oneSegment_commitsAtTheSegment_evenIfItsReadsChangedSince() {
+        put(X, "1");
+        put(Y, "1");
+        recordSegment("t1", "r1", 0, 0, List.of(X, Y), Map.of());
+        put(X, "2");
+        assertThat(commit("t1")).isEqualTo(TxOutcome.COMMITTED);
+    }
+
+    @Test
+    void readOnly_twoSegmentsOfOneRequest_validatesAndConflicts() {
+        put(X, "1");
+        put(Y, "1");
+        recordSegment("t2", "r1", 0, 0, List.of(X), Map.of());
+        put(X, "2"); // between the two segments: no single moment explains both reads
+        recordSegment("t2", "r1", 1, 1, List.of(Y), Map.of());
+        assertThat(commit("t2")).isEqualTo(TxOutcome.CONFLICT);
+    }
+
+    @Test
+    void readOnly_segmentsOfTwoParticipants_validatesAndConflicts() {
+        put(X, "1");
+        put(Y, "1");
+        recordSegment("t3", "r1", 0, 0, List.of(X), Map.of());
+        recordSegment("t3", "r2", 0, 0, List.of(Y), Map.of());
+        put(X, "2");
+        assertThat(commit("t3")).isEqualTo(TxOutcome.CONFLICT);
+    }
+
+    @Test
+    void withWrites_oneSegment_validatesAndConflicts() {
+        put(X, "1");
+        recordSegment("t4", "r1", 0, 0, List.of(X), Map.of(Y, "written".getBytes(UTF_8)));
+        put(X, "2");
+        assertThat(commit("t4")).isEqualTo(TxOutcome.CONFLICT);
+        assertThat(store.get(Y)).isNull();
+    }
+
+    @Test
+    void readOnly_oneSegment_unchanged_commits() {
+        put(X, "1");
+        recordSegment("t5", "r1", 0, 0, List.of(X), Map.of());
+        assertThat(commit("t5")).isEqualTo(TxOutcome.COMMITTED);
+    }
+}
