@@ -3,16 +3,28 @@ package dev.mu2sls.store;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
-/** The retry loop behind {@link Store#run}: exponential randomized backoff, bounded budget. */
-final class Retries {
+/**
+ * The retry loop behind {@link Store#run}: exponential randomized backoff, bounded budget. Stores
+ * that override {@code run} (to escalate a starving transaction, say) reuse it.
+ */
+public final class Retries {
     static final int MAX_ATTEMPTS = 10_000;
     private static final long MAX_BACKOFF_NANOS = 5_000_000;
 
     private Retries() {}
 
     static <T> T run(Store store, TransactionBody<T> body) {
+        return run(store, body, MAX_ATTEMPTS);
+    }
+
+    /**
+     * Runs {@code body} in transactions of {@code store} until one commits, at most {@code maxAttempts} times.
+     *
+     * @throws StoreConflictException if every attempt conflicted
+     */
+    public static <T> T run(Store store, TransactionBody<T> body, int maxAttempts) {
         StoreConflictException last = null;
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        for (int attempt = 0; attempt < maxAttempts; attempt++) {
             if (attempt > 0) {
                 backoff(attempt);
             }
@@ -24,7 +36,7 @@ final class Retries {
                 last = conflict;
             }
         }
-        throw new StoreConflictException("transaction still conflicting after " + MAX_ATTEMPTS
+        throw new StoreConflictException("transaction still conflicting after " + maxAttempts
                 + " attempts; the keys it touches are too hot for optimistic retries", last);
     }
 

@@ -19,6 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Commits optimistic transactions in batches: one thread takes every transaction waiting to
@@ -45,6 +47,8 @@ final class BatchCommitter implements AutoCloseable {
     private final KvTable table;
     private final HikariDataSource pool;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    /** Held while a batch is decided, and by a thread running a transaction {@link #exclusively}. */
+    private final ReentrantLock deciding = new ReentrantLock();
     private final Thread thread;
     private final LongAdder batches = new LongAdder();
     private final LongAdder committed = new LongAdder();
@@ -72,9 +76,13 @@ final class BatchCommitter implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("store is closed");
         }
-        queue.add(pending);
-        if (closed) {
-            failAll(List.of(pending), new IllegalStateException("store is closed"));
+        if (deciding.isHeldByCurrentThread()) {
+            decide(List.of(pending)); // running exclusively: decided alone, here
+        } else {
+            queue.add(pending);
+            if (closed) {
+                failAll(List.of(pending), new IllegalStateException("store is closed"));
+            }
         }
         RuntimeException failure = pending.outcome.join();
         // Thrown anew in the committing thread: the failure itself may be shared by a whole batch.
@@ -83,6 +91,21 @@ final class BatchCommitter implements AutoCloseable {
         }
         if (failure != null) {
             throw new IllegalStateException(failure.getMessage(), failure);
+        }
+    }
+
+    /**
+     * Runs {@code attempt} while no other transaction of this store commits: its commit is decided
+     * alone as soon as it is made, and batches wait. For a transaction that lost to concurrent
+     * commits too often (a long read of a range that short writers keep changing): its reads can
+     * now only be overtaken by other processes.
+     */
+    <T> T exclusively(Supplier<T> attempt) {
+        deciding.lock();
+        try {
+            return attempt.get();
+        } finally {
+            deciding.unlock();
         }
     }
 
@@ -108,8 +131,13 @@ final class BatchCommitter implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                decide(batch);
+                deciding.lock();
+                try {
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                    decide(batch);
+                } finally {
+                    deciding.unlock();
+                }
             } catch (InterruptedException e) {
                 break;
             } catch (RuntimeException | Error e) {

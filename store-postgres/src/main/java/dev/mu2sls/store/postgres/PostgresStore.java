@@ -3,9 +3,12 @@ package dev.mu2sls.store.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.mu2sls.store.KeyValue;
+import dev.mu2sls.store.Retries;
 import dev.mu2sls.store.Store;
+import dev.mu2sls.store.StoreConflictException;
 import dev.mu2sls.store.StoreStats;
 import dev.mu2sls.store.StoreTransaction;
+import dev.mu2sls.store.TransactionBody;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -22,7 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
  * transaction joins the next batch of its {@link BatchCommitter}, which re-reads everything the
  * batch read in one statement, accepts the transactions whose reads still hold, and writes and
  * commits them in one SERIALIZABLE database transaction: two round trips and one WAL flush for a
- * whole batch. A refused transaction throws {@link dev.mu2sls.store.StoreConflictException} and
+ * whole batch. A refused transaction throws {@link StoreConflictException} and
  * {@link #run} runs its body again; so does a batch the database aborts (SQLSTATE 40001/40P01)
  * too often in a row. Several processes may share one table: SERIALIZABLE isolation orders their
  * batches.
@@ -44,6 +47,8 @@ import java.util.concurrent.atomic.LongAdder;
  * those database commits.
  */
 public final class PostgresStore implements Store {
+    private static final int OPTIMISTIC_ATTEMPTS = 8;
+    private static final int ESCALATIONS = 1_000;
     private final KvTable table;
     private final HikariDataSource readPool;
     private final HikariDataSource commitPool;
@@ -153,6 +158,31 @@ public final class PostgresStore implements Store {
         } catch (SQLException e) {
             throw failure("scan", e);
         }
+    }
+
+    /**
+     * The retry loop, with escalation: after {@value #OPTIMISTIC_ATTEMPTS} conflicts in a row, one
+     * attempt runs {@linkplain BatchCommitter#exclusively exclusively}, so that a transaction that
+     * reads much (W6's audit scans every balance) is not starved by the short ones committing in
+     * every batch between its read and its commit. Then optimistic attempts again, and so on.
+     */
+    @Override
+    public <T> T run(TransactionBody<T> body) {
+        StoreConflictException last = null;
+        for (int round = 0; round < ESCALATIONS; round++) {
+            try {
+                return Retries.run(this, body, OPTIMISTIC_ATTEMPTS);
+            } catch (StoreConflictException starving) {
+                last = starving;
+            }
+            try {
+                return committer.exclusively(() -> Retries.run(this, body, 1));
+            } catch (StoreConflictException overtakenByAnotherProcess) {
+                last = overtakenByAnotherProcess;
+            }
+        }
+        throw new StoreConflictException("transaction still conflicting after " + ESCALATIONS
+                + " exclusive attempts; another process keeps changing what it reads", last);
     }
 
     @Override

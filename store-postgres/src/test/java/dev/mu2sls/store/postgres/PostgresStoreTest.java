@@ -130,4 +130,63 @@ class PostgresStoreTest extends StoreConformanceTest {
         assertThat(run.syncs()).as("database commits for %d transactions", run.commits()).isLessThan(run.commits());
         assertThat(store.scan(null, null, Integer.MAX_VALUE)).hasSize(threads * perThread);
     }
+
+    /**
+     * A transaction that reads a whole range while 16 threads keep moving amounts inside it: it
+     * is escalated to an exclusive attempt after 8 conflicts, so (this store being the table's
+     * only user) every run commits within 9 attempts, and every total it reads is the conserved one.
+     */
+    @Test
+    void longRangeRead_underConstantWriters_commitsWithinNineAttempts_andSeesConservedTotal() throws Exception {
+        int keys = 200;
+        store.run(tx -> {
+            for (int k = 0; k < keys; k++) {
+                tx.put(account(k), ByteBuffer.allocate(8).putLong(100).array());
+            }
+            return null;
+        });
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        try (ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int w = 0; w < 16; w++) {
+                int seed = w;
+                writers.submit(() -> {
+                    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+                    while (!done.get()) {
+                        byte[] from = account(random.nextInt(keys));
+                        byte[] to = account(random.nextInt(keys));
+                        store.run(tx -> {
+                            long a = ByteBuffer.wrap(tx.get(from)).getLong();
+                            tx.put(from, ByteBuffer.allocate(8).putLong(a - 1).array());
+                            long b = ByteBuffer.wrap(tx.get(to)).getLong();
+                            tx.put(to, ByteBuffer.allocate(8).putLong(b + 1).array());
+                            return null;
+                        });
+                    }
+                    return null;
+                });
+            }
+            try {
+                for (int run = 0; run < 20; run++) {
+                    int[] attempts = {0};
+                    long total = store.run(tx -> {
+                        attempts[0]++;
+                        long sum = 0;
+                        for (var entry : tx.scan(account(0), account(keys), Integer.MAX_VALUE)) {
+                            sum += ByteBuffer.wrap(entry.value()).getLong();
+                        }
+                        tx.put("audit".getBytes(StandardCharsets.UTF_8), ByteBuffer.allocate(8).putLong(sum).array());
+                        return sum;
+                    });
+                    assertThat(total).as("total read by audit %d", run).isEqualTo(100L * keys);
+                    assertThat(attempts[0]).as("attempts of audit %d", run).isLessThanOrEqualTo(9);
+                }
+            } finally {
+                done.set(true);
+            }
+        }
+    }
+
+    private static byte[] account(int k) {
+        return String.format("acct%04d", k).getBytes(StandardCharsets.UTF_8);
+    }
 }
