@@ -7,6 +7,7 @@ import dev.mu2sls.InvalidRequestException.Reason;
 import dev.mu2sls.spi.Codec;
 import dev.mu2sls.spi.MethodRef;
 import dev.mu2sls.spi.ServiceDefinition;
+import dev.mu2sls.store.CommitHold;
 import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.Store;
 import dev.mu2sls.store.TransactionBody;
@@ -45,6 +46,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Safe for any number of concurrent deliveries.
  */
 public final class Engine implements AutoCloseable {
+    /** Replays because a read value changed, in a row, before an execution holds other commits back. */
+    private static final int HOLD_COMMITS_AFTER_STALE_REPLAYS = 3;
     /** Largest accepted argument payload unless configured: 1 MiB. */
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
     private static final int MAX_REQUEST_ID_LENGTH = 4096;
@@ -210,12 +213,17 @@ public final class Engine implements AutoCloseable {
         // A first delivery is almost always a fresh request: it skips the read of its request
         // record (one store round trip) and finds a duplicate when it persists or calls.
         Object loaded = invocation.attempt() == 0 ? StoredJournal.UNCHECKED : load(invocation.requestId());
+        int staleReplays = 0;
         while (true) {
             if (loaded instanceof Response recorded) {
                 deduplicated.increment();
                 return settled(invocation, accepted, recorded);
             }
-            Execution execution = new Execution(this, invocation, service, method, (StoredJournal) loaded, calls, accepted);
+            // An execution whose reads keep changing before it persists them (a long read of a
+            // range that short writers keep changing: W6's audit) holds other commits back for
+            // its next segment, so that nothing of this process overtakes it again.
+            CommitHold hold = staleReplays >= HOLD_COMMITS_AFTER_STALE_REPLAYS ? store.holdCommits() : CommitHold.NONE;
+            Execution execution = new Execution(this, invocation, service, method, (StoredJournal) loaded, calls, accepted, hold);
             executions.increment();
             try {
                 return execution.run(args);
@@ -224,8 +232,11 @@ public final class Engine implements AutoCloseable {
                 return settled(invocation, accepted, stopped.response);
             } catch (ControlFlow.ReplayRequired replay) {
                 replays.increment();
+                staleReplays = replay.reload ? 0 : staleReplays + 1;
                 loaded = replay.reload ? load(invocation.requestId()) : execution.persisted();
                 args = codec.decodeArguments(method, invocation.arguments());
+            } finally {
+                hold.release();
             }
         }
     }

@@ -11,6 +11,7 @@ import dev.mu2sls.spi.ExecutionContext;
 import dev.mu2sls.spi.MethodRef;
 import dev.mu2sls.spi.PendingCall;
 import dev.mu2sls.spi.TransactionHandle;
+import dev.mu2sls.store.CommitHold;
 import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.Keys;
 import dev.mu2sls.store.StoreTransaction;
@@ -58,6 +59,12 @@ final class Execution implements ExecutionContext, StateAccess {
     private final List<JournalEntry> journal;
     private final List<byte[]> chunkKeys;
     private final AsyncCalls calls;
+    /**
+     * Other threads' commits held back for this execution's first segment (see
+     * {@code Store.holdCommits}): released once the segment is persisted, and before any call or
+     * await, which may wait for another thread's commit.
+     */
+    private final CommitHold hold;
     /** Whether the request was accepted durably (its acceptance record goes at completion). */
     private final boolean accepted;
 
@@ -84,8 +91,9 @@ final class Execution implements ExecutionContext, StateAccess {
     private TxContext tx;
 
     Execution(Engine engine, Invocation invocation, ServiceRuntime service, MethodRef method,
-              StoredJournal stored, AsyncCalls calls, boolean accepted) {
+              StoredJournal stored, AsyncCalls calls, boolean accepted, CommitHold hold) {
         this.accepted = accepted;
+        this.hold = hold;
         this.engine = engine;
         this.invocation = invocation;
         this.service = service;
@@ -291,6 +299,7 @@ final class Execution implements ExecutionContext, StateAccess {
 
     @Override
     public Object call(MethodRef callee, Object[] args) {
+        hold.release();
         byte[] target = callTarget(callee);
         int s = beginStep(JournalEntry.Op.CALL, target);
         JournalEntry recorded = replayed(s);
@@ -311,6 +320,7 @@ final class Execution implements ExecutionContext, StateAccess {
 
     @Override
     public PendingCall callAsync(MethodRef callee, Object[] args) {
+        hold.release();
         byte[] target = callTarget(callee);
         int s = beginStep(JournalEntry.Op.ASYNC_CALL, target);
         AsyncCalls.Handle handle = calls.new Handle(s, callee, childInvocation(s, callee, args));
@@ -329,6 +339,7 @@ final class Execution implements ExecutionContext, StateAccess {
 
     @Override
     public Object await(PendingCall pendingCall) {
+        hold.release();
         AsyncCalls.Handle handle = own(pendingCall);
         if (tx != null) {
             tx.unawaited.remove(handle.step);
@@ -349,6 +360,7 @@ final class Execution implements ExecutionContext, StateAccess {
 
     @Override
     public int awaitAny(List<PendingCall> pendingCalls) {
+        hold.release();
         ByteBuffer target = ByteBuffer.allocate(4 * pendingCalls.size());
         List<AsyncCalls.Handle> handles = new ArrayList<>(pendingCalls.size());
         for (PendingCall pendingCall : pendingCalls) {
@@ -687,6 +699,7 @@ final class Execution implements ExecutionContext, StateAccess {
     }
 
     private void segmentPersisted(byte[] chunkKey, List<JournalEntry> extra) {
+        hold.release();
         journal.addAll(pending);
         journal.addAll(extra);
         chunkKeys.add(chunkKey);

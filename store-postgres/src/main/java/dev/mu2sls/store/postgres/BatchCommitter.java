@@ -1,6 +1,7 @@
 package dev.mu2sls.store.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.mu2sls.store.CommitHold;
 import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.Keys;
 import dev.mu2sls.store.StoreConflictException;
@@ -101,12 +102,24 @@ final class BatchCommitter implements AutoCloseable {
      * now only be overtaken by other processes.
      */
     <T> T exclusively(Supplier<T> attempt) {
-        deciding.lock();
+        CommitHold hold = hold();
         try {
             return attempt.get();
         } finally {
-            deciding.unlock();
+            hold.release();
         }
+    }
+
+    /** Batches wait until the hold is released; the holder's own commits are decided at once. */
+    CommitHold hold() {
+        deciding.lock();
+        boolean[] released = {false};
+        return () -> {
+            if (!released[0]) {
+                released[0] = true;
+                deciding.unlock();
+            }
+        };
     }
 
     /** Database transactions that committed batches. */

@@ -2,6 +2,7 @@ package dev.mu2sls.store.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.mu2sls.store.CommitHold;
 import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.Retries;
 import dev.mu2sls.store.Store;
@@ -183,6 +184,11 @@ public final class PostgresStore implements Store {
         }
         throw new StoreConflictException("transaction still conflicting after " + ESCALATIONS
                 + " exclusive attempts; another process keeps changing what it reads", last);
+    }
+
+    @Override
+    public CommitHold holdCommits() {
+        return committer.hold();
     }
 
     @Override
