@@ -98,6 +98,13 @@ public final class MemoryStore implements Store {
         return new MemoryTransaction();
     }
 
+    /** Takes the commit lock: other threads' commits wait at it, the holder's take it again. */
+    @Override
+    public CommitHold holdCommits() {
+        checkOpen();
+        return CommitHold.of(commitLock);
+    }
+
     @Override
     public StoreStats stats() {
         return new StoreStats(commits.sum(), conflicts.sum(), reads.sum(), 0);

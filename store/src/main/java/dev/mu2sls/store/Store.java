@@ -50,8 +50,7 @@ public interface Store extends AutoCloseable {
      * is released; the calling thread's own transactions commit at once. For a reader that keeps
      * losing to short writers between its reads and its commit: held, its reads can be overtaken
      * only by other processes. The holder must not wait for another thread's commit (a call,
-     * say) before releasing. Stores that decide every commit immediately, under a short lock,
-     * need no hold and return {@link CommitHold#NONE}.
+     * say) before releasing. Stores that cannot hold commits return {@link CommitHold#NONE}.
      */
     default CommitHold holdCommits() {
         return CommitHold.NONE;

@@ -64,6 +64,38 @@ public abstract class StoreConformanceTest {
         return ByteBuffer.allocate(8).putLong(v).array();
     }
 
+    /**
+     * While one thread holds commits, another thread's commit waits (it is parked, or its write is
+     * not visible), the holder's own transactions commit at once, and the other commit goes
+     * through when the hold is released.
+     */
+    @Test
+    void holdCommits_holdsOtherThreadsCommits_notTheHolders() throws Exception {
+        CommitHold hold = store.holdCommits();
+        org.junit.jupiter.api.Assumptions.assumeTrue(hold != CommitHold.NONE, "this store cannot hold commits");
+        Thread other;
+        try {
+            other = Thread.ofVirtual().start(() -> store.run(tx -> {
+                tx.put(b("held"), b("other"));
+                return null;
+            }));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (other.isAlive() && other.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            store.run(tx -> {
+                tx.put(b("mine"), b("holder"));
+                return null;
+            });
+            assertThat(s(store.get(b("mine")))).isEqualTo("holder");
+            assertThat(store.get(b("held"))).as("another thread's commit while held").isNull();
+        } finally {
+            hold.release();
+        }
+        other.join();
+        assertThat(s(store.get(b("held")))).isEqualTo("other");
+    }
+
     @Test
     void put_thenGet_returnsCommittedValue() {
         store.run(tx -> {

@@ -112,14 +112,7 @@ final class BatchCommitter implements AutoCloseable {
 
     /** Batches wait until the hold is released; the holder's own commits are decided at once. */
     CommitHold hold() {
-        deciding.lock();
-        boolean[] released = {false};
-        return () -> {
-            if (!released[0]) {
-                released[0] = true;
-                deciding.unlock();
-            }
-        };
+        return CommitHold.of(deciding);
     }
 
     /** Database transactions that committed batches. */

@@ -2,6 +2,7 @@ package dev.mu2sls.store.rocksdb;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.mu2sls.store.CommitHold;
 import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.Keys;
 import dev.mu2sls.store.Store;
@@ -214,6 +215,13 @@ public final class RocksStore implements Store {
     public StoreTransaction begin() {
         checkOpen();
         return new RocksTransaction();
+    }
+
+    /** Takes the commit lock: other threads' commits wait at it, the holder's take it again. */
+    @Override
+    public CommitHold holdCommits() {
+        checkOpen();
+        return CommitHold.of(commitLock);
     }
 
     @Override
