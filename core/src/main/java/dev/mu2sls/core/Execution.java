@@ -792,7 +792,7 @@ final class Execution implements ExecutionContext, StateAccess {
 
     private boolean readsStillCurrent(StoreTransaction st) {
         for (int i = 0; i < readKeys.size(); i++) {
-            if (!Arrays.equals(st.get(readKeys.get(i)), readValues.get(i))) {
+            if (!st.holds(readKeys.get(i), readValues.get(i))) {
                 return false;
             }
         }

@@ -213,7 +213,7 @@ final class TxWrites {
     private static boolean readsCurrent(StoreTransaction st, Records records, List<byte[]> ownReadKeys,
                                         List<byte[]> ownReadValues, List<Execution.ScanRead> ownScans) {
         for (int i = 0; i < ownReadKeys.size(); i++) {
-            if (!Arrays.equals(st.get(ownReadKeys.get(i)), ownReadValues.get(i))) {
+            if (!st.holds(ownReadKeys.get(i), ownReadValues.get(i))) {
                 return false;
             }
         }
@@ -232,7 +232,7 @@ final class TxWrites {
             if (observed != null) {
                 in.get(observed);
             }
-            if (!Arrays.equals(st.get(key), observed)) {
+            if (!st.holds(key, observed)) {
                 return false;
             }
         }

@@ -2,6 +2,7 @@ package dev.mu2sls.store;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
 
 /**
  * The retry loop behind {@link Store#run}: exponential randomized backoff, bounded budget. Stores
@@ -14,21 +15,22 @@ public final class Retries {
     private Retries() {}
 
     static <T> T run(Store store, TransactionBody<T> body) {
-        return run(store, body, MAX_ATTEMPTS);
+        return run(attempt -> store.begin(), body, MAX_ATTEMPTS);
     }
 
     /**
-     * Runs {@code body} in transactions of {@code store} until one commits, at most {@code maxAttempts} times.
+     * Runs {@code body} in transactions from {@code begin} (given the attempt, from 0) until one
+     * commits, at most {@code maxAttempts} times.
      *
      * @throws StoreConflictException if every attempt conflicted
      */
-    public static <T> T run(Store store, TransactionBody<T> body, int maxAttempts) {
+    public static <T> T run(IntFunction<StoreTransaction> begin, TransactionBody<T> body, int maxAttempts) {
         StoreConflictException last = null;
         for (int attempt = 0; attempt < maxAttempts; attempt++) {
             if (attempt > 0) {
                 backoff(attempt);
             }
-            try (StoreTransaction tx = store.begin()) {
+            try (StoreTransaction tx = begin.apply(attempt)) {
                 T result = body.apply(tx);
                 tx.commit();
                 return result;

@@ -1,5 +1,6 @@
 package dev.mu2sls.store;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -9,6 +10,17 @@ import java.util.List;
 public interface StoreTransaction extends AutoCloseable {
 
     byte[] get(byte[] key);
+
+    /**
+     * Whether {@code key} still holds {@code expected} (null: absent), as a read of this
+     * transaction: it commits only if that is still so at its commit point. A store whose commit
+     * validates reads anyway may answer {@code true} without reading, on a first attempt; if the
+     * expectation was wrong the commit is refused with {@link StoreConflictException}, and the
+     * retry reads for real and answers {@code false}.
+     */
+    default boolean holds(byte[] key, byte[] expected) {
+        return Arrays.equals(get(key), expected);
+    }
 
     /** Entries in {@code [fromInclusive, toExclusive)}, ascending, merged with this transaction's writes. */
     List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit);

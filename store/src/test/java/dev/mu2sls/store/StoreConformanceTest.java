@@ -96,6 +96,36 @@ public abstract class StoreConformanceTest {
         assertThat(s(store.get(b("held")))).isEqualTo("other");
     }
 
+    /**
+     * An expectation that no longer holds never lets a transaction commit on it: it is false at
+     * once, or the commit is refused and the retry sees it false. One that holds commits.
+     */
+    @Test
+    void holds_staleExpectation_neverCommitsOnIt_currentOneDoes() {
+        store.run(tx -> {
+            tx.put(b("seen"), b("new"));
+            return null;
+        });
+        boolean[] sawStale = {false};
+        store.run(tx -> {
+            if (!tx.holds(b("seen"), b("old"))) {
+                sawStale[0] = true;
+                return null;
+            }
+            tx.put(b("decided"), b("on a stale value"));
+            return null;
+        });
+        assertThat(store.get(b("decided"))).as("a write decided on a stale expectation").isNull();
+        assertThat(sawStale[0]).isTrue();
+        store.run(tx -> {
+            assertThat(tx.holds(b("seen"), b("new"))).isTrue();
+            assertThat(tx.holds(b("absent"), null)).isTrue();
+            tx.put(b("decided"), b("on the current value"));
+            return null;
+        });
+        assertThat(s(store.get(b("decided")))).isEqualTo("on the current value");
+    }
+
     @Test
     void put_thenGet_returnsCommittedValue() {
         store.run(tx -> {

@@ -171,13 +171,14 @@ public final class PostgresStore implements Store {
     public <T> T run(TransactionBody<T> body) {
         StoreConflictException last = null;
         for (int round = 0; round < ESCALATIONS; round++) {
+            boolean firstRound = round == 0;
             try {
-                return Retries.run(this, body, OPTIMISTIC_ATTEMPTS);
+                return Retries.run(attempt -> newTransaction(firstRound && attempt == 0), body, OPTIMISTIC_ATTEMPTS);
             } catch (StoreConflictException starving) {
                 last = starving;
             }
             try {
-                return committer.exclusively(() -> Retries.run(this, body, 1));
+                return committer.exclusively(() -> Retries.run(attempt -> newTransaction(false), body, 1));
             } catch (StoreConflictException overtakenByAnotherProcess) {
                 last = overtakenByAnotherProcess;
             }
@@ -193,10 +194,19 @@ public final class PostgresStore implements Store {
 
     @Override
     public StoreTransaction begin() {
+        return newTransaction(false);
+    }
+
+    /**
+     * @param trustExpectations whether {@link StoreTransaction#holds} may answer without a round
+     *     trip (the batch validates the expectation): on the first attempt of {@link #run} only, so
+     *     that a retry reads for real and tells its caller that the expectation failed
+     */
+    private PostgresTransaction newTransaction(boolean trustExpectations) {
         if (readPool.isClosed()) {
             throw new IllegalStateException("store is closed");
         }
-        return new PostgresTransaction(this);
+        return new PostgresTransaction(this, trustExpectations);
     }
 
     BatchCommitter committer() {

@@ -5,6 +5,7 @@ import dev.mu2sls.store.Keys;
 import dev.mu2sls.store.StoreTransaction;
 import dev.mu2sls.store.WriteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -20,6 +21,7 @@ import java.util.TreeMap;
  */
 final class PostgresTransaction implements StoreTransaction {
     private final PostgresStore store;
+    private final boolean trustExpectations;
     /** The first value read of each key; a null value records that the key was absent. */
     final TreeMap<byte[], byte[]> reads = new TreeMap<>(Keys.ORDER);
     final List<ScanRead> scans = new ArrayList<>(0);
@@ -29,8 +31,9 @@ final class PostgresTransaction implements StoreTransaction {
     /** A range read to validate at commit: the committed entries it returned for {@code fetchLimit}. */
     record ScanRead(byte[] from, byte[] to, int fetchLimit, List<KeyValue> committed) {}
 
-    PostgresTransaction(PostgresStore store) {
+    PostgresTransaction(PostgresStore store, boolean trustExpectations) {
         this.store = store;
+        this.trustExpectations = trustExpectations;
     }
 
     @Override
@@ -45,6 +48,20 @@ final class PostgresTransaction implements StoreTransaction {
         byte[] value = store.readCommitted(key);
         reads.put(key, value);
         return value;
+    }
+
+    /**
+     * On a first attempt, the expectation joins the reads without a round trip: the batch checks it
+     * with the others, and refuses the transaction if it is wrong.
+     */
+    @Override
+    public boolean holds(byte[] key, byte[] expected) {
+        checkActive();
+        if (!trustExpectations || writes.contains(key) || reads.containsKey(key)) {
+            return Arrays.equals(get(key), expected);
+        }
+        reads.put(key, expected);
+        return true;
     }
 
     @Override
