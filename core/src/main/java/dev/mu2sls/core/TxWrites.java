@@ -188,10 +188,11 @@ final class TxWrites {
         if (!records.writes.isEmpty() || !ownWrites.isEmpty() || !ownReadKeys.isEmpty() || !ownScans.isEmpty()) {
             return false;
         }
+        int prefix = KeySpace.txPrefix(KeySpace.TX_READ, txId).length; // TX_SCAN prefixes have the same length
         byte[] segment = null;
         for (List<KeyValue> kind : List.of(records.reads, records.scans)) {
             for (KeyValue read : kind) {
-                byte[] id = segmentOf(read, txId);
+                byte[] id = segmentOf(read, prefix);
                 if (segment == null) {
                     segment = id;
                 } else if (!Arrays.equals(segment, id)) {
@@ -203,8 +204,7 @@ final class TxWrites {
     }
 
     /** A read record's segment: the recording request's part of the key, and the segment number in the value. */
-    private static byte[] segmentOf(KeyValue read, String txId) {
-        int prefix = KeySpace.txPrefix(KeySpace.TX_READ, txId).length; // TX_SCAN prefixes have the same length
+    private static byte[] segmentOf(KeyValue read, int prefix) {
         int requestEnd = read.key().length - 5; // a 0 byte and the step follow the request
         return ByteBuffer.allocate(requestEnd - prefix + 4).put(read.key(), prefix, requestEnd - prefix)
                 .put(read.value(), 0, 4).array();
