@@ -6,6 +6,7 @@ import dev.mu2sls.http.CallUnavailableError;
 import dev.mu2sls.http.GatewayHandler;
 import dev.mu2sls.http.HttpCallTransport;
 import dev.mu2sls.http.HttpServerAdapter;
+import dev.mu2sls.http.JettyServer;
 import dev.mu2sls.json.JsonCodec;
 import dev.mu2sls.store.Store;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ final class GatewayCommand implements Callable<Integer> {
         Engine engine = Engine.builder().store(store).codec(new JsonCodec()).mode(engineMode.mode).services(application.services()).build();
         GatewayHandler handler = new GatewayHandler(transport, new HashSet<>(application.serviceNames()), Engine.DEFAULT_MAX_PAYLOAD_BYTES,
                 engineMode.mode);
-        HttpServerAdapter server = HttpServerAdapter.start("0.0.0.0", PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
+        HttpServerAdapter server = JettyServer.startNonBlocking("0.0.0.0", PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
         Thread.ofVirtual().name("mu2sls-recovery").start(() -> housekeeping(engine, transport));
         PlatformProcess.serveUntilStopped(server, engine, store, parentPid,
                 "gateway " + application.name() + " (mode " + engineMode.label + ")");

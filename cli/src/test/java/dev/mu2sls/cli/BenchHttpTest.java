@@ -10,6 +10,7 @@ import dev.mu2sls.http.FunctionHandler;
 import dev.mu2sls.http.GatewayHandler;
 import dev.mu2sls.http.HttpCallTransport;
 import dev.mu2sls.http.HttpServerAdapter;
+import dev.mu2sls.http.JettyServer;
 import dev.mu2sls.http.Routes;
 import dev.mu2sls.json.JsonCodec;
 import dev.mu2sls.spi.ServiceDefinition;
@@ -110,7 +111,7 @@ class BenchHttpTest {
                 routeTable.put(service.name(), List.of(URI.create("http://127.0.0.1:" + server.port())));
             }
             GatewayHandler gateway = new GatewayHandler(transport, routeTable.keySet(), Engine.DEFAULT_MAX_PAYLOAD_BYTES, Mode.FULL);
-            HttpServerAdapter gatewayServer = HttpServerAdapter.start("127.0.0.1", 0, gateway.maxBodyBytes(), gateway::handle);
+            HttpServerAdapter gatewayServer = JettyServer.startNonBlocking("127.0.0.1", 0, gateway.maxBodyBytes(), gateway::handle);
             servers.add(gatewayServer);
 
             Run bench = run("bench-http", "--gateway", "http://127.0.0.1:" + gatewayServer.port(), "--workload", "W5",

@@ -5,6 +5,8 @@ import dev.mu2sls.core.Mode;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
@@ -72,12 +74,45 @@ public final class GatewayHandler {
         }
     }
 
-    public HttpReply handle(HttpCall call) {
+    /**
+     * Answers {@code call} without blocking: the stage completes when the function answered (on the
+     * HTTP client's thread), or at once for a request refused here.
+     */
+    public CompletableFuture<HttpReply> handle(HttpCall call) {
+        String[] segments = call.path().split("/", -1);
+        HttpReply refused = refusal(call, segments);
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
+        String service = segments[2];
+        String method = segments[3];
+        String key = call.header(InternalHeaders.IDEMPOTENCY_KEY);
+        String requestId = key != null ? key : UUID.randomUUID().toString();
+        Invocation invocation = new Invocation(requestId, service, method, call.body(), 0);
+        return transport.deliverAsync(invocation, true).handle((reply, failure) -> {
+            if (failure == null) {
+                return reply.withHeader(InternalHeaders.IDEMPOTENCY_KEY, requestId);
+            }
+            if (!(failure instanceof CallUnavailableError)) {
+                throw new CompletionException(failure);
+            }
+            unavailable.increment();
+            // The request may have been accepted: keep driving it so that it completes (G4) even
+            // if this client never retries; a retry meanwhile is deduplicated.
+            Thread.ofVirtual().name("mu2sls-gateway-redrive").start(() -> redrive(invocation));
+            return Replies.error(503, "unavailable", "no instance of " + service + " answered in time; the request may "
+                    + "or may not have been accepted: retry with " + InternalHeaders.IDEMPOTENCY_KEY + ": " + requestId)
+                    .withHeader(InternalHeaders.IDEMPOTENCY_KEY, requestId)
+                    .withHeader("Retry-After", "1");
+        });
+    }
+
+    /** The answer to a request that goes no further than the gateway (health, bad input), or null. */
+    private HttpReply refusal(HttpCall call, String[] segments) {
         if (call.path().equals("/health")) {
             return HttpReply.json(200, "{\"status\":\"UP\",\"role\":\"gateway\"" + (mode == null ? "" : ",\"mode\":\"" + mode + "\"")
                     + ",\"unavailable\":" + unavailable.sum() + "}");
         }
-        String[] segments = call.path().split("/", -1);
         if (segments.length != 4 || !segments[1].equals("call") || segments[2].isEmpty() || segments[3].isEmpty()) {
             return Replies.error(404, "unknown-route", "no route " + call.path()
                     + "; call a service with POST /call/<Service>/<method> and a JSON array of arguments");
@@ -86,9 +121,8 @@ public final class GatewayHandler {
             return Replies.error(405, "method-not-allowed", call.method() + " " + call.path() + " is not allowed; use POST")
                     .withHeader("Allow", "POST");
         }
-        String service = segments[2];
-        if (!services.contains(service)) {
-            return Replies.error(404, "unknown-service", "unknown service '" + FunctionHandler.abbreviate(service)
+        if (!services.contains(segments[2])) {
+            return Replies.error(404, "unknown-service", "unknown service '" + FunctionHandler.abbreviate(segments[2])
                     + "'; this application has " + services.stream().sorted().toList());
         }
         if (call.bodyTooLarge()) {
@@ -99,19 +133,6 @@ public final class GatewayHandler {
             return Replies.error(400, "bad-idempotency-key", InternalHeaders.IDEMPOTENCY_KEY
                     + " must be 1 to 200 printable ASCII characters without spaces or '/': got '" + FunctionHandler.abbreviate(key) + "'");
         }
-        String requestId = key != null ? key : UUID.randomUUID().toString();
-        Invocation invocation = new Invocation(requestId, service, segments[3], call.body(), 0);
-        try {
-            return transport.deliver(invocation, true).withHeader(InternalHeaders.IDEMPOTENCY_KEY, requestId);
-        } catch (CallUnavailableError e) {
-            unavailable.increment();
-            // The request may have been accepted: keep driving it so that it completes (G4) even
-            // if this client never retries; a retry meanwhile is deduplicated.
-            Thread.ofVirtual().name("mu2sls-gateway-redrive").start(() -> redrive(invocation));
-            return Replies.error(503, "unavailable", "no instance of " + service + " answered in time; the request may "
-                    + "or may not have been accepted: retry with " + InternalHeaders.IDEMPOTENCY_KEY + ": " + requestId)
-                    .withHeader(InternalHeaders.IDEMPOTENCY_KEY, requestId)
-                    .withHeader("Retry-After", "1");
-        }
+        return null;
     }
 }

@@ -1,5 +1,7 @@
 package dev.mu2sls.http;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.mu2sls.InvalidRequestException;
 import dev.mu2sls.NondeterminismException;
 import dev.mu2sls.core.CallTransport;
@@ -11,17 +13,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
+import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.CompletableResponseListener;
-import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
@@ -74,7 +77,11 @@ public final class HttpCallTransport implements CallTransport {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("mu2sls-http-client");
         threads.setDaemon(true);
-        HttpClient client = new HttpClient();
+        // The response listeners only complete a future, so the selector thread runs them itself
+        // instead of handing each response to a pool thread.
+        HttpClientTransportOverHTTP http = new HttpClientTransportOverHTTP(1);
+        http.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
+        HttpClient client = new HttpClient(http);
         client.setExecutor(threads);
         client.setScheduler(new ScheduledExecutorScheduler("mu2sls-http-client-scheduler", true));
         client.setConnectTimeout(2_000);
@@ -129,45 +136,106 @@ public final class HttpCallTransport implements CallTransport {
      * @throws CallUnavailableError if no final answer came within the deadline
      */
     public HttpReply deliver(Invocation invocation, boolean accept) {
-        byte[] body = invocation.arguments();
-        long giveUpAt = System.nanoTime() + deadline.toNanos();
-        URI failed = null;
-        String lastProblem = "no instance of " + invocation.service() + " is ready";
-        for (int attempt = invocation.attempt(); ; attempt++) {
-            int attemptNumber = attempt;
-            URI instance = pick(invocation.service(), failed);
-            if (instance != null) {
-                Map<String, String> headers = signer.sign(new CallSigner.CallMetadata(invocation.requestId(),
-                        invocation.transactionId(), invocation.service(), invocation.method(), accept), body);
-                Request request = client.newRequest(instance.resolve("/" + invocation.method()))
-                        .method(HttpMethod.POST)
-                        .timeout(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                        .headers(h -> {
-                            h.put(InternalHeaders.ATTEMPT, Integer.toString(attemptNumber));
-                            headers.forEach(h::put);
-                        })
-                        .body(new BytesRequestContent("application/json", body));
-                try {
-                    ContentResponse response = new CompletableResponseListener(request, MAX_REPLY_BYTES).send().get();
-                    int status = response.getStatus();
-                    if (status < 500 || Replies.parseNondeterminism(status, response.getContent()) != null) {
-                        return new HttpReply(status, Map.of(), response.getContent());
-                    }
-                    lastProblem = instance + " answered " + status + ": " + FunctionHandler.abbreviate(response.getContentAsString());
-                } catch (ExecutionException e) {
-                    lastProblem = instance + ": " + e.getCause();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new CallUnavailableError("interrupted while calling " + invocation, e);
-                }
-                failed = instance;
+        CompletableFuture<HttpReply> reply = deliverAsync(invocation, accept);
+        try {
+            return reply.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof CallUnavailableError unavailable) {
+                throw unavailable;
             }
+            throw new IllegalStateException("delivering " + invocation + " failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            reply.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new CallUnavailableError("interrupted while calling " + invocation, e);
+        }
+    }
+
+    /**
+     * {@link #deliver} without a waiting thread: attempts and their back-off run on the client's
+     * threads, and the future completes with the final answer, or exceptionally with
+     * {@link CallUnavailableError} after the deadline. Cancelling it stops the retries.
+     */
+    public CompletableFuture<HttpReply> deliverAsync(Invocation invocation, boolean accept) {
+        Delivery delivery = new Delivery(invocation, accept);
+        delivery.attempt();
+        return delivery.reply;
+    }
+
+    /** One invocation's attempts, each started when the previous one failed and its back-off passed. */
+    private final class Delivery {
+        private final Invocation invocation;
+        private final boolean accept;
+        private final long giveUpAt;
+        private final CompletableFuture<HttpReply> reply = new CompletableFuture<>();
+        private int attempt;
+        private URI failed;
+        private String lastProblem;
+
+        Delivery(Invocation invocation, boolean accept) {
+            this.invocation = invocation;
+            this.accept = accept;
+            this.giveUpAt = System.nanoTime() + deadline.toNanos();
+            this.attempt = invocation.attempt();
+            this.lastProblem = "no instance of " + invocation.service() + " is ready";
+        }
+
+        void attempt() {
+            if (reply.isDone()) {
+                return;
+            }
+            URI instance = pick(invocation.service(), failed);
+            if (instance == null) {
+                retryLater();
+                return;
+            }
+            byte[] body = invocation.arguments();
+            Map<String, String> headers = signer.sign(new CallSigner.CallMetadata(invocation.requestId(),
+                    invocation.transactionId(), invocation.service(), invocation.method(), accept), body);
+            String attemptNumber = Integer.toString(attempt);
+            client.newRequest(instance.resolve("/" + invocation.method()))
+                    .method(HttpMethod.POST)
+                    .timeout(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .headers(h -> {
+                        h.put(InternalHeaders.ATTEMPT, attemptNumber);
+                        headers.forEach(h::put);
+                    })
+                    .body(new BytesRequestContent("application/json", body))
+                    .send(new BufferingResponseListener(MAX_REPLY_BYTES) {
+                        @Override
+                        public void onComplete(Result result) {
+                            answered(instance, result, getContent());
+                        }
+                    });
+        }
+
+        private void answered(URI instance, Result result, byte[] content) {
+            if (result.isSucceeded()) {
+                int status = result.getResponse().getStatus();
+                if (status < 500 || Replies.parseNondeterminism(status, content) != null) {
+                    reply.complete(new HttpReply(status, Map.of(), content));
+                    return;
+                }
+                lastProblem = instance + " answered " + status + ": "
+                        + FunctionHandler.abbreviate(new String(content, UTF_8));
+            } else {
+                lastProblem = instance + ": " + result.getFailure();
+            }
+            failed = instance;
+            retryLater();
+        }
+
+        private void retryLater() {
             if (System.nanoTime() > giveUpAt) {
-                throw new CallUnavailableError("no answer for " + invocation + " within " + deadline + "; last: " + lastProblem, null);
+                reply.completeExceptionally(new CallUnavailableError("no answer for " + invocation + " within " + deadline
+                        + "; last: " + lastProblem, null));
+                return;
             }
             retries.increment();
             long backoffMillis = Math.min(1000, 10L << Math.min(attempt - invocation.attempt(), 7));
-            LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1, backoffMillis + 1) * 1_000_000L);
+            attempt++;
+            client.getScheduler().schedule(this::attempt,
+                    ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1, backoffMillis + 1), TimeUnit.MILLISECONDS);
         }
     }
 

@@ -3,11 +3,12 @@ package dev.mu2sls.http;
 import java.util.function.Function;
 
 /**
- * A server that carries a handler ({@link FunctionHandler#handle} or {@link GatewayHandler#handle})
- * on virtual threads. Two exist: {@link JdkServer}, the default (measured against Jetty it starts
+ * A server that carries a function's handler ({@link FunctionHandler#handle}) on virtual threads.
+ * Two exist: {@link JdkServer}, the default (measured against Jetty it starts
  * 1 to 3 s sooner in a fresh JVM and serves as many requests per second on this 2-core machine,
  * with no dependency; see docs/architecture.md), and {@link JettyServer}, chosen with
- * {@code MU2SLS_HTTP_SERVER=jetty}.
+ * {@code MU2SLS_HTTP_SERVER=jetty}. The gateway, whose handler does not block, is always served by
+ * {@link JettyServer#startNonBlocking}.
  */
 public interface HttpServerAdapter extends AutoCloseable {
 

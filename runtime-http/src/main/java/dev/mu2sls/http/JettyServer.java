@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpField;
@@ -22,9 +24,11 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * Jetty 12 (core API, no servlets) carrying a handler, each request on its own virtual thread;
- * stops gracefully (requests in flight finish). The alternative to {@link JdkServer}, chosen with
- * {@code MU2SLS_HTTP_SERVER=jetty}; the measurement is in docs/architecture.md.
+ * Jetty 12 (core API, no servlets) carrying a handler: a blocking one (a function's) on a virtual
+ * thread per request, or a non-blocking one (the gateway's) on Jetty's own threads. Stops
+ * gracefully (requests in flight finish). For functions it is the alternative to
+ * {@link JdkServer}, chosen with {@code MU2SLS_HTTP_SERVER=jetty}; the measurement is in
+ * docs/architecture.md.
  */
 public final class JettyServer implements HttpServerAdapter {
     private final Server server;
@@ -35,11 +39,57 @@ public final class JettyServer implements HttpServerAdapter {
         this.port = port;
     }
 
-    /** Starts a server on {@code host}:{@code port} (0 = any free port). */
+    /**
+     * Starts a server on {@code host}:{@code port} (0 = any free port) that runs {@code handler},
+     * which may block, on a virtual thread per request.
+     */
     public static JettyServer start(String host, int port, int maxBodyBytes, Function<HttpCall, HttpReply> handler) {
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
-        threads.setName("mu2sls-jetty");
         threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        return start(host, port, threads, new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws IOException {
+                byte[] body;
+                try (InputStream in = Content.Source.asInputStream(request)) {
+                    body = in.readNBytes(maxBodyBytes + 1);
+                }
+                boolean tooLarge = body.length > maxBodyBytes;
+                send(handler.apply(call(request, tooLarge ? new byte[0] : body, tooLarge)), tooLarge, response, callback);
+                return true;
+            }
+        });
+    }
+
+    /**
+     * Starts a server on {@code host}:{@code port} (0 = any free port) whose {@code handler} never
+     * blocks: it returns at once with a stage that completes with the reply. No thread waits for a
+     * request: its body is read as it arrives, and the reply is written from the thread that
+     * completes the stage (the gateway's: the HTTP client's thread that received the function's
+     * answer). A handler that throws, or a stage that fails, answers 500.
+     */
+    public static JettyServer startNonBlocking(String host, int port, int maxBodyBytes,
+                                               Function<HttpCall, CompletionStage<HttpReply>> handler) {
+        return start(host, port, new QueuedThreadPool(16, 2), new Handler.Abstract.NonBlocking() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                new BodyReader(request, maxBodyBytes, (body, tooLarge) -> {
+                    CompletionStage<HttpReply> reply;
+                    try {
+                        reply = handler.apply(call(request, body, tooLarge));
+                    } catch (RuntimeException e) {
+                        reply = CompletableFuture.failedFuture(e);
+                    }
+                    reply.whenComplete((answer, failure) -> send(failure == null ? answer
+                            : Replies.error(500, "internal-error", "the request failed unexpectedly: " + failure), tooLarge,
+                            response, callback));
+                }, callback::failed).run();
+                return true;
+            }
+        });
+    }
+
+    private static JettyServer start(String host, int port, QueuedThreadPool threads, Handler handler) {
+        threads.setName("mu2sls-jetty");
         Server server = new Server(threads);
         HttpConfiguration configuration = new HttpConfiguration();
         configuration.setSendServerVersion(false);
@@ -50,37 +100,37 @@ public final class JettyServer implements HttpServerAdapter {
         connector.setAcceptQueueSize(1024);
         server.addConnector(connector);
         GracefulHandler graceful = new GracefulHandler();
-        graceful.setHandler(new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) throws IOException {
-                Map<String, String> headers = new HashMap<>();
-                for (HttpField field : request.getHeaders()) {
-                    headers.putIfAbsent(field.getName(), field.getValue());
-                }
-                byte[] body;
-                try (InputStream in = Content.Source.asInputStream(request)) {
-                    body = in.readNBytes(maxBodyBytes + 1);
-                }
-                boolean tooLarge = body.length > maxBodyBytes;
-                HttpReply reply = handler.apply(new HttpCall(request.getMethod(), Request.getPathInContext(request), headers,
-                        tooLarge ? new byte[0] : body, tooLarge));
-                response.setStatus(reply.status());
-                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-                reply.headers().forEach((name, value) -> response.getHeaders().put(name, value));
-                if (tooLarge) {
-                    response.getHeaders().put(HttpHeader.CONNECTION, "close");
-                }
-                response.write(true, ByteBuffer.wrap(reply.body()), callback);
-                return true;
-            }
-        });
+        graceful.setHandler(handler);
         server.setHandler(graceful);
+        // Handlers fixed before start let the server take on the handler's invocation type: a
+        // non-blocking one is run by the selector thread itself, with no hand-off to the pool.
+        graceful.setDynamic(false);
+        server.setDynamic(false);
         try {
             server.start();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start an HTTP server on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         return new JettyServer(server, connector.getLocalPort());
+    }
+
+    private static HttpCall call(Request request, byte[] body, boolean tooLarge) {
+        Map<String, String> headers = new HashMap<>();
+        for (HttpField field : request.getHeaders()) {
+            headers.putIfAbsent(field.getName(), field.getValue());
+        }
+        return new HttpCall(request.getMethod(), Request.getPathInContext(request), headers, body, tooLarge);
+    }
+
+    private static void send(HttpReply reply, boolean closeConnection, Response response, Callback callback) {
+        response.setStatus(reply.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        reply.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+        if (closeConnection) {
+            // the rest of an oversized body is not read: the connection cannot carry another request
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+        response.write(true, ByteBuffer.wrap(reply.body()), callback);
     }
 
     @Override

@@ -55,6 +55,31 @@ class HttpBadInputTest {
     }
 
     @Test
+    void chunkedBodyOverTheLimit_413_nothingChanges() {
+        byte[] huge = ("[\"" + "x".repeat(1 << 20) + "\", 1]").getBytes(UTF_8);
+        HttpResponse<String> reply = app.send(HttpRequest.newBuilder(app.gateway.resolve("/call/Counter/add"))
+                .POST(chunked(huge)).header("Idempotency-Key", "chunked-huge"));
+        assertError(reply, 413, "payload-too-large", "over the limit");
+        // refused by the gateway itself, which stopped reading: the connection cannot go on
+        assertThat(reply.headers().firstValue("connection")).contains("close");
+    }
+
+    @Test
+    void chunkedBodyInManyPieces_isReadWhole() {
+        // the gateway reads a body as it arrives, without a waiting thread: several reads here
+        String padded = "[\"k\"," + " ".repeat(200_000) + "2]";
+        HttpResponse<String> reply = app.send(HttpRequest.newBuilder(app.gateway.resolve("/call/Counter/add"))
+                .POST(chunked(padded.getBytes(UTF_8))));
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+        assertThat(LocalFunctions.json(reply).get("value").asLong()).isEqualTo(7);
+    }
+
+    /** A body without Content-Length, sent in 8 KiB pieces. */
+    private static HttpRequest.BodyPublisher chunked(byte[] body) {
+        return HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body));
+    }
+
+    @Test
     void getOnAMethodRoute_405() {
         assertError(app.send(HttpRequest.newBuilder(app.gateway.resolve("/call/Counter/add")).GET()), 405, "method-not-allowed", "use POST");
         assertError(app.send(HttpRequest.newBuilder(app.function("Counter").resolve("/add")).GET()), 405, "method-not-allowed", "POST");

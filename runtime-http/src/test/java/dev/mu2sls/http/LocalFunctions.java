@@ -56,7 +56,7 @@ final class LocalFunctions implements AutoCloseable {
             routes.set(service.name(), List.of(uri));
         }
         GatewayHandler handler = new GatewayHandler(transport, functions.keySet(), Engine.DEFAULT_MAX_PAYLOAD_BYTES);
-        HttpServerAdapter server = HttpServerAdapter.start("127.0.0.1", 0, handler.maxBodyBytes(), handler::handle);
+        HttpServerAdapter server = JettyServer.startNonBlocking("127.0.0.1", 0, handler.maxBodyBytes(), handler::handle);
         servers.add(server);
         gateway = URI.create("http://127.0.0.1:" + server.port());
     }
