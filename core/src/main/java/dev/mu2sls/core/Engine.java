@@ -108,10 +108,14 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Accepts a client request durably, then runs it (G4, G5): once this returns or the process
-     * dies, the request is either completed or recorded as accepted, and {@link #recover()} on
-     * the next start re-drives it to completion. Platforms use it for client requests on
-     * durable stores; calls between services need not (their callers re-drive them).
+     * Runs a client request as accepted (G4, G5): once it has any durable effect (a persisted
+     * segment, a call sent), its acceptance record is durable too, and {@link #recover()} on the
+     * next start re-drives it to completion if the process dies first. A first delivery
+     * (attempt 0) writes that record with its first persist, so a request done in one segment
+     * writes none; a request that crashed before its first persist left no trace, as if it never
+     * arrived, and the platform's or client's retry runs it. A later attempt records the
+     * acceptance before it runs. Platforms use it for client requests on durable stores; calls
+     * between services need not (their callers re-drive them).
      *
      * @throws InvalidRequestException for bad input; nothing was recorded
      */
@@ -126,14 +130,10 @@ public final class Engine implements AutoCloseable {
         byte[] acceptedKey = KeySpace.accepted(invocation.requestId());
         byte[] record = invocation.encode();
         if (invocation.attempt() == 0) {
-            // A first delivery is almost always fresh: record the acceptance without reading
-            // anything (a blind write, the cheapest commit). A duplicate of a completed request is
-            // found by the run, which answers with the recorded response and drops the record again.
-            transact(tx -> {
-                tx.put(acceptedKey, record);
-                return null;
-            });
-            return run(invocation, true);
+            // A first delivery is almost always fresh: its acceptance record goes with its first
+            // persisted effect, and a request done in one segment (W1) needs none. A duplicate of
+            // a completed request is found by the run, which answers with the recorded response.
+            return run(invocation, Execution.Acceptance.PENDING);
         }
         byte[] requestKey = KeySpace.request(invocation.requestId());
         Response recorded = transact(tx -> {
@@ -145,7 +145,7 @@ public final class Engine implements AutoCloseable {
             }
             return null;
         });
-        return recorded != null ? recorded : run(invocation, true);
+        return recorded != null ? recorded : run(invocation, Execution.Acceptance.RECORDED);
     }
 
     /**
@@ -156,7 +156,7 @@ public final class Engine implements AutoCloseable {
      * @return the number of requests re-driven
      */
     public int recover() {
-        return recover(invocation -> run(invocation, true));
+        return recover(invocation -> run(invocation, Execution.Acceptance.RECORDED));
     }
 
     /**
@@ -196,10 +196,10 @@ public final class Engine implements AutoCloseable {
      * @throws InjectedCrash if the fault plan crashed this delivery; the platform re-delivers
      */
     public Response invoke(Invocation invocation) {
-        return run(invocation, false);
+        return run(invocation, Execution.Acceptance.NONE);
     }
 
-    private Response run(Invocation invocation, boolean accepted) {
+    private Response run(Invocation invocation, Execution.Acceptance acceptance) {
         invocations.increment();
         ServiceRuntime service = resolve(invocation.service(), invocation.method());
         MethodRef method = service.definition().method(invocation.method());
@@ -217,19 +217,19 @@ public final class Engine implements AutoCloseable {
         while (true) {
             if (loaded instanceof Response recorded) {
                 deduplicated.increment();
-                return settled(invocation, accepted, recorded);
+                return settled(invocation, acceptance, recorded);
             }
             // An execution whose reads keep changing before it persists them (a long read of a
             // range that short writers keep changing: W6's audit) holds other commits back for
             // its next segment, so that nothing of this process overtakes it again.
             CommitHold hold = staleReplays >= HOLD_COMMITS_AFTER_STALE_REPLAYS ? store.holdCommits() : CommitHold.NONE;
-            Execution execution = new Execution(this, invocation, service, method, (StoredJournal) loaded, calls, accepted, hold);
+            Execution execution = new Execution(this, invocation, service, method, (StoredJournal) loaded, calls, acceptance, hold);
             executions.increment();
             try {
                 return execution.run(args);
             } catch (ControlFlow.Fenced stopped) {
                 fenced.increment();
-                return settled(invocation, accepted, stopped.response);
+                return settled(invocation, acceptance, stopped.response);
             } catch (ControlFlow.ReplayRequired replay) {
                 replays.increment();
                 staleReplays = replay.reload ? 0 : staleReplays + 1;
@@ -241,9 +241,12 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** Another execution completed an accepted request: its acceptance record is done with. */
-    private Response settled(Invocation invocation, boolean accepted, Response response) {
-        if (accepted) {
+    /**
+     * Another execution completed a client request: its acceptance record, if one was written
+     * (by any delivery), is done with.
+     */
+    private Response settled(Invocation invocation, Execution.Acceptance acceptance, Response response) {
+        if (acceptance != Execution.Acceptance.NONE) {
             byte[] acceptedKey = KeySpace.accepted(invocation.requestId());
             transact(tx -> {
                 tx.delete(acceptedKey);

@@ -65,8 +65,8 @@ final class Execution implements ExecutionContext, StateAccess {
      * await, which may wait for another thread's commit.
      */
     private final CommitHold hold;
-    /** Whether the request was accepted durably (its acceptance record goes at completion). */
-    private final boolean accepted;
+    /** Whether this is a client request and whether its acceptance record is written yet. */
+    private Acceptance acceptance;
 
     private final List<JournalEntry> pending = new ArrayList<>();
     private final List<byte[]> readKeys = new ArrayList<>();
@@ -91,8 +91,9 @@ final class Execution implements ExecutionContext, StateAccess {
     private TxContext tx;
 
     Execution(Engine engine, Invocation invocation, ServiceRuntime service, MethodRef method,
-              StoredJournal stored, AsyncCalls calls, boolean accepted, CommitHold hold) {
-        this.accepted = accepted;
+              StoredJournal stored, AsyncCalls calls, Acceptance acceptance, CommitHold hold) {
+        // a persisted journal was persisted with the acceptance record (see Acceptance.PENDING)
+        this.acceptance = acceptance == Acceptance.PENDING && !stored.entries().isEmpty() ? Acceptance.RECORDED : acceptance;
         this.hold = hold;
         this.engine = engine;
         this.invocation = invocation;
@@ -595,6 +596,7 @@ final class Execution implements ExecutionContext, StateAccess {
                 segment.add(new JournalEntry(s, op, target, new byte[] {(byte) decided[0].ordinal()}));
                 st.put(chunkKey, JournalCodec.encode(segment));
                 st.put(requestKey, RequestRecord.running(base + segment.size()));
+                recordPendingAcceptance(st);
                 return Outcome.OK;
             });
             stopUnless(stored);
@@ -627,6 +629,7 @@ final class Execution implements ExecutionContext, StateAccess {
                 segment.add(entry);
                 st.put(chunkKey, JournalCodec.encode(segment));
                 st.put(requestKey, RequestRecord.running(base + segment.size()));
+                recordPendingAcceptance(st);
                 return Outcome.OK;
             });
             stopUnless(stored);
@@ -670,6 +673,22 @@ final class Execution implements ExecutionContext, StateAccess {
     private void persistBeforeCall() {
         if (mustPersistBeforeCall) {
             persistPending();
+        } else if (acceptance == Acceptance.PENDING) {
+            engine.transact(st -> {
+                recordPendingAcceptance(st);
+                return null;
+            });
+            acceptance = Acceptance.RECORDED;
+        }
+    }
+
+    /**
+     * A client request's acceptance record goes with its first persisted effect: from then on the
+     * request must complete even if no one delivers it again ({@code Engine.recover} re-drives it).
+     */
+    private void recordPendingAcceptance(StoreTransaction st) {
+        if (acceptance == Acceptance.PENDING) {
+            st.put(KeySpace.accepted(invocation.requestId()), invocation.encode());
         }
     }
 
@@ -690,6 +709,7 @@ final class Execution implements ExecutionContext, StateAccess {
             if (checked == Outcome.OK) {
                 st.put(chunkKey, chunk);
                 writeRequestRecord(st, insert, running);
+                recordPendingAcceptance(st);
             }
             return checked;
         });
@@ -700,6 +720,9 @@ final class Execution implements ExecutionContext, StateAccess {
 
     private void segmentPersisted(byte[] chunkKey, List<JournalEntry> extra) {
         hold.release();
+        if (acceptance == Acceptance.PENDING) {
+            acceptance = Acceptance.RECORDED;
+        }
         journal.addAll(pending);
         journal.addAll(extra);
         chunkKeys.add(chunkKey);
@@ -728,7 +751,7 @@ final class Execution implements ExecutionContext, StateAccess {
             JournalEntry next = journal.get(step);
             throw divergence(step, describe(next.op(), next.target()), "RETURN from " + method);
         }
-        if (!impure && journal.isEmpty() && !accepted) {
+        if (!impure && journal.isEmpty() && acceptance == Acceptance.NONE) {
             // Only calls: every execution computes this response from the callees' recorded
             // responses, so there is nothing to record or fence (W2's Caller1 and Caller2).
             return response;
@@ -748,7 +771,7 @@ final class Execution implements ExecutionContext, StateAccess {
                 for (byte[] chunkKey : chunkKeys) {
                     st.delete(chunkKey);
                 }
-                if (accepted) {
+                if (acceptance == Acceptance.RECORDED) {
                     st.delete(KeySpace.accepted(invocation.requestId())); // no longer needs recovery
                 }
                 writeRequestRecord(st, insert, record);
@@ -835,5 +858,21 @@ final class Execution implements ExecutionContext, StateAccess {
         readSteps.clear();
         scans.clear();
         writes.clear();
+    }
+
+    /** A client request's acceptance record ({@code Engine.submit}, {@code Engine.recover}). */
+    enum Acceptance {
+        /** Not a client request ({@code Engine.invoke}): its caller re-drives it. */
+        NONE,
+        /**
+         * A client request's first delivery: nothing of it is durable yet, and its acceptance
+         * record is written with its first persisted effect (a segment, or the acceptance alone
+         * before a call leaves). A request whose first persist is its completion never needs one.
+         * Until then a crash leaves no trace of the request, as if it had never arrived: the
+         * platform's or the client's retry runs it.
+         */
+        PENDING,
+        /** The acceptance record is written: the completion deletes it. */
+        RECORDED
     }
 }
