@@ -8,7 +8,8 @@
 #                      INSTANCES=1-4 gives up's autoscaling between 1 and 4)
 #        INSTANCE_JVM_OPTIONS="-XX:+UseSerialGC -Xmx512m"  (full JIT; up's default stops at C1 for fast starts)
 #        UP_OPTIONS="..." (more options for up), BENCH_OPTIONS="..." (more options for bench-http)
-#        FIRST_WARMUP=10 (warm-up of the first concurrency after each up, whose JVMs start cold; at least [warmup])
+#        FIRST_WARMUP=90 (seconds of load at the highest concurrency after each up, unmeasured: the JVMs
+#                         start cold, and with three of them on 2 cores C2 compiles for about a minute)
 #        MU2SLS=./mu2sls (the command to run; the launcher builds the jar when sources changed)
 # For each workload and config it starts `up <app> --mode <config>` (W1 counter, W2 chain,
 # W5 travel; W3 tree, W4 media, W5-hot travel, W6 bank also work), waits until it is ready,
@@ -73,12 +74,17 @@ for round in $(seq 1 "$repeat"); do
         sleep 0.5; waited=$((waited + 1))
       done
       echo "round $round: $(grep '^mu2sls up:' "$state/up.log")" >&2
-      setup=""
-      cell_warmup=$(awk -v a="$warmup" -v b="${FIRST_WARMUP:-10}" 'BEGIN { print (a > b ? a : b) }')
-      for c in ${CONCURRENCIES:-1 16 64}; do
+      concurrencies="${CONCURRENCIES:-1 16 64}"
+      highest=$(echo "$concurrencies" | tr ' ' '\n' | sort -n | tail -n 1)
+      echo "round $round: warming up $app for ${FIRST_WARMUP:-90} s at c=$highest" >&2
+      # shellcheck disable=SC2086
+      $mu2sls bench-http --state-dir "$state" --workload "$workload" --concurrency "$highest" \
+          --seconds 1 --warmup "${FIRST_WARMUP:-90}" ${BENCH_OPTIONS:-} >> "$state/bench-http.log" 2>&1 \
+        || { echo "bench-http.sh: warm-up of $workload $config failed; see $state/bench-http.log" >&2; exit 1; }
+      for c in $concurrencies; do
         # shellcheck disable=SC2086
         out=$($mu2sls bench-http --state-dir "$state" --workload "$workload" \
-              --concurrency "$c" --seconds "$seconds" --warmup "$cell_warmup" $setup ${BENCH_OPTIONS:-} 2>>"$state/bench-http.log") || true
+              --concurrency "$c" --seconds "$seconds" --warmup "$warmup" --skip-setup ${BENCH_OPTIONS:-} 2>>"$state/bench-http.log") || true
         echo "$out" >> "$state/bench-http.log"
         line=$(echo "$out" | tail -n 1)
         case "$line" in
@@ -87,8 +93,6 @@ for round in $(seq 1 "$repeat"); do
         esac
         echo "round $round: $line" >&2
         echo "$line" >> "$results"
-        setup="--skip-setup"
-        cell_warmup="$warmup"
       done
       stop_up
     done

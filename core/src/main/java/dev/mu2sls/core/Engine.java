@@ -126,15 +126,16 @@ public final class Engine implements AutoCloseable {
             throw new InvalidRequestException(Reason.BAD_REQUEST_ID, invocation.service(), invocation.method(),
                     "client request id '" + invocation.requestId() + "' contains '/', which only derived call ids use");
         }
-        codec.decodeArguments(service.definition().method(invocation.method()), invocation.arguments());
-        byte[] acceptedKey = KeySpace.accepted(invocation.requestId());
-        byte[] record = invocation.encode();
         if (invocation.attempt() == 0) {
             // A first delivery is almost always fresh: its acceptance record goes with its first
             // persisted effect, and a request done in one segment (W1) needs none. A duplicate of
             // a completed request is found by the run, which answers with the recorded response.
+            // The run validates the arguments before anything is written.
             return run(invocation, Execution.Acceptance.PENDING);
         }
+        codec.decodeArguments(service.definition().method(invocation.method()), invocation.arguments());
+        byte[] acceptedKey = KeySpace.accepted(invocation.requestId());
+        byte[] record = invocation.encode();
         byte[] requestKey = KeySpace.request(invocation.requestId());
         Response recorded = transact(tx -> {
             if (RequestRecord.decode(tx.get(requestKey)) instanceof RequestRecord.Completed completed) {
