@@ -1,17 +1,15 @@
 package dev.mu2sls.http;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -25,7 +23,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Jetty 12 (core API, no servlets) carrying a handler: a blocking one (a function's) on a virtual
- * thread per request, or a non-blocking one (the gateway's) on Jetty's own threads. Stops
+ * thread per request, or a non-blocking one (the gateway's) on the selector thread itself. Stops
  * gracefully (requests in flight finish). For functions it is the alternative to
  * {@link JdkServer}, chosen with {@code MU2SLS_HTTP_SERVER=jetty}; the measurement is in
  * docs/architecture.md.
@@ -41,23 +39,14 @@ public final class JettyServer implements HttpServerAdapter {
 
     /**
      * Starts a server on {@code host}:{@code port} (0 = any free port) that runs {@code handler},
-     * which may block, on a virtual thread per request.
+     * which may block, on a virtual thread per request. The selector thread reads the request
+     * and starts the virtual thread itself: one hand-off per request. (Jetty's own way, a blocking
+     * handler, counts the whole server as blocking, and each request then hands the selector over
+     * to another pool thread as well.)
      */
     public static JettyServer start(String host, int port, int maxBodyBytes, Function<HttpCall, HttpReply> handler) {
-        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
-        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        return start(host, port, threads, new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) throws IOException {
-                byte[] body;
-                try (InputStream in = Content.Source.asInputStream(request)) {
-                    body = in.readNBytes(maxBodyBytes + 1);
-                }
-                boolean tooLarge = body.length > maxBodyBytes;
-                send(handler.apply(call(request, tooLarge ? new byte[0] : body, tooLarge)), tooLarge, response, callback);
-                return true;
-            }
-        });
+        Executor virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+        return startNonBlocking(host, port, maxBodyBytes, call -> CompletableFuture.supplyAsync(() -> handler.apply(call), virtualThreads));
     }
 
     /**
@@ -69,7 +58,7 @@ public final class JettyServer implements HttpServerAdapter {
      */
     public static JettyServer startNonBlocking(String host, int port, int maxBodyBytes,
                                                Function<HttpCall, CompletionStage<HttpReply>> handler) {
-        return start(host, port, new QueuedThreadPool(16, 2), new Handler.Abstract.NonBlocking() {
+        return start(host, port, new Handler.Abstract.NonBlocking() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 new BodyReader(request, maxBodyBytes, (body, tooLarge) -> {
@@ -88,7 +77,8 @@ public final class JettyServer implements HttpServerAdapter {
         });
     }
 
-    private static JettyServer start(String host, int port, QueuedThreadPool threads, Handler handler) {
+    private static JettyServer start(String host, int port, Handler handler) {
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("mu2sls-jetty");
         Server server = new Server(threads);
         HttpConfiguration configuration = new HttpConfiguration();
