@@ -63,7 +63,7 @@ final class GatewayCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Re-drives accepted requests once, then expires transactions and responses every 10 s. */
+    /** Re-drives accepted requests once, then expires transactions and responses ({@link Housekeeping}). */
     private static void housekeeping(Engine engine, HttpCallTransport transport) {
         try {
             int redriven = engine.recover(invocation -> {
@@ -77,15 +77,9 @@ final class GatewayCommand implements Callable<Integer> {
                 }
             });
             System.err.println("recovery: re-drove " + redriven + " accepted requests");
-            while (true) {
-                Thread.sleep(10_000);
-                engine.expireTransactions();
-                engine.expireResponses();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            System.err.println("housekeeping stopped: " + e);
+            System.err.println("recovery stopped: " + e + "; the gateway's next start re-drives what is left");
         }
+        new Housekeeping(engine).run();
     }
 }

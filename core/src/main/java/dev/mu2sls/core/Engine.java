@@ -510,6 +510,16 @@ public final class Engine implements AutoCloseable {
         return mode;
     }
 
+    /** How long a transaction may stay pending before {@link #expireTransactions()} aborts it. */
+    public Duration transactionLease() {
+        return transactionLease;
+    }
+
+    /** How long a recorded response is kept ({@link #expireResponses()} drops older ones). */
+    public Duration responseRetention() {
+        return responseRetention;
+    }
+
     public Codec codec() {
         return codec;
     }
