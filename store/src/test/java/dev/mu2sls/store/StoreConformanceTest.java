@@ -28,10 +28,7 @@ public abstract class StoreConformanceTest {
 
     @Test
     void closeAndReopen_keepsCommittedData() {
-        store.run(tx -> {
-            tx.put(b("kept"), b("yes"));
-            return null;
-        });
+        commit("kept", "yes");
         Store reopened = reopen(store);
         org.junit.jupiter.api.Assumptions.assumeTrue(reopened != null, "this store does not outlive close");
         store = reopened;
@@ -46,6 +43,14 @@ public abstract class StoreConformanceTest {
     @AfterEach
     void close() {
         store.close();
+    }
+
+    /** Commits one put in a transaction of its own. */
+    private void commit(String key, String value) {
+        store.run(tx -> {
+            tx.put(b(key), b(value));
+            return null;
+        });
     }
 
     static byte[] b(String s) {
@@ -83,10 +88,7 @@ public abstract class StoreConformanceTest {
             while (other.isAlive() && other.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
                 Thread.sleep(1);
             }
-            store.run(tx -> {
-                tx.put(b("mine"), b("holder"));
-                return null;
-            });
+            commit("mine", "holder");
             assertThat(s(store.get(b("mine")))).isEqualTo("holder");
             assertThat(store.get(b("held"))).as("another thread's commit while held").isNull();
         } finally {
@@ -102,10 +104,7 @@ public abstract class StoreConformanceTest {
      */
     @Test
     void holds_staleExpectation_neverCommitsOnIt_currentOneDoes() {
-        store.run(tx -> {
-            tx.put(b("seen"), b("new"));
-            return null;
-        });
+        commit("seen", "new");
         boolean[] sawStale = {false};
         store.run(tx -> {
             if (!tx.holds(b("seen"), b("old"))) {
@@ -128,10 +127,7 @@ public abstract class StoreConformanceTest {
 
     @Test
     void put_thenGet_returnsCommittedValue() {
-        store.run(tx -> {
-            tx.put(b("a"), b("1"));
-            return null;
-        });
+        commit("a", "1");
         assertThat(s(store.get(b("a")))).isEqualTo("1");
         assertThat(store.get(b("missing"))).isNull();
     }
@@ -147,10 +143,7 @@ public abstract class StoreConformanceTest {
 
     @Test
     void transaction_readsItsOwnWritesAndDeletes() {
-        store.run(tx -> {
-            tx.put(b("a"), b("1"));
-            return null;
-        });
+        commit("a", "1");
         store.run(tx -> {
             tx.put(b("b"), b("2"));
             tx.delete(b("a"));
