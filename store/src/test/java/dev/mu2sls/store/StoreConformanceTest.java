@@ -125,6 +125,18 @@ public abstract class StoreConformanceTest {
         assertThat(s(store.get(b("decided")))).isEqualTo("on the current value");
     }
 
+    /** A transaction that only checks one expectation is not committed on it either when it is stale. */
+    @Test
+    void holds_staleExpectationAlone_isNotCommittedOn() {
+        commit("seen", "new");
+        List<Boolean> answers = new ArrayList<>();
+        store.run(tx -> {
+            answers.add(tx.holds(b("seen"), b("old")));
+            return null;
+        });
+        assertThat(answers.getLast()).as("the committed attempt's answer, of %s", answers).isFalse();
+    }
+
     @Test
     void put_thenGet_returnsCommittedValue() {
         commit("a", "1");

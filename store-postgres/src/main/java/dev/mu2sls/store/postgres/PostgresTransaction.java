@@ -26,6 +26,8 @@ final class PostgresTransaction implements StoreTransaction {
     final TreeMap<byte[], byte[]> reads = new TreeMap<>(Keys.ORDER);
     final List<ScanRead> scans = new ArrayList<>(0);
     final WriteBuffer writes = new WriteBuffer();
+    /** Whether a read was taken on trust ({@link #holds}): it was never current, so the commit must check it. */
+    private boolean trusted;
     private boolean finished;
 
     /** A range read to validate at commit: the committed entries it returned for {@code fetchLimit}. */
@@ -61,6 +63,7 @@ final class PostgresTransaction implements StoreTransaction {
             return Arrays.equals(get(key), expected);
         }
         reads.put(key, expected);
+        trusted = true;
         return true;
     }
 
@@ -94,7 +97,7 @@ final class PostgresTransaction implements StoreTransaction {
 
     /** Whether the commit has to read anything to validate this transaction. */
     boolean needsValidation() {
-        int readsThatHoldAlone = writes.isEmpty() ? 1 : 0; // one read alone is current when made
+        int readsThatHoldAlone = writes.isEmpty() && !trusted ? 1 : 0; // one read alone is current when made
         return !scans.isEmpty() || writes.hasInserts() || reads.size() > readsThatHoldAlone;
     }
 
