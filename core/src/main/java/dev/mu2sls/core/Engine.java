@@ -52,6 +52,8 @@ public final class Engine implements AutoCloseable {
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
     private static final int MAX_REQUEST_ID_LENGTH = 4096;
     private static final int EXPIRY_BATCH = 512;
+    /** State values cached per engine unless configured. */
+    public static final int DEFAULT_STATE_CACHE_ENTRIES = 1 << 16;
 
     private final Store store;
     private final Codec codec;
@@ -79,6 +81,7 @@ public final class Engine implements AutoCloseable {
     private final LongAdder transactionConflicts = new LongAdder();
     private final LongAdder transactionsExpired = new LongAdder();
     private final Duration transactionLease;
+    private final StateCache stateCache;
 
     private Engine(Builder builder) {
         this.store = builder.store;
@@ -92,6 +95,7 @@ public final class Engine implements AutoCloseable {
         this.responseRetention = builder.responseRetention;
         this.maxPayloadBytes = builder.maxPayloadBytes;
         this.transactionLease = builder.transactionLease;
+        this.stateCache = new StateCache(builder.stateCacheEntries);
         Map<String, ServiceRuntime> registered = new LinkedHashMap<>();
         for (ServiceDefinition definition : builder.services) {
             Object instance = definition.newInstance(new EngineState(definition.name(), codec));
@@ -496,7 +500,8 @@ public final class Engine implements AutoCloseable {
     public EngineStats stats() {
         return new EngineStats(invocations.sum(), executions.sum(), replays.sum(), deduplicated.sum(),
                 fenced.sum(), storeTransactions.sum(), storeReads.sum(), responsesExpired.sum(),
-                transactionsCommitted.sum(), transactionsAborted.sum(), transactionConflicts.sum(), transactionsExpired.sum());
+                transactionsCommitted.sum(), transactionsAborted.sum(), transactionConflicts.sum(), transactionsExpired.sum(),
+                stateCache.hits(), stateCache.staleHits());
     }
 
     /** The services this engine runs, by name. */
@@ -541,6 +546,15 @@ public final class Engine implements AutoCloseable {
     byte[] readStore(byte[] key) {
         storeReads.increment();
         return store.get(key);
+    }
+
+    /** A handler's read of persistent state, which its segment validates when it persists. */
+    byte[] readState(byte[] key) {
+        return stateCache.read(key, this::readStore);
+    }
+
+    StateCache stateCache() {
+        return stateCache;
     }
 
     List<KeyValue> scanStore(byte[] from, byte[] to, int limit) {
@@ -589,6 +603,7 @@ public final class Engine implements AutoCloseable {
         private Duration transactionLease = Duration.ofSeconds(30);
         private Duration responseRetention = Duration.ofHours(24);
         private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+        private int stateCacheEntries = DEFAULT_STATE_CACHE_ENTRIES;
         private final List<ServiceDefinition> services = new ArrayList<>();
 
         private Builder() {}
@@ -665,6 +680,21 @@ public final class Engine implements AutoCloseable {
                 throw new IllegalArgumentException("maximum payload must be positive: " + maxPayloadBytes);
             }
             this.maxPayloadBytes = maxPayloadBytes;
+            return this;
+        }
+
+        /**
+         * How many state values the engine keeps from its own reads and commits, to serve reads
+         * without the store (default 65,536; 0 turns the cache off). A cached value another
+         * instance has since overwritten is found stale when the read is validated, and the
+         * execution replays; where that keeps happening the cache pauses itself. Correctness does
+         * not depend on it.
+         */
+        public Builder stateCacheEntries(int entries) {
+            if (entries < 0) {
+                throw new IllegalArgumentException("state cache entries must be 0 (off) or positive: " + entries);
+            }
+            this.stateCacheEntries = entries;
             return this;
         }
 

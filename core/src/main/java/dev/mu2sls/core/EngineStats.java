@@ -15,11 +15,13 @@ package dev.mu2sls.core;
  * @param transactionsAborted transactions aborted by their code (coordinator or participant)
  * @param transactionConflicts transaction attempts that found a stale read and were not applied
  * @param transactionsExpired transactions aborted as abandoned past their lease
+ * @param stateCacheHits state reads served from the engine's cache instead of the store
+ * @param stateCacheStale cached values found stale when their read was validated (each cost a replay)
  */
 public record EngineStats(long invocations, long executions, long replays, long deduplicated, long fenced,
                           long storeTransactions, long storeReads, long responsesExpired,
                           long transactionsCommitted, long transactionsAborted, long transactionConflicts,
-                          long transactionsExpired) {
+                          long transactionsExpired, long stateCacheHits, long stateCacheStale) {
 
     /** The counts between {@code earlier} and this snapshot. */
     public EngineStats minus(EngineStats earlier) {
@@ -28,6 +30,7 @@ public record EngineStats(long invocations, long executions, long replays, long 
                 storeTransactions - earlier.storeTransactions, storeReads - earlier.storeReads,
                 responsesExpired - earlier.responsesExpired, transactionsCommitted - earlier.transactionsCommitted,
                 transactionsAborted - earlier.transactionsAborted, transactionConflicts - earlier.transactionConflicts,
-                transactionsExpired - earlier.transactionsExpired);
+                transactionsExpired - earlier.transactionsExpired, stateCacheHits - earlier.stateCacheHits,
+                stateCacheStale - earlier.stateCacheStale);
     }
 }

@@ -240,7 +240,7 @@ final class Execution implements ExecutionContext, StateAccess {
                 return TxWrites.value(provisional);
             }
         }
-        byte[] value = engine.readStore(key);
+        byte[] value = engine.readState(key);
         readKeys.add(key);
         readValues.add(value);
         readSteps.add(s);
@@ -585,13 +585,15 @@ final class Execution implements ExecutionContext, StateAccess {
             byte[] chunkKey = KeySpace.journalChunk(invocation.requestId(), base);
             long now = engine.clockMillis();
             TxOutcome[] decided = new TxOutcome[1];
+            Map<byte[], byte[]> applied = new TreeMap<>(Keys.ORDER);
             Outcome stored = engine.transact(st -> {
                 Outcome checked = checkFence(st, base);
                 if (checked != Outcome.OK) {
                     return checked;
                 }
+                applied.clear();
                 decided[0] = TxWrites.finish(st, t.id, op == JournalEntry.Op.TX_COMMIT, writes, TOMBSTONE,
-                        readKeys, readValues, scans, now);
+                        readKeys, readValues, scans, now, applied);
                 List<JournalEntry> segment = new ArrayList<>(pending);
                 segment.add(new JournalEntry(s, op, target, new byte[] {(byte) decided[0].ordinal()}));
                 st.put(chunkKey, JournalCodec.encode(segment));
@@ -601,6 +603,10 @@ final class Execution implements ExecutionContext, StateAccess {
             });
             stopUnless(stored);
             outcome = decided[0];
+            if (outcome == TxOutcome.CONFLICT) {
+                readKeys.forEach(engine.stateCache()::forget); // one of them was stale
+            }
+            applied.forEach(engine.stateCache()::committed);
             segmentPersisted(chunkKey, List.of(new JournalEntry(s, op, target, new byte[] {(byte) outcome.ordinal()})));
             engine.transactionEnded(outcome);
             engine.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, s);
@@ -714,6 +720,7 @@ final class Execution implements ExecutionContext, StateAccess {
             return checked;
         });
         stopUnless(outcome);
+        cacheCommittedWrites();
         segmentPersisted(chunkKey, List.of());
         engine.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, step);
     }
@@ -738,6 +745,7 @@ final class Execution implements ExecutionContext, StateAccess {
             return Outcome.CONFLICT;
         }
         if (inTransaction()) {
+            writes.keySet().forEach(engine.stateCache()::forget); // the commit may be applied by another instance
             TxWrites.record(st, tx.id, invocation.requestId(), journal.size(), writes, TOMBSTONE, readKeys, readValues,
                     readSteps, scans, now);
             return Outcome.OK;
@@ -779,6 +787,7 @@ final class Execution implements ExecutionContext, StateAccess {
             return checked;
         });
         stopUnless(outcome);
+        cacheCommittedWrites();
         if (engine.listener() != ExecutionListener.NONE) {
             List<JournalEntry> all = new ArrayList<>(journal);
             all.addAll(pending);
@@ -816,6 +825,7 @@ final class Execution implements ExecutionContext, StateAccess {
     private boolean readsStillCurrent(StoreTransaction st) {
         for (int i = 0; i < readKeys.size(); i++) {
             if (!st.holds(readKeys.get(i), readValues.get(i))) {
+                engine.stateCache().stale(readKeys.get(i), readValues.get(i));
                 return false;
             }
         }
@@ -825,6 +835,13 @@ final class Execution implements ExecutionContext, StateAccess {
             }
         }
         return true;
+    }
+
+    /** Outside a transaction, the persisted segment's writes are now committed state. */
+    private void cacheCommittedWrites() {
+        if (!inTransaction()) {
+            writes.forEach((key, value) -> engine.stateCache().committed(key, value == TOMBSTONE ? null : value));
+        }
     }
 
     private void applyWrites(StoreTransaction st) {

@@ -107,10 +107,12 @@ final class TxWrites {
      * serializable at that moment, whatever committed since. This is what keeps a long read-only
      * transaction, such as W6's audit of every balance, from being overtaken again and again by
      * short writers between its read and its commit.
+     *
+     * @param applied receives each state write a commit applied (null value: deleted)
      */
     static TxOutcome finish(StoreTransaction st, String txId, boolean commit, Map<byte[], byte[]> ownWrites, byte[] tombstone,
                             List<byte[]> ownReadKeys, List<byte[]> ownReadValues, List<Execution.ScanRead> ownScans,
-                            long nowMillis) {
+                            long nowMillis, Map<byte[], byte[]> applied) {
         byte[] statusKey = KeySpace.txStatus(txId);
         TxStatus status = TxStatus.decode(st.get(statusKey));
         Records records = Records.of(st, txId);
@@ -134,13 +136,16 @@ final class TxWrites {
                 } else {
                     st.put(stateKey, value);
                 }
+                applied.put(stateKey, value);
             }
             for (Map.Entry<byte[], byte[]> write : ownWrites.entrySet()) {
-                if (write.getValue() == tombstone) {
+                byte[] value = write.getValue() == tombstone ? null : write.getValue();
+                if (value == null) {
                     st.delete(write.getKey());
                 } else {
-                    st.put(write.getKey(), write.getValue());
+                    st.put(write.getKey(), value);
                 }
+                applied.put(write.getKey(), value);
             }
         }
         records.drop(st);

@@ -39,7 +39,7 @@ class TxWritesTest {
     }
 
     private TxOutcome commit(String txId) {
-        return store.run(st -> TxWrites.finish(st, txId, true, new TreeMap<>(), TOMBSTONE, List.of(), List.of(), List.of(), 0));
+        return store.run(st -> TxWrites.finish(st, txId, true, new TreeMap<>(), TOMBSTONE, List.of(), List.of(), List.of(), 0, new TreeMap<>()));
     }
 
     @Test
