@@ -55,10 +55,11 @@ final class BenchCommand implements Callable<Integer> {
         if (result.store().syncs() > 0) {
             System.out.printf(Locale.ROOT, "store syncs/request=%.3f%n", result.syncsPerRequest());
         }
-        System.out.printf(Locale.ROOT, "store transactions/request=%.2f store reads/request=%.2f executions/request=%.2f%n",
-                result.storeTransactionsPerRequest(), result.storeReadsPerRequest(),
-                result.requests() == 0 ? 0.0 : (double) result.engine().executions() / result.requests());
         EngineStats engine = result.engine();
+        System.out.printf(Locale.ROOT, "store transactions/request=%.2f store reads/request=%.2f cached reads/request=%.2f"
+                        + " (stale %.3f) executions/request=%.2f%n",
+                result.storeTransactionsPerRequest(), result.storeReadsPerRequest(), result.perRequest(engine.stateCacheHits()),
+                result.perRequest(engine.stateCacheStale()), result.perRequest(engine.executions()));
         if (engine.transactionsCommitted() + engine.transactionsAborted() + engine.transactionConflicts() > 0) {
             long commits = engine.transactionsCommitted();
             System.out.printf(Locale.ROOT, "transactions: commits/s=%.1f aborted/s=%.1f conflicts/s=%.1f (aborts+conflicts)/commit=%.2f%n",

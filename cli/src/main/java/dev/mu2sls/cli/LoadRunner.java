@@ -52,16 +52,20 @@ final class LoadRunner {
             return latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
         }
 
+        double perRequest(long count) {
+            return requests == 0 ? 0 : (double) count / requests;
+        }
+
         double storeTransactionsPerRequest() {
-            return requests == 0 ? 0 : (double) engine.storeTransactions() / requests;
+            return perRequest(engine.storeTransactions());
         }
 
         double syncsPerRequest() {
-            return requests == 0 ? 0 : (double) store.syncs() / requests;
+            return perRequest(store.syncs());
         }
 
         double storeReadsPerRequest() {
-            return requests == 0 ? 0 : (double) engine.storeReads() / requests;
+            return perRequest(engine.storeReads());
         }
     }
 
