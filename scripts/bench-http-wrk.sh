@@ -3,14 +3,16 @@
 # Java load generator, whose CPU competes with the platform on a small machine, and reports each
 # window in the format of ./mu2sls bench plus the CPU per request of gateway, functions and PostgreSQL.
 # Usage: scripts/bench-http-wrk.sh [W1|W2] [mode] [concurrency] [warmup-seconds] [window-seconds] [windows]
-#   defaults: W1 exactly-once 64 90 20 3; env MU2SLS=./mu2sls (the command to run)
+#   defaults: W1 exactly-once 64 90 20 3; env MU2SLS=./mu2sls (the command to run),
+#   INSTANCES=1 (instances per service, fixed)
 # W1 posts Counter.add and W2 Caller1.add (the chain) with a random key of 1000 and delta 1..10; the
-# gateway gives each request a fresh id. One `up` with one instance per service and full JIT, an
+# gateway gives each request a fresh id. One `up` with INSTANCES instances per service and full JIT, an
 # unmeasured warm-up, the windows, `down`. Non-2xx answers and socket errors count as errors.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mu2sls="${MU2SLS:-$root/mu2sls}"
 workload="${1:-W1}"; mode="${2:-exactly-once}"; clients="${3:-64}"; warmup="${4:-90}"; window="${5:-20}"; windows="${6:-3}"
+instances="${INSTANCES:-1}"
 case "$workload" in
   W1) app=counter; service=Counter ;;
   W2) app=chain; service=Caller1 ;;
@@ -25,7 +27,7 @@ request = function()
   return wrk.format(nil, "/call/$service/add", nil, '["k' .. math.random(0, 999) .. '",' .. math.random(1, 10) .. ']')
 end
 LUA
-$mu2sls up "$app" --mode "$mode" --port 0 --state-dir "$work" --min-instances 1 --max-instances 1 \
+$mu2sls up "$app" --mode "$mode" --port 0 --state-dir "$work" --min-instances "$instances" --max-instances "$instances" \
     "--instance-jvm-options=-XX:+UseSerialGC -Xmx512m" > "$work/up.log" 2>&1 &
 up_pid=$!
 trap '$mu2sls down --state-dir "$work" >/dev/null 2>&1 || kill $up_pid 2>/dev/null || true' EXIT
