@@ -36,6 +36,12 @@ final class FunctionCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "full", description = "engine mode: full or exactly-once (default: ${DEFAULT-VALUE})")
     String mode;
 
+    @Option(names = "--state-cache-entries", defaultValue = "${env:MU2SLS_STATE_CACHE_ENTRIES:-"
+            + Engine.DEFAULT_STATE_CACHE_ENTRIES + "}",
+            description = "state values the engine caches; 0 turns the cache off (default: ${DEFAULT-VALUE}, "
+                    + "or $MU2SLS_STATE_CACHE_ENTRIES)")
+    int stateCacheEntries;
+
     @Option(names = "--parent-pid", description = "exit when this process exits")
     Long parentPid;
 
@@ -50,7 +56,7 @@ final class FunctionCommand implements Callable<Integer> {
         Store store = storeOptions.open(application.name());
         HttpCallTransport transport = HttpCallTransport.forCalls(PlatformProcess.routes(routes), signer);
         Engine engine = Engine.builder().store(store).codec(new JsonCodec()).mode(engineMode.mode).service(application.service(service))
-                .transport(transport).build();
+                .stateCacheEntries(stateCacheEntries).transport(transport).build();
         FunctionHandler handler = new FunctionHandler(engine, service, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES);
         HttpServerAdapter server = HttpServerAdapter.start("0.0.0.0", PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
         PlatformProcess.serveUntilStopped(server, engine, store, parentPid,

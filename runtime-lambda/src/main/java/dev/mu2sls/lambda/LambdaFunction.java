@@ -38,13 +38,15 @@ import java.util.ServiceLoader;
  * path); {@code MU2SLS_STORE_URL}, {@code MU2SLS_STORE_USER}, {@code MU2SLS_STORE_PASSWORD} the
  * shared PostgreSQL-compatible store (the table is {@code MU2SLS_STORE_TABLE}, default
  * {@code mu2sls}); {@code MU2SLS_SECRET} or {@code MU2SLS_SECRET_FILE}; {@code MU2SLS_ROUTES} the
- * URLs of the other services. Set the handler to {@code dev.mu2sls.lambda.LambdaFunction}.
+ * URLs of the other services; {@code MU2SLS_STATE_CACHE_ENTRIES} the size of the engine's state
+ * cache (0 turns it off). Set the handler to {@code dev.mu2sls.lambda.LambdaFunction}.
  *
  * <h2>Thread safety</h2>
  * Lambda calls one instance from one thread at a time; the handler is safe for more.
  */
 public final class LambdaFunction implements RequestStreamHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String STATE_CACHE_ENV = "MU2SLS_STATE_CACHE_ENTRIES";
 
     private final FunctionHandler handler;
 
@@ -71,13 +73,37 @@ public final class LambdaFunction implements RequestStreamHandler {
                     + "path (META-INF/services/dev.mu2sls.spi.ServiceDefinition); package the application's jar with the function");
         }
         CallSigner signer = CallSigner.fromEnvironment(environment);
+        int stateCacheEntries = stateCacheEntries(environment);
         PostgresStore store = PostgresStore.open(required(environment, "MU2SLS_STORE_URL"),
                 environment.getOrDefault("MU2SLS_STORE_USER", "postgres"), environment.getOrDefault("MU2SLS_STORE_PASSWORD", ""),
                 2, environment.getOrDefault("MU2SLS_STORE_TABLE", "mu2sls"));
         Engine engine = Engine.builder().store(store).codec(new JsonCodec()).service(definition)
+                .stateCacheEntries(stateCacheEntries)
                 .transport(HttpCallTransport.forCalls(StaticRoutes.parse(environment.get(StaticRoutes.ROUTES_ENV)), signer))
                 .build();
         return new FunctionHandler(engine, service, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES);
+    }
+
+    /**
+     * {@code MU2SLS_STATE_CACHE_ENTRIES}: state values the engine caches (0 turns the cache off, as
+     * for functions that many concurrent containers serve on the same keys); the engine's default
+     * when unset.
+     */
+    static int stateCacheEntries(Map<String, String> environment) {
+        String text = environment.get(STATE_CACHE_ENV);
+        if (text == null || text.isBlank()) {
+            return Engine.DEFAULT_STATE_CACHE_ENTRIES;
+        }
+        try {
+            int entries = Integer.parseInt(text.strip());
+            if (entries >= 0) {
+                return entries;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalStateException(STATE_CACHE_ENV + " must be 0 (cache off) or a positive number of entries: got '"
+                + text + "'");
     }
 
     private static String required(Map<String, String> environment, String name) {

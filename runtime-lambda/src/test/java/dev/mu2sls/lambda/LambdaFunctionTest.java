@@ -2,6 +2,7 @@ package dev.mu2sls.lambda;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -119,5 +120,17 @@ class LambdaFunctionTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         lambda.handleRequest(new ByteArrayInputStream("[1,2]".getBytes(UTF_8)), out, null);
         assertThat(JSON.readTree(out.toByteArray()).get("statusCode").asInt()).isEqualTo(400);
+    }
+
+    @Test
+    void stateCacheEntries_fromTheEnvironment_badValuesNamed() {
+        assertThat(LambdaFunction.stateCacheEntries(Map.of())).isEqualTo(Engine.DEFAULT_STATE_CACHE_ENTRIES);
+        assertThat(LambdaFunction.stateCacheEntries(Map.of(LambdaFunction.STATE_CACHE_ENV, "0"))).isZero();
+        assertThat(LambdaFunction.stateCacheEntries(Map.of(LambdaFunction.STATE_CACHE_ENV, " 1000 "))).isEqualTo(1000);
+        for (String bad : List.of("-1", "many", "1e6")) {
+            assertThatThrownBy(() -> LambdaFunction.stateCacheEntries(Map.of(LambdaFunction.STATE_CACHE_ENV, bad)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(LambdaFunction.STATE_CACHE_ENV).hasMessageContaining("'" + bad + "'");
+        }
     }
 }
