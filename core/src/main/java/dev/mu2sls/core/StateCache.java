@@ -21,9 +21,9 @@ import java.util.function.Function;
  * service, or a platform that routes by key) keep their reads local.
  */
 final class StateCache {
-    static final int WINDOW = 64;
-    static final int MAX_STALE_SHARE = 16;
-    static final int SUSPENDED_READS = 4096;
+    private static final int WINDOW = 64;
+    private static final int MAX_STALE_SHARE = 16;
+    private static final int SUSPENDED_READS = 4096;
     /** The value of a key known to be absent (a cached {@code null}). */
     private static final byte[] ABSENT = new byte[0];
 
