@@ -811,8 +811,15 @@ final class Execution implements ExecutionContext, StateAccess {
         }
     }
 
-    /** Fencing (G1): a completed request stops this execution; a longer journal means another got further. */
+    /**
+     * Fencing (G1): a completed request stops this execution; a longer journal means another got
+     * further. The usual case, the record as this execution left it, is an expectation: a store
+     * may confirm it with the commit instead of a read (PostgreSQL's batches).
+     */
     private Outcome checkFence(StoreTransaction st, int base) {
+        if (st.holds(requestKey, base == 0 ? null : RequestRecord.running(base))) {
+            return Outcome.OK;
+        }
         RequestRecord record = RequestRecord.decode(st.get(requestKey));
         if (record instanceof RequestRecord.Completed completed) {
             fencedBy = completed.response();
