@@ -13,6 +13,7 @@ import dev.mu2sls.simulator.FaultPlan;
 import dev.mu2sls.simulator.Simulator;
 import dev.mu2sls.spec.RecordedChoices;
 import dev.mu2sls.spi.ServiceDefinition;
+import dev.mu2sls.store.Store;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +72,11 @@ public final class Simulation implements Client, AutoCloseable {
         this.timeLimit = builder.timeLimit;
         this.invariants.addAll(builder.invariants);
         this.choices = new RecordedChoices(seed, mode);
-        this.simulator = Simulator.builder().services(services).faultPlan(plan).mode(mode).listener(choices).build();
+        Simulator.Builder platform = Simulator.builder().services(services).faultPlan(plan).mode(mode).listener(choices);
+        if (builder.store != null) {
+            platform.store(builder.store);
+        }
+        this.simulator = platform.build();
         this.client = new RecordingClient(simulator::call, new History(), "r");
     }
 
@@ -289,6 +294,7 @@ public final class Simulation implements Client, AutoCloseable {
         private long maxConfigurations = HistoryChecker.DEFAULT_MAX_CONFIGURATIONS;
         private Duration timeLimit = HistoryChecker.DEFAULT_TIME_LIMIT;
         private final List<Invariant> invariants = new ArrayList<>();
+        private Store store;
 
         private Builder(Iterable<? extends ServiceDefinition> services) {
             services.forEach(this.services::add);
@@ -334,6 +340,16 @@ public final class Simulation implements Client, AutoCloseable {
         /** The history checker's time budget; see {@link HistoryChecker.Builder#timeLimit}. */
         public Builder timeLimit(Duration timeLimit) {
             this.timeLimit = Objects.requireNonNull(timeLimit, "timeLimit");
+            return this;
+        }
+
+        /**
+         * The store the services' state lives in; a fresh in-memory one by default. To run the
+         * same checks over RocksDB or PostgreSQL, pass an open, empty store: the simulation does
+         * not close it.
+         */
+        public Builder store(Store store) {
+            this.store = Objects.requireNonNull(store, "store");
             return this;
         }
 
