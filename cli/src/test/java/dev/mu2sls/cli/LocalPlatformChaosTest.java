@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.json.JsonCodec;
-import dev.mu2sls.store.postgres.LocalPostgres;
 import dev.mu2sls.store.postgres.PostgresStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,9 +17,8 @@ import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,20 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalPlatformChaosTest {
     private static final int CLIENTS = 8;
     private static final int KILLS = 5;
-    private static LocalPostgres postgres;
+    @RegisterExtension
+    static final PostgresPerClass postgres = new PostgresPerClass();
 
     @TempDir
     Path state;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = LocalPostgres.start(null);
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
 
     @Test
     void chain_chaosKillsInstances_everyAcknowledgedAddAppliedExactlyOnce() throws Exception {

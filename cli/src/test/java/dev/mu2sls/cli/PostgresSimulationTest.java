@@ -7,15 +7,13 @@ import dev.mu2sls.examples.travel.FrontendDispatcher;
 import dev.mu2sls.examples.travel.HotelDispatcher;
 import dev.mu2sls.examples.travel.OrderDispatcher;
 import dev.mu2sls.spi.ServiceDefinition;
-import dev.mu2sls.store.postgres.LocalPostgres;
 import dev.mu2sls.store.postgres.PostgresStore;
 import dev.mu2sls.testing.Faults;
 import dev.mu2sls.testing.Simulation;
 import java.util.List;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The history checks of the simulator over PostgreSQL instead of the in-memory store: random fault
@@ -27,17 +25,8 @@ import org.junit.jupiter.api.Test;
 class PostgresSimulationTest {
     private static final int CLIENTS = 8;
     private static final int PER_CLIENT = 20;
-    private static LocalPostgres postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = LocalPostgres.start(null);
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
+    @RegisterExtension
+    static final PostgresPerClass postgres = new PostgresPerClass();
 
     @Test
     void counter_randomFaultPlans_isLinearizable() {
