@@ -41,6 +41,9 @@ import org.rocksdb.WriteOptions;
  * concurrency control (every point and range read validated under a short commit lock, as
  * {@code MemoryStore} does), and a write-ahead log synced before a commit returns.
  *
+ * <p>Recently read and written values are kept in memory ({@link RecentValues}), so most reads
+ * and most of a commit's validation do not reach RocksDB.
+ *
  * <h2>Durability and group commit</h2>
  * A commit writes its batch under the commit lock without syncing, then waits until the WAL is
  * synced past it: one committer syncs for everyone waiting, so concurrent commits share one
@@ -55,6 +58,7 @@ import org.rocksdb.WriteOptions;
 public final class RocksStore implements Store {
     private static final byte[] MARKER_KEY = "\0mu2sls-store".getBytes(UTF_8);
     private static final byte[] MARKER_VALUE = "v1".getBytes(UTF_8);
+    private static final int RECENT_VALUES = 1 << 17; // entries; values are shared with the writers, not copied
 
     static {
         RocksDB.loadLibrary();
@@ -67,6 +71,7 @@ public final class RocksStore implements Store {
     private final WriteOptions unsynced = new WriteOptions().setSync(false);
     private final BloomFilter bloomFilter = new BloomFilter(10);
     private final ReentrantLock commitLock = new ReentrantLock();
+    private final RecentValues recent;
     private final ExecutorService syncer = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("mu2sls-rocksdb-syncer").factory());
     private final ReentrantLock syncLock = new ReentrantLock();
@@ -79,9 +84,10 @@ public final class RocksStore implements Store {
     private final LongAdder syncs = new LongAdder();
     private volatile boolean closed;
 
-    private RocksStore(Path directory, boolean syncOnCommit) {
+    private RocksStore(Path directory, boolean syncOnCommit, int recentValues) {
         this.directory = directory;
         this.syncOnCommit = syncOnCommit;
+        this.recent = new RecentValues(recentValues);
         boolean fresh = checkDirectory(directory);
         // Writes only fill the WAL buffer under the commit lock; the group syncer flushes and syncs it.
         // Bloom filters: the engine reads many keys that do not exist (fresh requests, empty state).
@@ -123,7 +129,12 @@ public final class RocksStore implements Store {
      *     production; concurrent commits share syncs)
      */
     public static RocksStore open(Path directory, boolean syncOnCommit) {
-        return new RocksStore(directory, syncOnCommit);
+        return new RocksStore(directory, syncOnCommit, RECENT_VALUES);
+    }
+
+    /** For tests: a store that remembers at most {@code recentValues} values, so that eviction is frequent. */
+    static RocksStore open(Path directory, boolean syncOnCommit, int recentValues) {
+        return new RocksStore(directory, syncOnCommit, recentValues);
     }
 
     /** Whether the directory is new (absent or empty); fails if it holds something other than RocksDB files. */
@@ -160,6 +171,21 @@ public final class RocksStore implements Store {
     public byte[] get(byte[] key) {
         checkOpen();
         reads.increment();
+        return read(key, recent.stamp());
+    }
+
+    /** The key's committed value, from memory if known, else from RocksDB (and then remembered). */
+    private byte[] read(byte[] key, long stamp) {
+        byte[] value = recent.lookup(key);
+        if (value != RecentValues.UNKNOWN) {
+            return value;
+        }
+        value = readDatabase(key);
+        recent.offer(key, value, stamp);
+        return value;
+    }
+
+    private byte[] readDatabase(byte[] key) {
         try {
             return db.get(key);
         } catch (RocksDBException e) {
@@ -311,11 +337,13 @@ public final class RocksStore implements Store {
     }
 
     private final class RocksTransaction implements StoreTransaction {
-        private final List<byte[]> readKeys = new ArrayList<>(4);
-        private final List<byte[]> readValues = new ArrayList<>(4);
+        private final List<PointRead> pointReads = new ArrayList<>(4);
         private final List<ScanRead> scans = new ArrayList<>(0);
         private final WriteBuffer writes = new WriteBuffer();
         private boolean finished;
+
+        /** A read and the stamp taken before it: validation skips it if its key was not written since. */
+        private record PointRead(byte[] key, byte[] value, long stamp) {}
 
         private record ScanRead(byte[] from, byte[] to, int limit, List<KeyValue> seen) {}
 
@@ -325,10 +353,9 @@ public final class RocksStore implements Store {
             if (writes.contains(key)) {
                 return writes.get(key);
             }
-            byte[] value = RocksStore.this.get(key);
-            reads.decrement();
-            readKeys.add(key);
-            readValues.add(value);
+            long stamp = recent.stamp();
+            byte[] value = read(key, stamp);
+            pointReads.add(new PointRead(key, value, stamp));
             return value;
         }
 
@@ -366,25 +393,7 @@ public final class RocksStore implements Store {
                     throw new StoreConflictException("a concurrent transaction changed data this transaction read");
                 }
                 if (!writes.isEmpty()) {
-                    try (WriteBatch batch = new WriteBatch()) {
-                        writes.forEach((key, value) -> {
-                            try {
-                                if (value == null) {
-                                    batch.delete(key);
-                                } else {
-                                    batch.put(key, value);
-                                }
-                            } catch (RocksDBException e) {
-                                throw new IllegalStateException("RocksDB batch failed in " + directory + ": " + e.getMessage(), e);
-                            }
-                        });
-                        db.write(unsynced, batch);
-                        if (!syncOnCommit) {
-                            db.flushWal(false); // to the OS: survives a process crash without a sync
-                        }
-                    } catch (RocksDBException e) {
-                        throw new IllegalStateException("RocksDB write failed in " + directory + ": " + e.getMessage(), e);
-                    }
+                    apply(writes);
                 }
                 sequence = db.getLatestSequenceNumber();
                 commits.increment();
@@ -394,14 +403,44 @@ public final class RocksStore implements Store {
             awaitSynced(sequence);
         }
 
-        private boolean valid() {
-            for (int i = 0; i < readKeys.size(); i++) {
+        private void apply(WriteBuffer writes) {
+            try (WriteBatch batch = new WriteBatch()) {
+                writes.forEach((key, value) -> {
+                    try {
+                        if (value == null) {
+                            batch.delete(key);
+                        } else {
+                            batch.put(key, value);
+                        }
+                    } catch (RocksDBException e) {
+                        throw new IllegalStateException("RocksDB batch failed in " + directory + ": " + e.getMessage(), e);
+                    }
+                });
+                long number = recent.beginCommit(writes);
                 try {
-                    if (!Arrays.equals(db.get(readKeys.get(i)), readValues.get(i))) {
-                        return false;
+                    db.write(unsynced, batch);
+                    if (!syncOnCommit) {
+                        db.flushWal(false); // to the OS: survives a process crash without a sync
                     }
                 } catch (RocksDBException e) {
-                    throw new IllegalStateException("RocksDB read failed in " + directory + ": " + e.getMessage(), e);
+                    recent.abortCommit(writes, number);
+                    throw new IllegalStateException("RocksDB write failed in " + directory + ": " + e.getMessage(), e);
+                }
+                recent.endCommit(number);
+            }
+        }
+
+        private boolean valid() {
+            for (PointRead read : pointReads) {
+                if (recent.unwrittenSince(read.key, read.stamp)) {
+                    continue;
+                }
+                byte[] current = recent.lookup(read.key);
+                if (current == RecentValues.UNKNOWN) {
+                    current = readDatabase(read.key);
+                }
+                if (!Arrays.equals(current, read.value)) {
+                    return false;
                 }
             }
             for (ScanRead scan : scans) {
