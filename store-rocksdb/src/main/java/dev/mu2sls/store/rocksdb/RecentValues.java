@@ -1,8 +1,11 @@
 package dev.mu2sls.store.rocksdb;
 
+import dev.mu2sls.store.Keys;
 import dev.mu2sls.store.WriteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -22,7 +25,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <h2>Validation without reading</h2>
  * A read taken at stamp {@code s} is still current at the commit lock if its key's stripe is at
  * most {@code s}: every commit since then wrote only keys of other stripes. Otherwise the current
- * value is compared, from here or from RocksDB.
+ * value is compared, from here or from RocksDB. A scan taken at stamp {@code s} is still current
+ * if none of the last {@value #COMMITS_KEPT} commits' keys since {@code s} is in its range;
+ * otherwise it is scanned again.
  *
  * <p>Entries are evicted, in no particular order, at a commit that finds more than the capacity;
  * readers stop adding values once it is reached.
@@ -32,9 +37,11 @@ final class RecentValues {
     static final byte[] UNKNOWN = new byte[0];
     private static final byte[] ABSENT = new byte[0];
     private static final int STRIPES = 1 << 14;
+    private static final int COMMITS_KEPT = 1 << 12;
 
     private final ConcurrentHashMap<CacheKey, byte[]> values = new ConcurrentHashMap<>();
     private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
+    private final byte[][][] keysWritten = new byte[COMMITS_KEPT][][]; // by commit number; under the commit lock
     private final int capacity;
     private volatile long applied; // the newest commit whose writes are all in RocksDB; written under the commit lock
 
@@ -74,15 +81,37 @@ final class RecentValues {
         return stripes.get(new CacheKey(key).stripe()) <= stamp;
     }
 
+    /** Whether no commit since {@code stamp} wrote a key in {@code [from, to)}, as far as is known. Under the commit lock. */
+    boolean rangeUnwrittenSince(byte[] from, byte[] to, long stamp) {
+        if (applied - stamp >= COMMITS_KEPT) {
+            return false;
+        }
+        for (long commit = stamp + 1; commit <= applied; commit++) {
+            for (byte[] key : keysWritten[slot(commit)]) {
+                if (Keys.inRange(key, from, to)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** Marks and caches a commit's writes before they are applied; returns the commit's number. Under the commit lock. */
     long beginCommit(WriteBuffer writes) {
         long number = applied + 1;
+        List<byte[]> keys = new ArrayList<>();
         writes.forEach((key, value) -> {
             CacheKey cacheKey = new CacheKey(key);
             stripes.set(cacheKey.stripe(), number);
             values.put(cacheKey, orAbsent(value));
+            keys.add(key);
         });
+        keysWritten[slot(number)] = keys.toArray(byte[][]::new);
         return number;
+    }
+
+    private static int slot(long commit) {
+        return (int) (commit & (COMMITS_KEPT - 1));
     }
 
     /** Publishes a commit whose writes RocksDB now has. Under the commit lock. */

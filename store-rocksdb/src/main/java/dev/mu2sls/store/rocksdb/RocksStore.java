@@ -345,7 +345,7 @@ public final class RocksStore implements Store {
         /** A read and the stamp taken before it: validation skips it if its key was not written since. */
         private record PointRead(byte[] key, byte[] value, long stamp) {}
 
-        private record ScanRead(byte[] from, byte[] to, int limit, List<KeyValue> seen) {}
+        private record ScanRead(byte[] from, byte[] to, int limit, List<KeyValue> seen, long stamp) {}
 
         @Override
         public byte[] get(byte[] key) {
@@ -363,8 +363,9 @@ public final class RocksStore implements Store {
         public List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit) {
             checkActive();
             int fetch = limit == Integer.MAX_VALUE ? limit : limit + writes.extraFetch(fromInclusive, toExclusive);
+            long stamp = recent.stamp();
             List<KeyValue> committed = scanCommitted(fromInclusive, toExclusive, fetch);
-            scans.add(new ScanRead(fromInclusive, toExclusive, fetch, committed));
+            scans.add(new ScanRead(fromInclusive, toExclusive, fetch, committed, stamp));
             return writes.merge(committed, fromInclusive, toExclusive, limit);
         }
 
@@ -444,6 +445,9 @@ public final class RocksStore implements Store {
                 }
             }
             for (ScanRead scan : scans) {
+                if (recent.rangeUnwrittenSince(scan.from, scan.to, scan.stamp)) {
+                    continue;
+                }
                 if (!Keys.sameEntries(scanCommitted(scan.from, scan.to, scan.limit), scan.seen)) {
                     return false;
                 }

@@ -60,6 +60,27 @@ class RecentValuesTest {
     }
 
     @Test
+    void rangeUnwrittenSince_isFalseForRangesHoldingAKeyWrittenAfterTheStamp() {
+        long stamp = recent.stamp();
+        recent.endCommit(recent.beginCommit(put("m", "1")));
+
+        assertThat(recent.rangeUnwrittenSince(b("a"), b("z"), stamp)).isFalse();
+        assertThat(recent.rangeUnwrittenSince(b("a"), null, stamp)).isFalse();
+        assertThat(recent.rangeUnwrittenSince(b("n"), b("z"), stamp)).isTrue();
+        assertThat(recent.rangeUnwrittenSince(b("a"), b("m"), stamp)).isTrue();
+        assertThat(recent.rangeUnwrittenSince(b("a"), b("z"), recent.stamp())).isTrue();
+    }
+
+    @Test
+    void rangeUnwrittenSince_aStampOlderThanTheCommitsKept_isFalse() {
+        long stamp = recent.stamp();
+        IntStream.range(0, 5000).forEach(i -> recent.endCommit(recent.beginCommit(put("x", "v"))));
+
+        assertThat(recent.rangeUnwrittenSince(b("a"), b("b"), stamp)).isFalse();
+        assertThat(recent.rangeUnwrittenSince(b("a"), b("b"), recent.stamp() - 100)).isTrue();
+    }
+
+    @Test
     void commitsBeyondCapacity_evictEntries_andReadersStopAddingAtCapacity() {
         IntStream.range(0, 20).forEach(i -> recent.endCommit(recent.beginCommit(put("k" + i, "v"))));
         assertThat(known(20)).isLessThanOrEqualTo(8);
