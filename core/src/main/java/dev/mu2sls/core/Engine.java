@@ -475,10 +475,8 @@ public final class Engine implements AutoCloseable {
                 pending++;
             }
         }
-        int provisional = 0;
-        for (byte kind : new byte[] {KeySpace.TX_WRITE, KeySpace.TX_READ, KeySpace.TX_SCAN}) {
-            provisional += store.scan(KeySpace.rangeStart(kind), KeySpace.rangeEnd(kind), Integer.MAX_VALUE).size();
-        }
+        int provisional = store.scan(KeySpace.rangeStart(KeySpace.TX_RECORDS), KeySpace.rangeEnd(KeySpace.TX_RECORDS),
+                Integer.MAX_VALUE).size();
         return new TransactionCounts(pending, ended, provisional);
     }
 

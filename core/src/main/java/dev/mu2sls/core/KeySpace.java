@@ -14,12 +14,13 @@ import java.util.Arrays;
  *   R requestId                 request record: running (journal length) or completed (time, response)
  *   J requestId 0 step(int)     journal chunk starting at step
  *   T txId                      transaction status: pending (since), committed or aborted (when, why)
- *   W txId 0 stateKey           a transaction's provisional write (or delete) of a state key
- *   V txId 0 requestId 0 step   a state key a participant read in the transaction, and the value it saw
- *   Q txId 0 requestId 0 step   a range a participant scanned in the transaction, and what it saw
+ *   P txId 0 W stateKey         a transaction's provisional write (or delete) of a state key
+ *   P txId 0 V requestId 0 step a state key a participant read in the transaction, and the value it saw
+ *   P txId 0 Q requestId 0 step a range a participant scanned in the transaction, and what it saw
  * </pre>
  * Provisional writes live beside the state, never in it: a transaction's writes reach the state
- * keys only in the store transaction that commits it.
+ * keys only in the store transaction that commits it. A transaction's records share one prefix,
+ * so ending it scans one range.
  * Request ids, service and state names never contain {@code \0}, so the separators are unambiguous.
  */
 final class KeySpace {
@@ -28,6 +29,7 @@ final class KeySpace {
     static final byte REQUEST = 'R';
     static final byte JOURNAL = 'J';
     static final byte TX_STATUS = 'T';
+    static final byte TX_RECORDS = 'P';
     static final byte TX_WRITE = 'W';
     static final byte TX_READ = 'V';
     static final byte TX_SCAN = 'Q';
@@ -75,9 +77,14 @@ final class KeySpace {
         return tagged(TX_STATUS, txId);
     }
 
-    /** Start of the {@code kind} records of one transaction ({@code kind txId 0}). */
+    /** Start of every record of one transaction ({@code P txId 0}); the record's kind follows. */
+    static byte[] txRecords(String txId) {
+        return concat(tagged(TX_RECORDS, txId), new byte[] {0});
+    }
+
+    /** Start of the {@code kind} records of one transaction ({@code P txId 0 kind}). */
     static byte[] txPrefix(byte kind, String txId) {
-        return concat(tagged(kind, txId), new byte[] {0});
+        return concat(txRecords(txId), new byte[] {kind});
     }
 
     static byte[] txWrite(String txId, byte[] stateKey) {

@@ -4,6 +4,7 @@ import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.Keys;
 import dev.mu2sls.store.StoreTransaction;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -167,11 +168,22 @@ final class TxWrites {
         return true;
     }
 
-    /** A transaction's provisional writes and recorded reads, each range scanned once. */
+    /** A transaction's provisional writes and recorded reads, from one scan of its records. */
     private record Records(List<KeyValue> writes, List<KeyValue> reads, List<KeyValue> scans) {
         static Records of(StoreTransaction st, String txId) {
-            return new Records(scanRecords(st, KeySpace.TX_WRITE, txId), scanRecords(st, KeySpace.TX_READ, txId),
-                    scanRecords(st, KeySpace.TX_SCAN, txId));
+            byte[] prefix = KeySpace.txRecords(txId);
+            Records records = new Records(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            for (KeyValue record : st.scan(prefix, Keys.prefixEnd(prefix), Integer.MAX_VALUE)) {
+                byte kind = record.key()[prefix.length];
+                switch (kind) {
+                    case KeySpace.TX_WRITE -> records.writes.add(record);
+                    case KeySpace.TX_READ -> records.reads.add(record);
+                    case KeySpace.TX_SCAN -> records.scans.add(record);
+                    default -> throw new IllegalStateException("transaction " + txId + " has a record of unknown kind '"
+                            + (char) kind + "'; was the store written by a newer mu2sls?");
+                }
+            }
+            return records;
         }
 
         void drop(StoreTransaction st) {
@@ -181,11 +193,6 @@ final class TxWrites {
                 }
             }
         }
-    }
-
-    private static List<KeyValue> scanRecords(StoreTransaction st, byte kind, String txId) {
-        byte[] prefix = KeySpace.txPrefix(kind, txId);
-        return st.scan(prefix, Keys.prefixEnd(prefix), Integer.MAX_VALUE);
     }
 
     private static boolean readOnlyAtOneMoment(Records records, Map<byte[], byte[]> ownWrites, List<byte[]> ownReadKeys,
