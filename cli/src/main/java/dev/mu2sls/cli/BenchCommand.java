@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure a workload's throughput and latency on the in-process platform (no faults).")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--workload", defaultValue = "W1", description = "W1, W2, W3, W5, W5-hot or W6 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--workload", defaultValue = "W1", description = "W1, W2, W3, W4, W5, W5-hot or W6 (default: ${DEFAULT-VALUE})")
     String workload;
 
     @Option(names = "--config", defaultValue = "exactly-once", description = "sequential, unsafe, exactly-once or full (default: ${DEFAULT-VALUE})")

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve a workload's services over HTTP on 127.0.0.1 with a durable store; recover on start.")
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--workload", defaultValue = "W1", description = "W1, W2, W3, W5, W5-hot or W6 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--workload", defaultValue = "W1", description = "W1, W2, W3, W4, W5, W5-hot or W6 (default: ${DEFAULT-VALUE})")
     String workload;
 
     @Option(names = "--port", defaultValue = "8080", description = "port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
