@@ -1,7 +1,6 @@
 package dev.mu2sls.store;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -41,23 +40,6 @@ public final class MemoryStore implements Store {
 
         Slot(Versioned current) {
             this.current = current;
-        }
-    }
-
-    /** A byte[] with value equality, for the hash index. */
-    private record ByteKey(byte[] bytes, int hash) {
-        ByteKey(byte[] bytes) {
-            this(bytes, Arrays.hashCode(bytes));
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof ByteKey that && hash == that.hash && Arrays.equals(bytes, that.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
         }
     }
 

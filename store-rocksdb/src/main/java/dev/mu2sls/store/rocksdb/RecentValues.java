@@ -1,9 +1,9 @@
 package dev.mu2sls.store.rocksdb;
 
+import dev.mu2sls.store.ByteKey;
 import dev.mu2sls.store.Keys;
 import dev.mu2sls.store.WriteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +39,7 @@ final class RecentValues {
     private static final int STRIPES = 1 << 14;
     private static final int COMMITS_KEPT = 1 << 12;
 
-    private final ConcurrentHashMap<CacheKey, byte[]> values = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ByteKey, byte[]> values = new ConcurrentHashMap<>();
     private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
     private final byte[][][] keysWritten = new byte[COMMITS_KEPT][][]; // by commit number; under the commit lock
     private final int capacity;
@@ -59,7 +59,7 @@ final class RecentValues {
 
     /** The key's value ({@code null}: absent), or {@link #UNKNOWN}. */
     byte[] lookup(byte[] key) {
-        byte[] value = values.get(new CacheKey(key));
+        byte[] value = values.get(new ByteKey(key));
         if (value == null) {
             return UNKNOWN;
         }
@@ -71,14 +71,14 @@ final class RecentValues {
         if (values.size() >= capacity) {
             return;
         }
-        CacheKey cacheKey = new CacheKey(key);
+        ByteKey cacheKey = new ByteKey(key);
         // Checked inside the map's bin lock: a commit that marks the stripe later also puts its value later.
-        values.computeIfAbsent(cacheKey, k -> stripes.get(k.stripe()) <= stamp ? orAbsent(value) : null);
+        values.computeIfAbsent(cacheKey, k -> stripes.get(stripe(k)) <= stamp ? orAbsent(value) : null);
     }
 
     /** Whether no commit has written the key's stripe since {@code stamp}. Call under the commit lock. */
     boolean unwrittenSince(byte[] key, long stamp) {
-        return stripes.get(new CacheKey(key).stripe()) <= stamp;
+        return stripes.get(stripe(new ByteKey(key))) <= stamp;
     }
 
     /** Whether no commit since {@code stamp} wrote a key in {@code [from, to)}, as far as is known. Under the commit lock. */
@@ -101,8 +101,8 @@ final class RecentValues {
         long number = applied + 1;
         List<byte[]> keys = new ArrayList<>();
         writes.forEach((key, value) -> {
-            CacheKey cacheKey = new CacheKey(key);
-            stripes.set(cacheKey.stripe(), number);
+            ByteKey cacheKey = new ByteKey(key);
+            stripes.set(stripe(cacheKey), number);
             values.put(cacheKey, orAbsent(value));
             keys.add(key);
         });
@@ -124,13 +124,13 @@ final class RecentValues {
 
     /** Forgets a commit's writes that RocksDB refused: what it holds for those keys is no longer known. */
     void abortCommit(WriteBuffer writes, long number) {
-        writes.forEach((key, value) -> values.remove(new CacheKey(key)));
+        writes.forEach((key, value) -> values.remove(new ByteKey(key)));
         applied = number;
     }
 
     private void evictQuarter() {
         int toRemove = values.size() - capacity * 3 / 4;
-        Iterator<CacheKey> keys = values.keySet().iterator();
+        Iterator<ByteKey> keys = values.keySet().iterator();
         while (toRemove-- > 0 && keys.hasNext()) {
             keys.next();
             keys.remove();
@@ -141,28 +141,7 @@ final class RecentValues {
         return value == null ? ABSENT : value;
     }
 
-    /** A key as a map key: equal by content, its hash computed once. */
-    private static final class CacheKey {
-        private final byte[] bytes;
-        private final int hash;
-
-        CacheKey(byte[] bytes) {
-            this.bytes = bytes;
-            this.hash = Arrays.hashCode(bytes);
-        }
-
-        int stripe() {
-            return (hash ^ (hash >>> 16)) & (STRIPES - 1);
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof CacheKey that && hash == that.hash && Arrays.equals(bytes, that.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
+    private static int stripe(ByteKey key) {
+        return (key.hash() ^ (key.hash() >>> 16)) & (STRIPES - 1);
     }
 }
