@@ -6,7 +6,9 @@ import dev.mu2sls.store.WriteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -29,8 +31,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * if none of the last {@value #COMMITS_KEPT} commits' keys since {@code s} is in its range;
  * otherwise it is scanned again.
  *
- * <p>Entries are evicted, in no particular order, at a commit that finds more than the capacity;
- * readers stop adding values once it is reached.
+ * <h2>Memory</h2>
+ * The map holds at most {@code capacity} entries and about {@code maxBytes} of keys and values
+ * (counted as their lengths plus a fixed overhead per entry); a value over a sixteenth of that
+ * budget is never kept, and a commit that writes one drops the key. A commit that finds the map
+ * over either bound evicts entries, in no particular order, down to three quarters of it; readers
+ * stop adding values at the bounds.
  */
 final class RecentValues {
     /** What {@link #lookup} answers for a key it does not know; compare by identity. */
@@ -38,18 +44,25 @@ final class RecentValues {
     private static final byte[] ABSENT = new byte[0];
     private static final int STRIPES = 1 << 14;
     private static final int COMMITS_KEPT = 1 << 12;
+    private static final int ENTRY_OVERHEAD = 96; // map node, key record and arrays' headers, roughly
 
     private final ConcurrentHashMap<ByteKey, byte[]> values = new ConcurrentHashMap<>();
     private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
     private final byte[][][] keysWritten = new byte[COMMITS_KEPT][][]; // by commit number; under the commit lock
+    private final AtomicLong bytes = new AtomicLong();
     private final int capacity;
+    private final long maxBytes;
+    private final long maxEntryBytes;
     private volatile long applied; // the newest commit whose writes are all in RocksDB; written under the commit lock
 
-    RecentValues(int capacity) {
-        if (capacity <= 0) {
-            throw new IllegalArgumentException("recent values capacity must be positive: " + capacity);
+    RecentValues(int capacity, long maxBytes) {
+        if (capacity <= 0 || maxBytes <= 0) {
+            throw new IllegalArgumentException("recent values need a positive capacity and byte budget: "
+                    + capacity + " entries, " + maxBytes + " bytes");
         }
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
+        this.maxEntryBytes = maxBytes / 16;
     }
 
     /** Taken before a read: the commits whose writes the read is sure to see. */
@@ -68,12 +81,18 @@ final class RecentValues {
 
     /** Keeps a value read from RocksDB after taking {@code stamp}, unless a commit has written its key since. */
     void offer(byte[] key, byte[] value, long stamp) {
-        if (values.size() >= capacity) {
+        long entryBytes = entryBytes(key, value);
+        if (entryBytes > maxEntryBytes || values.size() >= capacity || bytes.get() >= maxBytes) {
             return;
         }
-        ByteKey cacheKey = new ByteKey(key);
         // Checked inside the map's bin lock: a commit that marks the stripe later also puts its value later.
-        values.computeIfAbsent(cacheKey, k -> stripes.get(stripe(k)) <= stamp ? orAbsent(value) : null);
+        values.computeIfAbsent(new ByteKey(key), k -> {
+            if (stripes.get(stripe(k)) > stamp) {
+                return null;
+            }
+            bytes.addAndGet(entryBytes);
+            return orAbsent(value);
+        });
     }
 
     /** Whether no commit has written the key's stripe since {@code stamp}. Call under the commit lock. */
@@ -103,7 +122,13 @@ final class RecentValues {
         writes.forEach((key, value) -> {
             ByteKey cacheKey = new ByteKey(key);
             stripes.set(stripe(cacheKey), number);
-            values.put(cacheKey, orAbsent(value));
+            long entryBytes = entryBytes(key, value);
+            if (entryBytes > maxEntryBytes) {
+                forget(cacheKey);
+            } else {
+                byte[] old = values.put(cacheKey, orAbsent(value));
+                bytes.addAndGet(entryBytes - (old == null ? 0 : entryBytes(key, old)));
+            }
             keys.add(key);
         });
         keysWritten[slot(number)] = keys.toArray(byte[][]::new);
@@ -117,24 +142,35 @@ final class RecentValues {
     /** Publishes a commit whose writes RocksDB now has. Under the commit lock. */
     void endCommit(long number) {
         applied = number;
-        if (values.size() > capacity) {
-            evictQuarter();
+        if (values.size() > capacity || bytes.get() > maxBytes) {
+            evict();
         }
     }
 
     /** Forgets a commit's writes that RocksDB refused: what it holds for those keys is no longer known. */
     void abortCommit(WriteBuffer writes, long number) {
-        writes.forEach((key, value) -> values.remove(new ByteKey(key)));
+        writes.forEach((key, value) -> forget(new ByteKey(key)));
         applied = number;
     }
 
-    private void evictQuarter() {
-        int toRemove = values.size() - capacity * 3 / 4;
-        Iterator<ByteKey> keys = values.keySet().iterator();
-        while (toRemove-- > 0 && keys.hasNext()) {
-            keys.next();
-            keys.remove();
+    private void forget(ByteKey key) {
+        byte[] old = values.remove(key);
+        if (old != null) {
+            bytes.addAndGet(-entryBytes(key.bytes(), old));
         }
+    }
+
+    private void evict() {
+        Iterator<Map.Entry<ByteKey, byte[]>> entries = values.entrySet().iterator();
+        while ((values.size() > capacity * 3 / 4 || bytes.get() > maxBytes * 3 / 4) && entries.hasNext()) {
+            Map.Entry<ByteKey, byte[]> entry = entries.next();
+            entries.remove();
+            bytes.addAndGet(-entryBytes(entry.getKey().bytes(), entry.getValue()));
+        }
+    }
+
+    private static long entryBytes(byte[] key, byte[] value) {
+        return ENTRY_OVERHEAD + key.length + (value == null ? 0 : value.length);
     }
 
     private static byte[] orAbsent(byte[] value) {

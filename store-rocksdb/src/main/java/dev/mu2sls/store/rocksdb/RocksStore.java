@@ -59,6 +59,7 @@ public final class RocksStore implements Store {
     private static final byte[] MARKER_KEY = "\0mu2sls-store".getBytes(UTF_8);
     private static final byte[] MARKER_VALUE = "v1".getBytes(UTF_8);
     private static final int RECENT_VALUES = 1 << 17; // entries; values are shared with the writers, not copied
+    private static final long RECENT_VALUE_BYTES = 64L << 20;
 
     static {
         RocksDB.loadLibrary();
@@ -84,10 +85,10 @@ public final class RocksStore implements Store {
     private final LongAdder syncs = new LongAdder();
     private volatile boolean closed;
 
-    private RocksStore(Path directory, boolean syncOnCommit, int recentValues) {
+    private RocksStore(Path directory, boolean syncOnCommit, int recentValues, long recentValueBytes) {
         this.directory = directory;
         this.syncOnCommit = syncOnCommit;
-        this.recent = new RecentValues(recentValues);
+        this.recent = new RecentValues(recentValues, recentValueBytes);
         boolean fresh = checkDirectory(directory);
         // Writes only fill the WAL buffer under the commit lock; the group syncer flushes and syncs it.
         // Bloom filters: the engine reads many keys that do not exist (fresh requests, empty state).
@@ -129,12 +130,12 @@ public final class RocksStore implements Store {
      *     production; concurrent commits share syncs)
      */
     public static RocksStore open(Path directory, boolean syncOnCommit) {
-        return new RocksStore(directory, syncOnCommit, RECENT_VALUES);
+        return new RocksStore(directory, syncOnCommit, RECENT_VALUES, RECENT_VALUE_BYTES);
     }
 
-    /** For tests: a store that remembers at most {@code recentValues} values, so that eviction is frequent. */
-    static RocksStore open(Path directory, boolean syncOnCommit, int recentValues) {
-        return new RocksStore(directory, syncOnCommit, recentValues);
+    /** For tests: a store that remembers few values in little memory, so that eviction is frequent. */
+    static RocksStore open(Path directory, boolean syncOnCommit, int recentValues, long recentValueBytes) {
+        return new RocksStore(directory, syncOnCommit, recentValues, recentValueBytes);
     }
 
     /** Whether the directory is new (absent or empty); fails if it holds something other than RocksDB files. */

@@ -8,7 +8,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class RecentValuesTest {
-    private final RecentValues recent = new RecentValues(8);
+    private final RecentValues recent = new RecentValues(8, 1 << 20);
 
     @Test
     void readValue_isOfferedAndServed_absentToo() {
@@ -88,6 +88,28 @@ class RecentValuesTest {
         IntStream.range(0, 20).forEach(i -> recent.offer(b("r" + i), b("v"), recent.stamp()));
         assertThat(IntStream.range(0, 20).filter(i -> recent.lookup(b("r" + i)) != RecentValues.UNKNOWN).count()
                 + known(20)).isLessThanOrEqualTo(8);
+    }
+
+    @Test
+    void valueOverASixteenthOfTheBudget_isNeverKept_andItsCommitDropsTheKey() {
+        RecentValues small = new RecentValues(8, 3200); // entries up to 200 bytes: key, value and 96 of overhead
+        small.offer(b("k"), b("short"), small.stamp());
+        assertThat(small.lookup(b("k"))).isEqualTo(b("short"));
+
+        small.endCommit(small.beginCommit(put("k", "x".repeat(200))));
+        assertThat(small.lookup(b("k"))).isSameAs(RecentValues.UNKNOWN);
+
+        small.offer(b("k"), b("x".repeat(200)), small.stamp());
+        assertThat(small.lookup(b("k"))).isSameAs(RecentValues.UNKNOWN);
+    }
+
+    @Test
+    void commitsBeyondTheByteBudget_evictEntries() {
+        RecentValues small = new RecentValues(1000, 2000); // about 18 entries of 108 bytes
+        IntStream.range(0, 40).forEach(i -> small.endCommit(small.beginCommit(put("k" + i, "0123456789"))));
+
+        long kept = IntStream.range(0, 40).filter(i -> small.lookup(b("k" + i)) != RecentValues.UNKNOWN).count();
+        assertThat(kept).isPositive().isLessThanOrEqualTo(18);
     }
 
     private long known(int keys) {

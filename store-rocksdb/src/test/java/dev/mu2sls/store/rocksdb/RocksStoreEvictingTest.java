@@ -5,14 +5,17 @@ import dev.mu2sls.store.StoreConformanceTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The whole conformance suite again, with room for 4 recent values: eviction at nearly every commit. */
+/**
+ * The whole conformance suite again, with room for 4 recent values in 2 KiB: eviction at nearly every
+ * commit, and values over 128 bytes never kept.
+ */
 class RocksStoreEvictingTest extends StoreConformanceTest {
     @TempDir
     Path directory;
 
     @Override
     protected Store newStore() {
-        return RocksStore.open(directory.resolve("store"), true, 4);
+        return RocksStore.open(directory.resolve("store"), true, 4, 2048);
     }
 
     @Override
