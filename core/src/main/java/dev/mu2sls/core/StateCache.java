@@ -1,6 +1,6 @@
 package dev.mu2sls.core;
 
-import java.nio.ByteBuffer;
+import dev.mu2sls.store.ByteKey;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,7 +28,7 @@ final class StateCache {
     private static final byte[] ABSENT = new byte[0];
 
     private final int capacity;
-    private final ConcurrentHashMap<ByteBuffer, byte[]> values = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ByteKey, byte[]> values = new ConcurrentHashMap<>();
     private final AtomicInteger servedInWindow = new AtomicInteger();
     private final AtomicInteger staleInWindow = new AtomicInteger();
     private final AtomicInteger suspendedFor = new AtomicInteger();
@@ -45,7 +45,7 @@ final class StateCache {
         if (capacity == 0) {
             return store.apply(key);
         }
-        ByteBuffer cacheKey = ByteBuffer.wrap(key);
+        ByteKey cacheKey = new ByteKey(key);
         byte[] cached = serving() ? values.get(cacheKey) : null;
         if (cached != null) {
             hits.increment();
@@ -57,21 +57,21 @@ final class StateCache {
             values.clear();
         }
         // A concurrent commit's value, if put meanwhile, is newer than this read's.
-        values.putIfAbsent(ByteBuffer.wrap(key.clone()), value == null ? ABSENT : value);
+        values.putIfAbsent(new ByteKey(key.clone()), value == null ? ABSENT : value);
         return value;
     }
 
     /** {@code value} (null: deleted) was committed for {@code key} by this engine. */
     void committed(byte[] key, byte[] value) {
         if (capacity > 0) {
-            values.put(ByteBuffer.wrap(key.clone()), value == null ? ABSENT : value);
+            values.put(new ByteKey(key.clone()), value == null ? ABSENT : value);
         }
     }
 
     /** {@code key} may change without this engine seeing the value (a transaction's write). */
     void forget(byte[] key) {
         if (capacity > 0) {
-            values.remove(ByteBuffer.wrap(key));
+            values.remove(new ByteKey(key));
         }
     }
 
@@ -82,7 +82,7 @@ final class StateCache {
         }
         byte[] held = value == null ? ABSENT : value;
         boolean[] dropped = {false};
-        values.computeIfPresent(ByteBuffer.wrap(key), (k, cached) -> {
+        values.computeIfPresent(new ByteKey(key), (k, cached) -> {
             dropped[0] = Arrays.equals(cached, held);
             return dropped[0] ? null : cached;
         });
