@@ -15,7 +15,11 @@ public final class InvalidRequestException extends Mu2slsException {
         MALFORMED_JSON,
         PAYLOAD_TOO_LARGE,
         NOT_SERIALIZABLE,
-        BAD_REQUEST_ID
+        BAD_REQUEST_ID,
+        /** The request id (idempotency key) was already used for a request with other arguments. */
+        IDEMPOTENCY_KEY_REUSED,
+        /** A state key or value is larger than every store accepts. */
+        STATE_LIMIT_EXCEEDED
     }
 
     private final Reason reason;

@@ -64,7 +64,8 @@ public final class Replies {
         int status = switch (e.reason()) {
             case UNKNOWN_SERVICE, UNKNOWN_METHOD -> 404;
             case PAYLOAD_TOO_LARGE -> 413;
-            case WRONG_ARITY, BAD_ARGUMENT, MALFORMED_JSON, NOT_SERIALIZABLE, BAD_REQUEST_ID -> 400;
+            case WRONG_ARITY, BAD_ARGUMENT, MALFORMED_JSON, NOT_SERIALIZABLE, BAD_REQUEST_ID, STATE_LIMIT_EXCEEDED -> 400;
+            case IDEMPOTENCY_KEY_REUSED -> 422;
         };
         ObjectNode node = JSON.createObjectNode().put("error", e.getMessage())
                 .put("problem", e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'))
