@@ -10,8 +10,10 @@ import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Port;
 import java.net.URISyntaxException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -83,7 +85,11 @@ final class DeployCommand implements Callable<Integer> {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         for (Map.Entry<String, String> file : KnativeManifests.render(application, settings, HexFormat.of().formatHex(secret)).entrySet()) {
-            Files.writeString(directory.resolve(file.getKey()), file.getValue());
+            if (file.getKey().equals(KnativeManifests.SECRET_FILE)) {
+                writePrivate(directory.resolve(file.getKey()), file.getValue());
+            } else {
+                Files.writeString(directory.resolve(file.getKey()), file.getValue());
+            }
             System.out.println("wrote " + directory.resolve(file.getKey()));
         }
         System.out.println("apply with: kubectl apply -f " + directory + "  (edit secret.yaml first: store-url, store-user, store-password)");
@@ -150,4 +156,14 @@ final class DeployCommand implements Callable<Integer> {
         return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
+
+    /**
+     * Writes a file only its owner can read or write (0600), created so from the start: the
+     * secret is never in a file others can open, not even for an instant.
+     */
+    static void writePrivate(Path file, String content) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content);
+    }
 }

@@ -58,7 +58,7 @@ final class FunctionCommand implements Callable<Integer> {
         Engine engine = Engine.builder().store(store).codec(new JsonCodec()).mode(engineMode.mode).service(application.service(service))
                 .stateCacheEntries(stateCacheEntries).transport(transport).build();
         FunctionHandler handler = new FunctionHandler(engine, service, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES);
-        HttpServerAdapter server = HttpServerAdapter.start("0.0.0.0", PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
+        HttpServerAdapter server = HttpServerAdapter.start(PlatformProcess.host(), PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
         PlatformProcess.serveUntilStopped(server, engine, store, parentPid,
                 "function " + application.name() + "/" + service + " (mode " + engineMode.label + ")");
         return 0;

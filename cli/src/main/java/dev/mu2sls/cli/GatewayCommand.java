@@ -56,7 +56,7 @@ final class GatewayCommand implements Callable<Integer> {
         Engine engine = Engine.builder().store(store).codec(new JsonCodec()).mode(engineMode.mode).services(application.services()).build();
         GatewayHandler handler = new GatewayHandler(transport, new HashSet<>(application.serviceNames()), Engine.DEFAULT_MAX_PAYLOAD_BYTES,
                 engineMode.mode);
-        HttpServerAdapter server = JettyServer.startNonBlocking("0.0.0.0", PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
+        HttpServerAdapter server = JettyServer.startNonBlocking(PlatformProcess.host(), PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
         Thread.ofVirtual().name("mu2sls-recovery").start(() -> housekeeping(engine, transport));
         PlatformProcess.serveUntilStopped(server, engine, store, parentPid,
                 "gateway " + application.name() + " (mode " + engineMode.label + ")");

@@ -40,6 +40,9 @@ final class KnativeManifests {
         return settings.imagePrefix() + "/" + serviceName(app, service) + ":" + settings.tag();
     }
 
+    /** The manifest holding the application's secrets, written readable by its owner only. */
+    static final String SECRET_FILE = "secret.yaml";
+
     static String secretName(Apps.App app) {
         return "mu2sls-" + app.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
     }
@@ -72,7 +75,7 @@ final class KnativeManifests {
             files.put(serviceName(app, service) + ".yaml", service(app, service, settings));
         }
         files.put(serviceName(app, null) + ".yaml", service(app, null, settings));
-        files.put("secret.yaml", secret(app, settings, generatedSecret));
+        files.put(SECRET_FILE, secret(app, settings, generatedSecret));
         return files;
     }
 
@@ -108,6 +111,7 @@ final class KnativeManifests {
         secretEnv(y, "MU2SLS_STORE_USER", secretName(app), "store-user");
         secretEnv(y, "MU2SLS_STORE_PASSWORD", secretName(app), "store-password");
         secretEnv(y, "MU2SLS_SECRET", secretName(app), "hmac-secret");
+        y.append("            - name: \"MU2SLS_HOST\"\n              value: \"0.0.0.0\"\n"); // the pod's network, behind Knative's
         y.append("            - name: \"MU2SLS_ROUTES\"\n              value: ").append(q(routes(app, settings))).append('\n');
         y.append("          readinessProbe:\n            httpGet:\n              path: \"/health\"\n            periodSeconds: 2\n            failureThreshold: 3\n");
         y.append("          livenessProbe:\n            httpGet:\n              path: \"/health\"\n            initialDelaySeconds: 20\n            periodSeconds: 10\n");

@@ -63,10 +63,21 @@ final class LocalPlatform implements AutoCloseable {
      * @param targetInFlight requests in flight per instance that trigger another instance
      * @param chaosInterval mean time between kills, or null for no chaos
      * @param jvmOptions options of the instances' JVMs
+     * @param openGateway whether the gateway listens on every interface rather than loopback only
+     *     (the functions always listen on loopback)
      */
     record Options(String appArgument, BenchConfig mode, String storeUrl, String storeUser, String storePassword, Path stateDirectory,
                    int gatewayPort, int minInstances, int maxInstances, int targetInFlight, Duration chaosInterval,
-                   long seed, List<String> jvmOptions, PrintStream log) {}
+                   long seed, List<String> jvmOptions, PrintStream log, boolean openGateway) {
+        Options {
+            if (gatewayPort < 0 || gatewayPort > 65535) {
+                throw new IllegalArgumentException("gateway port must be 0 to 65535: got " + gatewayPort);
+            }
+        }
+    }
+
+    /** Gateway exits before it was ever ready after which starting is given up (a taken port, a bad option). */
+    private static final int GATEWAY_START_FAILURES = 3;
 
     private final Options options;
     private final Apps.App app;
@@ -81,8 +92,12 @@ final class LocalPlatform implements AutoCloseable {
     private final AtomicInteger scaledUp = new AtomicInteger();
     private final AtomicInteger retired = new AtomicInteger();
     private final Map<String, Integer> idleTicks = new LinkedHashMap<>();
+    private final AtomicInteger gatewayStartFailures = new AtomicInteger();
     private LocalPostgres postgres;
     private String storeUrl;
+    private String storePassword;
+    /** Set once no other platform is up from the state directory: only then does close() clean it. */
+    private volatile boolean claimed;
     private int gatewayPort;
     private Thread controller;
     private volatile boolean closing;
@@ -123,14 +138,17 @@ final class LocalPlatform implements AutoCloseable {
                         + "); stop it with ./mu2sls down, or use another --state-dir");
             }
         }
+        claimed = true;
         storeUrl = options.storeUrl();
+        storePassword = options.storePassword();
         if (storeUrl == null) {
             options.log().println("starting a local PostgreSQL (no --store-url given)...");
             postgres = LocalPostgres.start(null);
             storeUrl = postgres.jdbcUrl();
+            storePassword = postgres.requirePassword();
         }
         // create the table once, before the instances race to
-        PostgresStore.open(storeUrl, options.storeUser(), options.storePassword(), 2, PlatformStore.table(app.name())).close();
+        PostgresStore.open(storeUrl, options.storeUser(), storePassword, 2, PlatformStore.table(app.name())).close();
         FileRoutes.write(routesFile, Map.of());
         gatewayPort = options.gatewayPort() == 0 ? freePort() : options.gatewayPort();
         instances.add(launch(null, gatewayPort));
@@ -145,6 +163,10 @@ final class LocalPlatform implements AutoCloseable {
         while (!allReady()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the application did not become ready within 180 s; see the logs in " + logDirectory);
+            }
+            if (gatewayStartFailures.get() >= GATEWAY_START_FAILURES) {
+                throw new IllegalStateException("the gateway exited " + GATEWAY_START_FAILURES + " times before it was ready (port "
+                        + gatewayPort + " taken?); see " + logDirectory.resolve("gateway-" + gatewayPort + ".log"));
             }
             Thread.sleep(100);
         }
@@ -222,11 +244,15 @@ final class LocalPlatform implements AutoCloseable {
                     deaths.incrementAndGet();
                     options.log().println("platform: " + instance + " died (exit " + instance.process.exitValue() + ")");
                 }
+                if (instance.service == null && !instance.wasReady) {
+                    gatewayStartFailures.incrementAndGet();
+                }
                 if (instance.service == null && !closing) {
                     instances.add(launch(null, gatewayPort));
                 }
             } else if (!instance.ready && !instance.retiring && healthy(instance) >= 0) {
                 instance.ready = true;
+                instance.wasReady = true;
                 changed = true;
                 options.log().println("platform: " + instance + " ready after "
                         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - instance.startedNanos) + " ms");
@@ -357,12 +383,17 @@ final class LocalPlatform implements AutoCloseable {
         } else {
             command.addAll(List.of("function", "--app", options.appArgument(), "--service", service));
         }
-        command.addAll(List.of("--mode", options.mode().label, "--routes", routesFile.toString(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
-                "--store-url", storeUrl, "--store-user", options.storeUser(), "--store-password", options.storePassword()));
+        command.addAll(List.of("--mode", options.mode().label, "--routes", routesFile.toString(), "--parent-pid", Long.toString(ProcessHandle.current().pid())));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logDirectory.resolve((service == null ? "gateway" : service) + "-" + port + ".log").toFile()));
         builder.environment().put("PORT", Integer.toString(port));
+        // secrets go through the environment, which only this user can read (a command line is public)
         builder.environment().put(CallSigner.SECRET_ENV, secret);
+        builder.environment().put(PlatformStore.URL_ENV, storeUrl);
+        builder.environment().put(PlatformStore.USER_ENV, options.storeUser());
+        builder.environment().put(PlatformStore.PASSWORD_ENV, storePassword);
+        builder.environment().remove(PlatformStore.PASSWORD_FILE_ENV);
+        builder.environment().put(PlatformProcess.HOST_ENV, service == null && options.openGateway() ? "0.0.0.0" : "127.0.0.1");
         Instance instance = new Instance(service, port, builder.start());
         options.log().println("platform: started " + instance);
         return instance;
@@ -374,7 +405,10 @@ final class LocalPlatform implements AutoCloseable {
         }
     }
 
-    /** Stops every instance (SIGTERM, then SIGKILL after 5 s), the local PostgreSQL, and removes the state file. */
+    /**
+     * Stops every instance (SIGTERM, then SIGKILL after 5 s), the local PostgreSQL, and removes the
+     * state and routes files, unless another platform was already up from the state directory.
+     */
     @Override
     public void close() {
         closing = true;
@@ -402,6 +436,9 @@ final class LocalPlatform implements AutoCloseable {
         if (postgres != null) {
             postgres.close();
         }
+        if (!claimed) {
+            return; // the files are the running platform's
+        }
         try {
             Path stateFile = stateFile(options.stateDirectory());
             if (Files.exists(stateFile) && JSON.readTree(stateFile.toFile()).path("pid").asLong() == ProcessHandle.current().pid()) {
@@ -420,6 +457,7 @@ final class LocalPlatform implements AutoCloseable {
         final Process process;
         final long startedNanos = System.nanoTime();
         volatile boolean ready;
+        volatile boolean wasReady;
         volatile boolean retiring;
         volatile boolean killed;
 

@@ -18,6 +18,17 @@ final class PlatformProcess {
         return Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
     }
 
+    /** Environment variable naming the address a process listens on. */
+    static final String HOST_ENV = "MU2SLS_HOST";
+
+    /**
+     * The address to listen on: {@code $MU2SLS_HOST}, loopback by default, so that nothing is
+     * reachable from other machines unless the platform says so (Knative containers set 0.0.0.0).
+     */
+    static String host() {
+        return System.getenv().getOrDefault(HOST_ENV, "127.0.0.1");
+    }
+
     /** The routes file {@code up} maintains, or the static routes in {@code $MU2SLS_ROUTES}. */
     static Routes routes(Path routesFile) {
         return routesFile != null ? new FileRoutes(routesFile) : StaticRoutes.parse(System.getenv(StaticRoutes.ROUTES_ENV));

@@ -24,17 +24,19 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "gateway port on 127.0.0.1, 0 for any (default: ${DEFAULT-VALUE})")
     int port;
 
+    @Option(names = "--open", description = "let the gateway listen on every interface, not only 127.0.0.1 (functions stay on loopback)")
+    boolean open;
+
     @Option(names = "--state-dir", description = "state, routes and instance logs (default: ~/.mu2sls)")
     Path stateDirectory;
 
     @Option(names = "--store-url", description = "PostgreSQL JDBC URL (default: start a local PostgreSQL)")
     String storeUrl;
 
-    @Option(names = "--store-user", defaultValue = "postgres", description = "PostgreSQL user (default: ${DEFAULT-VALUE})")
+    @Option(names = "--store-user", defaultValue = "postgres", description = "PostgreSQL user (default: ${DEFAULT-VALUE}); "
+            + "the password comes from $MU2SLS_STORE_PASSWORD or the file $MU2SLS_STORE_PASSWORD_FILE, never the command line")
     String storeUser;
 
-    @Option(names = "--store-password", defaultValue = "postgres", description = "PostgreSQL password (default: ${DEFAULT-VALUE})")
-    String storePassword;
 
     @Option(names = "--min-instances", defaultValue = "1", description = "instances per service kept running (default: ${DEFAULT-VALUE})")
     int minInstances;
@@ -68,9 +70,9 @@ final class UpCommand implements Callable<Integer> {
             throw new IllegalArgumentException("instances must satisfy 1 <= min <= max: got min " + minInstances + ", max " + maxInstances);
         }
         BenchConfig engineMode = BenchConfig.platformMode(mode);
-        LocalPlatform.Options options = new LocalPlatform.Options(app, engineMode, storeUrl, storeUser, storePassword,
+        LocalPlatform.Options options = new LocalPlatform.Options(app, engineMode, storeUrl, storeUser, PlatformStore.password(System.getenv()),
                 stateDirectory != null ? stateDirectory : defaultStateDirectory(), port, minInstances, maxInstances, targetInFlight,
-                chaos ? Duration.ofMillis((long) (chaosSeconds * 1000)) : null, seed, splitOptions(jvmOptions), System.out);
+                chaos ? Duration.ofMillis((long) (chaosSeconds * 1000)) : null, seed, splitOptions(jvmOptions), System.out, open);
         LocalPlatform platform = LocalPlatform.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -64,7 +64,7 @@ class BenchHttpTest {
     void upInExactlyOnceMode_benchHttpLabelsItsResultWithTheModeTheFunctionsRun() throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         LocalPlatform.Options options = new LocalPlatform.Options("counter", BenchConfig.EXACTLY_ONCE, null, "postgres", "postgres", state, 0,
-                1, 1, 8, null, 1, List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"), new PrintStream(log, true, UTF_8));
+                1, 1, 8, null, 1, List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"), new PrintStream(log, true, UTF_8), false);
         try (LocalPlatform platform = LocalPlatform.start(options);
              HttpClient http = HttpClient.newHttpClient()) {
             Matcher counter = Pattern.compile("\"Counter\"\\s*:\\s*\\[\\s*\"([^\"]+)\"").matcher(Files.readString(state.resolve("routes.json")));

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,7 @@ class KnativeDeployTest {
             Map<String, JsonNode> env = new TreeMap<>();
             container.path("env").forEach(variable -> env.put(variable.path("name").asText(), variable));
             assertThat(env).containsKeys("MU2SLS_STORE_URL", "MU2SLS_STORE_USER", "MU2SLS_STORE_PASSWORD", "MU2SLS_SECRET", "MU2SLS_ROUTES");
+            assertThat(env.get("MU2SLS_HOST").path("value").asText()).as("a pod listens on its network").isEqualTo("0.0.0.0");
             assertThat(env.get("MU2SLS_STORE_URL").at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("mu2sls-travel");
             assertThat(env.get("MU2SLS_STORE_URL").at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("store-url");
             assertThat(env.get("MU2SLS_SECRET").at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("hmac-secret");
@@ -79,6 +81,9 @@ class KnativeDeployTest {
         assertThat(secret.path("kind").asText()).isEqualTo("Secret");
         assertThat(secret.at("/stringData/hmac-secret").asText()).hasSize(64);
         assertThat(secret.at("/stringData/store-url").asText()).startsWith("jdbc:postgresql://");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("secret.yaml"))))
+                .as("issue 19 item 6: the HMAC key is readable by its owner only").isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("travel-gateway.yaml")))).isNotEqualTo("rw-------");
     }
 
     @Test

@@ -74,7 +74,7 @@ class LocalPlatformChaosTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         LocalPlatform.Options options = new LocalPlatform.Options(app, BenchConfig.FULL, postgres.jdbcUrl(), "postgres", "postgres", state, 0, 2, 3, 8,
                 Duration.ofMillis(1200), 7, List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"),
-                new PrintStream(log, true, UTF_8));
+                new PrintStream(log, true, UTF_8), false);
         Apps.App application;
         long starting = System.nanoTime();
         try (LocalPlatform platform = LocalPlatform.start(options)) {

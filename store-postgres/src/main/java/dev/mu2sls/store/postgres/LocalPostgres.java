@@ -3,7 +3,14 @@ package dev.mu2sls.store.postgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
 
 /**
  * A real PostgreSQL server started from the binaries on Maven Central (no installation, no
@@ -34,6 +41,36 @@ public final class LocalPostgres implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a local PostgreSQL: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Ends the server's trust of every local connection: gives user {@code postgres} a fresh random
+     * password, stored as a SCRAM-SHA-256 verifier, and makes every connection authenticate with
+     * it. For a server other processes use ({@code ./mu2sls up}): without it, any local user could
+     * connect as superuser.
+     *
+     * @return the password, to hand to the server's clients (never on a command line)
+     */
+    public String requirePassword() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        String password = HexFormat.of().formatHex(bytes);
+        try (Connection connection = server.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("SET password_encryption = 'scram-sha-256'");
+            statement.execute("ALTER USER postgres PASSWORD '" + password + "'"); // hex: nothing to escape
+            Path hba;
+            try (ResultSet file = statement.executeQuery("SHOW hba_file")) {
+                file.next();
+                hba = Path.of(file.getString(1));
+            }
+            Files.writeString(hba, "# written by mu2sls LocalPostgres.requirePassword\n"
+                    + "local all all scram-sha-256\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n");
+            statement.execute("SELECT pg_reload_conf()");
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("cannot require a password on the local PostgreSQL: " + e.getMessage(), e);
+        }
+        return password;
     }
 
     /** JDBC URL of the {@code postgres} database as user {@code postgres}. */
