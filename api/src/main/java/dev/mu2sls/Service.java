@@ -49,4 +49,11 @@ import java.lang.annotation.Target;
 public @interface Service {
     /** The service name used for routing and in call-by-name; defaults to the class's simple name. */
     String name() default "";
+
+    /**
+     * Whether every method of the service is internal: callable by the application's other
+     * services, never by clients through the gateway (which answers 404 as if it did not exist).
+     * Mark single methods with {@link Internal}.
+     */
+    boolean internal() default false;
 }

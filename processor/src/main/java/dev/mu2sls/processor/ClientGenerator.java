@@ -71,10 +71,17 @@ final class ClientGenerator {
         CodeBlock tokens = operation.parameters().stream()
                 .map(p -> TypeCode.token(p.type()))
                 .collect(CodeBlock.joining(", "));
+        CodeBlock common = CodeBlock.of("$S, $S, $L, $T.of($L), $T.<$T>of($L), $L", model.serviceName(), operation.name(),
+                operation.index(), TypeCode.LIST, names, TypeCode.LIST, TypeCode.TYPE, tokens, TypeCode.token(operation.returnType()));
+        if (operation.internal() || operation.parameters().stream().anyMatch(Parameter::nullable)) {
+            CodeBlock nullable = operation.parameters().stream()
+                    .map(p -> CodeBlock.of("$L", p.nullable()))
+                    .collect(CodeBlock.joining(", "));
+            common = CodeBlock.of("$L, $L, $T.<$T>of($L)", common, operation.internal(), TypeCode.LIST, ClassName.get(Boolean.class), nullable);
+        }
+        // the common case, a public method whose parameters refuse null, in the short form
         return FieldSpec.builder(TypeCode.METHOD_REF, operation.constant(), Modifier.STATIC, Modifier.FINAL)
-                .initializer("new $T($S, $S, $L, $T.of($L), $T.<$T>of($L), $L)", TypeCode.METHOD_REF,
-                        model.serviceName(), operation.name(), operation.index(), TypeCode.LIST, names,
-                        TypeCode.LIST, TypeCode.TYPE, tokens, TypeCode.token(operation.returnType()))
+                .initializer("new $T($L)", TypeCode.METHOD_REF, common)
                 .build();
     }
 

@@ -11,6 +11,9 @@ import javax.lang.model.element.TypeElement;
 /** Naming helpers shared by the scanners and generators. */
 final class Names {
     static final String SERVICE = "dev.mu2sls.Service";
+    static final String INTERNAL = "dev.mu2sls.Internal";
+    /** The simple name of the annotations that let a parameter be null (JSpecify's, Jakarta's, JSR 305's, ...). */
+    static final String NULLABLE = "Nullable";
     static final String ALLOW_NONDETERMINISM = "dev.mu2sls.AllowNondeterminism";
     static final String STATE = "dev.mu2sls.State";
     static final String PERSISTENT_MAP = "dev.mu2sls.PersistentMap";

@@ -38,9 +38,10 @@ record ServiceModel(TypeElement type, String serviceName, boolean stateConstruct
      *
      * @param constant name of the {@code MethodRef} constant in the client, e.g. {@code PLACE_ORDER}
      * @param index position in {@code ServiceDefinition.methods()}
+     * @param internal whether only other services may call it
      */
     record Operation(ExecutableElement element, String name, String constant, int index,
-                     List<Parameter> parameters, TypeMirror returnType, boolean varargs) {
+                     List<Parameter> parameters, TypeMirror returnType, boolean varargs, boolean internal) {
         Operation {
             parameters = List.copyOf(parameters);
         }
@@ -50,6 +51,6 @@ record ServiceModel(TypeElement type, String serviceName, boolean stateConstruct
         }
     }
 
-    /** A parameter of an operation. */
-    record Parameter(String name, TypeMirror type) {}
+    /** A parameter of an operation; {@code nullable} when it is annotated {@code @Nullable}. */
+    record Parameter(String name, TypeMirror type, boolean nullable) {}
 }

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
@@ -138,16 +139,8 @@ final class ServiceScanner {
 
     private String serviceName(TypeElement type) {
         String name = type.getSimpleName().toString();
-        for (AnnotationMirror mirror : type.getAnnotationMirrors()) {
-            if (((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().contentEquals(Names.SERVICE)) {
-                for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry
-                        : mirror.getElementValues().entrySet()) {
-                    if (entry.getKey().getSimpleName().contentEquals("name")
-                            && entry.getValue().getValue() instanceof String value && !value.isEmpty()) {
-                        name = value;
-                    }
-                }
-            }
+        if (serviceElement(type, "name") instanceof String value && !value.isEmpty()) {
+            name = value;
         }
         if (!Names.isValidServiceName(name)) {
             diagnostics.error(type, type.getSimpleName() + ": service name '" + name + "' is not valid; use "
@@ -293,8 +286,35 @@ final class ServiceScanner {
         return false;
     }
 
+    /** The value of {@code @Service}'s element {@code element} as written on {@code type}, or null when left to its default. */
+    private static Object serviceElement(TypeElement type, String element) {
+        for (AnnotationMirror mirror : type.getAnnotationMirrors()) {
+            if (((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().contentEquals(Names.SERVICE)) {
+                for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry
+                        : mirror.getElementValues().entrySet()) {
+                    if (entry.getKey().getSimpleName().contentEquals(element)) {
+                        return entry.getValue().getValue();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean hasAnnotation(Element element, String qualifiedName) {
+        return element.getAnnotationMirrors().stream()
+                .anyMatch(m -> ((TypeElement) m.getAnnotationType().asElement()).getQualifiedName().contentEquals(qualifiedName));
+    }
+
+    /** Annotated with any {@code Nullable}, as a declaration or a type use (JSpecify's is the latter). */
+    private static boolean isNullable(VariableElement parameter) {
+        return Stream.concat(parameter.getAnnotationMirrors().stream(), parameter.asType().getAnnotationMirrors().stream())
+                .anyMatch(m -> m.getAnnotationType().asElement().getSimpleName().contentEquals(Names.NULLABLE));
+    }
+
     private List<Operation> operations(TypeElement type) {
         String owner = type.getSimpleName().toString();
+        boolean serviceInternal = Boolean.TRUE.equals(serviceElement(type, "internal"));
         Map<String, ExecutableElement> byName = new LinkedHashMap<>();
         Set<String> constants = new HashSet<>();
         List<Operation> operations = new ArrayList<>();
@@ -332,7 +352,8 @@ final class ServiceScanner {
                             label + " parameter '" + parameter.getSimpleName() + "' has type", parameterType));
                     ok = false;
                 }
-                parameters.add(new Parameter(parameter.getSimpleName().toString(), parameterType));
+                parameters.add(new Parameter(parameter.getSimpleName().toString(), parameterType,
+                        !parameterType.getKind().isPrimitive() && isNullable(parameter)));
             }
             TypeMirror returnType = method.getReturnType();
             if (returnType.getKind() != TypeKind.VOID && !isDeclared(returnType, "java.lang.Void")) {
@@ -350,7 +371,7 @@ final class ServiceScanner {
                 }
                 boolean varargs = method.isVarArgs() && isReifiableArray(parameters);
                 operations.add(new Operation(method, name, constant, operations.size(), parameters, returnType,
-                        varargs));
+                        varargs, serviceInternal || hasAnnotation(method, Names.INTERNAL)));
             }
         }
         return operations;

@@ -270,6 +270,58 @@ class ServiceGenerationTest {
     }
 
     @Test
+    void compile_internalMethodAndNullableParameter_issue19_recordedInTheMethodRefs() {
+        Compilation compilation = compile("""
+                package test;
+
+                import dev.mu2sls.Internal;
+                import dev.mu2sls.Service;
+                import java.lang.annotation.ElementType;
+                import java.lang.annotation.Target;
+
+                @Service
+                public class Account {
+                    @Target({ElementType.PARAMETER, ElementType.TYPE_USE})
+                    public @interface Nullable {}
+
+                    @Internal
+                    public long withdraw(String account, long amount) {
+                        return amount;
+                    }
+
+                    public String note(@Nullable String text, int times) {
+                        return text;
+                    }
+
+                    public long balance(String account) {
+                        return 0;
+                    }
+                }
+                """, """
+                package test;
+
+                import dev.mu2sls.Service;
+
+                @Service(internal = true)
+                public class Ledger {
+                    public void record(String entry) {
+                    }
+                }
+                """);
+
+        assertClean(compilation);
+        assertThat(generatedSource(compilation, "test.AccountClient"))
+                .contains("new MethodRef(\"Account\", \"withdraw\", 0, List.of(\"account\", \"amount\"), "
+                        + "List.<Type>of(String.class, long.class), long.class, true, List.<Boolean>of(false, false));")
+                .contains("new MethodRef(\"Account\", \"note\", 1, List.of(\"text\", \"times\"), "
+                        + "List.<Type>of(String.class, int.class), String.class, false, List.<Boolean>of(true, false));")
+                .contains("new MethodRef(\"Account\", \"balance\", 2, List.of(\"account\"), List.<Type>of(String.class), long.class);");
+        assertThat(generatedSource(compilation, "test.LedgerClient"))
+                .contains("new MethodRef(\"Ledger\", \"record\", 0, List.of(\"entry\"), List.<Type>of(String.class), void.class, "
+                        + "true, List.<Boolean>of(false));");
+    }
+
+    @Test
     void compile_severalServices_servicesFileListsEveryDispatcher() {
         Compilation compilation = compile(COUNTER, GREETER, HOTEL);
 

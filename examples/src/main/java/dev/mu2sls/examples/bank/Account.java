@@ -1,5 +1,6 @@
 package dev.mu2sls.examples.bank;
 
+import dev.mu2sls.Internal;
 import dev.mu2sls.PersistentMap;
 import dev.mu2sls.Service;
 import dev.mu2sls.State;
@@ -20,6 +21,7 @@ public class Account {
     }
 
     /** Takes {@code amount} from the account; false (and no change) if the balance is too low. */
+    @Internal // clients move money only through Bank.transfer, which checks the amount
     public boolean withdraw(String accountId, long amount) {
         long balance = balances.getOrDefault(accountId, 0L);
         if (balance < amount) {
@@ -29,6 +31,7 @@ public class Account {
         return true;
     }
 
+    @Internal // clients move money only through Bank.transfer, which checks the amount
     public void deposit(String accountId, long amount) {
         balances.put(accountId, balances.getOrDefault(accountId, 0L) + amount);
     }

@@ -1,5 +1,6 @@
 package dev.mu2sls.examples.travel;
 
+import dev.mu2sls.Internal;
 import dev.mu2sls.PersistentMap;
 import dev.mu2sls.Service;
 import dev.mu2sls.State;
@@ -22,6 +23,7 @@ public class Flight {
     }
 
     /** Reserves a seat for {@code userId}; false when the flight is unknown or full. */
+    @Internal // clients book only through Frontend.book, which does it in one transaction
     public boolean reserve(String flightId, String userId) {
         Capacity current = seats.get(flightId);
         if (current == null || current.full()) {

@@ -1,5 +1,6 @@
 package dev.mu2sls.examples.travel;
 
+import dev.mu2sls.Internal;
 import dev.mu2sls.PersistentMap;
 import dev.mu2sls.Service;
 import dev.mu2sls.State;
@@ -22,6 +23,7 @@ public class Hotel {
     }
 
     /** Reserves a room for {@code userId}; false when the hotel is unknown or full. */
+    @Internal // clients book only through Frontend.book, which does it in one transaction
     public boolean reserve(String hotelId, String userId) {
         Capacity current = rooms.get(hotelId);
         if (current == null || current.full()) {

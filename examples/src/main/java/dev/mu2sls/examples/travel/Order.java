@@ -1,5 +1,6 @@
 package dev.mu2sls.examples.travel;
 
+import dev.mu2sls.Internal;
 import dev.mu2sls.PersistentMap;
 import dev.mu2sls.Service;
 import dev.mu2sls.State;
@@ -13,6 +14,7 @@ public class Order {
         orders = state.map("orders", String.class, Booking.class);
     }
 
+    @Internal // clients book only through Frontend.book, which does it in one transaction
     public void place(String orderId, String userId, String flightId, String hotelId) {
         orders.put(orderId, new Booking(userId, flightId, hotelId));
     }
