@@ -50,7 +50,6 @@ public final class Engine implements AutoCloseable {
     private static final int HOLD_COMMITS_AFTER_STALE_REPLAYS = 3;
     /** Largest accepted argument payload unless configured: 1 MiB. */
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
-    private static final int MAX_REQUEST_ID_LENGTH = 4096;
     private static final int EXPIRY_BATCH = 512;
     /** State values cached per engine unless configured. */
     public static final int DEFAULT_STATE_CACHE_ENTRIES = 1 << 16;
@@ -98,7 +97,7 @@ public final class Engine implements AutoCloseable {
         this.stateCache = new StateCache(builder.stateCacheEntries);
         Map<String, ServiceRuntime> registered = new LinkedHashMap<>();
         for (ServiceDefinition definition : builder.services) {
-            Object instance = definition.newInstance(new EngineState(definition.name(), codec));
+            Object instance = definition.newInstance(new EngineState(definition.name(), codec, builder.maxPayloadBytes));
             if (registered.putIfAbsent(definition.name(), new ServiceRuntime(definition, instance)) != null) {
                 throw new IllegalArgumentException("two services are named " + definition.name()
                         + "; service names must be unique (set @Service(name = ...))");
@@ -126,6 +125,11 @@ public final class Engine implements AutoCloseable {
     public Response submit(Invocation invocation) {
         ServiceRuntime service = resolve(invocation.service(), invocation.method());
         checkRequest(invocation);
+        if (invocation.requestId().length() > Limits.MAX_CLIENT_REQUEST_ID_LENGTH) {
+            throw new InvalidRequestException(Reason.BAD_REQUEST_ID, invocation.service(), invocation.method(),
+                    "client request id is " + invocation.requestId().length() + " characters, over the limit of "
+                            + Limits.MAX_CLIENT_REQUEST_ID_LENGTH);
+        }
         if (invocation.requestId().indexOf('/') >= 0) {
             throw new InvalidRequestException(Reason.BAD_REQUEST_ID, invocation.service(), invocation.method(),
                     "client request id '" + invocation.requestId() + "' contains '/', which only derived call ids use");
@@ -331,9 +335,9 @@ public final class Engine implements AutoCloseable {
 
     private void checkRequest(Invocation invocation) {
         String id = invocation.requestId();
-        if (id.isEmpty() || id.length() > MAX_REQUEST_ID_LENGTH || id.indexOf('\0') >= 0) {
+        if (id.isEmpty() || id.length() > Limits.MAX_REQUEST_ID_LENGTH || id.indexOf('\0') >= 0) {
             throw new InvalidRequestException(Reason.BAD_REQUEST_ID, invocation.service(), invocation.method(),
-                    "request id must be 1 to " + MAX_REQUEST_ID_LENGTH + " characters without NUL; got "
+                    "request id must be 1 to " + Limits.MAX_REQUEST_ID_LENGTH + " characters without NUL; got "
                             + id.length() + " characters");
         }
         if (invocation.arguments().length > maxPayloadBytes) {

@@ -20,11 +20,21 @@ import java.util.Set;
 final class EngineState implements State {
     private final String service;
     private final Codec codec;
+    private final int maxValueBytes;
     private final Set<String> names = new HashSet<>();
 
-    EngineState(String service, Codec codec) {
+    EngineState(String service, Codec codec, int maxValueBytes) {
         this.service = service;
         this.codec = codec;
+        this.maxValueBytes = maxValueBytes;
+    }
+
+    /** Encodes a written value, refusing a key or value over {@link Limits} before anything is written. */
+    private byte[] checked(String name, byte[] key, Object value, Type type) {
+        Limits.checkStateWrite(service, name, key, null, maxValueBytes);
+        byte[] bytes = codec.encode(value, type);
+        Limits.checkStateWrite(service, name, key, bytes, maxValueBytes);
+        return bytes;
     }
 
     @Override
@@ -97,7 +107,8 @@ final class EngineState implements State {
         @Override
         public void put(K key, V value) {
             Objects.requireNonNull(value, "value must not be null; use remove()");
-            access().put(key(key), codec.encode(value, valueType));
+            byte[] encodedKey = key(key);
+            access().put(encodedKey, checked(name, encodedKey, value, valueType));
         }
 
         @Override
@@ -155,7 +166,7 @@ final class EngineState implements State {
         @Override
         public void set(T value) {
             Objects.requireNonNull(value, "value must not be null; use clear()");
-            access().put(key, codec.encode(value, type));
+            access().put(key, checked(name, key, value, type));
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.mu2sls.core;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.mu2sls.InvalidRequestException;
 import dev.mu2sls.NondeterminismException;
 import dev.mu2sls.ServiceCallException;
 import dev.mu2sls.TransactionAbortedException;
@@ -126,6 +127,9 @@ final class Execution implements ExecutionContext, StateAccess {
             throw flow;
         } catch (Exception failure) {
             rethrowIfStopped();
+            if (failure instanceof InvalidRequestException invalid && invalid.reason() == InvalidRequestException.Reason.STATE_LIMIT_EXCEEDED) {
+                throw invalid; // the request, not the handler, is at fault: refused (400), not recorded as its response
+            }
             response = Response.failure(failure.getClass().getName(), failure.getMessage());
         }
         if (tx != null && tx.kind == TxContext.Kind.OWNED && tx.isOpen()) {

@@ -37,7 +37,9 @@ import java.util.function.Supplier;
  * The accepted transactions are serializable in that order, at the database transaction's commit:
  * SERIALIZABLE isolation makes the check and the writes atomic against every other process's
  * batches; when the database aborts a batch (SQLSTATE 40001/40P01) it is decided again from the
- * start. A batch costs the database one commit (one WAL flush) however many transactions it holds,
+ * start. When a statement fails on the data of one transaction (a key too large for the index,
+ * say), the batch is decided again one transaction at a time, in the same order, so that the one
+ * that caused it fails alone and the others commit. A batch costs the database one commit (one WAL flush) however many transactions it holds,
  * which is where the throughput comes from: a request's commit no longer costs a transaction of
  * its own. The thread is a platform thread because it blocks in socket reads for most of its time.
  */
@@ -174,6 +176,12 @@ final class BatchCommitter implements AutoCloseable {
                 settle(batch, accepted);
                 return;
             } catch (SQLException e) {
+                if (batch.size() > 1 && causedByData(e)) {
+                    for (Pending pending : batch) {
+                        decide(List.of(pending));
+                    }
+                    return;
+                }
                 if (!PostgresStore.isConflict(e)) {
                     failAll(batch, new IllegalStateException("PostgreSQL commit failed at " + pool.getJdbcUrl()
                             + ": " + e.getMessage(), e));
@@ -186,6 +194,17 @@ final class BatchCommitter implements AutoCloseable {
                 + BATCH_ATTEMPTS + " times (SQLSTATE " + last.getSQLState() + ")", last);
         refused.add(batch.size());
         failAll(batch, conflict);
+    }
+
+    /**
+     * Whether the database refused a statement for the data in it (SQLSTATE classes 22 data
+     * exception, 23 integrity violation, 54 program limit exceeded, as an index row too large):
+     * raised before COMMIT, so nothing of the batch was written, and deciding its transactions
+     * alone finds the one at fault. A broken connection (08) is never one.
+     */
+    private static boolean causedByData(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
     }
 
     private boolean[] validateAndWrite(Connection connection, List<Pending> batch) throws SQLException {
