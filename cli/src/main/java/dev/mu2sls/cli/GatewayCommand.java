@@ -4,14 +4,16 @@ import dev.mu2sls.core.Engine;
 import dev.mu2sls.http.CallSigner;
 import dev.mu2sls.http.CallUnavailableError;
 import dev.mu2sls.http.GatewayHandler;
+import dev.mu2sls.core.Invocation;
 import dev.mu2sls.http.HttpCallTransport;
+import dev.mu2sls.http.HttpReply;
 import dev.mu2sls.http.HttpServerAdapter;
 import dev.mu2sls.http.JettyServer;
 import dev.mu2sls.json.JsonCodec;
 import dev.mu2sls.store.Store;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,8 +56,8 @@ final class GatewayCommand implements Callable<Integer> {
         Store store = storeOptions.open(application.name());
         // the gateway's engine runs no request: it scans the store to re-drive and expire
         Engine engine = Engine.builder().store(store).codec(new JsonCodec()).mode(engineMode.mode).services(application.services()).build();
-        GatewayHandler handler = new GatewayHandler(transport, new HashSet<>(application.serviceNames()), Engine.DEFAULT_MAX_PAYLOAD_BYTES,
-                engineMode.mode);
+        GatewayHandler handler = new GatewayHandler(transport, application.services(), Engine.DEFAULT_MAX_PAYLOAD_BYTES,
+                engineMode.mode, (invocation, report) -> markFailed(engine, invocation, report));
         HttpServerAdapter server = JettyServer.startNonBlocking(PlatformProcess.host(), PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
         Thread.ofVirtual().name("mu2sls-recovery").start(() -> housekeeping(engine, transport));
         PlatformProcess.serveUntilStopped(server, engine, store, parentPid,
@@ -63,18 +65,39 @@ final class GatewayCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Re-drives accepted requests once, then expires transactions and responses ({@link Housekeeping}). */
+    /**
+     * Gives up on an accepted request that no instance could complete (a poison request): the one
+     * place to mark it failed with a report, so that re-delivery and recovery go on without it.
+     * Until the engine can record that (its quarantine of accepted requests), the report goes to
+     * the log and the request stays accepted: the next start's recovery offers it once more.
+     */
+    static void markFailed(Engine engine, Invocation invocation, String report) {
+        System.err.println("gave up on request " + invocation.requestId() + " (" + invocation.service() + "." + invocation.method()
+                + "): " + report);
+    }
+
+    /**
+     * Re-drives accepted requests once, each up to {@link GatewayHandler#MAX_REDELIVERIES} times, so
+     * that one that never completes cannot hold up those after it; then expires transactions and
+     * responses ({@link Housekeeping}).
+     */
     private static void housekeeping(Engine engine, HttpCallTransport transport) {
         try {
             int redriven = engine.recover(invocation -> {
-                while (true) {
+                for (int round = 0; round <= GatewayHandler.MAX_REDELIVERIES; round++) {
                     try {
-                        transport.deliver(invocation, true);
+                        HttpReply reply = transport.deliver(invocation, true);
+                        if (reply.status() >= 400) {
+                            markFailed(engine, invocation, "refused on re-delivery with " + reply.status() + ": "
+                                    + new String(reply.body(), StandardCharsets.UTF_8));
+                        }
                         return null;
                     } catch (CallUnavailableError e) {
                         System.err.println("recovery: " + e.getMessage() + "; retrying");
                     }
                 }
+                markFailed(engine, invocation, "no instance completed it in " + (GatewayHandler.MAX_REDELIVERIES + 1) + " deliveries");
+                return null;
             });
             System.err.println("recovery: re-drove " + redriven + " accepted requests");
         } catch (RuntimeException e) {

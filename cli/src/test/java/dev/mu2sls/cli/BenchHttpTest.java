@@ -110,7 +110,8 @@ class BenchHttpTest {
                 servers.add(server);
                 routeTable.put(service.name(), List.of(URI.create("http://127.0.0.1:" + server.port())));
             }
-            GatewayHandler gateway = new GatewayHandler(transport, routeTable.keySet(), Engine.DEFAULT_MAX_PAYLOAD_BYTES, Mode.FULL);
+            GatewayHandler gateway = new GatewayHandler(transport, Workload.W5.services, Engine.DEFAULT_MAX_PAYLOAD_BYTES, Mode.FULL,
+                    (invocation, report) -> { });
             HttpServerAdapter gatewayServer = JettyServer.startNonBlocking("127.0.0.1", 0, gateway.maxBodyBytes(), gateway::handle);
             servers.add(gatewayServer);
 

@@ -1,9 +1,23 @@
 package dev.mu2sls.http;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.mu2sls.core.Invocation;
+import dev.mu2sls.core.Limits;
 import dev.mu2sls.core.Mode;
+import dev.mu2sls.spi.MethodRef;
+import dev.mu2sls.spi.ServiceDefinition;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -15,56 +29,93 @@ import java.util.regex.Pattern;
  * arguments as body and optionally an {@code Idempotency-Key} header; {@code GET /health} (with the
  * engine mode of the functions, when given).
  *
- * <p>It gives each client request its request id, the client's {@code Idempotency-Key} or a fresh
- * UUID, returned in the reply's {@code Idempotency-Key} header so that a client can retry an
- * unanswered request with it. Everything else a client sends besides method, path and body is
+ * <p>It gives each client request its request id: {@code <Service>.<method>:<key>}, where the key
+ * is the client's {@code Idempotency-Key} or a fresh UUID, returned in the reply's
+ * {@code Idempotency-Key} header so that a client can retry an unanswered request with it. A key
+ * is scoped to the service and method it was sent to: key K for {@code Bank.transfer} and key K for
+ * {@code Account.balance} are two requests, so a cheap call cannot take over another operation's
+ * key. (Within one method, the engine compares a digest of the arguments and refuses a reused key
+ * with other arguments: 422.) Everything else a client sends besides method, path and body is
  * dropped, the {@code Mu2sls-*} internal headers included (a client must not choose a request id
  * it does not own, nor join a transaction). The request goes to an instance of the service as a
  * signed call that the function accepts durably before running ({@code Engine.submit}), and is
  * retried with the same id when an instance dies.
  *
  * <h2>Errors</h2>
- * Unknown route or service 404, wrong HTTP method 405, body over the limit 413, a malformed
- * idempotency key 400; the function's own 4xx (unknown method, bad JSON, wrong arguments) are
- * relayed as they are. 503 when no instance answered within the deadline: the request may have been
- * accepted, the gateway goes on driving it in the background, and retrying with the returned key
- * is always safe.
+ * Unknown route, service or method 404 (an internal method, {@link dev.mu2sls.Internal}, answers
+ * exactly as one that does not exist), wrong HTTP method 405, body over the limit 413, a malformed
+ * idempotency key 400; the function's own 4xx (bad JSON, wrong arguments, a state key or value over
+ * the limits) are relayed as they are. 503 when no instance answered within the deadline: the
+ * request may have been accepted, the gateway goes on driving it in the background, up to
+ * {@value #MAX_REDELIVERIES} more deliveries, and retrying with the returned key is always safe.
  */
 public final class GatewayHandler {
-    private static final Pattern KEY = Pattern.compile("[\\x21-\\x2e\\x30-\\x7e]{1,200}");
+    /** Longest {@code Idempotency-Key}: with service and method it stays within {@link Limits#MAX_CLIENT_REQUEST_ID_LENGTH}. */
+    public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+    /** Printable ASCII without space and '/' (which only derived call ids use). */
+    private static final Pattern KEY = Pattern.compile("[\\x21-\\x2e\\x30-\\x7e]{1," + MAX_IDEMPOTENCY_KEY_LENGTH + "}");
+    /**
+     * Deliveries of an unanswered request after which the gateway stops driving it and hands it to
+     * {@link GiveUp}: each waits up to the transport's deadline, so about 10 minutes at 30 s.
+     */
+    public static final int MAX_REDELIVERIES = 20;
+
+    /** What the gateway does with an accepted request no instance could complete after {@link #MAX_REDELIVERIES}. */
+    @FunctionalInterface
+    public interface GiveUp {
+        /** Marks {@code invocation} failed with {@code report}, so that it stops being re-driven and its client learns why. */
+        void markFailed(Invocation invocation, String report);
+    }
 
     private final HttpCallTransport transport;
-    private final Set<String> services;
+    /** Service to its methods clients may call; a service with none is not listed. */
+    private final Map<String, Set<String>> publicMethods = new TreeMap<>();
     private final int maxBodyBytes;
     private final String mode;
+    private final GiveUp giveUp;
     private final LongAdder unavailable = new LongAdder();
+    private final LongAdder givenUp = new LongAdder();
 
     /**
      * @param transport delivers to the functions (its deadline bounds how long a client waits)
-     * @param services the application's services
+     * @param services the application's services; only their methods not marked internal are served
      * @param maxBodyBytes largest body accepted
-     */
-    public GatewayHandler(HttpCallTransport transport, Set<String> services, int maxBodyBytes) {
-        this(transport, services, maxBodyBytes, null);
-    }
-
-    /**
      * @param mode the engine mode the application's functions run in, reported by {@code GET /health}
      *     (so that a load generator can label its results), or null when not known
+     * @param giveUp what to do with a request still unanswered after {@link #MAX_REDELIVERIES}
      */
-    public GatewayHandler(HttpCallTransport transport, Set<String> services, int maxBodyBytes, Mode mode) {
+    public GatewayHandler(HttpCallTransport transport, List<ServiceDefinition> services, int maxBodyBytes, Mode mode, GiveUp giveUp) {
         this.transport = Objects.requireNonNull(transport, "transport");
-        this.services = Set.copyOf(services);
+        for (ServiceDefinition service : services) {
+            Set<String> methods = new TreeSet<>();
+            for (MethodRef method : service.methods()) {
+                if (!method.internal()) {
+                    methods.add(method.method());
+                }
+            }
+            if (!methods.isEmpty()) {
+                publicMethods.put(service.name(), Set.copyOf(methods));
+            }
+        }
         this.maxBodyBytes = maxBodyBytes;
         this.mode = mode == null ? null : FunctionHandler.label(mode);
+        this.giveUp = Objects.requireNonNull(giveUp, "giveUp");
     }
 
     public int maxBodyBytes() {
         return maxBodyBytes;
     }
 
+    /**
+     * The request id of a client's call: the key scoped to service and method, so that one key
+     * names different requests at different methods.
+     */
+    public static String requestId(String service, String method, String key) {
+        return service + "." + method + ":" + key;
+    }
+
     private void redrive(Invocation invocation) {
-        for (int round = 1; ; round++) {
+        for (int round = 1; round <= MAX_REDELIVERIES; round++) {
             try {
                 transport.deliver(invocation.withAttempt(round * 1000), true);
                 return;
@@ -72,6 +123,9 @@ public final class GatewayHandler {
                 // go on: the platform replaces dead instances
             }
         }
+        givenUp.increment();
+        giveUp.markFailed(invocation, "no instance of " + invocation.service() + " completed request " + invocation.requestId()
+                + " in " + (MAX_REDELIVERIES + 1) + " deliveries; the gateway stopped re-driving it");
     }
 
     /**
@@ -84,14 +138,14 @@ public final class GatewayHandler {
         if (refused != null) {
             return CompletableFuture.completedFuture(refused);
         }
-        String service = segments[2];
-        String method = segments[3];
-        String key = call.header(InternalHeaders.IDEMPOTENCY_KEY);
-        String requestId = key != null ? key : UUID.randomUUID().toString();
-        Invocation invocation = new Invocation(requestId, service, method, call.body(), 0);
+        String service = decode(segments[2]);
+        String method = decode(segments[3]);
+        String header = call.header(InternalHeaders.IDEMPOTENCY_KEY);
+        String key = header != null ? header : UUID.randomUUID().toString();
+        Invocation invocation = new Invocation(requestId(service, method, key), service, method, call.body(), 0);
         return transport.deliverAsync(invocation, true).handle((reply, failure) -> {
             if (failure == null) {
-                return reply.withHeader(InternalHeaders.IDEMPOTENCY_KEY, requestId);
+                return reply.withHeader(InternalHeaders.IDEMPOTENCY_KEY, key);
             }
             if (!(failure instanceof CallUnavailableError)) {
                 throw new CompletionException(failure);
@@ -101,8 +155,8 @@ public final class GatewayHandler {
             // if this client never retries; a retry meanwhile is deduplicated.
             Thread.ofVirtual().name("mu2sls-gateway-redrive").start(() -> redrive(invocation));
             return Replies.error(503, "unavailable", "no instance of " + service + " answered in time; the request may "
-                    + "or may not have been accepted: retry with " + InternalHeaders.IDEMPOTENCY_KEY + ": " + requestId)
-                    .withHeader(InternalHeaders.IDEMPOTENCY_KEY, requestId)
+                    + "or may not have been accepted: retry with " + InternalHeaders.IDEMPOTENCY_KEY + ": " + key)
+                    .withHeader(InternalHeaders.IDEMPOTENCY_KEY, key)
                     .withHeader("Retry-After", "1");
         });
     }
@@ -111,7 +165,7 @@ public final class GatewayHandler {
     private HttpReply refusal(HttpCall call, String[] segments) {
         if (call.path().equals("/health")) {
             return HttpReply.json(200, "{\"status\":\"UP\",\"role\":\"gateway\"" + (mode == null ? "" : ",\"mode\":\"" + mode + "\"")
-                    + ",\"unavailable\":" + unavailable.sum() + "}");
+                    + ",\"unavailable\":" + unavailable.sum() + ",\"givenUp\":" + givenUp.sum() + "}");
         }
         if (segments.length != 4 || !segments[1].equals("call") || segments[2].isEmpty() || segments[3].isEmpty()) {
             return Replies.error(404, "unknown-route", "no route " + call.path()
@@ -121,18 +175,57 @@ public final class GatewayHandler {
             return Replies.error(405, "method-not-allowed", call.method() + " " + call.path() + " is not allowed; use POST")
                     .withHeader("Allow", "POST");
         }
-        if (!services.contains(segments[2])) {
+        String service = decode(segments[2]);
+        Set<String> methods = service == null ? null : publicMethods.get(service);
+        if (methods == null) {
             return Replies.error(404, "unknown-service", "unknown service '" + FunctionHandler.abbreviate(segments[2])
-                    + "'; this application has " + services.stream().sorted().toList());
+                    + "'; this application has " + publicMethods.keySet());
+        }
+        String method = decode(segments[3]);
+        if (method == null || !methods.contains(method)) {
+            return Replies.error(404, "unknown-method", "service " + service + " has no method '"
+                    + FunctionHandler.abbreviate(segments[3]) + "'; it has " + methods);
         }
         if (call.bodyTooLarge()) {
             return Replies.error(413, "payload-too-large", "the body is over the limit of " + maxBodyBytes + " bytes");
         }
         String key = call.header(InternalHeaders.IDEMPOTENCY_KEY);
         if (key != null && !KEY.matcher(key).matches()) {
-            return Replies.error(400, "bad-idempotency-key", InternalHeaders.IDEMPOTENCY_KEY
-                    + " must be 1 to 200 printable ASCII characters without spaces or '/': got '" + FunctionHandler.abbreviate(key) + "'");
+            return Replies.error(400, "bad-idempotency-key", InternalHeaders.IDEMPOTENCY_KEY + " must be 1 to "
+                    + MAX_IDEMPOTENCY_KEY_LENGTH + " printable ASCII characters without spaces or '/': got '"
+                    + FunctionHandler.abbreviate(key) + "' (" + key.length() + " characters)");
+        }
+        if (key != null && requestId(service, method, key).length() > Limits.MAX_CLIENT_REQUEST_ID_LENGTH) {
+            return Replies.error(400, "bad-idempotency-key", "the request id " + service + "." + method + ":<key> would be "
+                    + requestId(service, method, key).length() + " characters, over the limit of " + Limits.MAX_CLIENT_REQUEST_ID_LENGTH + "; use a shorter "
+                    + InternalHeaders.IDEMPOTENCY_KEY);
         }
         return null;
+    }
+
+    /** A path segment with its percent-escapes decoded as UTF-8, or null if they are malformed. */
+    static String decode(String segment) {
+        if (segment.indexOf('%') < 0) {
+            return segment;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(segment.length());
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (c != '%') {
+                bytes.writeBytes(String.valueOf(c).getBytes(UTF_8));
+                continue;
+            }
+            if (i + 2 >= segment.length() || !HexFormat.isHexDigit(segment.charAt(i + 1)) || !HexFormat.isHexDigit(segment.charAt(i + 2))) {
+                return null;
+            }
+            bytes.write(HexFormat.fromHexDigits(segment, i + 1, i + 3));
+            i += 2;
+        }
+        try {
+            return UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 }

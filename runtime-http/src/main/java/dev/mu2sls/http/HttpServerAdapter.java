@@ -11,6 +11,20 @@ import java.util.function.Function;
  * {@link JettyServer#startNonBlocking}.
  */
 public interface HttpServerAdapter extends AutoCloseable {
+    /**
+     * Connections a server holds at most; past it new ones are refused (the JDK's) or not accepted
+     * (Jetty's) until others close, so a flood of connections cannot exhaust memory or descriptors.
+     */
+    int MAX_CONNECTIONS = 512;
+    /**
+     * Seconds a connection may take to deliver a whole request to the JDK's server: a half-open or
+     * trickling connection is closed by then and frees its place. Jetty closes a connection silent
+     * for its idle timeout (30 s; not shorter, as it also bounds a gateway request waiting for a
+     * function).
+     */
+    int REQUEST_READ_SECONDS = 10;
+    /** Largest request line and headers, in bytes (the signed internal headers take well under 1 KiB). */
+    int MAX_HEADER_BYTES = 16 * 1024;
 
     /** The port it listens on. */
     int port();

@@ -16,9 +16,27 @@ import java.util.function.Function;
  * The JDK's own HTTP server ({@code jdk.httpserver}) carrying a handler on virtual threads: no
  * dependencies, the fastest cold start of the two measured, the runtime's default. Its
  * {@code stop} waits for exchanges in flight up to the grace period (whole seconds).
+ *
+ * <p>Its limits are JVM-wide system properties, read once when the JDK's server is first used:
+ * this class sets them to {@link HttpServerAdapter}'s bounds unless the command line did, so the
+ * first server of a process must be one of these (the platform's processes run one server each).
  */
 public final class JdkServer implements HttpServerAdapter {
+    static {
+        limit("jdk.httpserver.maxConnections", MAX_CONNECTIONS);
+        limit("sun.net.httpserver.maxReqTime", REQUEST_READ_SECONDS);
+        limit("sun.net.httpserver.maxReqHeaderSize", MAX_HEADER_BYTES);
+        // how often idle and newly accepted connections are checked (default 10 s)
+        limit("sun.net.httpserver.clockTick", 1_000);
+    }
+
     private final HttpServer server;
+
+    private static void limit(String property, int value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, Integer.toString(value));
+        }
+    }
 
     private JdkServer(HttpServer server) {
         this.server = server;

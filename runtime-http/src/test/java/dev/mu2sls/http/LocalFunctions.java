@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -41,6 +42,8 @@ final class LocalFunctions implements AutoCloseable {
     private final Map<String, URI> functions = new LinkedHashMap<>();
     final HttpCallTransport transport;
     final URI gateway;
+    /** Requests the gateway gave up re-driving. */
+    final List<String> givenUp = new CopyOnWriteArrayList<>();
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     LocalFunctions(List<ServiceDefinition> services) {
@@ -55,7 +58,8 @@ final class LocalFunctions implements AutoCloseable {
             functions.put(service.name(), uri);
             routes.set(service.name(), List.of(uri));
         }
-        GatewayHandler handler = new GatewayHandler(transport, functions.keySet(), Engine.DEFAULT_MAX_PAYLOAD_BYTES);
+        GatewayHandler handler = new GatewayHandler(transport, services, Engine.DEFAULT_MAX_PAYLOAD_BYTES, null,
+                (invocation, report) -> givenUp.add(invocation.requestId()));
         HttpServerAdapter server = JettyServer.startNonBlocking("127.0.0.1", 0, handler.maxBodyBytes(), handler::handle);
         servers.add(server);
         gateway = URI.create("http://127.0.0.1:" + server.port());
