@@ -51,6 +51,7 @@ final class LocalPlatform implements AutoCloseable {
     private static final Pattern IN_FLIGHT = Pattern.compile("\"inFlight\":(\\d+)");
     private static final long TICK_MILLIS = 100;
     private static final int IDLE_TICKS_BEFORE_RETIRING = 100;
+    private static final int UNHEALTHY_CHECKS_BEFORE_REPLACING = 10;
 
     /**
      * @param appArgument the example name or jar path, as the instances are given it
@@ -91,6 +92,7 @@ final class LocalPlatform implements AutoCloseable {
     private final AtomicInteger deaths = new AtomicInteger();
     private final AtomicInteger scaledUp = new AtomicInteger();
     private final AtomicInteger retired = new AtomicInteger();
+    private final AtomicInteger wedged = new AtomicInteger();
     private final Map<String, Integer> idleTicks = new LinkedHashMap<>();
     private final AtomicInteger gatewayStartFailures = new AtomicInteger();
     private LocalPostgres postgres;
@@ -209,7 +211,7 @@ final class LocalPlatform implements AutoCloseable {
             }
         }
         return "ready instances " + ready + ", chaos kills " + kills.get() + ", deaths " + deaths.get()
-                + ", scaled up " + scaledUp.get() + ", retired " + retired.get();
+                + ", scaled up " + scaledUp.get() + ", retired " + retired.get() + ", replaced unhealthy " + wedged.get();
     }
 
     private boolean allReady() {
@@ -287,7 +289,9 @@ final class LocalPlatform implements AutoCloseable {
             }
             int inFlight = 0;
             for (Instance instance : ready) {
-                inFlight += Math.max(0, healthy(instance));
+                int answer = healthy(instance);
+                inFlight += Math.max(0, answer);
+                changed |= replaceIfWedged(instance, answer);
             }
             if (inFlight >= options.targetInFlight() * ready.size() && running < options.maxInstances()) {
                 scaledUp.incrementAndGet();
@@ -319,6 +323,28 @@ final class LocalPlatform implements AutoCloseable {
             }
         }
         return changed;
+    }
+
+    /**
+     * Kills (SIGKILL) a ready instance whose health endpoint has not answered for
+     * {@value #UNHEALTHY_CHECKS_BEFORE_REPLACING} checks in a row (one a second): a process that is
+     * alive but serves no one (its connections exhausted by a flood, say) is replaced like a dead one.
+     */
+    private boolean replaceIfWedged(Instance instance, int healthAnswer) {
+        if (healthAnswer >= 0) {
+            instance.failedHealthChecks = 0;
+            return false;
+        }
+        if (++instance.failedHealthChecks < UNHEALTHY_CHECKS_BEFORE_REPLACING) {
+            return false;
+        }
+        instance.ready = false;
+        instance.killed = true;
+        instance.process.destroyForcibly();
+        wedged.incrementAndGet();
+        options.log().println("platform: " + instance + " failed " + UNHEALTHY_CHECKS_BEFORE_REPLACING
+                + " health checks in a row: killed, to be replaced");
+        return true;
     }
 
     /** Stops killing instances (the application goes on running). */
@@ -460,6 +486,7 @@ final class LocalPlatform implements AutoCloseable {
         volatile boolean wasReady;
         volatile boolean retiring;
         volatile boolean killed;
+        int failedHealthChecks; // by the control thread only
 
         Instance(String service, int port, Process process) {
             this.service = service;

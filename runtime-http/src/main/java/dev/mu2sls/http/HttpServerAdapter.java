@@ -17,10 +17,9 @@ public interface HttpServerAdapter extends AutoCloseable {
      */
     int MAX_CONNECTIONS = 512;
     /**
-     * Seconds a connection may take to deliver a whole request to the JDK's server: a half-open or
-     * trickling connection is closed by then and frees its place. Jetty closes a connection silent
-     * for its idle timeout (30 s; not shorter, as it also bounds a gateway request waiting for a
-     * function).
+     * Seconds a connection may take to deliver a whole request (the JDK's server), or stay silent
+     * while sending one or between requests (Jetty's idle timeout): a half-open or idle connection
+     * is closed by then and frees its place. A request already read may take longer to answer.
      */
     int REQUEST_READ_SECONDS = 10;
     /** Largest request line and headers, in bytes (the signed internal headers take well under 1 KiB). */

@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -62,7 +64,12 @@ public final class JettyServer implements HttpServerAdapter {
         return start(host, port, new Handler.Abstract.NonBlocking() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
+                // The idle timeout bounds reading the request; once it is read, the handler may
+                // take longer (the gateway waits for a function up to its deadline).
+                AtomicBoolean read = new AtomicBoolean();
+                request.addIdleTimeoutListener(timeout -> !read.get());
                 new BodyReader(request, maxBodyBytes, (body, tooLarge) -> {
+                    read.set(true);
                     CompletionStage<HttpReply> reply;
                     try {
                         reply = handler.apply(call(request, body, tooLarge));
@@ -90,6 +97,7 @@ public final class JettyServer implements HttpServerAdapter {
         connector.setHost(host);
         connector.setPort(port);
         connector.setAcceptQueueSize(1024);
+        connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(REQUEST_READ_SECONDS));
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
         server.setErrorHandler(new JsonErrorHandler());
