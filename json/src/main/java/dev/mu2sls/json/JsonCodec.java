@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
@@ -12,7 +13,10 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.mu2sls.InvalidRequestException;
@@ -31,7 +35,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The {@link Codec} on Jackson. Values are JSON: records, enums, {@code java.time}, {@code Optional}
  * and collections work without annotations. Argument decoding is strict: no coercion of scalars
- * (the string {@code "1"} is not a {@code long}), no null for primitives, no trailing tokens.
+ * (the string {@code "1"} is not a {@code long}, the number {@code 1} not a {@code String}, and
+ * {@code 1.9} not a {@code long}), no duplicate names in an object, no trailing tokens, and no null
+ * for a parameter unless it is a reference annotated {@code @Nullable}
+ * ({@link MethodRef#nullableParameters()}); each is refused with
+ * {@link InvalidRequestException} (400 over HTTP) before anything is recorded.
  *
  * <p>Thread safe; readers and writers are cached per type.
  */
@@ -39,13 +47,18 @@ public final class JsonCodec implements Codec {
     // A shared buffer pool: the default ThreadLocal one allocates fresh buffers on every new
     // virtual thread, and every async call and simulated instance is one.
     private final JsonMapper mapper = JsonMapper.builder(JsonFactory.builder()
-                    .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build())
+                    .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
             .addModule(new JavaTimeModule())
             .addModule(new Jdk8Module())
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .withCoercionConfig(LogicalType.Textual, text -> text.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .build();
@@ -151,9 +164,10 @@ public final class JsonCodec implements Codec {
                         method + " argument '" + names.get(i) + "' must be a " + type.getTypeName() + ", got "
                                 + abbreviate(node.toString()));
             }
-            if (args[i] == null && type instanceof Class<?> c && c.isPrimitive()) {
+            if (args[i] == null && !method.nullableParameters().get(i)) {
                 throw new InvalidRequestException(Reason.BAD_ARGUMENT, method.service(), method.method(), names.get(i),
-                        method + " argument '" + names.get(i) + "' must be a " + type.getTypeName() + ", got null");
+                        method + " argument '" + names.get(i) + "' must be a " + type.getTypeName() + ", got null"
+                                + (type instanceof Class<?> c && c.isPrimitive() ? "" : " (annotate the parameter @Nullable to accept null)"));
             }
         }
         return args;
