@@ -57,6 +57,14 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws TimeoutException {
+        if (!(seconds > 0)) {
+            throw new IllegalArgumentException("--seconds must be positive: got " + seconds);
+        }
+        for (double rate : new double[] {crashRate, stallRate, duplicateRate}) {
+            if (!(rate >= 0 && rate <= 1)) {
+                throw new IllegalArgumentException("--crash-rate, --stall-rate and --duplicate-rate are probabilities from 0 to 1: got " + rate);
+            }
+        }
         try (StoreOptions stores = storeOptions.defaultKind(StoreOptions.Kind.ROCKSDB)) {
             return run(stores);
         }

@@ -3,6 +3,7 @@ package dev.mu2sls.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,8 +19,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code mu2sls invoke <Service> <method> [json-args]}: one client request to the application
  * {@code mu2sls up} runs, through its gateway, with an idempotency key (given or generated) that
- * makes retrying after a failure safe: it retries for up to a minute while the gateway is
- * unreachable or answers 503.
+ * makes retrying after a failure safe: it retries for up to a minute while the gateway times out
+ * or answers 503, and for 5 s while connections are refused (nothing listens there).
  */
 @Command(name = "invoke", mixinStandardHelpOptions = true, description = "Call a service of the application started by ./mu2sls up.")
 final class InvokeCommand implements Callable<Integer> {
@@ -50,6 +51,7 @@ final class InvokeCommand implements Callable<Integer> {
                 .header("Idempotency-Key", requestKey).header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(90)).POST(HttpRequest.BodyPublishers.ofString(arguments, UTF_8)).build();
         long giveUpAt = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        long refusedGiveUpAt = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         try (HttpClient http = HttpClient.newHttpClient()) {
             while (true) {
                 try {
@@ -59,8 +61,9 @@ final class InvokeCommand implements Callable<Integer> {
                         return response.statusCode() == 200 && response.body().startsWith("{\"ok\":true") ? 0 : 1;
                     }
                 } catch (IOException e) {
-                    if (System.nanoTime() > giveUpAt) {
-                        System.err.println("mu2sls invoke: cannot reach the gateway at " + base + ": " + e.getMessage());
+                    // refused: nothing listens, or the gateway restarts (a few seconds at most)
+                    if (System.nanoTime() > (e instanceof ConnectException ? refusedGiveUpAt : giveUpAt)) {
+                        System.err.println("mu2sls invoke: cannot reach the gateway at " + base + ": " + CommandErrors.describe(e));
                         return 2;
                     }
                 }

@@ -2,6 +2,8 @@ package dev.mu2sls.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code mu2sls} command line. */
 @Command(name = "mu2sls", mixinStandardHelpOptions = true, version = "mu2sls 0.1.0",
@@ -9,6 +11,9 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, BenchCommand.class, BenchHttpCommand.class, ServeCommand.class, UpCommand.class, DownCommand.class, InvokeCommand.class, DeployCommand.class,
                 FunctionCommand.class, GatewayCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
+    @Option(names = CommandErrors.VERBOSE, scope = ScopeType.INHERIT, description = "on an error, print its stack trace too")
+    boolean verbose;
+
     private Main() {}
 
     public static void main(String[] args) {
@@ -19,6 +24,7 @@ public final class Main {
     static int run(String... args) {
         return new CommandLine(new Main())
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(new CommandErrors())
                 .execute(args);
     }
 }
