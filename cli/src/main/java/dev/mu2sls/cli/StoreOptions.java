@@ -67,6 +67,7 @@ final class StoreOptions implements AutoCloseable {
 
     private Path baseDirectory() {
         if (directory != null) {
+            claim(directory);
             return directory;
         }
         if (temporaryDirectory == null) {
@@ -78,6 +79,36 @@ final class StoreOptions implements AutoCloseable {
         }
         return temporaryDirectory;
     }
+
+    /**
+     * Makes sure {@code --store-dir} is ours to write stores into: new, empty, or marked by an
+     * earlier run. Another program's directory is refused, never written into.
+     */
+    private static void claim(Path base) {
+        Path marker = base.resolve(MARKER);
+        try {
+            if (Files.exists(marker)) {
+                return;
+            }
+            if (Files.isDirectory(base)) {
+                try (Stream<Path> entries = Files.list(base)) {
+                    if (entries.findAny().isPresent()) {
+                        throw new IllegalArgumentException("--store-dir " + base + " is not empty and holds no mu2sls stores (no "
+                                + MARKER + "); give a new or empty directory");
+                    }
+                }
+            } else if (Files.exists(base)) {
+                throw new IllegalArgumentException("--store-dir " + base + " is not a directory");
+            }
+            Files.createDirectories(base);
+            Files.createFile(marker);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use --store-dir " + base + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The file that marks a directory as holding this tool's stores. */
+    static final String MARKER = ".mu2sls-stores";
 
     private String jdbcUrl() {
         if (url != null) {

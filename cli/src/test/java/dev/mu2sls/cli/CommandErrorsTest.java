@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Issue 19 item 12: a command that fails says what in one line and exits non-zero; stack traces only with --verbose. */
 class CommandErrorsTest {
     @TempDir
-    Path empty;
+    Path directory;
 
     private record Run(int exitCode, List<String> errors) {}
 
@@ -50,6 +51,20 @@ class CommandErrorsTest {
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.errors()).as("stderr").hasSize(1);
         assertThat(run.errors().getFirst()).startsWith("mu2sls " + command.split(" ")[0] + ": ").contains(message);
+    }
+
+    @Test
+    void demo_storeDirOfAnotherProgram_refusedAndLeftAlone() throws Exception {
+        Files.writeString(directory.resolve("thesis.tex"), "\\documentclass{article}");
+
+        Run run = run("demo", "--seconds", "1", "--store", "rocksdb", "--store-dir", directory.toString());
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.errors()).containsExactly("mu2sls demo: --store-dir " + directory + " is not directory and holds no mu2sls stores (no "
+                + StoreOptions.MARKER + "); give a new or directory directory");
+        try (var files = Files.list(directory)) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactly("thesis.tex");
+        }
     }
 
     @Test
