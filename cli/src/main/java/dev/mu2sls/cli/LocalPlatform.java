@@ -197,6 +197,11 @@ final class LocalPlatform implements AutoCloseable {
         return storeUrl;
     }
 
+    /** The store password the instances were given (generated when up started the PostgreSQL). */
+    String storePassword() {
+        return storePassword;
+    }
+
     int kills() {
         return kills.get();
     }
