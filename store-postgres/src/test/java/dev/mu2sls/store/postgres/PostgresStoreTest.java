@@ -2,6 +2,7 @@ package dev.mu2sls.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mu2sls.store.CommitHold;
 import dev.mu2sls.store.Store;
 import dev.mu2sls.store.StoreConformanceTest;
 import dev.mu2sls.store.StoreStats;
@@ -9,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -95,6 +97,53 @@ class PostgresStoreTest extends StoreConformanceTest {
             assertThat(store.stats().conflicts() + other.stats().conflicts())
                     .as("refused commits of a key 16 threads increment").isPositive();
         }
+    }
+
+    /**
+     * Issue 19 item 3: a transaction whose key the index cannot take (9,000 random bytes) shares a
+     * batch with eight others; only it fails, the others commit.
+     */
+    @Test
+    void batchWithAKeyTooLargeForTheIndex_onlyThatTransactionFails() throws Exception {
+        byte[] poison = new byte[9000];
+        new SplittableRandom(19).nextBytes(poison); // random: PostgreSQL cannot compress it under the limit
+        List<byte[]> keys = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            keys.add(("ok" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        keys.add(4, poison);
+        List<Future<RuntimeException>> outcomes = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            CommitHold hold = store.holdCommits(); // the commits queue up and are decided as one batch on release
+            try {
+                for (byte[] key : keys) {
+                    outcomes.add(pool.submit(() -> {
+                        try {
+                            store.run(tx -> {
+                                tx.put(key, key);
+                                return null;
+                            });
+                            return null;
+                        } catch (RuntimeException e) {
+                            return e;
+                        }
+                    }));
+                }
+                Thread.sleep(500); // let every commit reach the queue
+            } finally {
+                hold.release();
+            }
+            for (int i = 0; i < keys.size(); i++) {
+                RuntimeException failure = outcomes.get(i).get();
+                if (keys.get(i) == poison) {
+                    assertThat(failure).as("the oversized key").isNotNull().hasMessageContaining("index row");
+                } else {
+                    assertThat(failure).as("transaction " + i).isNull();
+                    assertThat(store.get(keys.get(i))).isEqualTo(keys.get(i));
+                }
+            }
+        }
+        assertThat(store.get(poison)).isNull();
     }
 
     /** Concurrent commits share database transactions: fewer database commits than transactions. */
