@@ -27,11 +27,10 @@ final class StoreOptions implements AutoCloseable {
     @Option(names = "--store-url", description = "PostgreSQL JDBC URL (default: start a local PostgreSQL for the run)")
     String url;
 
-    @Option(names = "--store-user", defaultValue = "postgres", description = "PostgreSQL user (default: ${DEFAULT-VALUE})")
+    @Option(names = "--store-user", defaultValue = "postgres", description = "PostgreSQL user (default: ${DEFAULT-VALUE}); "
+            + "the password comes from $MU2SLS_STORE_PASSWORD or the file $MU2SLS_STORE_PASSWORD_FILE, never the command line")
     String user;
 
-    @Option(names = "--store-password", defaultValue = "postgres", description = "PostgreSQL password (default: ${DEFAULT-VALUE})")
-    String password;
 
     @Option(names = "--no-sync", description = "RocksDB: do not sync the write-ahead log on commit (survives process crashes, not power loss)")
     boolean noSync;
@@ -52,7 +51,7 @@ final class StoreOptions implements AutoCloseable {
         return switch (kind) {
             case MEMORY -> new MemoryStore();
             case ROCKSDB -> RocksStore.open(baseDirectory().resolve(slug), !noSync);
-            case POSTGRES -> PostgresStore.open(jdbcUrl(), user, password, 32, "mu2sls_" + slug);
+            case POSTGRES -> PostgresStore.open(jdbcUrl(), user, PlatformStore.password(System.getenv()), 32, "mu2sls_" + slug);
         };
     }
 
