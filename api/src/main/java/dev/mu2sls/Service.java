@@ -25,6 +25,12 @@ import java.lang.annotation.Target;
  *       serializable values: primitives and their boxes, {@code String}, enums, records of
  *       serializable values, {@code java.time} and {@code UUID}, {@code BigDecimal},
  *       {@code BigInteger}, and {@code List}/{@code Set}/{@code Map} of those.
+ *   <li>A client or caller passing null for a parameter is refused (an invalid request, 400 over
+ *       HTTP) unless the parameter is a reference annotated with an annotation named
+ *       {@code Nullable} (JSpecify's, Jakarta's, JSR 305's, or your own): null is rarely meant,
+ *       and refusing it keeps a {@code NullPointerException} from being recorded as a response.
+ *   <li>Methods annotated {@link Internal} (or all, with {@code internal = true}) are callable by
+ *       other services only, never by clients through the gateway.
  *   <li>No hidden nondeterminism: use {@link Deterministic} instead of
  *       {@code UUID.randomUUID()}, {@code System.currentTimeMillis()}, {@code new Random()},
  *       {@code Math.random()}.
