@@ -60,8 +60,8 @@ class CommandErrorsTest {
         Run run = run("demo", "--seconds", "1", "--store", "rocksdb", "--store-dir", directory.toString());
 
         assertThat(run.exitCode()).isNotZero();
-        assertThat(run.errors()).containsExactly("mu2sls demo: --store-dir " + directory + " is not directory and holds no mu2sls stores (no "
-                + StoreOptions.MARKER + "); give a new or directory directory");
+        assertThat(run.errors()).containsExactly("mu2sls demo: --store-dir " + directory + " is not empty and holds no mu2sls stores (no "
+                + StoreOptions.MARKER + "); give a new or empty directory");
         try (var files = Files.list(directory)) {
             assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactly("thesis.tex");
         }
