@@ -273,6 +273,11 @@ final class LocalPlatform implements AutoCloseable {
         }
         if (++ticks % 10 == 0) {
             changed |= autoscale();
+            for (Instance gateway : instances) {
+                if (gateway.service == null && gateway.ready) {
+                    replaceIfWedged(gateway, healthy(gateway)); // relaunched on its port once dead
+                }
+            }
         }
         if (options.chaosInterval() != null && System.nanoTime() >= nextKillAt) {
             changed |= chaos();
