@@ -210,6 +210,7 @@ class CrashRecoveryTest {
         }
 
         void stop() throws InterruptedException {
+            http.close();
             process.destroy();
             process.waitFor(30, TimeUnit.SECONDS);
         }
