@@ -33,6 +33,7 @@ import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * processes, a local PostgreSQL), and against an in-process travel application whose set-up
  * (hotels and flights opened) must run before the bookings.
  */
+@Tag("slow")
 class BenchHttpTest {
     private static final String RESULT = "mu2sls %s %s c=%d rps=[0-9.]+ p50_ms=[0-9.]+ p99_ms=[0-9.]+ errors=0";
 

@@ -18,6 +18,7 @@ import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reservations are exactly the placed orders, one order per acknowledged booking), and no request
  * is left running.
  */
+@Tag("slow")
 class LocalPlatformChaosTest {
     private static final int CLIENTS = 8;
     private static final int KILLS = 5;

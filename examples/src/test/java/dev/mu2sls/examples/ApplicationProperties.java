@@ -5,6 +5,7 @@ import dev.mu2sls.simulator.SpecComparison;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tag;
 
 /**
  * G1-G3 for the example applications beyond the counters: W4 media (fan-out of uploads that
@@ -14,6 +15,7 @@ import net.jqwik.api.ShrinkingMode;
  * including the clear errors of bad requests — and the final state equal the spec run's.
  * Setup requests (users, movies) are part of each sequence, so the spec sees them too.
  */
+@Tag("slow")
 class ApplicationProperties {
 
     @Property(tries = 300, shrinking = ShrinkingMode.OFF)

@@ -5,12 +5,14 @@ import dev.mu2sls.simulator.SpecComparison;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tag;
 
 /**
  * G1-G3 with transactions: W3 (async fan-out committed together) and W5 (bookings that commit
  * or abort) under a random fault plan per seed equal their spec run, and leave no provisional
  * records or pending transactions behind.
  */
+@Tag("slow")
 class TransactionProperties {
 
     @Property(tries = 500, shrinking = ShrinkingMode.OFF)
