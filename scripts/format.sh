@@ -4,12 +4,9 @@
 #   scripts/format.sh --check  list what is not formatted, change nothing (exit 1 if anything is)
 # Extra arguments go to Maven, e.g. -pl core.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=jdk.sh
-. "$root/scripts/jdk.sh"
-find_jdk25
-require_maven
-cd "$root"
+. "$(dirname "${BASH_SOURCE[0]}")/jdk.sh"
+enter_project
 goal=apply
 if [ "${1:-}" = "--check" ]; then
   goal=check

@@ -4,10 +4,7 @@
 # laptop. ./scripts/test.sh (what CI runs) still runs everything.
 # Extra arguments go to Maven, e.g. -pl store -am, or -o to stay offline.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=jdk.sh
-. "$root/scripts/jdk.sh"
-find_jdk25
-require_maven
-cd "$root"
+. "$(dirname "${BASH_SOURCE[0]}")/jdk.sh"
+enter_project
 exec mvn -B -ntp install -DexcludedGroups=slow "$@"
