@@ -66,12 +66,12 @@ public final class WriteBuffer {
 
     /** How many more committed entries a scan must fetch so that, after merging, {@code limit} remain. */
     public int extraFetch(byte[] from, byte[] to) {
-        return range(from, to).size();
+        return writes.isEmpty() ? 0 : range(from, to).size();
     }
 
     /** {@code committed} entries of {@code [from, to)} with this buffer's writes merged in, at most {@code limit}. */
     public List<KeyValue> merge(List<KeyValue> committed, byte[] from, byte[] to, int limit) {
-        NavigableMap<byte[], byte[]> own = range(from, to);
+        NavigableMap<byte[], byte[]> own = writes.isEmpty() ? writes : range(from, to);
         if (own.isEmpty()) {
             // No own writes to merge: a read-only view (the caller may keep the committed list to validate).
             return Collections.unmodifiableList(committed.size() <= limit ? committed : committed.subList(0, limit));
