@@ -31,3 +31,8 @@ require_maven() {
     return 1
   fi
 }
+
+# For the scripts in scripts/: a JDK 25 and Maven, and the project root as working directory.
+enter_project() {
+  find_jdk25 && require_maven && cd "$(dirname "${BASH_SOURCE[0]}")/.."
+}

@@ -1,10 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: every module's unit, property and integration tests.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=jdk.sh
-. "$root/scripts/jdk.sh"
-find_jdk25
-require_maven
-cd "$root"
+. "$(dirname "${BASH_SOURCE[0]}")/jdk.sh"
+enter_project
 exec mvn -B -ntp install "$@"

@@ -1,8 +1,8 @@
 package dev.mu2sls.cli;
 
 import dev.mu2sls.core.CrashPoint;
-import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.EngineStats;
+import dev.mu2sls.simulator.AfterRunCheck;
 import dev.mu2sls.simulator.FaultCounts;
 import dev.mu2sls.simulator.FaultPlan;
 import dev.mu2sls.simulator.Simulator;
@@ -102,19 +102,8 @@ final class DemoCommand implements Callable<Integer> {
             LoadRunner.Result result = LoadRunner.run(simulator, options, Progress.stderr(), workload.toString());
             simulator.awaitQuiescence(Duration.ofSeconds(30));
             List<String> anomalies = new ArrayList<>(InvariantChecks.check(workload, result.history(), simulator.engine().dumpState()));
-            FaultCounts faults = simulator.faults();
-            if (faults.duplicateMismatches() > 0) {
-                anomalies.add(faults.duplicateMismatches() + " duplicate deliveries answered differently");
-            }
-            Engine.RequestCounts counts = simulator.engine().requestCounts();
-            if (counts.journalChunks() > 0 || counts.running() > 0) {
-                anomalies.add("bookkeeping left after all requests completed: " + counts);
-            }
-            Engine.TransactionCounts transactions = simulator.engine().transactionCounts();
-            if (transactions.pending() > 0 || transactions.provisionalRecords() > 0) {
-                anomalies.add("transaction records left after all requests completed: " + transactions);
-            }
-            return new Report(workload, result, faults, simulator.engine().stats(), anomalies);
+            anomalies.addAll(AfterRunCheck.problems(simulator));
+            return new Report(workload, result, simulator.faults(), simulator.engine().stats(), anomalies);
         }
     }
 

@@ -28,7 +28,7 @@ import java.util.function.Function;
  * shape {@link CounterHistoryCheck} and {@link InvariantChecks} take, so that a general history
  * checker can be given the same list.
  */
-final class ClientHistory {
+final class ClientHistory implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final ConcurrentLinkedQueue<LoadRunner.Completed> completed = new ConcurrentLinkedQueue<>();
@@ -39,6 +39,12 @@ final class ClientHistory {
 
     ClientHistory(URI gateway) {
         this.gateway = gateway;
+    }
+
+    /** Stops the HTTP client's threads. */
+    @Override
+    public void close() {
+        http.close();
     }
 
     List<LoadRunner.Completed> history() {

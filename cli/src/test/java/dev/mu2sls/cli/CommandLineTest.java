@@ -6,9 +6,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The commands as a user runs them: exit codes and the lines scripts rely on. */
+@Tag("slow")
 class CommandLineTest {
 
     private record Run(int exitCode, List<String> lines) {}

@@ -23,6 +23,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * request's effect is present exactly once, the bank total is conserved, and every request that
  * clients kept retrying completed.
  */
+@Tag("slow")
 class CrashRecoveryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CLIENTS = 8;
@@ -210,6 +212,7 @@ class CrashRecoveryTest {
         }
 
         void stop() throws InterruptedException {
+            http.close();
             process.destroy();
             process.waitFor(30, TimeUnit.SECONDS);
         }

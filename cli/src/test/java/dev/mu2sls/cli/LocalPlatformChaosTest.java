@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.simulator.AfterRunCheck;
 import dev.mu2sls.store.postgres.PostgresStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,6 +18,7 @@ import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reservations are exactly the placed orders, one order per acknowledged booking), and no request
  * is left running.
  */
+@Tag("slow")
 class LocalPlatformChaosTest {
     private static final int CLIENTS = 8;
     private static final int KILLS = 5;
@@ -77,10 +80,9 @@ class LocalPlatformChaosTest {
                 new PrintStream(log, true, UTF_8), false);
         Apps.App application;
         long starting = System.nanoTime();
-        try (LocalPlatform platform = LocalPlatform.start(options)) {
+        try (LocalPlatform platform = LocalPlatform.start(options); ClientHistory clients = new ClientHistory(platform.gateway())) {
             long started = System.nanoTime();
             application = platform.app();
-            ClientHistory clients = new ClientHistory(platform.gateway());
             for (int i = 0; i < setup.size(); i++) {
                 assertThat(clients.call("setup-" + i, setup.get(i)).ok()).isTrue();
             }
@@ -106,9 +108,7 @@ class LocalPlatformChaosTest {
                     + " ms, drain " + (System.nanoTime() - loaded) / 1_000_000 + " ms");
             try (PostgresStore store = PostgresStore.open(postgres.jdbcUrl(), "postgres", "postgres", 2, PlatformStore.table(app));
                  Engine engine = Engine.builder().store(store).codec(new JsonCodec()).services(application.services()).build()) {
-                Engine.RequestCounts requests = engine.requestCounts();
-                assertThat(requests.running()).as("requests left running").isZero();
-                assertThat(requests.journalChunks()).as("journal chunks left").isZero();
+                assertThat(AfterRunCheck.problems(engine, store)).as("left behind after every request completed").isEmpty();
                 return new Run(history, engine.dumpState());
             }
         }

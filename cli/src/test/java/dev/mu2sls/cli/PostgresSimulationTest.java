@@ -12,6 +12,7 @@ import dev.mu2sls.testing.Faults;
 import dev.mu2sls.testing.Simulation;
 import java.util.List;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * handlers read and the request records its fences expect. A wrong expectation must be refused
  * there, or the history shows an effect applied twice or a transaction interleaved.
  */
+@Tag("slow")
 class PostgresSimulationTest {
     private static final int CLIENTS = 8;
     private static final int PER_CLIENT = 20;

@@ -147,6 +147,9 @@ public final class Engine implements AutoCloseable {
         byte[] requestKey = KeySpace.request(invocation.requestId());
         Response recorded = transact(tx -> {
             if (RequestRecord.decode(tx.get(requestKey)) instanceof RequestRecord.Completed completed) {
+                if (tx.get(acceptedKey) != null) {
+                    tx.delete(acceptedKey); // written by an earlier delivery; a duplicate without one completed it
+                }
                 return completed.response();
             }
             if (tx.get(acceptedKey) == null) {

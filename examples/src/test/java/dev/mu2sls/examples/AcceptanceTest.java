@@ -73,4 +73,20 @@ class AcceptanceTest {
             assertThat(restarted.dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
         }
     }
+
+    /** Found by the after-run check (issue 18): a completion by a delivery that wrote no acceptance record left it behind. */
+    @Test
+    void retryFindingItCompletedByADuplicate_dropsTheAcceptanceRecord() {
+        MemoryStore store = new MemoryStore();
+        try (Engine crashing = engine(store, CrashPoint.BEFORE_COMPLETE)) {
+            // a client's retry (attempt 1) records its acceptance before it runs, then crashes
+            assertThatThrownBy(() -> crashing.submit(add("Counter").withAttempt(1))).isInstanceOf(InjectedCrash.class);
+        }
+        try (Engine engine = engine(store, null)) {
+            engine.invoke(add("Counter").withAttempt(7)); // a platform's duplicate delivery completes it
+            assertThat(new String(engine.submit(add("Counter").withAttempt(2)).value(), UTF_8)).isEqualTo("5");
+            assertThat(engine.recover()).as("accepted requests left to re-drive").isZero();
+            assertThat(engine.dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
+        }
+    }
 }

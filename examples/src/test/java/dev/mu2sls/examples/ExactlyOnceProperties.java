@@ -11,6 +11,7 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tag;
 
 /**
  * G1 and G3 as properties: under a random fault plan per seed (crashes at every crash point,
@@ -18,6 +19,7 @@ import net.jqwik.api.ShrinkingMode;
  * final state equal the spec run's. A failure names the seed; {@code FaultPlan.random(seed)}
  * with the same workload seed replays it.
  */
+@Tag("slow")
 class ExactlyOnceProperties {
 
     @Property(tries = 1000, shrinking = ShrinkingMode.OFF)

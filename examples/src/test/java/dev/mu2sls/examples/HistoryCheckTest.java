@@ -9,6 +9,7 @@ import dev.mu2sls.spi.ServiceDefinition;
 import dev.mu2sls.testing.Faults;
 import dev.mu2sls.testing.Mu2slsSimulation;
 import dev.mu2sls.testing.Simulation;
+import dev.mu2sls.testing.SkipAfterRunCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +73,7 @@ class HistoryCheckTest {
 
     /** Without the journal, a crash after an effect, or a duplicate delivery, applies the add again. */
     @Test
+    @SkipAfterRunCheck("Mode.UNSAFE answers duplicates differently on purpose: the test shows the checker catches it")
     void counter_unsafeUnderCrashesAndDuplicates_checkerReportsDoubleApplied() {
         forSeeds(11, 3, seed -> assertViolation(check(Workloads.W1, Mode.UNSAFE, Faults.CRASHES_AND_DUPLICATES, seed,
                 s -> s.runClients(4, 10, Workloads.counterClients("Counter", 2)))));
@@ -110,6 +112,7 @@ class HistoryCheckTest {
      * review id and publishes a second review: the media invariant names the reviews no client got.
      */
     @Test
+    @SkipAfterRunCheck("Mode.UNSAFE answers duplicates differently on purpose: the test shows the invariant catches it")
     void media_unsafeUnderCrashesAndDuplicates_invariantReportsDoubleApplied() {
         forSeeds(41, 3, seed -> {
             Simulation.Verdict verdict = check(Workloads.W4, Mode.UNSAFE, Faults.CRASHES_AND_DUPLICATES, seed, s -> {

@@ -10,6 +10,7 @@ import dev.mu2sls.examples.flaky.Flaky;
 import dev.mu2sls.examples.flaky.FlakyDispatcher;
 import dev.mu2sls.simulator.FaultPlan;
 import dev.mu2sls.simulator.Simulator;
+import dev.mu2sls.testing.SkipAfterRunCheck;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class NondeterminismTest {
 
     @Test
+    @SkipAfterRunCheck("the diverged request fails for good, so its journal stays behind for diagnosis")
     void handlerDivergingOnReplay_isReportedWithServiceMethodStepExpectedActual() {
         Flaky.EXECUTIONS.set(0);
         // Crash the first execution right before its call: its PUT (step 0) is journaled by then.

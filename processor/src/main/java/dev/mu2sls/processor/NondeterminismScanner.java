@@ -1,7 +1,9 @@
 package dev.mu2sls.processor;
 
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
@@ -9,6 +11,7 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +33,9 @@ import javax.lang.model.util.Types;
  * Walks a service's source (constructors, initializers, field initializers, lambdas, nested and
  * anonymous classes) and reports calls whose result differs when a request is re-executed.
  * Calls are matched by the element javac resolves them to, never by their text; code inside an
- * element annotated {@code @AllowNondeterminism} is skipped.
+ * element annotated {@code @AllowNondeterminism} is skipped. Also reports any use of
+ * {@code dev.mu2sls.spi}, the runtime's interface to generated code: service code that touches it
+ * (rebinding the execution context, say) could break the journal's guarantees.
  */
 final class NondeterminismScanner {
 
@@ -95,6 +100,8 @@ final class NondeterminismScanner {
             new ConstructorRule("java.util.concurrent.ForkJoinPool", Category.CONCURRENCY, false),
             new ConstructorRule("java.util.Timer", Category.CONCURRENCY, false));
 
+    private static final String SPI_PACKAGE = "dev.mu2sls.spi";
+
     private final Trees trees;
     private final Elements elements;
     private final Types types;
@@ -121,6 +128,8 @@ final class NondeterminismScanner {
         private final Diagnostics diagnostics;
         /** The element a finding is reported on: the enclosing method, constructor, field or class. */
         private Element owner;
+        /** SPI types already reported, with their owner: one error per type and owner. */
+        private final Set<String> spiReported = new HashSet<>();
 
         Visitor(Diagnostics diagnostics, TypeElement service) {
             this.diagnostics = diagnostics;
@@ -204,6 +213,33 @@ final class NondeterminismScanner {
                 }
             }
             return super.visitMemberReference(node, unused);
+        }
+
+        @Override
+        public Void visitIdentifier(IdentifierTree node, Void unused) {
+            checkSpiUse();
+            return super.visitIdentifier(node, unused);
+        }
+
+        @Override
+        public Void visitMemberSelect(MemberSelectTree node, Void unused) {
+            checkSpiUse();
+            return super.visitMemberSelect(node, unused);
+        }
+
+        /** A name resolving to a type of {@code dev.mu2sls.spi}, or to one of its members. */
+        private void checkSpiUse() {
+            Element element = trees.getElement(getCurrentPath());
+            TypeElement type = element instanceof TypeElement t ? t
+                    : element != null && element.getEnclosingElement() instanceof TypeElement t ? t : null;
+            if (type == null || !elements.getPackageOf(type).getQualifiedName().contentEquals(SPI_PACKAGE)) {
+                return;
+            }
+            if (spiReported.add(owner + " " + type.getQualifiedName())) {
+                diagnostics.error(owner, Names.describe(owner) + " uses " + type.getQualifiedName() + ", part of " + SPI_PACKAGE
+                        + ", the runtime's interface to generated code, which service code must not touch; use the "
+                        + "dev.mu2sls API instead (State, the generated clients, Deterministic, Transaction)");
+            }
         }
 
         private void report(Category category, String call) {

@@ -255,4 +255,25 @@ class NondeterminismLintTest {
 
         assertClean(compilation);
     }
+
+    @Test
+    void spiTypeUsedInOperation_failsNamingTheMethodAndTheFix() {
+        String source = counter("""
+                public String context() {
+                    return String.valueOf(dev.mu2sls.spi.Contexts.class);
+                }""");
+
+        Compilation compilation = compile(source);
+
+        assertSingleError(compilation, "Counter.context uses dev.mu2sls.spi.Contexts, part of dev.mu2sls.spi, the runtime's "
+                + "interface to generated code, which service code must not touch; use the dev.mu2sls API instead");
+        CompilationSubject.assertThat(compilation).hadErrorContaining("dev.mu2sls.spi.Contexts")
+                .inFile(TestCompilations.source(source)).onLineContaining("public String context()");
+    }
+
+    @Test
+    void spiTypeAsFieldType_failsNamingTheField() {
+        assertSingleError(compile(counter("private dev.mu2sls.spi.Codec codec;")),
+                "Counter field 'codec' uses dev.mu2sls.spi.Codec");
+    }
 }

@@ -27,6 +27,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -64,6 +65,7 @@ public final class Simulator implements AutoCloseable {
     private final LongAdder sequentialDuplicates = new LongAdder();
     private final LongAdder reExecutions = new LongAdder();
     private final LongAdder duplicateMismatches = new LongAdder();
+    private final List<Throwable> backgroundFailures = new CopyOnWriteArrayList<>();
 
     private Simulator(Builder builder) {
         this.store = builder.store;
@@ -80,6 +82,7 @@ public final class Simulator implements AutoCloseable {
                 .faults(plan.injectsFaults() ? new PlanInjector() : FaultInjector.NONE)
                 .transport(this::deliver)
                 .build();
+        SimulatorWatch.opened(this);
     }
 
     public static Builder builder() {
@@ -170,6 +173,11 @@ public final class Simulator implements AutoCloseable {
                 sequentialDuplicates.sum(), reExecutions.sum(), duplicateMismatches.sum());
     }
 
+    /** What escaped the platform's background tasks (duplicate deliveries, successors of timed-out attempts); must be empty. */
+    public List<Throwable> backgroundFailures() {
+        return List.copyOf(backgroundFailures);
+    }
+
     public Engine engine() {
         return engine;
     }
@@ -184,14 +192,18 @@ public final class Simulator implements AutoCloseable {
 
     @Override
     public void close() {
+        SimulatorWatch.closing(this);
         engine.close();
     }
 
+    /** Runs {@code task} beside the deliveries; what escapes it is kept for {@link AfterRunCheck}, before the run counts as quiet. */
     private void background(Runnable task) {
         active.incrementAndGet();
         Thread.ofVirtual().name("mu2sls-sim-background").start(() -> {
             try {
                 task.run();
+            } catch (Throwable failure) {
+                backgroundFailures.add(failure);
             } finally {
                 active.decrementAndGet();
             }

@@ -1,13 +1,11 @@
 package dev.mu2sls.simulator;
 
-import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.Mode;
 import dev.mu2sls.core.Response;
 import dev.mu2sls.json.JsonCodec;
 import dev.mu2sls.spec.RecordedChoices;
 import dev.mu2sls.spec.SpecRunner;
 import dev.mu2sls.spi.ServiceDefinition;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
@@ -27,11 +25,11 @@ public final class SpecComparison {
     /**
      * Both runs side by side.
      *
-     * @param leftovers the engine's request bookkeeping after the run (journals must be gone)
+     * @param leftBehind what {@link AfterRunCheck} found after the run (must be empty)
      */
     public record Result(FaultPlan plan, List<Request> requests, List<Response> implementation, List<Response> spec,
                          SortedMap<String, String> implementationState, SortedMap<String, String> specState,
-                         FaultCounts faults, Engine.RequestCounts leftovers, Engine.TransactionCounts transactions) {
+                         FaultCounts faults, List<String> leftBehind) {
 
         /** The first difference between implementation and spec, or null when they agree. */
         public String firstDifference() {
@@ -55,13 +53,7 @@ public final class SpecComparison {
                     }
                 }
             }
-            if (leftovers.journalChunks() != 0 || leftovers.running() != 0) {
-                return "bookkeeping left behind: " + leftovers + " (every request completed, so no journal may remain)";
-            }
-            if (faults.duplicateMismatches() != 0) {
-                return faults.duplicateMismatches() + " duplicate deliveries answered differently from the original";
-            }
-            return null;
+            return leftBehind.isEmpty() ? null : String.join("; ", leftBehind);
         }
 
         /** Throws an {@link AssertionError} naming the seed, the plan and the first difference. */
@@ -87,19 +79,18 @@ public final class SpecComparison {
         List<Response> implementation = new ArrayList<>(requests.size());
         SortedMap<String, String> implementationState;
         FaultCounts faults;
-        Engine.RequestCounts leftovers;
-        Engine.TransactionCounts transactions;
+        List<String> leftBehind;
         try (Simulator simulator = Simulator.builder().services(services).faultPlan(plan).mode(mode).listener(choices).build()) {
             for (Request request : requests) {
                 implementation.add(simulator.call(request.id(), request.service(), request.method(), request.jsonArguments()));
             }
-            simulator.awaitQuiescence(Duration.ofSeconds(30));
+            simulator.awaitQuiescence(AfterRunCheck.QUIESCENCE_TIMEOUT);
             implementationState = simulator.engine().dumpState();
             faults = simulator.faults();
-            leftovers = simulator.engine().requestCounts();
-            transactions = simulator.engine().transactionCounts();
+            leftBehind = AfterRunCheck.problems(simulator);
         } catch (TimeoutException e) {
-            throw new AssertionError("executions still running 30 s after the last response under " + plan, e);
+            throw new AssertionError("executions still running " + AfterRunCheck.QUIESCENCE_TIMEOUT.toSeconds()
+                    + " s after the last response under " + plan, e);
         }
         SpecRunner spec = new SpecRunner(services, new JsonCodec(), choices);
         List<Response> specResponses = new ArrayList<>(requests.size());
@@ -107,6 +98,6 @@ public final class SpecComparison {
             specResponses.add(spec.call(request.id(), request.service(), request.method(), request.jsonArguments()));
         }
         return new Result(plan, List.copyOf(requests), implementation, specResponses, implementationState,
-                spec.dumpState(), faults, leftovers, transactions);
+                spec.dumpState(), faults, leftBehind);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mu2sls.core.CrashPoint;
 import dev.mu2sls.core.Mode;
+import dev.mu2sls.simulator.AfterRunCheck;
 import dev.mu2sls.simulator.FaultPlan;
 import dev.mu2sls.simulator.Simulator;
 import dev.mu2sls.spec.RecordedChoices;
@@ -22,9 +23,10 @@ class HistoryCheckerSimulatedTest {
     void twoHundredRequestsFromEightClients_underRandomFaults_areLinearizable() throws Exception {
         for (long seed = 1; seed <= 3; seed++) {
             FaultPlan plan = FaultPlan.random(seed);
-            HistoryChecker.Result result = run(plan, Mode.FULL, 8, 25, seed);
-            System.out.println("seed " + seed + ": " + result.report());
-            assertThat(result.ok()).as("seed %d, %s: %s", seed, plan, result.report()).isTrue();
+            Run run = run(plan, Mode.FULL, 8, 25, seed);
+            System.out.println("seed " + seed + ": " + run.result().report());
+            assertThat(run.result().ok()).as("seed %d, %s: %s", seed, plan, run.result().report()).isTrue();
+            assertThat(run.leftBehind()).as("seed %d, %s", seed, plan).isEmpty();
         }
     }
 
@@ -32,12 +34,15 @@ class HistoryCheckerSimulatedTest {
     void unsafeEngine_underCrashesAndDuplicates_isCaught() throws Exception {
         FaultPlan plan = FaultPlan.builder(7).crashes(0.2, EnumSet.allOf(CrashPoint.class))
                 .concurrentDuplicates(0.3).sequentialDuplicates(0.3).build();
-        HistoryChecker.Result result = run(plan, Mode.UNSAFE, 4, 10, 7);
+        HistoryChecker.Result result = run(plan, Mode.UNSAFE, 4, 10, 7).result();
         System.out.println(result.report());
         assertThat(result).as(result.report()).isInstanceOf(HistoryChecker.Result.Violation.class);
     }
 
-    private static HistoryChecker.Result run(FaultPlan plan, Mode mode, int clients, int perClient, long seed) throws Exception {
+    /** A checked history, and what {@link AfterRunCheck} found after the run. */
+    private record Run(HistoryChecker.Result result, List<String> leftBehind) {}
+
+    private static Run run(FaultPlan plan, Mode mode, int clients, int perClient, long seed) throws Exception {
         RecordedChoices choices = new RecordedChoices(seed);
         try (Simulator simulator = Simulator.builder().services(SERVICES).faultPlan(plan).mode(mode).listener(choices).build()) {
             RecordingClient client = RecordingClient.of(simulator);
@@ -61,7 +66,8 @@ class HistoryCheckerSimulatedTest {
                 thread.join();
             }
             simulator.awaitQuiescence(Duration.ofSeconds(30));
-            return HistoryChecker.builder(SERVICES).choices(choices).build().check(client.history(), simulator.engine().dumpState());
+            return new Run(HistoryChecker.builder(SERVICES).choices(choices).build().check(client.history(), simulator.engine().dumpState()),
+                    AfterRunCheck.problems(simulator));
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.mu2sls.store;
 
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -153,21 +153,13 @@ public final class MemoryStore implements Store {
     /** A range read to validate at commit: the committed keys in {@code [from, upper]} and their versions. */
     private record RangeRead(byte[] from, byte[] upper, boolean upperInclusive, List<byte[]> keys, long[] versions) {}
 
-    private final class MemoryTransaction implements StoreTransaction {
+    private final class MemoryTransaction extends OptimisticTransaction {
         private final List<byte[]> readKeys = new ArrayList<>(4);
         private final List<Long> readVersions = new ArrayList<>(4);
         private final List<RangeRead> rangeReads = new ArrayList<>(0);
-        private final TreeMap<byte[], byte[]> writes = new TreeMap<>(Keys.ORDER);
-        private static final byte[] TOMBSTONE = new byte[0];
-        private boolean finished;
 
         @Override
-        public byte[] get(byte[] key) {
-            checkActive();
-            byte[] written = writes.get(key);
-            if (written != null) {
-                return written == TOMBSTONE ? null : written;
-            }
+        protected byte[] readCommitted(byte[] key) {
             Versioned current = current(key);
             readKeys.add(key);
             readVersions.add(versionOf(current));
@@ -175,117 +167,34 @@ public final class MemoryStore implements Store {
         }
 
         @Override
-        public List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit) {
-            checkActive();
-            checkLimit(limit);
-            Iterator<Map.Entry<byte[], Versioned>> committed = live(range(fromInclusive, toExclusive));
-            Iterator<Map.Entry<byte[], byte[]>> own = ownRange(fromInclusive, toExclusive).entrySet().iterator();
-            List<byte[]> seenKeys = new ArrayList<>();
-            List<Long> seenVersions = new ArrayList<>();
+        protected List<KeyValue> scanCommitted(byte[] from, byte[] to, int fetchLimit) {
             List<KeyValue> result = new ArrayList<>();
-            Map.Entry<byte[], Versioned> c = next(committed);
-            Map.Entry<byte[], byte[]> o = next(own);
-            byte[] lastReturned = null;
-            while (result.size() < limit && (c != null || o != null)) {
-                int order = c == null ? 1 : o == null ? -1 : Keys.ORDER.compare(c.getKey(), o.getKey());
-                if (order <= 0) {
-                    seenKeys.add(c.getKey());
-                    seenVersions.add(c.getValue().version);
+            List<byte[]> seenKeys = new ArrayList<>();
+            long[] versions = new long[8];
+            for (Map.Entry<byte[], Slot> entry : range(from, to).entrySet()) {
+                if (result.size() >= fetchLimit) {
+                    break;
                 }
-                if (order < 0) {
-                    result.add(new KeyValue(c.getKey(), c.getValue().value));
-                    lastReturned = c.getKey();
-                    c = next(committed);
-                } else {
-                    if (o.getValue() != TOMBSTONE) {
-                        result.add(new KeyValue(o.getKey(), o.getValue()));
-                        lastReturned = o.getKey();
+                Versioned current = entry.getValue().current;
+                if (current != null) {
+                    if (seenKeys.size() == versions.length) {
+                        versions = Arrays.copyOf(versions, versions.length * 2);
                     }
-                    if (order == 0) {
-                        c = next(committed);
-                    }
-                    o = next(own);
+                    versions[seenKeys.size()] = current.version;
+                    seenKeys.add(entry.getKey());
+                    result.add(new KeyValue(entry.getKey(), current.value));
                 }
             }
-            boolean exhausted = result.size() < limit;
-            long[] versions = seenVersions.stream().mapToLong(Long::longValue).toArray();
-            rangeReads.add(exhausted
-                    ? new RangeRead(fromInclusive, toExclusive, false, seenKeys, versions)
-                    : new RangeRead(fromInclusive, lastReturned, true, seenKeys, versions));
+            long[] seenVersions = Arrays.copyOf(versions, seenKeys.size());
+            // a scan cut short by its limit read only up to its last key: later keys may change
+            rangeReads.add(result.size() < fetchLimit
+                    ? new RangeRead(from, to, false, seenKeys, seenVersions)
+                    : new RangeRead(from, result.getLast().key(), true, seenKeys, seenVersions));
             return result;
         }
 
-        private NavigableMap<byte[], byte[]> ownRange(byte[] from, byte[] to) {
-            if (writes.isEmpty()) {
-                return writes;
-            }
-            NavigableMap<byte[], byte[]> view = writes;
-            if (from != null) {
-                view = view.tailMap(from, true);
-            }
-            if (to != null) {
-                view = view.headMap(to, false);
-            }
-            return view;
-        }
-
-        /** Lazily, the entries of a range whose keys are not deleted, with one value read per key. */
-        private static Iterator<Map.Entry<byte[], Versioned>> live(NavigableMap<byte[], Slot> range) {
-            Iterator<Map.Entry<byte[], Slot>> slots = range.entrySet().iterator();
-            return new Iterator<>() {
-                private Map.Entry<byte[], Versioned> next = advance();
-
-                private Map.Entry<byte[], Versioned> advance() {
-                    while (slots.hasNext()) {
-                        Map.Entry<byte[], Slot> entry = slots.next();
-                        Versioned current = entry.getValue().current;
-                        if (current != null) {
-                            return Map.entry(entry.getKey(), current);
-                        }
-                    }
-                    return null;
-                }
-
-                @Override
-                public boolean hasNext() {
-                    return next != null;
-                }
-
-                @Override
-                public Map.Entry<byte[], Versioned> next() {
-                    if (next == null) {
-                        throw new java.util.NoSuchElementException();
-                    }
-                    Map.Entry<byte[], Versioned> result = next;
-                    next = advance();
-                    return result;
-                }
-            };
-        }
-
-        private static <E> E next(Iterator<E> iterator) {
-            return iterator.hasNext() ? iterator.next() : null;
-        }
-
         @Override
-        public void put(byte[] key, byte[] value) {
-            checkActive();
-            if (key == null || value == null) {
-                throw new NullPointerException("key and value must not be null; use delete to remove a key");
-            }
-            writes.put(key, value);
-        }
-
-        @Override
-        public void delete(byte[] key) {
-            checkActive();
-            writes.put(key, TOMBSTONE);
-        }
-
-        @Override
-        public void commit() {
-            checkActive();
-            finished = true;
+        protected void validateAndApply() {
             checkOpen();
             commitLock.lock();
             try {
@@ -293,11 +202,9 @@ public final class MemoryStore implements Store {
                     conflicts.increment();
                     throw new StoreConflictException("a concurrent transaction changed data this transaction read");
                 }
-                if (!writes.isEmpty()) {
+                if (!writes().isEmpty()) {
                     long version = ++lastVersion;
-                    for (Map.Entry<byte[], byte[]> write : writes.entrySet()) {
-                        apply(write.getKey(), write.getValue() == TOMBSTONE ? null : write.getValue(), version);
-                    }
+                    writes().forEach((key, value) -> apply(key, value, version));
                 }
                 commits.increment();
             } finally {
@@ -333,17 +240,6 @@ public final class MemoryStore implements Store {
                 }
             }
             return true;
-        }
-
-        @Override
-        public void rollback() {
-            finished = true;
-        }
-
-        private void checkActive() {
-            if (finished) {
-                throw new IllegalStateException("transaction already committed or rolled back");
-            }
         }
     }
 }

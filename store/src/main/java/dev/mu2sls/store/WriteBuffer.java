@@ -14,7 +14,7 @@ import java.util.TreeMap;
 public final class WriteBuffer {
     private static final byte[] TOMBSTONE = new byte[0];
     private final TreeMap<byte[], byte[]> writes = new TreeMap<>(Keys.ORDER);
-    private final TreeMap<byte[], Boolean> inserts = new TreeMap<>(Keys.ORDER);
+    private TreeMap<byte[], Boolean> inserts; // created by the first insert: most transactions have none
 
     public void put(byte[] key, byte[] value) {
         if (key == null || value == null) {
@@ -25,23 +25,28 @@ public final class WriteBuffer {
 
     public void delete(byte[] key) {
         writes.put(key, TOMBSTONE);
-        inserts.remove(key);
+        if (inserts != null) {
+            inserts.remove(key);
+        }
     }
 
     /** A put of a key that must not exist when the transaction commits. */
     public void insert(byte[] key, byte[] value) {
         put(key, value);
+        if (inserts == null) {
+            inserts = new TreeMap<>(Keys.ORDER);
+        }
         inserts.put(key, Boolean.TRUE);
     }
 
     /** Whether {@code key}'s write is an insert of a key that must not exist yet. */
     public boolean isInsert(byte[] key) {
-        return inserts.containsKey(key);
+        return inserts != null && inserts.containsKey(key);
     }
 
     /** Whether any write is an {@link #insert}. */
     public boolean hasInserts() {
-        return !inserts.isEmpty();
+        return inserts != null && !inserts.isEmpty();
     }
 
     /** Whether {@code key} was written (put or deleted) in this transaction. */
@@ -61,12 +66,12 @@ public final class WriteBuffer {
 
     /** How many more committed entries a scan must fetch so that, after merging, {@code limit} remain. */
     public int extraFetch(byte[] from, byte[] to) {
-        return range(from, to).size();
+        return writes.isEmpty() ? 0 : range(from, to).size();
     }
 
     /** {@code committed} entries of {@code [from, to)} with this buffer's writes merged in, at most {@code limit}. */
     public List<KeyValue> merge(List<KeyValue> committed, byte[] from, byte[] to, int limit) {
-        NavigableMap<byte[], byte[]> own = range(from, to);
+        NavigableMap<byte[], byte[]> own = writes.isEmpty() ? writes : range(from, to);
         if (own.isEmpty()) {
             // No own writes to merge: a read-only view (the caller may keep the committed list to validate).
             return Collections.unmodifiableList(committed.size() <= limit ? committed : committed.subList(0, limit));

@@ -5,9 +5,9 @@ import dev.mu2sls.check.History;
 import dev.mu2sls.check.HistoryChecker;
 import dev.mu2sls.check.Invariant;
 import dev.mu2sls.check.RecordingClient;
-import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.Mode;
 import dev.mu2sls.core.Response;
+import dev.mu2sls.simulator.AfterRunCheck;
 import dev.mu2sls.simulator.FaultCounts;
 import dev.mu2sls.simulator.FaultPlan;
 import dev.mu2sls.simulator.Simulator;
@@ -163,9 +163,10 @@ public final class Simulation implements Client, AutoCloseable {
      */
     public Verdict check() {
         try {
-            simulator.awaitQuiescence(Duration.ofSeconds(30));
+            simulator.awaitQuiescence(AfterRunCheck.QUIESCENCE_TIMEOUT);
         } catch (TimeoutException e) {
-            throw new AssertionError("executions still running 30 s after the last response; " + replay(), e);
+            throw new AssertionError("executions still running " + AfterRunCheck.QUIESCENCE_TIMEOUT.toSeconds()
+                    + " s after the last response; " + replay(), e);
         }
         SortedMap<String, String> state = simulator.engine().dumpState();
         List<History.Operation> operations = client.history().operations();
@@ -175,19 +176,8 @@ public final class Simulation implements Client, AutoCloseable {
         for (Invariant invariant : invariants) {
             problems.addAll(invariant.violations(operations, state));
         }
-        FaultCounts counts = simulator.faults();
-        if (counts.duplicateMismatches() > 0) {
-            problems.add(counts.duplicateMismatches() + " duplicate deliveries answered differently from the original");
-        }
-        Engine.RequestCounts requests = simulator.engine().requestCounts();
-        if (requests.journalChunks() > 0 || requests.running() > 0) {
-            problems.add("bookkeeping left after every request completed: " + requests);
-        }
-        Engine.TransactionCounts transactions = simulator.engine().transactionCounts();
-        if (transactions.pending() > 0 || transactions.provisionalRecords() > 0) {
-            problems.add("transaction records left after every request completed: " + transactions);
-        }
-        return new Verdict(seed, plan, mode, replay(), result, List.copyOf(problems), counts);
+        problems.addAll(AfterRunCheck.problems(simulator));
+        return new Verdict(seed, plan, mode, replay(), result, List.copyOf(problems), simulator.faults());
     }
 
     /** How to run this simulation again. */

@@ -2,7 +2,7 @@ package dev.mu2sls.store.postgres;
 
 import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.Keys;
-import dev.mu2sls.store.StoreTransaction;
+import dev.mu2sls.store.OptimisticTransaction;
 import dev.mu2sls.store.WriteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,16 +19,16 @@ import java.util.TreeMap;
  * sees one consistent value per key. Different keys may come from different moments; the commit
  * rejects any transaction whose reads did not all hold at once.
  */
-final class PostgresTransaction implements StoreTransaction {
+final class PostgresTransaction extends OptimisticTransaction {
     private final PostgresStore store;
     private final boolean trustExpectations;
     /** The first value read of each key; a null value records that the key was absent. */
     final TreeMap<byte[], byte[]> reads = new TreeMap<>(Keys.ORDER);
     final List<ScanRead> scans = new ArrayList<>(0);
-    final WriteBuffer writes = new WriteBuffer();
+    /** The buffered writes, for the {@link BatchCommitter} to check and apply. */
+    final WriteBuffer writes = writes();
     /** Whether a read was taken on trust ({@link #holds}): it was never current, so the commit must check it. */
     private boolean trusted;
-    private boolean finished;
 
     /** A range read to validate at commit: the committed entries it returned for {@code fetchLimit}. */
     record ScanRead(byte[] from, byte[] to, int fetchLimit, List<KeyValue> committed) {}
@@ -39,11 +39,7 @@ final class PostgresTransaction implements StoreTransaction {
     }
 
     @Override
-    public byte[] get(byte[] key) {
-        checkActive();
-        if (writes.contains(key)) {
-            return writes.get(key);
-        }
+    protected byte[] readCommitted(byte[] key) {
         if (reads.containsKey(key)) {
             return reads.get(key);
         }
@@ -68,24 +64,10 @@ final class PostgresTransaction implements StoreTransaction {
     }
 
     @Override
-    public List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit) {
-        checkActive();
-        int fetch = limit == Integer.MAX_VALUE ? limit : limit + writes.extraFetch(fromInclusive, toExclusive);
-        List<KeyValue> committed = store.scanCommitted(fromInclusive, toExclusive, fetch);
-        scans.add(new ScanRead(fromInclusive, toExclusive, fetch, committed));
-        return writes.merge(committed, fromInclusive, toExclusive, limit);
-    }
-
-    @Override
-    public void put(byte[] key, byte[] value) {
-        checkActive();
-        writes.put(key, value);
-    }
-
-    @Override
-    public void delete(byte[] key) {
-        checkActive();
-        writes.delete(key);
+    protected List<KeyValue> scanCommitted(byte[] from, byte[] to, int fetchLimit) {
+        List<KeyValue> committed = store.scanCommitted(from, to, fetchLimit);
+        scans.add(new ScanRead(from, to, fetchLimit, committed));
+        return committed;
     }
 
     /** Checked at commit, with the other reads: the key must still be absent then. */
@@ -102,24 +84,11 @@ final class PostgresTransaction implements StoreTransaction {
     }
 
     @Override
-    public void commit() {
-        checkActive();
-        finished = true;
+    protected void validateAndApply() {
         if (!needsValidation() && writes.isEmpty()) {
             store.countCommit();
             return;
         }
         store.committer().commit(this);
-    }
-
-    @Override
-    public void rollback() {
-        finished = true;
-    }
-
-    private void checkActive() {
-        if (finished) {
-            throw new IllegalStateException("transaction already committed or rolled back");
-        }
     }
 }

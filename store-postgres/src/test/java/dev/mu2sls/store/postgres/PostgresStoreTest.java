@@ -17,9 +17,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The store contract on a real PostgreSQL, started by the test from Maven Central's binaries. */
+@Tag("slow")
 class PostgresStoreTest extends StoreConformanceTest {
     private static LocalPostgres server;
     private static int database;

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.mu2sls.store.CommitHold;
 import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.Keys;
+import dev.mu2sls.store.OptimisticTransaction;
 import dev.mu2sls.store.Store;
 import dev.mu2sls.store.StoreConflictException;
 import dev.mu2sls.store.StoreStats;
@@ -198,10 +199,10 @@ public final class RocksStore implements Store {
     public List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit) {
         checkOpen();
         reads.increment();
-        return scanCommitted(fromInclusive, toExclusive, limit);
+        return scanDatabase(fromInclusive, toExclusive, limit);
     }
 
-    private List<KeyValue> scanCommitted(byte[] from, byte[] to, int limit) {
+    private List<KeyValue> scanDatabase(byte[] from, byte[] to, int limit) {
         if (limit <= 0) {
             throw new IllegalArgumentException("scan limit must be positive: " + limit);
         }
@@ -337,11 +338,9 @@ public final class RocksStore implements Store {
         }
     }
 
-    private final class RocksTransaction implements StoreTransaction {
+    private final class RocksTransaction extends OptimisticTransaction {
         private final List<PointRead> pointReads = new ArrayList<>(4);
         private final List<ScanRead> scans = new ArrayList<>(0);
-        private final WriteBuffer writes = new WriteBuffer();
-        private boolean finished;
 
         /** A read and the stamp taken before it: validation skips it if its key was not written since. */
         private record PointRead(byte[] key, byte[] value, long stamp) {}
@@ -349,11 +348,7 @@ public final class RocksStore implements Store {
         private record ScanRead(byte[] from, byte[] to, int limit, List<KeyValue> seen, long stamp) {}
 
         @Override
-        public byte[] get(byte[] key) {
-            checkActive();
-            if (writes.contains(key)) {
-                return writes.get(key);
-            }
+        protected byte[] readCommitted(byte[] key) {
             long stamp = recent.stamp();
             byte[] value = read(key, stamp);
             pointReads.add(new PointRead(key, value, stamp));
@@ -361,31 +356,15 @@ public final class RocksStore implements Store {
         }
 
         @Override
-        public List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit) {
-            checkActive();
-            int fetch = limit == Integer.MAX_VALUE ? limit : limit + writes.extraFetch(fromInclusive, toExclusive);
+        protected List<KeyValue> scanCommitted(byte[] from, byte[] to, int fetchLimit) {
             long stamp = recent.stamp();
-            List<KeyValue> committed = scanCommitted(fromInclusive, toExclusive, fetch);
-            scans.add(new ScanRead(fromInclusive, toExclusive, fetch, committed, stamp));
-            return writes.merge(committed, fromInclusive, toExclusive, limit);
+            List<KeyValue> committed = scanDatabase(from, to, fetchLimit);
+            scans.add(new ScanRead(from, to, fetchLimit, committed, stamp));
+            return committed;
         }
 
         @Override
-        public void put(byte[] key, byte[] value) {
-            checkActive();
-            writes.put(key, value);
-        }
-
-        @Override
-        public void delete(byte[] key) {
-            checkActive();
-            writes.delete(key);
-        }
-
-        @Override
-        public void commit() {
-            checkActive();
-            finished = true;
+        protected void validateAndApply() {
             checkOpen();
             long sequence;
             commitLock.lock();
@@ -394,8 +373,8 @@ public final class RocksStore implements Store {
                     conflicts.increment();
                     throw new StoreConflictException("a concurrent transaction changed data this transaction read");
                 }
-                if (!writes.isEmpty()) {
-                    apply(writes);
+                if (!writes().isEmpty()) {
+                    apply(writes());
                 }
                 sequence = db.getLatestSequenceNumber();
                 commits.increment();
@@ -449,22 +428,11 @@ public final class RocksStore implements Store {
                 if (recent.rangeUnwrittenSince(scan.from, scan.to, scan.stamp)) {
                     continue;
                 }
-                if (!Keys.sameEntries(scanCommitted(scan.from, scan.to, scan.limit), scan.seen)) {
+                if (!Keys.sameEntries(scanDatabase(scan.from, scan.to, scan.limit), scan.seen)) {
                     return false;
                 }
             }
             return true;
-        }
-
-        @Override
-        public void rollback() {
-            finished = true;
-        }
-
-        private void checkActive() {
-            if (finished) {
-                throw new IllegalStateException("transaction already committed or rolled back");
-            }
         }
     }
 }
