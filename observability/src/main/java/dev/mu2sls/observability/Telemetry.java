@@ -121,7 +121,7 @@ public final class Telemetry implements AutoCloseable {
         try {
             GlobalOpenTelemetry.set(sdk);
         } catch (IllegalStateException alreadySet) {
-            LOG.warn("a global OpenTelemetry was already set; trace headers are propagated with that one");
+            LOG.debug("a global OpenTelemetry was already set; trace headers are propagated with that one");
         }
         LOG.info("tracing on: spans exported as OTEL_* configures");
         return sdk;
@@ -162,6 +162,11 @@ public final class Telemetry implements AutoCloseable {
 
     public boolean tracingOn() {
         return tracer != null;
+    }
+
+    /** The tracer for the platform's own spans (the gateway's); a no-op one when tracing is off. */
+    public Tracer tracer() {
+        return tracer != null ? tracer : OpenTelemetry.noop().getTracer(SCOPE);
     }
 
     /** Every meter in the Prometheus text format; empty when metrics are off. */

@@ -2,24 +2,39 @@ package dev.mu2sls.http;
 
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.Mode;
+import dev.mu2sls.observability.Telemetry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
 /**
  * The gateway: the one door for clients. {@code POST /call/<Service>/<method>} with the JSON
  * arguments as body and optionally an {@code Idempotency-Key} header; {@code GET /health} (with the
- * engine mode of the functions, when given).
+ * engine mode of the functions, when given), the probes {@code GET /livez} and {@code /readyz},
+ * and {@code GET /metrics}.
  *
  * <p>It gives each client request its request id, the client's {@code Idempotency-Key} or a fresh
  * UUID, returned in the reply's {@code Idempotency-Key} header so that a client can retry an
  * unanswered request with it. Everything else a client sends besides method, path and body is
  * dropped, the {@code Mu2sls-*} internal headers included (a client must not choose a request id
- * it does not own, nor join a transaction). The request goes to an instance of the service as a
+ * it does not own, nor join a transaction), but for a W3C {@code traceparent}, which the
+ * gateway's span continues. The request goes to an instance of the service as a
  * signed call that the function accepts durably before running ({@code Engine.submit}), and is
  * retried with the same id when an instance dies.
  *
@@ -30,7 +45,7 @@ import java.util.regex.Pattern;
  * accepted, the gateway goes on driving it in the background, and retrying with the returned key
  * is always safe.
  */
-public final class GatewayHandler {
+public final class GatewayHandler implements Drainable {
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x2e\\x30-\\x7e]{1,200}");
 
     private final HttpCallTransport transport;
@@ -38,6 +53,10 @@ public final class GatewayHandler {
     private final int maxBodyBytes;
     private final String mode;
     private final LongAdder unavailable = new LongAdder();
+    private final Telemetry telemetry;
+    private final Map<String, RouteMeters> meters = new ConcurrentHashMap<>();
+    private volatile boolean draining;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     /**
      * @param transport delivers to the functions (its deadline bounds how long a client waits)
@@ -53,6 +72,14 @@ public final class GatewayHandler {
      *     (so that a load generator can label its results), or null when not known
      */
     public GatewayHandler(HttpCallTransport transport, Set<String> services, int maxBodyBytes, Mode mode) {
+        this(transport, services, maxBodyBytes, mode, Telemetry.off());
+    }
+
+    /**
+     * @param telemetry where the gateway's requests are counted and traced ({@code GET /metrics} serves it)
+     */
+    public GatewayHandler(HttpCallTransport transport, Set<String> services, int maxBodyBytes, Mode mode, Telemetry telemetry) {
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.services = Set.copyOf(services);
         this.maxBodyBytes = maxBodyBytes;
@@ -61,6 +88,17 @@ public final class GatewayHandler {
 
     public int maxBodyBytes() {
         return maxBodyBytes;
+    }
+
+    @Override
+    public void drain() {
+        draining = true;
+    }
+
+    /** Client requests not yet answered. */
+    @Override
+    public int inFlight() {
+        return inFlight.get();
     }
 
     private void redrive(Invocation invocation) {
@@ -89,26 +127,60 @@ public final class GatewayHandler {
         String key = call.header(InternalHeaders.IDEMPOTENCY_KEY);
         String requestId = key != null ? key : UUID.randomUUID().toString();
         Invocation invocation = new Invocation(requestId, service, method, call.body(), 0);
-        return transport.deliverAsync(invocation, true).handle((reply, failure) -> {
-            if (failure == null) {
-                return reply.withHeader(InternalHeaders.IDEMPOTENCY_KEY, requestId);
+        RouteMeters route = telemetry.metricsOn() ? meters.computeIfAbsent(service + "." + method, k -> new RouteMeters(service, method)) : null;
+        Span span = telemetry.tracingOn() ? telemetry.tracer().spanBuilder("POST /call/" + service + "/" + method)
+                .setSpanKind(SpanKind.SERVER).setParent(TraceHeaders.extract(call))
+                .setAttribute("mu2sls.request_id", requestId).startSpan() : null;
+        long started = System.nanoTime();
+        inFlight.incrementAndGet();
+        CompletableFuture<HttpReply> delivered;
+        Scope scope = span == null ? Scope.noop() : span.makeCurrent();
+        try {
+            delivered = transport.deliverAsync(invocation, true);
+        } finally {
+            scope.close();
+        }
+        return delivered.handle((reply, failure) -> answer(invocation, reply, failure)).whenComplete((reply, failure) -> {
+            inFlight.decrementAndGet();
+            int status = failure == null ? reply.status() : 500;
+            if (route != null) {
+                route.answered(status, System.nanoTime() - started);
             }
-            if (!(failure instanceof CallUnavailableError)) {
-                throw new CompletionException(failure);
+            if (span != null) {
+                span.setAttribute("http.response.status_code", status);
+                if (status >= 500) {
+                    span.setStatus(StatusCode.ERROR);
+                }
+                span.end();
             }
-            unavailable.increment();
-            // The request may have been accepted: keep driving it so that it completes (G4) even
-            // if this client never retries; a retry meanwhile is deduplicated.
-            Thread.ofVirtual().name("mu2sls-gateway-redrive").start(() -> redrive(invocation));
-            return Replies.error(503, "unavailable", "no instance of " + service + " answered in time; the request may "
-                    + "or may not have been accepted: retry with " + InternalHeaders.IDEMPOTENCY_KEY + ": " + requestId)
-                    .withHeader(InternalHeaders.IDEMPOTENCY_KEY, requestId)
-                    .withHeader("Retry-After", "1");
         });
+    }
+
+    private HttpReply answer(Invocation invocation, HttpReply reply, Throwable failure) {
+        String requestId = invocation.requestId();
+        String service = invocation.service();
+        if (failure == null) {
+            return reply.withHeader(InternalHeaders.IDEMPOTENCY_KEY, requestId);
+        }
+        if (!(failure instanceof CallUnavailableError)) {
+            throw new CompletionException(failure);
+        }
+        unavailable.increment();
+        // The request may have been accepted: keep driving it so that it completes (G4) even
+        // if this client never retries; a retry meanwhile is deduplicated.
+        Thread.ofVirtual().name("mu2sls-gateway-redrive").start(() -> redrive(invocation));
+        return Replies.error(503, "unavailable", "no instance of " + service + " answered in time; the request may "
+                + "or may not have been accepted: retry with " + InternalHeaders.IDEMPOTENCY_KEY + ": " + requestId)
+                .withHeader(InternalHeaders.IDEMPOTENCY_KEY, requestId)
+                .withHeader("Retry-After", "1");
     }
 
     /** The answer to a request that goes no further than the gateway (health, bad input), or null. */
     private HttpReply refusal(HttpCall call, String[] segments) {
+        HttpReply probe = Probes.answer(call, telemetry, draining);
+        if (probe != null) {
+            return probe;
+        }
         if (call.path().equals("/health")) {
             return HttpReply.json(200, "{\"status\":\"UP\",\"role\":\"gateway\"" + (mode == null ? "" : ",\"mode\":\"" + mode + "\"")
                     + ",\"unavailable\":" + unavailable.sum() + "}");
@@ -134,5 +206,34 @@ public final class GatewayHandler {
                     + " must be 1 to 200 printable ASCII characters without spaces or '/': got '" + FunctionHandler.abbreviate(key) + "'");
         }
         return null;
+    }
+
+    /** The gateway's meters of one route: answers by status class, and their latency. */
+    private final class RouteMeters {
+        private final Timer duration;
+        private final Counter[] byStatusClass = new Counter[6];
+        private final String service;
+        private final String method;
+
+        RouteMeters(String service, String method) {
+            this.service = service;
+            this.method = method;
+            MeterRegistry registry = telemetry.registry();
+            this.duration = Timer.builder("mu2sls.gateway.request.duration").description("client requests through the gateway")
+                    .tags("service", service, "method", method).publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
+        }
+
+        void answered(int status, long nanos) {
+            duration.record(nanos, TimeUnit.NANOSECONDS);
+            int statusClass = Math.clamp(status / 100, 1, 5);
+            Counter counter = byStatusClass[statusClass];
+            if (counter == null) {
+                counter = Counter.builder("mu2sls.gateway.requests").description("client requests answered by the gateway")
+                        .tags("service", service, "method", method, "status", statusClass + "xx").register(telemetry.registry());
+                byStatusClass[statusClass] = counter;
+            }
+            counter.increment();
+        }
     }
 }
