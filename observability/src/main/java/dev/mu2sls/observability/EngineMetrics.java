@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * The engine's meters. Meters are looked up once per service and method and kept, so that
@@ -31,6 +32,13 @@ final class EngineMetrics {
 
         final String tag = name().toLowerCase(Locale.ROOT);
     }
+
+    /**
+     * Histogram buckets of request and store-commit durations: a fixed ladder from 100 µs to 30 s
+     * (fifteen buckets, where Micrometer's percentile histogram has about seventy per series).
+     */
+    static final Duration[] BUCKETS = Stream.of(0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 5000.0, 30000.0)
+            .map(millis -> Duration.ofNanos((long) (millis * 1_000_000))).toArray(Duration[]::new);
 
     private final MeterRegistry registry;
     private final Map<String, MethodMeters> methods = new ConcurrentHashMap<>();
@@ -59,6 +67,9 @@ final class EngineMetrics {
 
     /** Meters of one service method. */
     final class MethodMeters {
+        private final String service;
+        private final String method;
+        /** By outcome; registered when an outcome first happens (but OK, at once). */
         private final Counter[] requests = new Counter[RequestOutcome.values().length];
         private final Timer[] durations = new Timer[RequestOutcome.values().length];
         final Counter reexecutions;
@@ -66,15 +77,9 @@ final class EngineMetrics {
         final Counter fenced;
 
         MethodMeters(String service, String method) {
-            for (RequestOutcome outcome : RequestOutcome.values()) {
-                requests[outcome.ordinal()] = Counter.builder("mu2sls.requests").description("deliveries handled, by outcome")
-                        .tags("service", service, "method", method, "outcome", outcome.tag).register(registry);
-                durations[outcome.ordinal()] = Timer.builder("mu2sls.request.duration").description("time to handle a delivery")
-                        .tags("service", service, "method", method, "outcome", outcome.tag)
-                        .publishPercentileHistogram()
-                        .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(60))
-                        .register(registry);
-            }
+            this.service = service;
+            this.method = method;
+            register(RequestOutcome.OK);
             reexecutions = Counter.builder("mu2sls.reexecutions")
                     .description("deliveries of a request after its first (a retry after a crash, a timeout, a lost reply)")
                     .tags("service", service, "method", method).register(registry);
@@ -87,8 +92,24 @@ final class EngineMetrics {
         }
 
         void delivered(RequestOutcome outcome, long nanos) {
-            requests[outcome.ordinal()].increment();
-            durations[outcome.ordinal()].record(nanos, TimeUnit.NANOSECONDS);
+            Counter counter = requests[outcome.ordinal()];
+            Timer timer = durations[outcome.ordinal()];
+            if (counter == null || timer == null) {
+                register(outcome); // idempotent: Micrometer returns a meter already registered
+                counter = requests[outcome.ordinal()];
+                timer = durations[outcome.ordinal()];
+            }
+            counter.increment();
+            timer.record(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        private synchronized void register(RequestOutcome outcome) {
+            requests[outcome.ordinal()] = Counter.builder("mu2sls.requests").description("deliveries handled, by outcome")
+                    .tags("service", service, "method", method, "outcome", outcome.tag).register(registry);
+            durations[outcome.ordinal()] = Timer.builder("mu2sls.request.duration").description("time to handle a delivery")
+                    .tags("service", service, "method", method, "outcome", outcome.tag)
+                    .serviceLevelObjectives(BUCKETS)
+                    .register(registry);
         }
     }
 
@@ -113,8 +134,7 @@ final class EngineMetrics {
                     .tags("service", service, "outcome", "error").register(registry);
             storeCommitDuration = Timer.builder("mu2sls.store.commit.duration")
                     .description("time to commit a store transaction, retries included").tag("service", service)
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(10))
+                    .serviceLevelObjectives(BUCKETS)
                     .register(registry);
         }
 

@@ -8,6 +8,7 @@ import dev.mu2sls.core.Response;
 import dev.mu2sls.observability.EngineMetrics.RequestOutcome;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -66,13 +67,7 @@ final class TelemetryObserver implements EngineObserver {
         Delivery outer = current.get();
         current.set(new Delivery(invocation));
         LogContext log = LogContext.enter(invocation);
-        Span span = tracer == null ? null : tracer.spanBuilder(invocation.service() + "." + invocation.method())
-                .setSpanKind(SpanKind.SERVER)
-                .setAttribute(REQUEST_ID, invocation.requestId())
-                .setAttribute(DELIVERY_ATTEMPT, (long) invocation.attempt())
-                .setAttribute(RPC_SERVICE, invocation.service())
-                .setAttribute(RPC_METHOD, invocation.method())
-                .startSpan();
+        Span span = tracer == null ? null : deliverySpan(invocation);
         Scope scope = span == null ? null : span.makeCurrent();
         EngineMetrics.MethodMeters meters = metrics == null ? null : metrics.method(invocation);
         if (invocation.attempt() > 0) {
@@ -116,6 +111,19 @@ final class TelemetryObserver implements EngineObserver {
             log.exit();
             current.set(outer);
         }
+    }
+
+    private Span deliverySpan(Invocation invocation) {
+        SpanBuilder span = tracer.spanBuilder(invocation.service() + "." + invocation.method())
+                .setSpanKind(SpanKind.SERVER)
+                .setAttribute(REQUEST_ID, invocation.requestId())
+                .setAttribute(DELIVERY_ATTEMPT, (long) invocation.attempt())
+                .setAttribute(RPC_SERVICE, invocation.service())
+                .setAttribute(RPC_METHOD, invocation.method());
+        if (invocation.transactionId() != null) {
+            span.setAttribute(TRANSACTION_ID, invocation.transactionId());
+        }
+        return span.startSpan();
     }
 
     @Override

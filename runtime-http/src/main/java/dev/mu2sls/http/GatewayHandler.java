@@ -10,7 +10,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -220,8 +219,7 @@ public final class GatewayHandler implements Drainable {
             this.method = method;
             MeterRegistry registry = telemetry.registry();
             this.duration = Timer.builder("mu2sls.gateway.request.duration").description("client requests through the gateway")
-                    .tags("service", service, "method", method).publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
+                    .tags("service", service, "method", method).serviceLevelObjectives(Telemetry.durationBuckets()).register(registry);
         }
 
         void answered(int status, long nanos) {
