@@ -16,7 +16,9 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * endpoint or a traces exporter is named with the standard variables
  * ({@code OTEL_EXPORTER_OTLP_ENDPOINT}, {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT},
  * {@code OTEL_TRACES_EXPORTER}); then the SDK is configured by all the {@code OTEL_*} variables
- * (sampler, resource, batch sizes), exports spans over OTLP, and is the global OpenTelemetry that
+ * (sampler, resource, batch sizes), exports spans over OTLP (HTTP/protobuf, port 4318 by
+ * default; gRPC is not included), and is the global OpenTelemetry that
  * propagates W3C {@code traceparent} headers. Off, no span is ever built.
  *
  * <h2>Thread safety</h2>
@@ -82,7 +85,7 @@ public final class Telemetry implements AutoCloseable {
         if (!metrics.equals("on") && !metrics.equals("off")) {
             throw new IllegalArgumentException(METRICS_ENV + " must be on or off: got '" + metrics + "'");
         }
-        OpenTelemetrySdk sdk = tracingRequested(environment) ? startSdk(serviceName) : null;
+        OpenTelemetrySdk sdk = tracingRequested(environment) ? startSdk(serviceName, environment) : null;
         return new Telemetry(metrics.equals("on"), sdk, sdk);
     }
 
@@ -112,13 +115,28 @@ public final class Telemetry implements AutoCloseable {
         return environment.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT") || environment.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
     }
 
-    private static OpenTelemetrySdk startSdk(String serviceName) {
-        OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-                .addPropertiesSupplier(() -> Map.of("otel.service.name", serviceName,
-                        "otel.metrics.exporter", "none", "otel.logs.exporter", "none"))
-                .disableShutdownHook()
-                .build()
-                .getOpenTelemetrySdk();
+    private static OpenTelemetrySdk startSdk(String serviceName, Map<String, String> environment) {
+        // the OTEL_* variables of the given environment as the SDK's properties (OTEL_A_B is otel.a.b)
+        Map<String, String> configured = new HashMap<>();
+        environment.forEach((name, value) -> {
+            if (name.startsWith("OTEL_")) {
+                configured.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        OpenTelemetrySdk sdk;
+        try {
+            // defaults the OTEL_* variables override; OTLP over HTTP, as the JDK's client sends it (no gRPC)
+            sdk = AutoConfiguredOpenTelemetrySdk.builder()
+                    .addPropertiesSupplier(() -> Map.of("otel.service.name", serviceName, "otel.exporter.otlp.protocol", "http/protobuf",
+                            "otel.metrics.exporter", "none", "otel.logs.exporter", "none"))
+                    .addPropertiesCustomizer(defaults -> configured)
+                    .disableShutdownHook()
+                    .build()
+                    .getOpenTelemetrySdk();
+        } catch (ConfigurationException e) {
+            throw new IllegalArgumentException("tracing is misconfigured by the OTEL_* variables: " + e.getMessage()
+                    + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"), e);
+        }
         try {
             GlobalOpenTelemetry.set(sdk);
         } catch (IllegalStateException alreadySet) {

@@ -17,6 +17,7 @@ import io.opentelemetry.context.Scope;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,7 @@ final class TelemetryObserver implements EngineObserver {
     private final Tracer tracer;
     /** The delivery this thread runs; deliveries nest when a platform runs a call on the caller's thread. */
     private final ThreadLocal<Delivery> current = new ThreadLocal<>();
+    private final RecoveryDigest digest = new RecoveryDigest(LOG, TimeUnit.SECONDS.toNanos(10));
 
     TelemetryObserver(EngineMetrics metrics, Tracer tracer) {
         this.metrics = metrics;
@@ -74,7 +76,8 @@ final class TelemetryObserver implements EngineObserver {
             if (meters != null) {
                 meters.reexecutions.increment();
             }
-            LOG.info("re-delivery {} of request {} to {}.{}", invocation.attempt(), invocation.requestId(),
+            digest.redelivered();
+            LOG.debug("re-delivery {} of request {} to {}.{}", invocation.attempt(), invocation.requestId(),
                     invocation.service(), invocation.method());
         }
         if (metrics != null) {
@@ -161,6 +164,7 @@ final class TelemetryObserver implements EngineObserver {
             if (metrics != null) {
                 metrics.method(invocation).replays.increment();
             }
+            digest.replayed();
             LOG.debug("request {} replays from its journal (a read changed or the journal grew)", invocation.requestId());
         }
 
@@ -170,7 +174,8 @@ final class TelemetryObserver implements EngineObserver {
             if (metrics != null) {
                 metrics.method(invocation).fenced.increment();
             }
-            LOG.info("fenced: another execution completed request {} ({}.{}); this one stopped and returns its response",
+            digest.fenced();
+            LOG.debug("fenced: another execution completed request {} ({}.{}); this one stopped and returns its response",
                     invocation.requestId(), invocation.service(), invocation.method());
         }
 
@@ -221,6 +226,7 @@ final class TelemetryObserver implements EngineObserver {
             metrics.service(invocation.service()).transactionEnded(outcome);
         }
         if (outcome == TransactionOutcome.CONFLICT) {
+            digest.conflicted();
             LOG.debug("transaction {} found a stale read at commit; request {} runs it again", transactionId, invocation.requestId());
         }
         if (tracer != null) {
