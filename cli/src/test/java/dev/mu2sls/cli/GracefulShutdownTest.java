@@ -3,6 +3,8 @@ package dev.mu2sls.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.examples.chain.Caller2Dispatcher;
 import dev.mu2sls.examples.counter.CounterDispatcher;
@@ -26,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,10 +41,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SIGTERM to a real function process ({@code mu2sls function}, W2's Caller1 on PostgreSQL) while a
  * request is in flight: the process stops accepting connections at once, lets the request finish,
- * and only then exits.
+ * and only then exits; its log, asked for as JSON lines, says so.
  */
 class GracefulShutdownTest {
     private static final String SECRET = "graceful-shutdown-test-secret";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
     static final PostgresPerClass postgres = new PostgresPerClass();
@@ -61,7 +65,7 @@ class GracefulShutdownTest {
                 "function", "--app", "chain", "--service", "Caller1", "--routes", routes.toString(), "--store-url", postgres.jdbcUrl())
                 .redirectError(log.toFile());
         builder.environment().putAll(Map.of("PORT", Integer.toString(caller1Port), CallSigner.SECRET_ENV, SECRET,
-                "MU2SLS_SHUTDOWN_GRACE_SECONDS", "60"));
+                "MU2SLS_SHUTDOWN_GRACE_SECONDS", "60", "MU2SLS_LOG_FORMAT", "json"));
         Process caller1 = builder.start();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpServerAdapter caller2 = null;
@@ -87,7 +91,17 @@ class GracefulShutdownTest {
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             assertThat(answer.body()).isEqualTo("{\"ok\":true,\"value\":5}");
             assertThat(caller1.waitFor(30, TimeUnit.SECONDS)).as("the process exits once the request finished").isTrue();
-            assertThat(Files.readString(log)).contains("stopping function chain/Caller1", "every request in flight finished");
+            // the log is JSON lines (MU2SLS_LOG_FORMAT=json), one per event
+            List<JsonNode> events = new ArrayList<>();
+            for (String line : Files.readAllLines(log)) {
+                if (line.startsWith("{")) {
+                    events.add(JSON.readTree(line));
+                }
+            }
+            assertThat(events).extracting(event -> event.path("formattedMessage").asText())
+                    .anySatisfy(message -> assertThat(message).startsWith("stopping function chain/Caller1"))
+                    .anySatisfy(message -> assertThat(message).startsWith("stopped function chain/Caller1")
+                            .endsWith("every request in flight finished"));
         } finally {
             caller1.destroyForcibly();
             if (caller2 != null) {
