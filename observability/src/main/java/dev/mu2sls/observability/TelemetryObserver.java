@@ -8,7 +8,7 @@ import dev.mu2sls.core.Response;
 import dev.mu2sls.observability.EngineMetrics.RequestOutcome;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -69,7 +69,7 @@ final class TelemetryObserver implements EngineObserver {
         Delivery outer = current.get();
         current.set(new Delivery(invocation));
         LogContext log = LogContext.enter(invocation);
-        Span span = tracer == null ? null : deliverySpan(invocation);
+        Span span = traced() ? deliverySpan(invocation) : null;
         Scope scope = span == null ? null : span.makeCurrent();
         EngineMetrics.MethodMeters meters = metrics == null ? null : metrics.method(invocation);
         if (invocation.attempt() > 0) {
@@ -117,26 +117,41 @@ final class TelemetryObserver implements EngineObserver {
     }
 
     private Span deliverySpan(Invocation invocation) {
-        SpanBuilder span = tracer.spanBuilder(invocation.service() + "." + invocation.method())
-                .setSpanKind(SpanKind.SERVER)
-                .setAttribute(REQUEST_ID, invocation.requestId())
-                .setAttribute(DELIVERY_ATTEMPT, (long) invocation.attempt())
-                .setAttribute(RPC_SERVICE, invocation.service())
-                .setAttribute(RPC_METHOD, invocation.method());
-        if (invocation.transactionId() != null) {
-            span.setAttribute(TRANSACTION_ID, invocation.transactionId());
+        Span span = tracer.spanBuilder(invocation.service() + "." + invocation.method()).setSpanKind(SpanKind.SERVER).startSpan();
+        if (span.isRecording()) { // attributes only for spans that are kept: most are not, when sampling
+            span.setAttribute(REQUEST_ID, invocation.requestId())
+                    .setAttribute(DELIVERY_ATTEMPT, (long) invocation.attempt())
+                    .setAttribute(RPC_SERVICE, invocation.service())
+                    .setAttribute(RPC_METHOD, invocation.method());
+            if (invocation.transactionId() != null) {
+                span.setAttribute(TRANSACTION_ID, invocation.transactionId());
+            }
         }
-        return span.startSpan();
+        return span;
+    }
+
+    /**
+     * Whether to build spans here: tracing is on and the trace this thread is in (if any) is
+     * sampled. A child of a span that is not sampled is not sampled either (the samplers follow
+     * the parent, or decide by trace id alike), so none is built: a sampled-out request costs
+     * one span, its root.
+     */
+    private boolean traced() {
+        if (tracer == null) {
+            return false;
+        }
+        SpanContext parent = Span.current().getSpanContext();
+        return !parent.isValid() || parent.isSampled();
     }
 
     @Override
     public Attempt attemptStarted(Invocation invocation) {
         Delivery delivery = current.get();
         int execution = delivery == null ? 0 : delivery.executions++;
-        Span span = tracer == null ? null : tracer.spanBuilder("attempt")
+        Span span = traced() ? tracer.spanBuilder("attempt")
                 .setAttribute(REQUEST_ID, invocation.requestId())
                 .setAttribute(EXECUTION, (long) execution)
-                .startSpan();
+                .startSpan() : null;
         return new ObservedAttempt(invocation, span, span == null ? null : span.makeCurrent());
     }
 
@@ -193,7 +208,7 @@ final class TelemetryObserver implements EngineObserver {
     public <T> T storeCommit(Supplier<T> commit) {
         Delivery delivery = current.get();
         Span span = null;
-        if (tracer != null) {
+        if (traced()) {
             span = tracer.spanBuilder("store commit").startSpan();
             if (delivery != null) {
                 span.setAttribute(REQUEST_ID, delivery.invocation.requestId());
@@ -229,7 +244,7 @@ final class TelemetryObserver implements EngineObserver {
             digest.conflicted();
             LOG.debug("transaction {} found a stale read at commit; request {} runs it again", transactionId, invocation.requestId());
         }
-        if (tracer != null) {
+        if (traced()) {
             long elapsed = System.nanoTime() - startedNanos;
             Instant now = Instant.now();
             tracer.spanBuilder(outcome == TransactionOutcome.ABORTED ? "transaction abort" : "transaction commit")
@@ -256,6 +271,9 @@ final class TelemetryObserver implements EngineObserver {
             return transport;
         }
         return invocation -> {
+            if (!traced()) {
+                return transport.call(invocation);
+            }
             String id = invocation.requestId();
             Span span = tracer.spanBuilder("call " + invocation.service() + "." + invocation.method())
                     .setSpanKind(SpanKind.CLIENT)

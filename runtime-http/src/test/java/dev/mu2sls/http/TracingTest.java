@@ -150,6 +150,22 @@ class TracingTest {
         assertThat(commit.getEndEpochNanos()).isLessThanOrEqualTo(only(spans, "call Order.place").getStartEpochNanos());
     }
 
+    @Test
+    void sampledOutTrace_noSpanAnywhere() throws InterruptedException {
+        start(List.of(new Caller1Dispatcher(), new Caller2Dispatcher(), new CounterDispatcher()));
+        // the client's trace is not sampled (flags 00): the gateway and every function follow it
+        HttpResponse<String> reply = app.client("Caller1", "add", "[\"k\", 1]",
+                Map.of("traceparent", "00-" + TRACE_ID + "-" + CLIENT_SPAN_ID + "-00"));
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+        app.client("Caller1", "add", "[\"k\", 1]", with("Idempotency-Key", "sampled"));
+        List<SpanData> spans = awaitSpans(s -> s.getName().equals("POST /call/Caller1/add"));
+        // one request's spans only: a gateway span, three deliveries and three attempts, two calls, store commits
+        assertThat(spans).filteredOn(span -> !span.getName().equals("store commit")).extracting(SpanData::getName)
+                .containsExactlyInAnyOrder("POST /call/Caller1/add", "Caller1.add", "Caller2.add", "Counter.add",
+                        "attempt", "attempt", "attempt", "call Caller2.add", "call Counter.add");
+        assertThat(spans).extracting(span -> span.getAttributes().get(REQUEST_ID)).contains("sampled", "sampled/0/0");
+    }
+
     private static Map<String, String> with(String header, String value) {
         return Map.of(header, value, "traceparent", CLIENT_TRACE.get("traceparent"));
     }
