@@ -3,24 +3,34 @@
 # configs interleaved (this machine is shared and noisy), then prints the median of each cell.
 # Usage: scripts/bench-matrix.sh [seconds] [warmup]
 #   env: WORKLOADS="W1 W2" CONCURRENCIES="1 64" CONFIGS="sequential unsafe exactly-once" REPEAT=3 STORE=memory
+#        PLOT_DIR=dir  (draws dir/<workload>-<config>.png from the last round: throughput against
+#                       concurrency and the latency CDFs, with bench --plot)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-5}"
 warmup="${2:-2}"
+repeat="${REPEAT:-3}"
+concurrencies="$(echo ${CONCURRENCIES:-1 64} | tr ' ' ,)"
 results="$(mktemp)"
 trap 'rm -f "$results"' EXIT
-for round in $(seq 1 "${REPEAT:-3}"); do
+[ -n "${PLOT_DIR:-}" ] && mkdir -p "$PLOT_DIR"
+for round in $(seq 1 "$repeat"); do
   for workload in ${WORKLOADS:-W1 W2}; do
-    for c in ${CONCURRENCIES:-1 64}; do
-      for config in ${CONFIGS:-sequential unsafe exactly-once}; do
-        out=$("$root/mu2sls" bench --workload "$workload" --config "$config" --concurrency "$c" \
-              --seconds "$seconds" --warmup "$warmup" --store "${STORE:-memory}" 2>/dev/null)
-        tx=$(echo "$out" | sed -n 's/^store transactions\/request=\([0-9.]*\).*/\1/p')
-        syncs=$(echo "$out" | sed -n 's/^store syncs\/request=\([0-9.]*\).*/\1/p')
-        line=$(echo "$out" | tail -n 1)
-        echo "round $round: $line tx/req=$tx syncs/req=${syncs:-0}" >&2
-        echo "$line tx/req=$tx syncs/req=${syncs:-0}" >> "$results"
-      done
+    for config in ${CONFIGS:-sequential unsafe exactly-once}; do
+      plot=()
+      if [ -n "${PLOT_DIR:-}" ] && [ "$round" = "$repeat" ]; then
+        plot=(--plot "$PLOT_DIR/$workload-$config.png")
+      fi
+      # one bench per cell row: every concurrency in turn, each on a fresh platform and store
+      "$root/mu2sls" bench --workload "$workload" --config "$config" --concurrency "$concurrencies" \
+          --seconds "$seconds" --warmup "$warmup" --store "${STORE:-memory}" "${plot[@]}" 2>/dev/null |
+        awk '/^store transactions\/request=/ { split($2, t, "="); tx = t[2] }
+             /^store syncs\/request=/ { split($2, y, "="); syncs = y[2] }
+             /^mu2sls W/ { print $0 " tx/req=" tx " syncs/req=" (syncs == "" ? 0 : syncs); syncs = "" }' |
+        while read -r line; do
+          echo "round $round: $line" >&2
+          echo "$line" >> "$results"
+        done
     done
   done
 done

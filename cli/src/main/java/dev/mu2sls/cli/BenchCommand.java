@@ -1,9 +1,13 @@
 package dev.mu2sls.cli;
 
 import dev.mu2sls.core.EngineStats;
+import dev.mu2sls.observability.Telemetry;
 import dev.mu2sls.simulator.Simulator;
 import dev.mu2sls.store.Store;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,7 +16,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code mu2sls bench}: closed-loop load on the in-process platform without faults. The last line
- * is the machine-readable result: {@code <system> <workload> <config> c=<n> rps=<x> p50_ms=<x> p99_ms=<x> errors=<n>}.
+ * of each concurrency is the machine-readable result:
+ * {@code <system> <workload> <config> c=<n> rps=<x> p50_ms=<x> p99_ms=<x> errors=<n>}. With several
+ * concurrencies ({@code --concurrency 1,16,64}) each runs on a fresh platform and store;
+ * {@code --plot FILE.png} draws throughput against concurrency and the latency CDFs.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure a workload's throughput and latency on the in-process platform (no faults).")
@@ -23,8 +30,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--config", defaultValue = "exactly-once", description = "sequential, unsafe, exactly-once or full (default: ${DEFAULT-VALUE})")
     String config;
 
-    @Option(names = "--concurrency", defaultValue = "64", description = "closed-loop clients (default: ${DEFAULT-VALUE})")
-    int concurrency;
+    @Option(names = "--concurrency", defaultValue = "64", split = ",",
+            description = "closed-loop clients, or a comma-separated list measured one after the other (default: ${DEFAULT-VALUE})")
+    List<Integer> concurrencies;
+
+    @Option(names = "--plot", description = "draw throughput against concurrency and latency CDFs into this PNG")
+    Path plot;
 
     @Option(names = "--seconds", defaultValue = "10", description = "measured duration (default: ${DEFAULT-VALUE})")
     double seconds;
@@ -42,14 +53,35 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         Workload w = Workload.parse(workload);
         BenchConfig c = BenchConfig.parse(config);
+        if (concurrencies.stream().anyMatch(n -> n < 1)) {
+            throw new IllegalArgumentException("--concurrency must be at least 1: got " + concurrencies);
+        }
+        List<LoadPlot.Level> levels = new ArrayList<>();
+        boolean failed = false;
+        for (int concurrency : concurrencies) {
+            LoadRunner.Result result = measure(w, c, concurrency);
+            levels.add(new LoadPlot.Level(concurrency, result.rps(), result.latencyMicros()));
+            failed |= result.errors() > 0;
+        }
+        if (plot != null) {
+            LoadPlot.write(plot, w + " " + c.label, levels);
+            System.out.println("plot: " + plot);
+        }
+        return failed ? 1 : 0;
+    }
+
+    private LoadRunner.Result measure(Workload w, BenchConfig c, int concurrency) {
         LoadRunner.Options options = new LoadRunner.Options(w, concurrency, seconds(seconds), seconds(warmup), seed,
                 c.oneAtATime, false);
         LoadRunner.Result result;
         try (StoreOptions stores = storeOptions.defaultKind(StoreOptions.Kind.MEMORY); Store store = stores.open("bench")) {
             System.out.printf(Locale.ROOT, "mu2sls bench: %s (%s), config %s, %d clients, %.0f s after %.0f s warm-up, %s%n",
                     w, w.description, c.label, concurrency, seconds, warmup, stores.describe());
-            try (Simulator simulator = Simulator.builder().services(w.services).mode(c.mode).store(store).build()) {
+            try (Telemetry telemetry = Telemetry.fromEnvironment("mu2sls-bench", System.getenv());
+                 Simulator simulator = Simulator.builder().services(w.services).mode(c.mode).store(store)
+                         .observer(telemetry.observer()).build()) {
                 result = LoadRunner.run(simulator, options, Progress.stderr(), w + " " + c.label);
+                System.out.print(telemetry.summary());
             }
         }
         if (result.store().syncs() > 0) {
@@ -70,7 +102,7 @@ final class BenchCommand implements Callable<Integer> {
         result.errorSamples().forEach(sample -> System.out.println("error: " + sample));
         System.out.printf(Locale.ROOT, "mu2sls %s %s c=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f errors=%d%n",
                 w, c.label, concurrency, result.rps(), result.percentileMillis(50), result.percentileMillis(99), result.errors());
-        return result.errors() == 0 ? 0 : 1;
+        return result;
     }
 
     static Duration seconds(double seconds) {

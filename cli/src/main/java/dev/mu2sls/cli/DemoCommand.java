@@ -2,6 +2,7 @@ package dev.mu2sls.cli;
 
 import dev.mu2sls.core.CrashPoint;
 import dev.mu2sls.core.EngineStats;
+import dev.mu2sls.observability.Telemetry;
 import dev.mu2sls.simulator.AfterRunCheck;
 import dev.mu2sls.simulator.FaultCounts;
 import dev.mu2sls.simulator.FaultPlan;
@@ -83,22 +84,25 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("  " + stores.describe());
         System.out.println("  " + plan);
         List<Report> reports = new ArrayList<>();
-        for (Workload workload : workloads) {
-            try (Store store = stores.open(workload.label)) {
-                reports.add(run(workload, plan, store));
+        try (Telemetry telemetry = Telemetry.fromEnvironment("mu2sls-demo", System.getenv())) {
+            for (Workload workload : workloads) {
+                try (Store store = stores.open(workload.label)) {
+                    reports.add(run(workload, plan, store, telemetry));
+                }
             }
+            print(reports);
+            System.out.print(telemetry.summary());
         }
-        print(reports);
         long anomalies = reports.stream().mapToLong(r -> r.anomalies.size()).sum();
         System.out.println("anomalies: " + anomalies);
         return anomalies == 0 ? 0 : 1;
     }
 
-    private Report run(Workload workload, FaultPlan plan, Store store) throws TimeoutException {
+    private Report run(Workload workload, FaultPlan plan, Store store, Telemetry telemetry) throws TimeoutException {
         LoadRunner.Options options = new LoadRunner.Options(workload, concurrency,
                 BenchCommand.seconds(seconds / workloads.size()), Duration.ZERO, seed, false, true);
         try (Simulator simulator = Simulator.builder().services(workload.services).faultPlan(plan).store(store)
-                .acceptDurably(!(store instanceof MemoryStore)).build()) {
+                .acceptDurably(!(store instanceof MemoryStore)).observer(telemetry.observer()).build()) {
             LoadRunner.Result result = LoadRunner.run(simulator, options, Progress.stderr(), workload.toString());
             simulator.awaitQuiescence(Duration.ofSeconds(30));
             List<String> anomalies = new ArrayList<>(InvariantChecks.check(workload, result.history(), simulator.engine().dumpState()));

@@ -6,6 +6,7 @@ import dev.mu2sls.http.FunctionHandler;
 import dev.mu2sls.http.HttpCallTransport;
 import dev.mu2sls.http.HttpServerAdapter;
 import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.observability.Telemetry;
 import dev.mu2sls.store.Store;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -55,12 +56,13 @@ final class FunctionCommand implements Callable<Integer> {
         CallSigner signer = CallSigner.fromEnvironment(System.getenv());
         Store store = storeOptions.open(application.name());
         HttpCallTransport transport = HttpCallTransport.forCalls(PlatformProcess.routes(routes), signer);
+        Telemetry telemetry = Telemetry.fromEnvironment(service, System.getenv());
         Engine engine = Engine.builder().store(store).codec(new JsonCodec()).mode(engineMode.mode).service(application.service(service))
-                .stateCacheEntries(stateCacheEntries).transport(transport).build();
-        FunctionHandler handler = new FunctionHandler(engine, service, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES);
+                .stateCacheEntries(stateCacheEntries).transport(transport).observer(telemetry.observer()).build();
+        FunctionHandler handler = new FunctionHandler(engine, service, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES, telemetry);
         HttpServerAdapter server = HttpServerAdapter.start(PlatformProcess.host(), PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
-        PlatformProcess.serveUntilStopped(server, engine, store, parentPid,
-                "function " + application.name() + "/" + service + " (mode " + engineMode.label + ")");
+        PlatformProcess.serveUntilStopped(server, handler, "function " + application.name() + "/" + service + " (mode " + engineMode.label + ")",
+                parentPid, engine, store, telemetry);
         return 0;
     }
 }

@@ -10,11 +10,14 @@ import dev.mu2sls.http.HttpReply;
 import dev.mu2sls.http.HttpServerAdapter;
 import dev.mu2sls.http.JettyServer;
 import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.observability.Telemetry;
 import dev.mu2sls.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,6 +31,8 @@ import picocli.CommandLine.Option;
 @Command(name = "gateway", hidden = true, mixinStandardHelpOptions = true,
         description = "Serve an application's gateway on $PORT (what the platform runs in front of the functions).")
 final class GatewayCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayCommand.class);
+
     @Option(names = "--app", required = true, description = "example name or application jar")
     String app;
 
@@ -54,14 +59,17 @@ final class GatewayCommand implements Callable<Integer> {
         HttpCallTransport transport = new HttpCallTransport(PlatformProcess.routes(routes), signer, Duration.ofSeconds(60),
                 Duration.ofSeconds(deadlineSeconds));
         Store store = storeOptions.open(application.name());
+        Telemetry telemetry = Telemetry.fromEnvironment("gateway", System.getenv());
         // the gateway's engine runs no request: it scans the store to re-drive and expire
-        Engine engine = Engine.builder().store(store).codec(new JsonCodec()).mode(engineMode.mode).services(application.services()).build();
+        Engine engine = Engine.builder().store(store).codec(new JsonCodec()).mode(engineMode.mode).services(application.services())
+                .observer(telemetry.observer()).build();
         GatewayHandler handler = new GatewayHandler(transport, application.services(), Engine.DEFAULT_MAX_PAYLOAD_BYTES,
-                engineMode.mode, (invocation, report) -> markFailed(engine, invocation, report));
+                engineMode.mode, (invocation, report) -> markFailed(engine, invocation, report), telemetry);
+        telemetry.bind(engine, "gateway");
         HttpServerAdapter server = JettyServer.startNonBlocking(PlatformProcess.host(), PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
         Thread.ofVirtual().name("mu2sls-recovery").start(() -> housekeeping(engine, transport));
-        PlatformProcess.serveUntilStopped(server, engine, store, parentPid,
-                "gateway " + application.name() + " (mode " + engineMode.label + ")");
+        PlatformProcess.serveUntilStopped(server, handler, "gateway " + application.name() + " (mode " + engineMode.label + ")",
+                parentPid, engine, store, telemetry);
         return 0;
     }
 
@@ -93,15 +101,15 @@ final class GatewayCommand implements Callable<Integer> {
                         }
                         return null;
                     } catch (CallUnavailableError e) {
-                        System.err.println("recovery: " + e.getMessage() + "; retrying");
+                        LOG.warn("recovery: {}; retrying", e.getMessage());
                     }
                 }
                 markFailed(engine, invocation, "no instance completed it in " + (GatewayHandler.MAX_REDELIVERIES + 1) + " deliveries");
                 return null;
             });
-            System.err.println("recovery: re-drove " + redriven + " accepted requests");
+            LOG.info("recovery: re-drove {} accepted requests", redriven);
         } catch (RuntimeException e) {
-            System.err.println("recovery stopped: " + e + "; the gateway's next start re-drives what is left");
+            LOG.error("recovery stopped: {}; the gateway's next start re-drives what is left", e.toString());
         }
         new Housekeeping(engine).run();
     }

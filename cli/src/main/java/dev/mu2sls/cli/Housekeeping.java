@@ -3,6 +3,8 @@ package dev.mu2sls.cli;
 import dev.mu2sls.core.Engine;
 import java.time.Duration;
 import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's periodic sweeps: abandoned transactions about every third of the transaction
@@ -14,6 +16,7 @@ import java.util.function.IntSupplier;
  * to 0.6 s of CPU per sweep on this machine at 78,000 responses kept, and grew with them.)
  */
 final class Housekeeping implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
     static final int IDLE_PER_BUSY = 19;
 
     private final Sweep transactions;
@@ -62,10 +65,13 @@ final class Housekeeping implements Runnable {
         void run() {
             long started = System.nanoTime();
             try {
-                body.getAsInt();
+                int expired = body.getAsInt();
+                if (expired > 0) {
+                    LOG.info("housekeeping: expired {} {}", expired, name);
+                }
             } catch (RuntimeException e) {
                 // the store may be briefly unreachable: the next sweep tries again
-                System.err.println("housekeeping: expiring " + name + " failed (" + e + "); trying again later");
+                LOG.warn("housekeeping: expiring {} failed ({}); trying again later", name, e.toString());
             }
             long now = System.nanoTime();
             dueAtNanos = now + pauseAfter(interval, Duration.ofNanos(now - started)).toNanos();

@@ -99,6 +99,8 @@ final class KnativeManifests {
         y.append("        autoscaling.knative.dev/target: ").append(q(Integer.toString(Math.max(1, settings.containerConcurrency() * 7 / 10)))).append('\n');
         y.append("        autoscaling.knative.dev/min-scale: ").append(q(Integer.toString(service == null ? Math.max(1, settings.minScale()) : settings.minScale()))).append('\n');
         y.append("        autoscaling.knative.dev/max-scale: ").append(q(Integer.toString(settings.maxScale()))).append('\n');
+        // the Prometheus convention: scrape GET /metrics on the container's port
+        y.append("        prometheus.io/scrape: \"true\"\n        prometheus.io/port: \"8080\"\n        prometheus.io/path: \"/metrics\"\n");
         y.append("    spec:\n");
         y.append("      containerConcurrency: ").append(settings.containerConcurrency()).append('\n');
         y.append("      timeoutSeconds: 300\n");
@@ -113,8 +115,9 @@ final class KnativeManifests {
         secretEnv(y, "MU2SLS_SECRET", secretName(app), "hmac-secret");
         y.append("            - name: \"MU2SLS_HOST\"\n              value: \"0.0.0.0\"\n"); // the pod's network, behind Knative's
         y.append("            - name: \"MU2SLS_ROUTES\"\n              value: ").append(q(routes(app, settings))).append('\n');
-        y.append("          readinessProbe:\n            httpGet:\n              path: \"/health\"\n            periodSeconds: 2\n            failureThreshold: 3\n");
-        y.append("          livenessProbe:\n            httpGet:\n              path: \"/health\"\n            initialDelaySeconds: 20\n            periodSeconds: 10\n");
+        // ready until SIGTERM (then 503 while requests in flight finish); alive while it serves at all
+        y.append("          readinessProbe:\n            httpGet:\n              path: \"/readyz\"\n            periodSeconds: 2\n            failureThreshold: 3\n");
+        y.append("          livenessProbe:\n            httpGet:\n              path: \"/livez\"\n            initialDelaySeconds: 20\n            periodSeconds: 10\n");
         y.append("          resources:\n            requests:\n              cpu: \"250m\"\n              memory: \"256Mi\"\n            limits:\n              memory: \"512Mi\"\n");
         return y.toString();
     }

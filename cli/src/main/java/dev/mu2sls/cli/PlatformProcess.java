@@ -1,16 +1,20 @@
 package dev.mu2sls.cli;
 
-import dev.mu2sls.core.Engine;
+import dev.mu2sls.http.Drainable;
 import dev.mu2sls.http.FileRoutes;
 import dev.mu2sls.http.HttpServerAdapter;
 import dev.mu2sls.http.Routes;
 import dev.mu2sls.http.StaticRoutes;
-import dev.mu2sls.store.Store;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What the platform's processes (a function instance, the gateway) share: environment, routes, lifecycle. */
 final class PlatformProcess {
+    private static final Logger LOG = LoggerFactory.getLogger(PlatformProcess.class);
+
     private PlatformProcess() {}
 
     /** The port the platform gave this process ({@code $PORT}, as Knative does), 8080 by default. */
@@ -35,22 +39,47 @@ final class PlatformProcess {
     }
 
     /**
-     * Announces the process on stdout (the platform waits for that line), then serves until
-     * SIGTERM, which stops the server (requests in flight finish) and closes engine and store.
-     * The process exits with its parent, so no instance outlives {@code up}.
+     * How long a stopping process lets requests in flight finish ({@value #GRACE_ENV} seconds,
+     * default 20; Knative's termination grace period must be longer).
      */
-    static void serveUntilStopped(HttpServerAdapter server, Engine engine, Store store, Long parentPid, String banner)
-            throws InterruptedException {
+    static final String GRACE_ENV = "MU2SLS_SHUTDOWN_GRACE_SECONDS";
+
+    /**
+     * Announces the process on stdout (the platform waits for that line), then serves until
+     * SIGTERM. Then it stops gracefully: no longer ready ({@code /readyz} 503), no longer accepting
+     * connections, requests in flight finish for up to the grace period; any still running then
+     * are handed back unanswered (their callers retry them elsewhere with the same request id,
+     * which the engine deduplicates); engine, store and telemetry are closed. The process exits
+     * with its parent, so no instance outlives {@code up}.
+     */
+    static void serveUntilStopped(HttpServerAdapter server, Drainable handler, String banner, Long parentPid,
+                                  AutoCloseable... resources) throws InterruptedException {
+        Duration grace = Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault(GRACE_ENV, "20")));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop(5_000);
-            engine.close();
-            store.close();
+            handler.drain();
+            LOG.info("stopping {}: {} requests in flight, up to {} s to finish", banner, handler.inFlight(), grace.toSeconds());
+            server.stop(grace.toMillis());
+            int left = handler.inFlight();
+            if (left > 0) {
+                LOG.warn("stopped with {} requests unfinished after {} s: handed back unanswered, their callers retry them",
+                        left, grace.toSeconds());
+            } else {
+                LOG.info("stopped {}: every request in flight finished", banner);
+            }
+            for (AutoCloseable resource : resources) {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    LOG.warn("closing {} failed: {}", resource, e.toString());
+                }
+            }
             stopped.countDown();
-        }));
+        }, "mu2sls-shutdown"));
         if (parentPid != null) {
             ProcessHandle.of(parentPid).ifPresentOrElse(parent -> parent.onExit().thenRun(() -> System.exit(0)), () -> System.exit(0));
         }
+        LOG.info("{} started on port {}", banner, server.port());
         System.out.println(banner + " listening on " + server.port());
         System.out.flush();
         stopped.await();

@@ -13,6 +13,7 @@ import dev.mu2sls.http.HttpServerAdapter;
 import dev.mu2sls.http.JettyServer;
 import dev.mu2sls.http.Routes;
 import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.observability.Telemetry;
 import dev.mu2sls.spi.ServiceDefinition;
 import dev.mu2sls.store.MemoryStore;
 import dev.mu2sls.testing.SkipAfterRunCheck;
@@ -115,7 +116,7 @@ class BenchHttpTest {
                 routeTable.put(service.name(), List.of(URI.create("http://127.0.0.1:" + server.port())));
             }
             GatewayHandler gateway = new GatewayHandler(transport, Workload.W5.services, Engine.DEFAULT_MAX_PAYLOAD_BYTES, Mode.FULL,
-                    (invocation, report) -> { });
+                    (invocation, report) -> { }, Telemetry.off());
             HttpServerAdapter gatewayServer = JettyServer.startNonBlocking("127.0.0.1", 0, gateway.maxBodyBytes(), gateway::handle);
             servers.add(gatewayServer);
 

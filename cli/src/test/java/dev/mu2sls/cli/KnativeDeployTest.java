@@ -62,8 +62,9 @@ class KnativeDeployTest {
             JsonNode container = spec.path("containers").get(0);
             assertThat(container.path("image").asText()).isEqualTo("registry.example.com/mu2sls/" + entry.getKey() + ":0.1.0");
             assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(8080);
-            assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/health");
-            assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/health");
+            assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/readyz");
+            assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/livez");
+            assertThat(manifest.at("/spec/template/metadata/annotations/prometheus.io~1path").asText()).isEqualTo("/metrics");
             Map<String, JsonNode> env = new TreeMap<>();
             container.path("env").forEach(variable -> env.put(variable.path("name").asText(), variable));
             assertThat(env).containsKeys("MU2SLS_STORE_URL", "MU2SLS_STORE_USER", "MU2SLS_STORE_PASSWORD", "MU2SLS_SECRET", "MU2SLS_ROUTES");

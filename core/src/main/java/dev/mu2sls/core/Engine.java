@@ -61,11 +61,12 @@ public final class Engine implements AutoCloseable {
     private final Entropy entropy;
     private final InstantSource clock;
     private final ExecutionListener listener;
+    private final EngineObserver observer;
     private final Mode mode;
     private final Duration responseRetention;
     private final int maxPayloadBytes;
     private final Map<String, ServiceRuntime> services;
-    private final ExecutorService asyncExecutor = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService asyncExecutor;
 
     private final LongAdder invocations = new LongAdder();
     private final LongAdder executions = new LongAdder();
@@ -85,7 +86,9 @@ public final class Engine implements AutoCloseable {
     private Engine(Builder builder) {
         this.store = builder.store;
         this.codec = builder.codec;
-        this.transport = builder.transport;
+        this.observer = builder.observer;
+        this.transport = observer.calls(builder.transport);
+        this.asyncExecutor = observer.asyncCalls(Executors.newVirtualThreadPerTaskExecutor());
         this.faults = builder.faults;
         this.entropy = builder.entropy;
         this.clock = builder.clock;
@@ -212,6 +215,10 @@ public final class Engine implements AutoCloseable {
     }
 
     private Response run(Invocation invocation, Execution.Acceptance acceptance) {
+        return observer.delivery(invocation, () -> runObserved(invocation, acceptance));
+    }
+
+    private Response runObserved(Invocation invocation, Execution.Acceptance acceptance) {
         invocations.increment();
         ServiceRuntime service = resolve(invocation.service(), invocation.method());
         MethodRef method = service.definition().method(invocation.method());
@@ -237,18 +244,24 @@ public final class Engine implements AutoCloseable {
             CommitHold hold = staleReplays >= HOLD_COMMITS_AFTER_STALE_REPLAYS ? store.holdCommits() : CommitHold.NONE;
             Execution execution = new Execution(this, invocation, service, method, (StoredJournal) loaded, calls, acceptance, hold);
             executions.increment();
+            EngineObserver.Attempt attempt = observer.attemptStarted(invocation);
             try {
-                return execution.run(args);
+                Response response = execution.run(args);
+                attempt.completed();
+                return response;
             } catch (ControlFlow.Fenced stopped) {
                 fenced.increment();
+                attempt.fenced();
                 return settled(invocation, acceptance, stopped.response);
             } catch (ControlFlow.ReplayRequired replay) {
                 replays.increment();
+                attempt.replayed();
                 staleReplays = replay.reload ? 0 : staleReplays + 1;
                 loaded = replay.reload ? load(invocation.requestId()) : execution.persisted();
                 args = codec.decodeArguments(method, invocation.arguments());
             } finally {
                 hold.release();
+                attempt.close();
             }
         }
     }
@@ -408,6 +421,7 @@ public final class Engine implements AutoCloseable {
         long pendingBefore = now - transactionLease.toMillis();
         long endedBefore = now - responseRetention.toMillis();
         int expired = 0;
+        int pending = 0;
         byte[] from = KeySpace.rangeStart(KeySpace.TX_STATUS);
         byte[] end = KeySpace.rangeEnd(KeySpace.TX_STATUS);
         while (true) {
@@ -419,6 +433,8 @@ public final class Engine implements AutoCloseable {
                     if (transact(tx -> TxWrites.expire(tx, txId, pendingBefore, now))) {
                         expired++;
                     }
+                } else if (status.state() == TxStatus.State.PENDING) {
+                    pending++;
                 } else if (status.state().ended() && status.atMillis() < endedBefore) {
                     transact(tx -> {
                         if (TxStatus.decode(tx.get(kv.key())) instanceof TxStatus current && current.state().ended()) {
@@ -430,6 +446,7 @@ public final class Engine implements AutoCloseable {
             }
             if (batch.size() < EXPIRY_BATCH) {
                 transactionsExpired.add(expired);
+                observer.pendingTransactions(pending);
                 return expired;
             }
             byte[] last = batch.getLast().key();
@@ -542,10 +559,10 @@ public final class Engine implements AutoCloseable {
     // ---- for executions ------------------------------------------------------------------------
 
     <T> T transact(TransactionBody<T> body) {
-        return store.run(tx -> {
+        return observer.storeCommit(() -> store.run(tx -> {
             storeTransactions.increment();
             return body.apply(tx);
-        });
+        }));
     }
 
     byte[] readStore(byte[] key) {
@@ -583,12 +600,22 @@ public final class Engine implements AutoCloseable {
         return listener;
     }
 
-    void transactionEnded(TxOutcome outcome) {
-        switch (outcome) {
-            case COMMITTED -> transactionsCommitted.increment();
-            case CONFLICT -> transactionConflicts.increment();
-            case ABORTED, ABORTED_BY_PARTICIPANT -> transactionsAborted.increment();
-        }
+    void transactionEnded(Invocation invocation, String transactionId, int step, TxOutcome outcome, long startedNanos) {
+        EngineObserver.TransactionOutcome observed = switch (outcome) {
+            case COMMITTED -> {
+                transactionsCommitted.increment();
+                yield EngineObserver.TransactionOutcome.COMMITTED;
+            }
+            case CONFLICT -> {
+                transactionConflicts.increment();
+                yield EngineObserver.TransactionOutcome.CONFLICT;
+            }
+            case ABORTED, ABORTED_BY_PARTICIPANT -> {
+                transactionsAborted.increment();
+                yield EngineObserver.TransactionOutcome.ABORTED;
+            }
+        };
+        observer.transactionEnded(invocation, transactionId, step, observed, startedNanos);
     }
 
     long clockMillis() {
@@ -604,6 +631,7 @@ public final class Engine implements AutoCloseable {
         private Entropy entropy = Entropy.system();
         private InstantSource clock = InstantSource.system();
         private ExecutionListener listener = ExecutionListener.NONE;
+        private EngineObserver observer = EngineObserver.NONE;
         private Mode mode = Mode.FULL;
         private Duration transactionLease = Duration.ofSeconds(30);
         private Duration responseRetention = Duration.ofHours(24);
@@ -649,6 +677,12 @@ public final class Engine implements AutoCloseable {
 
         public Builder listener(ExecutionListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** What the engine reports its work to, for metrics, traces and logs (default none). */
+        public Builder observer(EngineObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

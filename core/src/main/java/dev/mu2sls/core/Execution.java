@@ -590,6 +590,7 @@ final class Execution implements ExecutionContext, StateAccess {
             long now = engine.clockMillis();
             TxOutcome[] decided = new TxOutcome[1];
             Map<byte[], byte[]> applied = new TreeMap<>(Keys.ORDER);
+            long started = System.nanoTime();
             Outcome stored = engine.transact(st -> {
                 Outcome checked = checkFence(st, base);
                 if (checked != Outcome.OK) {
@@ -612,7 +613,7 @@ final class Execution implements ExecutionContext, StateAccess {
             }
             applied.forEach(engine.stateCache()::committed);
             segmentPersisted(chunkKey, List.of(new JournalEntry(s, op, target, new byte[] {(byte) outcome.ordinal()})));
-            engine.transactionEnded(outcome);
+            engine.transactionEnded(invocation, t.id, s, outcome, started);
             engine.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, s);
         }
         end(t);

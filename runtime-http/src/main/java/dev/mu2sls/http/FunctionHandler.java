@@ -6,6 +6,8 @@ import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.Mode;
 import dev.mu2sls.core.Response;
+import dev.mu2sls.observability.Telemetry;
+import io.opentelemetry.context.Scope;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,7 +17,10 @@ import java.util.regex.Pattern;
 /**
  * One service as an HTTP function, independent of the server that carries it (Jetty, the JDK's
  * server, an AWS Lambda event): {@code POST /<method>} with the JSON arguments as body and the
- * signed internal metadata in headers ({@link InternalHeaders}), and {@code GET /health}.
+ * signed internal metadata in headers ({@link InternalHeaders}); {@code GET /health} (what it
+ * serves, requests in flight), {@code GET /livez} and {@code GET /readyz} (the liveness and
+ * readiness probes: ready until {@link #drain()}), and {@code GET /metrics} (Prometheus text).
+ * A {@code traceparent} header continues the caller's trace.
  *
  * <h2>Errors</h2>
  * Checked in this order, each before anything is read or written: unknown route 404, wrong HTTP
@@ -28,7 +33,7 @@ import java.util.regex.Pattern;
  * <h2>Thread safety</h2>
  * Safe for any number of concurrent requests (the engine is).
  */
-public final class FunctionHandler {
+public final class FunctionHandler implements Drainable {
     /** Transaction ids are derived ids: {@code <request id>/<step>}. */
     private static final Pattern TRANSACTION_ID = Pattern.compile("[^\\x00]{1,4096}/[0-9]{1,9}");
 
@@ -38,6 +43,8 @@ public final class FunctionHandler {
     private final int maxBodyBytes;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder handled = new LongAdder();
+    private final Telemetry telemetry;
+    private volatile boolean draining;
 
     /**
      * @param engine the engine, with {@code service} registered
@@ -46,6 +53,15 @@ public final class FunctionHandler {
      * @param maxBodyBytes largest body accepted; servers read at most one byte more
      */
     public FunctionHandler(Engine engine, String service, CallSigner signer, int maxBodyBytes) {
+        this(engine, service, signer, maxBodyBytes, Telemetry.off());
+    }
+
+    /**
+     * @param telemetry the metrics {@code GET /metrics} serves; the engine should report to its
+     *     observer. Meters backed by the engine's counters are added to it.
+     */
+    public FunctionHandler(Engine engine, String service, CallSigner signer, int maxBodyBytes, Telemetry telemetry) {
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
         this.engine = Objects.requireNonNull(engine, "engine");
         this.service = Objects.requireNonNull(service, "service");
         this.signer = Objects.requireNonNull(signer, "signer");
@@ -54,6 +70,7 @@ public final class FunctionHandler {
                     + engine.services().keySet());
         }
         this.maxBodyBytes = maxBodyBytes;
+        telemetry.bind(engine, service);
     }
 
     public String service() {
@@ -65,20 +82,31 @@ public final class FunctionHandler {
     }
 
     /** Requests being handled right now (what the local platform scales on). */
+    @Override
     public int inFlight() {
         return inFlight.get();
     }
 
+    @Override
+    public void drain() {
+        draining = true;
+    }
+
     public HttpReply handle(HttpCall call) {
+        HttpReply probe = Probes.answer(call, telemetry, draining);
+        if (probe != null) {
+            return probe;
+        }
         if (call.path().equals("/health")) {
-            return HttpReply.json(200, "{\"status\":\"UP\",\"service\":\"" + service + "\",\"mode\":\"" + label(engine.mode())
+            return HttpReply.json(200, "{\"status\":\"" + (draining ? "DRAINING" : "UP") + "\",\"service\":\"" + service
+                    + "\",\"mode\":\"" + label(engine.mode())
                     + "\",\"inFlight\":" + inFlight.get()
                     + ",\"handled\":" + handled.sum() + "}");
         }
         String[] segments = call.path().split("/", -1);
         if (segments.length != 2 || segments[1].isEmpty()) {
             return Replies.error(404, "unknown-route", "no route " + call.path() + "; function " + service
-                    + " serves POST /<method> and GET /health");
+                    + " serves POST /<method>, GET /health, /livez, /readyz and /metrics");
         }
         if (!call.method().equals("POST")) {
             return Replies.error(405, "method-not-allowed", call.method() + " " + call.path() + " is not allowed; call methods with POST")
@@ -100,6 +128,7 @@ public final class FunctionHandler {
         }
         Invocation invocation = new Invocation(metadata.requestId(), service, method, call.body(), attempt(call), transaction);
         inFlight.incrementAndGet();
+        Scope trace = TraceHeaders.continueTrace(call);
         try {
             Response response = metadata.accept() ? engine.submit(invocation) : engine.invoke(invocation);
             handled.increment();
@@ -114,6 +143,7 @@ public final class FunctionHandler {
             return Replies.error(503, "unavailable", service + "." + method + " failed before completing ("
                     + e + "); retry with the same request id");
         } finally {
+            trace.close();
             inFlight.decrementAndGet();
         }
     }

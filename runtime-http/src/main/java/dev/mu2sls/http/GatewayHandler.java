@@ -5,8 +5,16 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.Limits;
 import dev.mu2sls.core.Mode;
+import dev.mu2sls.observability.Telemetry;
 import dev.mu2sls.spi.MethodRef;
 import dev.mu2sls.spi.ServiceDefinition;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -21,13 +29,17 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
 /**
  * The gateway: the one door for clients. {@code POST /call/<Service>/<method>} with the JSON
  * arguments as body and optionally an {@code Idempotency-Key} header; {@code GET /health} (with the
- * engine mode of the functions, when given).
+ * engine mode of the functions, when given), the probes {@code GET /livez} and {@code /readyz},
+ * and {@code GET /metrics}.
  *
  * <p>It gives each client request its request id: {@code <Service>.<method>:<key>}, where the key
  * is the client's {@code Idempotency-Key} or a fresh UUID, returned in the reply's
@@ -37,7 +49,8 @@ import java.util.regex.Pattern;
  * key. (Within one method, the engine compares a digest of the arguments and refuses a reused key
  * with other arguments: 422.) Everything else a client sends besides method, path and body is
  * dropped, the {@code Mu2sls-*} internal headers included (a client must not choose a request id
- * it does not own, nor join a transaction). The request goes to an instance of the service as a
+ * it does not own, nor join a transaction), but for a W3C {@code traceparent}, which the
+ * gateway's span continues. The request goes to an instance of the service as a
  * signed call that the function accepts durably before running ({@code Engine.submit}), and is
  * retried with the same id when an instance dies.
  *
@@ -49,7 +62,7 @@ import java.util.regex.Pattern;
  * request may have been accepted, the gateway goes on driving it in the background, up to
  * {@value #MAX_REDELIVERIES} more deliveries, and retrying with the returned key is always safe.
  */
-public final class GatewayHandler {
+public final class GatewayHandler implements Drainable {
     /** Longest {@code Idempotency-Key}: with service and method it stays within {@link Limits#MAX_CLIENT_REQUEST_ID_LENGTH}. */
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
     /** Printable ASCII without space and '/' (which only derived call ids use). */
@@ -75,6 +88,10 @@ public final class GatewayHandler {
     private final GiveUp giveUp;
     private final LongAdder unavailable = new LongAdder();
     private final LongAdder givenUp = new LongAdder();
+    private final Telemetry telemetry;
+    private final Map<String, RouteMeters> meters = new ConcurrentHashMap<>();
+    private volatile boolean draining;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     /**
      * @param transport delivers to the functions (its deadline bounds how long a client waits)
@@ -83,8 +100,11 @@ public final class GatewayHandler {
      * @param mode the engine mode the application's functions run in, reported by {@code GET /health}
      *     (so that a load generator can label its results), or null when not known
      * @param giveUp what to do with a request still unanswered after {@link #MAX_REDELIVERIES}
+     * @param telemetry where the gateway's requests are counted and traced ({@code GET /metrics} serves it)
      */
-    public GatewayHandler(HttpCallTransport transport, List<ServiceDefinition> services, int maxBodyBytes, Mode mode, GiveUp giveUp) {
+    public GatewayHandler(HttpCallTransport transport, List<ServiceDefinition> services, int maxBodyBytes, Mode mode, GiveUp giveUp,
+            Telemetry telemetry) {
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
         this.transport = Objects.requireNonNull(transport, "transport");
         for (ServiceDefinition service : services) {
             Set<String> methods = new TreeSet<>();
@@ -104,6 +124,17 @@ public final class GatewayHandler {
 
     public int maxBodyBytes() {
         return maxBodyBytes;
+    }
+
+    @Override
+    public void drain() {
+        draining = true;
+    }
+
+    /** Client requests not yet answered. */
+    @Override
+    public int inFlight() {
+        return inFlight.get();
     }
 
     /**
@@ -143,26 +174,58 @@ public final class GatewayHandler {
         String header = call.header(InternalHeaders.IDEMPOTENCY_KEY);
         String key = header != null ? header : UUID.randomUUID().toString();
         Invocation invocation = new Invocation(requestId(service, method, key), service, method, call.body(), 0);
-        return transport.deliverAsync(invocation, true).handle((reply, failure) -> {
-            if (failure == null) {
-                return reply.withHeader(InternalHeaders.IDEMPOTENCY_KEY, key);
+        RouteMeters route = telemetry.metricsOn() ? meters.computeIfAbsent(service + "." + method, k -> new RouteMeters(service, method)) : null;
+        Span span = telemetry.tracingOn() ? telemetry.tracer().spanBuilder("POST /call/" + service + "/" + method)
+                .setSpanKind(SpanKind.SERVER).setParent(TraceHeaders.extract(call))
+                .setAttribute("mu2sls.request_id", invocation.requestId()).startSpan() : null;
+        long started = System.nanoTime();
+        inFlight.incrementAndGet();
+        CompletableFuture<HttpReply> delivered;
+        Scope scope = span == null ? Scope.noop() : span.makeCurrent();
+        try {
+            delivered = transport.deliverAsync(invocation, true);
+        } finally {
+            scope.close();
+        }
+        return delivered.handle((reply, failure) -> answer(invocation, key, reply, failure)).whenComplete((reply, failure) -> {
+            inFlight.decrementAndGet();
+            int status = failure == null ? reply.status() : 500;
+            if (route != null) {
+                route.answered(status, System.nanoTime() - started);
             }
-            if (!(failure instanceof CallUnavailableError)) {
-                throw new CompletionException(failure);
+            if (span != null) {
+                span.setAttribute("http.response.status_code", status);
+                if (status >= 500) {
+                    span.setStatus(StatusCode.ERROR);
+                }
+                span.end();
             }
-            unavailable.increment();
-            // The request may have been accepted: keep driving it so that it completes (G4) even
-            // if this client never retries; a retry meanwhile is deduplicated.
-            Thread.ofVirtual().name("mu2sls-gateway-redrive").start(() -> redrive(invocation));
-            return Replies.error(503, "unavailable", "no instance of " + service + " answered in time; the request may "
-                    + "or may not have been accepted: retry with " + InternalHeaders.IDEMPOTENCY_KEY + ": " + key)
-                    .withHeader(InternalHeaders.IDEMPOTENCY_KEY, key)
-                    .withHeader("Retry-After", "1");
         });
+    }
+
+    private HttpReply answer(Invocation invocation, String key, HttpReply reply, Throwable failure) {
+        if (failure == null) {
+            return reply.withHeader(InternalHeaders.IDEMPOTENCY_KEY, key);
+        }
+        if (!(failure instanceof CallUnavailableError)) {
+            throw new CompletionException(failure);
+        }
+        unavailable.increment();
+        // The request may have been accepted: keep driving it so that it completes (G4) even
+        // if this client never retries; a retry meanwhile is deduplicated.
+        Thread.ofVirtual().name("mu2sls-gateway-redrive").start(() -> redrive(invocation));
+        return Replies.error(503, "unavailable", "no instance of " + invocation.service() + " answered in time; the request may "
+                + "or may not have been accepted: retry with " + InternalHeaders.IDEMPOTENCY_KEY + ": " + key)
+                .withHeader(InternalHeaders.IDEMPOTENCY_KEY, key)
+                .withHeader("Retry-After", "1");
     }
 
     /** The answer to a request that goes no further than the gateway (health, bad input), or null. */
     private HttpReply refusal(HttpCall call, String[] segments) {
+        HttpReply probe = Probes.answer(call, telemetry, draining);
+        if (probe != null) {
+            return probe;
+        }
         if (call.path().equals("/health")) {
             return HttpReply.json(200, "{\"status\":\"UP\",\"role\":\"gateway\"" + (mode == null ? "" : ",\"mode\":\"" + mode + "\"")
                     + ",\"unavailable\":" + unavailable.sum() + ",\"givenUp\":" + givenUp.sum() + "}");
@@ -226,6 +289,34 @@ public final class GatewayHandler {
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
         } catch (CharacterCodingException e) {
             return null;
+        }
+    }
+
+    /** The gateway's meters of one route: answers by status class, and their latency. */
+    private final class RouteMeters {
+        private final Timer duration;
+        private final Counter[] byStatusClass = new Counter[6];
+        private final String service;
+        private final String method;
+
+        RouteMeters(String service, String method) {
+            this.service = service;
+            this.method = method;
+            MeterRegistry registry = telemetry.registry();
+            this.duration = Timer.builder("mu2sls.gateway.request.duration").description("client requests through the gateway")
+                    .tags("service", service, "method", method).serviceLevelObjectives(Telemetry.durationBuckets()).register(registry);
+        }
+
+        void answered(int status, long nanos) {
+            duration.record(nanos, TimeUnit.NANOSECONDS);
+            int statusClass = Math.clamp(status / 100, 1, 5);
+            Counter counter = byStatusClass[statusClass];
+            if (counter == null) {
+                counter = Counter.builder("mu2sls.gateway.requests").description("client requests answered by the gateway")
+                        .tags("service", service, "method", method, "status", statusClass + "xx").register(telemetry.registry());
+                byStatusClass[statusClass] = counter;
+            }
+            counter.increment();
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.mu2sls.NondeterminismException;
 import dev.mu2sls.core.CallTransport;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.Response;
+import io.opentelemetry.context.Context;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +34,9 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * of the callee, and retries with the same request id, at another instance when there is one,
  * whatever may have been lost: a refused or reset connection (the instance died), a timeout, a
  * 502/503/504 or any 5xx but a nondeterminism report. The callee deduplicates, so a retried call
- * takes effect once (G1). A 4xx is final: bad input that no retry fixes.
+ * takes effect once (G1). A 4xx is final: bad input that no retry fixes. Every attempt carries the
+ * trace context current when the delivery began ({@code traceparent}), so the callee's spans
+ * are children of the caller's.
  *
  * <h2>Deadline</h2>
  * After {@code deadline} without an answer, {@link #call} throws {@link CallUnavailableError}
@@ -168,6 +171,8 @@ public final class HttpCallTransport implements CallTransport {
         private final boolean accept;
         private final long giveUpAt;
         private final CompletableFuture<HttpReply> reply = new CompletableFuture<>();
+        /** Captured here: attempts after the first run on the client's threads, outside the caller's context. */
+        private final Map<String, String> traceHeaders = TraceHeaders.of(Context.current());
         private int attempt;
         private URI failed;
         private String lastProblem;
@@ -199,6 +204,7 @@ public final class HttpCallTransport implements CallTransport {
                     .headers(h -> {
                         h.put(InternalHeaders.ATTEMPT, attemptNumber);
                         headers.forEach(h::put);
+                        traceHeaders.forEach(h::put);
                     })
                     .body(new BytesRequestContent("application/json", body))
                     .send(new BufferingResponseListener(MAX_REPLY_BYTES) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.observability.Telemetry;
 import dev.mu2sls.spi.ServiceDefinition;
 import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.MemoryStore;
@@ -46,21 +47,31 @@ final class LocalFunctions implements AutoCloseable {
     final List<String> givenUp = new CopyOnWriteArrayList<>();
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    final Map<String, FunctionHandler> handlers = new LinkedHashMap<>();
+    final GatewayHandler gatewayHandler;
+
     LocalFunctions(List<ServiceDefinition> services) {
+        this(services, Telemetry.off());
+    }
+
+    /** Every engine and the gateway report to {@code telemetry}. */
+    LocalFunctions(List<ServiceDefinition> services, Telemetry telemetry) {
         transport = new HttpCallTransport(routes, signer, Duration.ofSeconds(10), Duration.ofSeconds(10));
         for (ServiceDefinition service : services) {
-            Engine engine = Engine.builder().store(store).codec(new JsonCodec()).service(service).transport(transport).build();
+            Engine engine = Engine.builder().store(store).codec(new JsonCodec()).service(service).transport(transport)
+                    .observer(telemetry.observer()).build();
             engines.put(service.name(), engine);
-            FunctionHandler handler = new FunctionHandler(engine, service.name(), signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES);
+            FunctionHandler handler = new FunctionHandler(engine, service.name(), signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES, telemetry);
+            handlers.put(service.name(), handler);
             HttpServerAdapter server = HttpServerAdapter.start("127.0.0.1", 0, handler.maxBodyBytes(), handler::handle);
             servers.add(server);
             URI uri = URI.create("http://127.0.0.1:" + server.port());
             functions.put(service.name(), uri);
             routes.set(service.name(), List.of(uri));
         }
-        GatewayHandler handler = new GatewayHandler(transport, services, Engine.DEFAULT_MAX_PAYLOAD_BYTES, null,
-                (invocation, report) -> givenUp.add(invocation.requestId()));
-        HttpServerAdapter server = JettyServer.startNonBlocking("127.0.0.1", 0, handler.maxBodyBytes(), handler::handle);
+        gatewayHandler = new GatewayHandler(transport, services, Engine.DEFAULT_MAX_PAYLOAD_BYTES, null,
+                (invocation, report) -> givenUp.add(invocation.requestId()), telemetry);
+        HttpServerAdapter server = JettyServer.startNonBlocking("127.0.0.1", 0, gatewayHandler.maxBodyBytes(), gatewayHandler::handle);
         servers.add(server);
         gateway = URI.create("http://127.0.0.1:" + server.port());
     }
@@ -78,6 +89,10 @@ final class LocalFunctions implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         return send(request);
+    }
+
+    HttpResponse<String> get(URI uri) {
+        return send(HttpRequest.newBuilder(uri).GET());
     }
 
     HttpResponse<String> send(HttpRequest.Builder request) {

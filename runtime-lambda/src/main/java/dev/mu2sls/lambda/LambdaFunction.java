@@ -15,6 +15,7 @@ import dev.mu2sls.http.HttpCallTransport;
 import dev.mu2sls.http.HttpReply;
 import dev.mu2sls.http.StaticRoutes;
 import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.observability.Telemetry;
 import dev.mu2sls.spi.ServiceDefinition;
 import dev.mu2sls.store.postgres.PostgresStore;
 import java.io.IOException;
@@ -39,7 +40,10 @@ import java.util.ServiceLoader;
  * shared PostgreSQL-compatible store (the table is {@code MU2SLS_STORE_TABLE}, default
  * {@code mu2sls}); {@code MU2SLS_SECRET} or {@code MU2SLS_SECRET_FILE}; {@code MU2SLS_ROUTES} the
  * URLs of the other services; {@code MU2SLS_STATE_CACHE_ENTRIES} the size of the engine's state
- * cache (0 turns it off). Set the handler to {@code dev.mu2sls.lambda.LambdaFunction}.
+ * cache (0 turns it off); {@code MU2SLS_METRICS} and the {@code OTEL_*} variables as for every
+ * function (metrics on, traces off by default). Logs go through SLF4J to Logback (the
+ * {@code logback.xml} of {@code mu2sls-observability}; {@code MU2SLS_LOG_FORMAT=json} for JSON
+ * lines). Set the handler to {@code dev.mu2sls.lambda.LambdaFunction}.
  *
  * <h2>Thread safety</h2>
  * Lambda calls one instance from one thread at a time; the handler is safe for more.
@@ -77,11 +81,15 @@ public final class LambdaFunction implements RequestStreamHandler {
         PostgresStore store = PostgresStore.open(required(environment, "MU2SLS_STORE_URL"),
                 environment.getOrDefault("MU2SLS_STORE_USER", "postgres"), environment.getOrDefault("MU2SLS_STORE_PASSWORD", ""),
                 2, environment.getOrDefault("MU2SLS_STORE_TABLE", "mu2sls"));
+        // Metrics are kept for GET /metrics through the function URL; traces go where OTEL_* says
+        // (the ADOT collector layer, for one).
+        Telemetry telemetry = Telemetry.fromEnvironment(service, environment);
         Engine engine = Engine.builder().store(store).codec(new JsonCodec()).service(definition)
                 .stateCacheEntries(stateCacheEntries)
                 .transport(HttpCallTransport.forCalls(StaticRoutes.parse(environment.get(StaticRoutes.ROUTES_ENV)), signer))
+                .observer(telemetry.observer())
                 .build();
-        return new FunctionHandler(engine, service, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES);
+        return new FunctionHandler(engine, service, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES, telemetry);
     }
 
     /**

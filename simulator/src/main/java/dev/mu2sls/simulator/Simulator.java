@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.mu2sls.core.CrashPoint;
 import dev.mu2sls.core.Engine;
+import dev.mu2sls.core.EngineObserver;
 import dev.mu2sls.core.Entropy;
 import dev.mu2sls.core.ExecutionListener;
 import dev.mu2sls.core.FaultInjector;
@@ -77,6 +78,7 @@ public final class Simulator implements AutoCloseable {
                 .mode(builder.mode)
                 .entropy(builder.entropy)
                 .listener(builder.listener)
+                .observer(builder.observer)
                 .maxPayloadBytes(builder.maxPayloadBytes)
                 .services(builder.services)
                 .faults(plan.injectsFaults() ? new PlanInjector() : FaultInjector.NONE)
@@ -335,6 +337,7 @@ public final class Simulator implements AutoCloseable {
         private Mode mode = Mode.FULL;
         private Entropy entropy = Entropy.system();
         private ExecutionListener listener = ExecutionListener.NONE;
+        private EngineObserver observer = EngineObserver.NONE;
         private int maxPayloadBytes = Engine.DEFAULT_MAX_PAYLOAD_BYTES;
         private boolean acceptDurably;
         private final List<ServiceDefinition> services = new ArrayList<>();
@@ -368,6 +371,12 @@ public final class Simulator implements AutoCloseable {
 
         public Builder listener(ExecutionListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** What the engine reports its work to (metrics, traces); none by default. */
+        public Builder observer(EngineObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 
