@@ -86,7 +86,7 @@ final class LocalPlatform implements AutoCloseable {
     private final Path routesFile;
     private final Path logDirectory;
     private final List<Instance> instances = new CopyOnWriteArrayList<>();
-    private final HttpClient health = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
+    private final HttpClient health;
     private final SplittableRandom random;
     private final AtomicInteger kills = new AtomicInteger();
     private final AtomicInteger deaths = new AtomicInteger();
@@ -116,6 +116,8 @@ final class LocalPlatform implements AutoCloseable {
         this.routesFile = options.stateDirectory().resolve("routes.json");
         this.logDirectory = options.stateDirectory().resolve("logs");
         this.random = new SplittableRandom(options.seed());
+        // last: a client's selector thread would outlive a refused application argument
+        this.health = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
     }
 
     /** Starts the platform and returns once the gateway and one instance of every service are ready. */

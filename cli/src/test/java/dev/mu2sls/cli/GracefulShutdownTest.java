@@ -68,7 +68,7 @@ class GracefulShutdownTest {
                 "MU2SLS_SHUTDOWN_GRACE_SECONDS", "60", "MU2SLS_LOG_FORMAT", "json"));
         Process caller1 = builder.start();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpServerAdapter caller2 = null;
+        Caller2 caller2 = null;
         try {
             awaitLine(caller1, "listening on");
             // Caller2 is not up yet: Caller1's call to it retries, so the request stays in flight
@@ -105,21 +105,30 @@ class GracefulShutdownTest {
         } finally {
             caller1.destroyForcibly();
             if (caller2 != null) {
-                caller2.stop(0);
+                caller2.close();
             }
             http.close();
         }
     }
 
     /** Caller2 and Counter in this JVM, on the application's store: a real engine behind the route Caller1 calls. */
-    private HttpServerAdapter startCaller2(int port) {
+    private record Caller2(HttpServerAdapter server, Engine engine, PostgresStore store) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.stop(0);
+            engine.close();
+            store.close();
+        }
+    }
+
+    private Caller2 startCaller2(int port) {
         PostgresStore store = PostgresStore.open(postgres.jdbcUrl(), "postgres", "postgres", 2, PlatformStore.table("chain"));
         AtomicReference<Engine> engine = new AtomicReference<>();
         engine.set(Engine.builder().store(store).codec(new JsonCodec()).service(new Caller2Dispatcher()).service(new CounterDispatcher())
                 .transport(invocation -> engine.get().invoke(invocation)).build());
         FunctionHandler handler = new FunctionHandler(engine.get(), "Caller2", CallSigner.of(SECRET.getBytes(UTF_8)),
                 Engine.DEFAULT_MAX_PAYLOAD_BYTES);
-        return JdkServer.start("127.0.0.1", port, handler.maxBodyBytes(), handler::handle);
+        return new Caller2(JdkServer.start("127.0.0.1", port, handler.maxBodyBytes(), handler::handle), engine.get(), store);
     }
 
     private static void awaitLine(Process process, String text) throws IOException {

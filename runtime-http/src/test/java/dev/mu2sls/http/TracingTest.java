@@ -100,14 +100,14 @@ class TracingTest {
         SpanData counter = only(spans, "Counter.add");
         SpanData callOfCounter = only(spans, "call Counter.add");
         assertThat(counter.getParentSpanId()).isEqualTo(callOfCounter.getSpanId());
-        assertThat(counter.getAttributes().get(REQUEST_ID)).isEqualTo("w2-traced/0/0")
+        assertThat(counter.getAttributes().get(REQUEST_ID)).isEqualTo("Caller1.add:w2-traced/0/0")
                 .isEqualTo(callOfCounter.getAttributes().get(REQUEST_ID));
         assertThat(callOfCounter.getAttributes().get(STEP)).isZero();
         assertThat(counter.getAttributes().get(OUTCOME)).isEqualTo("ok");
         // Counter.add records its response: one store commit, in its attempt
         SpanData counterAttempt = children(spans, counter).getFirst();
         assertThat(children(spans, counterAttempt)).extracting(SpanData::getName).containsExactly("store commit");
-        assertThat(children(spans, counterAttempt).getFirst().getAttributes().get(REQUEST_ID)).isEqualTo("w2-traced/0/0");
+        assertThat(children(spans, counterAttempt).getFirst().getAttributes().get(REQUEST_ID)).isEqualTo("Caller1.add:w2-traced/0/0");
         assertThat(counterAttempt.getAttributes().get(OUTCOME)).isEqualTo("completed");
     }
 
@@ -134,13 +134,13 @@ class TracingTest {
         assertThat(commit.getParentSpanId()).isEqualTo(attempt.getSpanId());
         assertThat(commit.getAttributes().get(OUTCOME)).isEqualTo("committed");
         String transaction = commit.getAttributes().get(TRANSACTION_ID);
-        assertThat(transaction).startsWith("w5-traced/");
+        assertThat(transaction).startsWith("Frontend.book:w5-traced/");
         for (String participant : List.of("Hotel.reserve", "Flight.reserve")) {
             SpanData call = only(spans, "call " + participant);
             SpanData delivery = only(spans, participant);
             assertThat(call.getParentSpanId()).as(participant).isEqualTo(attempt.getSpanId());
             assertThat(delivery.getParentSpanId()).as(participant).isEqualTo(call.getSpanId());
-            assertThat(delivery.getAttributes().get(REQUEST_ID)).isEqualTo("w5-traced/" + call.getAttributes().get(STEP));
+            assertThat(delivery.getAttributes().get(REQUEST_ID)).isEqualTo("Frontend.book:w5-traced/" + call.getAttributes().get(STEP));
             assertThat(delivery.getAttributes().get(TRANSACTION_ID)).as(participant).isEqualTo(transaction);
             // the participant persists into the transaction: a store commit in its own attempt
             SpanData participantAttempt = children(spans, delivery).getFirst();
@@ -163,7 +163,7 @@ class TracingTest {
         assertThat(spans).filteredOn(span -> !span.getName().equals("store commit")).extracting(SpanData::getName)
                 .containsExactlyInAnyOrder("POST /call/Caller1/add", "Caller1.add", "Caller2.add", "Counter.add",
                         "attempt", "attempt", "attempt", "call Caller2.add", "call Counter.add");
-        assertThat(spans).extracting(span -> span.getAttributes().get(REQUEST_ID)).contains("sampled", "sampled/0/0");
+        assertThat(spans).extracting(span -> span.getAttributes().get(REQUEST_ID)).contains("Caller1.add:sampled", "Caller1.add:sampled/0/0");
     }
 
     private static Map<String, String> with(String header, String value) {
