@@ -74,14 +74,12 @@ final class GatewayCommand implements Callable<Integer> {
     }
 
     /**
-     * Gives up on an accepted request that no instance could complete (a poison request): the one
-     * place to mark it failed with a report, so that re-delivery and recovery go on without it.
-     * Until the engine can record that (its quarantine of accepted requests), the report goes to
-     * the log and the request stays accepted: the next start's recovery offers it once more.
+     * Gives up on an accepted request that no instance could complete (a poison request): the
+     * engine quarantines it with the report (its response from now on, its acceptance record
+     * dropped), so that re-delivery and recovery go on without it.
      */
     static void markFailed(Engine engine, Invocation invocation, String report) {
-        System.err.println("gave up on request " + invocation.requestId() + " (" + invocation.service() + "." + invocation.method()
-                + "): " + report);
+        engine.quarantine(invocation, Engine.QUARANTINED, report);
     }
 
     /**

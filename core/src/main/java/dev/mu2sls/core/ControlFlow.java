@@ -32,4 +32,14 @@ abstract sealed class ControlFlow extends Error {
             this.reload = reload;
         }
     }
+
+    /**
+     * The execution is past its deadline (docs/guarantees.md, A6): it persists nothing and sends
+     * nothing more; the platform re-delivers the request, whose next execution starts afresh.
+     */
+    static final class Expired extends ControlFlow {
+        Expired() {
+            super("expired: the execution outlived its deadline");
+        }
+    }
 }

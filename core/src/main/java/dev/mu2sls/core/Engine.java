@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.mu2sls.InvalidRequestException;
 import dev.mu2sls.InvalidRequestException.Reason;
+import dev.mu2sls.NondeterminismException;
 import dev.mu2sls.spi.Codec;
 import dev.mu2sls.spi.MethodRef;
 import dev.mu2sls.spi.ServiceDefinition;
@@ -53,6 +54,11 @@ public final class Engine implements AutoCloseable {
     private static final int EXPIRY_BATCH = 512;
     /** State values cached per engine unless configured. */
     public static final int DEFAULT_STATE_CACHE_ENTRIES = 1 << 16;
+    /** How long one execution may act unless configured: longer than any platform's execution timeout. */
+    public static final Duration DEFAULT_MAX_EXECUTION_AGE = Duration.ofMinutes(15);
+    /** The error type of a quarantined request's response when no report of the engine's own names one. */
+    public static final String QUARANTINED = "dev.mu2sls.RequestQuarantined";
+    private static final System.Logger LOG = System.getLogger(Engine.class.getName());
 
     private final Store store;
     private final Codec codec;
@@ -64,6 +70,7 @@ public final class Engine implements AutoCloseable {
     private final EngineObserver observer;
     private final Mode mode;
     private final Duration responseRetention;
+    private final Duration maxExecutionAge;
     private final int maxPayloadBytes;
     private final Map<String, ServiceRuntime> services;
     private final ExecutorService asyncExecutor;
@@ -80,6 +87,8 @@ public final class Engine implements AutoCloseable {
     private final LongAdder transactionsAborted = new LongAdder();
     private final LongAdder transactionConflicts = new LongAdder();
     private final LongAdder transactionsExpired = new LongAdder();
+    private final LongAdder expired = new LongAdder();
+    private final LongAdder quarantined = new LongAdder();
     private final Duration transactionLease;
     private final StateCache stateCache;
 
@@ -91,10 +100,11 @@ public final class Engine implements AutoCloseable {
         this.asyncExecutor = observer.asyncCalls(Executors.newVirtualThreadPerTaskExecutor());
         this.faults = builder.faults;
         this.entropy = builder.entropy;
-        this.clock = builder.clock;
+        this.clock = builder.clock != null ? builder.clock : builder.store.clock();
         this.listener = builder.listener;
         this.mode = builder.mode;
         this.responseRetention = builder.responseRetention;
+        this.maxExecutionAge = builder.maxExecutionAge;
         this.maxPayloadBytes = builder.maxPayloadBytes;
         this.transactionLease = builder.transactionLease;
         this.stateCache = new StateCache(builder.stateCacheEntries);
@@ -148,8 +158,13 @@ public final class Engine implements AutoCloseable {
         byte[] acceptedKey = KeySpace.accepted(invocation.requestId());
         byte[] record = invocation.encode();
         byte[] requestKey = KeySpace.request(invocation.requestId());
+        byte[] digest = RequestRecord.digestOf(invocation);
         Response recorded = transact(tx -> {
-            if (RequestRecord.decode(tx.get(requestKey)) instanceof RequestRecord.Completed completed) {
+            RequestRecord current = RequestRecord.decode(requestKey, tx.get(requestKey));
+            if (current != null && !current.isFor(digest)) {
+                throw reusedId(invocation);
+            }
+            if (current instanceof RequestRecord.Completed completed) {
                 if (tx.get(acceptedKey) != null) {
                     tx.delete(acceptedKey); // written by an earlier delivery; a duplicate without one completed it
                 }
@@ -174,11 +189,30 @@ public final class Engine implements AutoCloseable {
         return recover(invocation -> run(invocation, Execution.Acceptance.RECORDED));
     }
 
+    /** Re-drives one accepted request; a request that fails is logged and left for the next recovery. */
+    private boolean redrive(CallTransport redrive, Invocation invocation) {
+        try {
+            redrive.call(invocation);
+            return true;
+        } catch (InvalidRequestException unrunnable) {
+            // the application no longer has its service or method, or its arguments no longer decode
+            quarantine(invocation, InvalidRequestException.class.getName(), unrunnable.getMessage());
+            return false;
+        } catch (RuntimeException failed) {
+            LOG.log(System.Logger.Level.WARNING, "recovery: request {0} ({1}.{2}) failed this time and stays accepted: {3}",
+                    invocation.requestId(), invocation.service(), invocation.method(), failed.toString());
+            return false;
+        }
+    }
+
     /**
      * Like {@link #recover()}, but hands each accepted request to {@code redrive} instead of
      * running it here: for platforms whose services run in other processes, which route it to an
      * instance that runs it as an accepted request (so that its completion drops the acceptance
      * record). Invocations carry attempt 1.
+     *
+     * One request that cannot run (it diverges on replay, or its method is gone) is quarantined,
+     * and one that fails this time stays accepted for the next recovery: neither stops the others.
      *
      * @return the number of requests re-driven
      */
@@ -189,9 +223,10 @@ public final class Engine implements AutoCloseable {
         while (true) {
             List<KeyValue> batch = scanStore(from, end, EXPIRY_BATCH);
             for (KeyValue accepted : batch) {
-                Invocation invocation = Invocation.decode(accepted.value());
-                redrive.call(invocation.withAttempt(1));
-                redriven++;
+                Invocation invocation = Invocation.decode(accepted.key(), accepted.value());
+                if (redrive(redrive, invocation.withAttempt(1))) {
+                    redriven++;
+                }
             }
             if (batch.size() < EXPIRY_BATCH) {
                 break;
@@ -229,9 +264,11 @@ public final class Engine implements AutoCloseable {
             return new UnsafeExecution(this, invocation, service, method).run(args);
         }
         AsyncCalls calls = new AsyncCalls(transport, asyncExecutor);
+        byte[] digest = RequestRecord.digestOf(invocation);
+        long deadline = deadlineOf(invocation);
         // A first delivery is almost always a fresh request: it skips the read of its request
         // record (one store round trip) and finds a duplicate when it persists or calls.
-        Object loaded = invocation.attempt() == 0 ? StoredJournal.UNCHECKED : load(invocation.requestId());
+        Object loaded = invocation.attempt() == 0 ? StoredJournal.UNCHECKED : load(invocation, digest);
         int staleReplays = 0;
         while (true) {
             if (loaded instanceof Response recorded) {
@@ -242,7 +279,8 @@ public final class Engine implements AutoCloseable {
             // range that short writers keep changing: W6's audit) holds other commits back for
             // its next segment, so that nothing of this process overtakes it again.
             CommitHold hold = staleReplays >= HOLD_COMMITS_AFTER_STALE_REPLAYS ? store.holdCommits() : CommitHold.NONE;
-            Execution execution = new Execution(this, invocation, service, method, (StoredJournal) loaded, calls, acceptance, hold);
+            Execution execution = new Execution(this, invocation, service, method, digest, deadline, (StoredJournal) loaded,
+                    calls, acceptance, hold);
             executions.increment();
             EngineObserver.Attempt attempt = observer.attemptStarted(invocation);
             try {
@@ -253,17 +291,72 @@ public final class Engine implements AutoCloseable {
                 fenced.increment();
                 attempt.fenced();
                 return settled(invocation, acceptance, stopped.response);
+            } catch (ControlFlow.Expired stopped) {
+                expired.increment();
+                throw new ExecutionExpiredException(invocation.requestId(), deadline);
+            } catch (NondeterminismException diverged) {
+                return quarantine(invocation, NondeterminismException.class.getName(), diverged.getMessage());
             } catch (ControlFlow.ReplayRequired replay) {
                 replays.increment();
                 attempt.replayed();
                 staleReplays = replay.reload ? 0 : staleReplays + 1;
-                loaded = replay.reload ? load(invocation.requestId()) : execution.persisted();
+                loaded = replay.reload ? load(invocation, digest) : execution.persisted();
                 args = codec.decodeArguments(method, invocation.arguments());
             } finally {
                 hold.release();
                 attempt.close();
             }
         }
+    }
+
+    /**
+     * The store-clock time after which executions of this delivery act no more: the caller's for
+     * a call (so a zombie's calls inherit its bound), else the maximum age from now (A6).
+     */
+    private long deadlineOf(Invocation invocation) {
+        long own = clock.millis() + maxExecutionAge.toMillis();
+        return invocation.deadlineMillis() == 0 ? own : Math.min(own, invocation.deadlineMillis());
+    }
+
+    /**
+     * Ends a request that cannot complete: it diverges on replay (a code change, a handler that is
+     * not deterministic), or a platform gave up re-delivering it. Its record becomes a quarantined
+     * response carrying the report, which every later delivery gets; its acceptance record is
+     * dropped so that recovery goes on without it; its journal stays for the operator until the
+     * response expires. What its earlier segments applied stays applied. A request that completed
+     * meanwhile keeps its response.
+     *
+     * @param errorType the error type clients see (e.g. {@link #QUARANTINED})
+     * @return the request's response from now on
+     */
+    public Response quarantine(Invocation invocation, String errorType, String report) {
+        byte[] requestKey = KeySpace.request(invocation.requestId());
+        byte[] digest = RequestRecord.digestOf(invocation);
+        Response failure = Response.failure(errorType, "request " + invocation.requestId() + " (" + invocation.service() + "."
+                + invocation.method() + ") was quarantined: " + report);
+        Response response = transact(tx -> {
+            RequestRecord current = RequestRecord.decode(requestKey, tx.get(requestKey));
+            tx.delete(KeySpace.accepted(invocation.requestId()));
+            if (current instanceof RequestRecord.Completed completed) {
+                return completed.response();
+            }
+            tx.put(requestKey, RequestRecord.completed(current == null || current.digest() == null ? digest : current.digest(),
+                    clock.millis(), 0, true, failure));
+            return failure;
+        });
+        if (response == failure) {
+            quarantined.increment();
+            observer.requestQuarantined(invocation, report);
+            LOG.log(System.Logger.Level.WARNING, "quarantined request {0} ({1}.{2}): {3}", invocation.requestId(),
+                    invocation.service(), invocation.method(), report);
+        }
+        return response;
+    }
+
+    static InvalidRequestException reusedId(Invocation invocation) {
+        return new InvalidRequestException(Reason.IDEMPOTENCY_KEY_REUSED, invocation.service(), invocation.method(),
+                "request id '" + invocation.requestId() + "' was already used for another request (another service, "
+                        + "method or arguments); a retry must send the same request, and a new request needs a new id");
     }
 
     /**
@@ -286,19 +379,23 @@ public final class Engine implements AutoCloseable {
      * in a transaction with the request record: a scan outside one could see a completion's
      * deletions half applied and return a journal with a hole.
      */
-    Object load(String requestId) {
+    Object load(Invocation invocation, byte[] digest) {
+        String requestId = invocation.requestId();
         byte[] requestKey = KeySpace.request(requestId);
-        RequestRecord record = RequestRecord.decode(readStore(requestKey));
-        if (record instanceof RequestRecord.Completed) {
-            // Read again in a transaction: a durable store's commit waits until what it read is
-            // durable, so a duplicate is never answered with a response a crash could still lose.
-            return transact(tx -> ((RequestRecord.Completed) RequestRecord.decode(tx.get(requestKey))).response());
-        }
-        if (record == null || ((RequestRecord.Running) record).journalLength() == 0) {
+        RequestRecord record = RequestRecord.decode(requestKey, readStore(requestKey));
+        if (record == null || record instanceof RequestRecord.Running running && running.journalLength() == 0) {
+            if (record != null && !record.isFor(digest)) {
+                throw reusedId(invocation);
+            }
             return StoredJournal.EMPTY;
         }
+        // Read in a transaction: a durable store's commit waits until what it read is durable, so
+        // a duplicate is never answered with a response a crash could still lose.
         Object loaded = transact(tx -> {
-            RequestRecord current = RequestRecord.decode(tx.get(requestKey));
+            RequestRecord current = RequestRecord.decode(requestKey, tx.get(requestKey));
+            if (current != null && !current.isFor(digest)) {
+                throw reusedId(invocation);
+            }
             if (current instanceof RequestRecord.Completed completed) {
                 return completed.response();
             }
@@ -306,7 +403,7 @@ public final class Engine implements AutoCloseable {
             List<JournalEntry> entries = new ArrayList<>();
             List<byte[]> chunkKeys = new ArrayList<>(chunks.size());
             for (KeyValue chunk : chunks) {
-                JournalCodec.decodeInto(chunk.value(), entries);
+                JournalCodec.decodeInto(chunk.key(), chunk.value(), entries);
                 chunkKeys.add(chunk.key());
             }
             int expected = current == null ? 0 : ((RequestRecord.Running) current).journalLength();
@@ -320,6 +417,7 @@ public final class Engine implements AutoCloseable {
         }
         return loaded;
     }
+
 
     /**
      * Resolves a service and method by name, as call-by-name does.
@@ -365,39 +463,31 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Drops recorded responses older than the retention. Platforms call it periodically (about
-     * every tenth of the retention); it sweeps the request records in batches, so its cost is
-     * proportional to the responses kept, and the store holds one record per request recently
-     * completed. A delivery of an expired request id would run again.
+     * Drops recorded responses once no execution can consult them any more, with everything kept
+     * for their requests (docs/architecture.md, "What the engine deletes"). Platforms call it
+     * periodically (about every tenth of the retention); it sweeps the request records in batches.
+     *
+     * <p>A response is kept for the retention plus twice the maximum execution age (A5, A6): a
+     * duplicate that arrives within the retention, and every execution it starts, acts before
+     * then. A client request's record goes together with the records of every call, transaction
+     * and journal under its id, which live as long as it does: a request still running may still
+     * re-send its calls. Records of calls whose client request left no record of its own (it made
+     * only calls, on a platform that does not record acceptance) expire on their own clock.
      *
      * @return the number of responses dropped
      */
     public int expireResponses() {
-        long cutoff = clock.millis() - responseRetention.toMillis();
+        long cutoff = expiryCutoff();
+        int total = 0;
         byte[] from = KeySpace.rangeStart(KeySpace.REQUEST);
         byte[] end = KeySpace.rangeEnd(KeySpace.REQUEST);
-        int total = 0;
         while (true) {
             List<KeyValue> batch = scanStore(from, end, EXPIRY_BATCH);
-            List<byte[]> expired = new ArrayList<>();
             for (KeyValue kv : batch) {
-                if (RequestRecord.decode(kv.value()) instanceof RequestRecord.Completed completed
+                if (RequestRecord.decode(kv.key(), kv.value()) instanceof RequestRecord.Completed completed
                         && completed.completedAtMillis() < cutoff) {
-                    expired.add(kv.key());
+                    total += transact(tx -> RequestTree.expire(tx, KeySpace.requestIdOf(kv.key()), cutoff));
                 }
-            }
-            if (!expired.isEmpty()) {
-                total += transact(tx -> {
-                    int dropped = 0;
-                    for (byte[] key : expired) {
-                        if (RequestRecord.decode(tx.get(key)) instanceof RequestRecord.Completed completed
-                                && completed.completedAtMillis() < cutoff) {
-                            tx.delete(key);
-                            dropped++;
-                        }
-                    }
-                    return dropped;
-                });
             }
             if (batch.size() < EXPIRY_BATCH) {
                 responsesExpired.add(total);
@@ -408,46 +498,48 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** Records that ended before this store-clock time may be dropped (A5, A6). */
+    private long expiryCutoff() {
+        return clock.millis() - responseRetention.toMillis() - 2 * maxExecutionAge.toMillis();
+    }
+
     /**
      * Aborts transactions abandoned past their lease (a coordinator that crashed and was never
-     * re-executed) and drops their provisional records, and drops statuses of transactions that
-     * ended longer ago than the response retention. Abandoned transactions block no one in the
+     * re-executed) and drops their provisional records. Abandoned transactions block no one in the
      * meantime (their writes are provisional); this reclaims space. Platforms call it periodically.
+     * The status of an ended transaction stays as long as its client request's response, with which
+     * {@link #expireResponses()} drops it: a participant that stalled past the lease must still find
+     * it ended, never start it afresh.
      *
      * @return the number of transactions expired
      */
     public int expireTransactions() {
         long now = clock.millis();
         long pendingBefore = now - transactionLease.toMillis();
-        long endedBefore = now - responseRetention.toMillis();
-        int expired = 0;
+        long cutoff = expiryCutoff();
+        int expiredNow = 0;
         int pending = 0;
         byte[] from = KeySpace.rangeStart(KeySpace.TX_STATUS);
         byte[] end = KeySpace.rangeEnd(KeySpace.TX_STATUS);
         while (true) {
             List<KeyValue> batch = scanStore(from, end, EXPIRY_BATCH);
             for (KeyValue kv : batch) {
-                TxStatus status = TxStatus.decode(kv.value());
-                String txId = new String(kv.key(), 1, kv.key().length - 1, UTF_8);
+                TxStatus status = TxStatus.decode(kv.key(), kv.value());
+                String txId = KeySpace.txIdOf(kv.key());
                 if (status.state() == TxStatus.State.PENDING && status.atMillis() < pendingBefore) {
                     if (transact(tx -> TxWrites.expire(tx, txId, pendingBefore, now))) {
-                        expired++;
+                        expiredNow++;
                     }
                 } else if (status.state() == TxStatus.State.PENDING) {
                     pending++;
-                } else if (status.state().ended() && status.atMillis() < endedBefore) {
-                    transact(tx -> {
-                        if (TxStatus.decode(tx.get(kv.key())) instanceof TxStatus current && current.state().ended()) {
-                            tx.delete(kv.key());
-                        }
-                        return null;
-                    });
+                } else if (status.state().ended() && status.atMillis() < cutoff) {
+                    transact(tx -> RequestTree.expireOrphanStatus(tx, txId, cutoff));
                 }
             }
             if (batch.size() < EXPIRY_BATCH) {
-                transactionsExpired.add(expired);
+                transactionsExpired.add(expiredNow);
                 observer.pendingTransactions(pending);
-                return expired;
+                return expiredNow;
             }
             byte[] last = batch.getLast().key();
             from = Arrays.copyOf(last, last.length + 1);
@@ -476,7 +568,7 @@ public final class Engine implements AutoCloseable {
         int running = 0;
         int completed = 0;
         for (KeyValue kv : store.scan(KeySpace.rangeStart(KeySpace.REQUEST), KeySpace.rangeEnd(KeySpace.REQUEST), Integer.MAX_VALUE)) {
-            if (RequestRecord.decode(kv.value()) instanceof RequestRecord.Completed) {
+            if (RequestRecord.decode(kv.key(), kv.value()) instanceof RequestRecord.Completed) {
                 completed++;
             } else {
                 running++;
@@ -493,7 +585,7 @@ public final class Engine implements AutoCloseable {
         int pending = 0;
         int ended = 0;
         for (KeyValue kv : store.scan(KeySpace.rangeStart(KeySpace.TX_STATUS), KeySpace.rangeEnd(KeySpace.TX_STATUS), Integer.MAX_VALUE)) {
-            if (TxStatus.decode(kv.value()).state().ended()) {
+            if (TxStatus.decode(kv.key(), kv.value()).state().ended()) {
                 ended++;
             } else {
                 pending++;
@@ -523,7 +615,7 @@ public final class Engine implements AutoCloseable {
         return new EngineStats(invocations.sum(), executions.sum(), replays.sum(), deduplicated.sum(),
                 fenced.sum(), storeTransactions.sum(), storeReads.sum(), responsesExpired.sum(),
                 transactionsCommitted.sum(), transactionsAborted.sum(), transactionConflicts.sum(), transactionsExpired.sum(),
-                stateCache.hits(), stateCache.staleHits());
+                stateCache.hits(), stateCache.staleHits(), expired.sum(), quarantined.sum());
     }
 
     /** The services this engine runs, by name. */
@@ -629,12 +721,13 @@ public final class Engine implements AutoCloseable {
         private CallTransport transport;
         private FaultInjector faults = FaultInjector.NONE;
         private Entropy entropy = Entropy.system();
-        private InstantSource clock = InstantSource.system();
+        private InstantSource clock;
         private ExecutionListener listener = ExecutionListener.NONE;
         private EngineObserver observer = EngineObserver.NONE;
         private Mode mode = Mode.FULL;
         private Duration transactionLease = Duration.ofSeconds(30);
         private Duration responseRetention = Duration.ofHours(24);
+        private Duration maxExecutionAge = DEFAULT_MAX_EXECUTION_AGE;
         private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
         private int stateCacheEntries = DEFAULT_STATE_CACHE_ENTRIES;
         private final List<ServiceDefinition> services = new ArrayList<>();
@@ -669,7 +762,10 @@ public final class Engine implements AutoCloseable {
             return this;
         }
 
-        /** The clock for completion times and response retention. */
+        /**
+         * The clock for deadlines, completion times, retention and leases (default: the store's,
+         * the one clock every process sharing the store agrees on).
+         */
         public Builder clock(InstantSource clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -697,6 +793,19 @@ public final class Engine implements AutoCloseable {
                 throw new IllegalArgumentException("response retention must be positive: " + retention);
             }
             this.responseRetention = retention;
+            return this;
+        }
+
+        /**
+         * How long one execution may act (default 15 minutes): past it, it persists nothing and
+         * sends no call, and the platform's next delivery starts afresh (A6). Must exceed the
+         * platform's execution timeout, or long handlers never finish.
+         */
+        public Builder maxExecutionAge(Duration age) {
+            if (age.isNegative() || age.isZero()) {
+                throw new IllegalArgumentException("maximum execution age must be positive: " + age);
+            }
+            this.maxExecutionAge = age;
             return this;
         }
 

@@ -49,6 +49,9 @@ public interface EngineObserver {
     default void transactionEnded(Invocation invocation, String transactionId, int step, TransactionOutcome outcome,
                                   long startedNanos) {}
 
+    /** The engine quarantined {@code invocation}'s request with {@code report} (Engine.quarantine). */
+    default void requestQuarantined(Invocation invocation, String report) {}
+
     /** A housekeeping sweep found {@code pending} transactions pending in the store. */
     default void pendingTransactions(int pending) {}
 

@@ -17,11 +17,14 @@ package dev.mu2sls.core;
  * @param transactionsExpired transactions aborted as abandoned past their lease
  * @param stateCacheHits state reads served from the engine's cache instead of the store
  * @param stateCacheStale cached values found stale when their read was validated (each cost a replay)
+ * @param executionsExpired executions stopped at their deadline without persisting (A6)
+ * @param requestsQuarantined requests ended as failed with a report (a replay diverged, or given up on)
  */
 public record EngineStats(long invocations, long executions, long replays, long deduplicated, long fenced,
                           long storeTransactions, long storeReads, long responsesExpired,
                           long transactionsCommitted, long transactionsAborted, long transactionConflicts,
-                          long transactionsExpired, long stateCacheHits, long stateCacheStale) {
+                          long transactionsExpired, long stateCacheHits, long stateCacheStale,
+                          long executionsExpired, long requestsQuarantined) {
 
     /** The counts between {@code earlier} and this snapshot. */
     public EngineStats minus(EngineStats earlier) {
@@ -31,6 +34,7 @@ public record EngineStats(long invocations, long executions, long replays, long 
                 responsesExpired - earlier.responsesExpired, transactionsCommitted - earlier.transactionsCommitted,
                 transactionsAborted - earlier.transactionsAborted, transactionConflicts - earlier.transactionConflicts,
                 transactionsExpired - earlier.transactionsExpired, stateCacheHits - earlier.stateCacheHits,
-                stateCacheStale - earlier.stateCacheStale);
+                stateCacheStale - earlier.stateCacheStale, executionsExpired - earlier.executionsExpired,
+                requestsQuarantined - earlier.requestsQuarantined);
     }
 }

@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One run of a request's handler under the exactly-once protocol (DESIGN §4).
@@ -48,7 +49,12 @@ final class Execution implements ExecutionContext, StateAccess {
     private static final byte[] NO_TARGET = new byte[0];
     private static final byte[] TOMBSTONE = new byte[0];
 
-    private enum Outcome { OK, FENCED, DIVERGED, CONFLICT }
+    /**
+     * How a persisting store transaction went: applied; fenced by a recorded response; behind a
+     * longer journal; a read went stale; past this execution's deadline; or already applied by
+     * this very execution (its commit landed, the reply was lost, the store retried the body).
+     */
+    private enum Outcome { OK, FENCED, DIVERGED, CONFLICT, EXPIRED, ALREADY_COMPLETED }
 
     record ScanRead(int step, byte[] from, byte[] to, int fetchLimit, List<KeyValue> committed) {}
 
@@ -57,6 +63,15 @@ final class Execution implements ExecutionContext, StateAccess {
     private final ServiceRuntime service;
     private final MethodRef method;
     private final byte[] requestKey;
+    /** The request's digest (service, method, arguments), stored with its record. */
+    private final byte[] digest;
+    /**
+     * Store-clock time after which this execution persists nothing and sends no call (A6): a
+     * zombie that outlives it cannot act on records that retention may have deleted.
+     */
+    private final long deadline;
+    /** Identifies this execution in the completion record it writes. */
+    private final long token;
     private final List<JournalEntry> journal;
     private final List<byte[]> chunkKeys;
     private final AsyncCalls calls;
@@ -66,6 +81,8 @@ final class Execution implements ExecutionContext, StateAccess {
      * await, which may wait for another thread's commit.
      */
     private final CommitHold hold;
+    /** Async calls this execution made and has not awaited: the request completes only after them. */
+    private final Map<Integer, AsyncCalls.Handle> unawaited = new TreeMap<>();
     /** Whether this is a client request and whether its acceptance record is written yet. */
     private Acceptance acceptance;
 
@@ -91,7 +108,7 @@ final class Execution implements ExecutionContext, StateAccess {
      */
     private TxContext tx;
 
-    Execution(Engine engine, Invocation invocation, ServiceRuntime service, MethodRef method,
+    Execution(Engine engine, Invocation invocation, ServiceRuntime service, MethodRef method, byte[] digest, long deadline,
               StoredJournal stored, AsyncCalls calls, Acceptance acceptance, CommitHold hold) {
         // a persisted journal was persisted with the acceptance record (see Acceptance.PENDING)
         this.acceptance = acceptance == Acceptance.PENDING && !stored.entries().isEmpty() ? Acceptance.RECORDED : acceptance;
@@ -101,6 +118,9 @@ final class Execution implements ExecutionContext, StateAccess {
         this.service = service;
         this.method = method;
         this.requestKey = KeySpace.request(invocation.requestId());
+        this.digest = digest;
+        this.deadline = deadline;
+        this.token = ThreadLocalRandom.current().nextLong() | 1;
         this.journal = new ArrayList<>(stored.entries());
         this.chunkKeys = new ArrayList<>(stored.chunkKeys());
         this.recordUnchecked = stored == StoredJournal.UNCHECKED;
@@ -251,12 +271,21 @@ final class Execution implements ExecutionContext, StateAccess {
         return value;
     }
 
+    /**
+     * The journal keeps a fingerprint of the value written, so that a replay writing another value
+     * to the same key (a branch {@code @AllowNondeterminism} let diverge) is caught (G3).
+     */
     @Override
     public void put(byte[] key, byte[] value) {
         int s = beginStep(JournalEntry.Op.PUT, key);
-        if (replayed(s) == null) {
+        JournalEntry recorded = replayed(s);
+        byte[] fingerprint = ValueFingerprint.of(value);
+        if (recorded == null) {
             writes.put(key, value);
-            buffer(new JournalEntry(s, JournalEntry.Op.PUT, key, null));
+            buffer(new JournalEntry(s, JournalEntry.Op.PUT, key, fingerprint));
+        } else if (recorded.value() != null && !Arrays.equals(recorded.value(), fingerprint)) {
+            throw divergence(s, "PUT " + KeySpace.describeState(key) + " of the value journaled",
+                    "PUT " + KeySpace.describeState(key) + " of another value");
         }
     }
 
@@ -316,7 +345,8 @@ final class Execution implements ExecutionContext, StateAccess {
             checkRecordBeforeCall();
             persistBeforeCall();
             engine.faults().at(CrashPoint.BEFORE_CALL, invocation, s);
-            response = engine.transport().call(call);
+            checkDeadline();
+            response = send(call);
             engine.faults().at(CrashPoint.AFTER_CALL_REPLY, invocation, s);
             buffer(new JournalEntry(s, JournalEntry.Op.CALL, target, response.toBytes()));
         }
@@ -332,12 +362,13 @@ final class Execution implements ExecutionContext, StateAccess {
         if (tx != null && tx.isOpen()) {
             tx.unawaited.add(s);
         }
+        unawaited.put(s, handle);
         if (replayed(s) == null) {
             checkRecordBeforeCall();
             persistBeforeCall();
             engine.faults().at(CrashPoint.BEFORE_CALL, invocation, s);
             buffer(new JournalEntry(s, JournalEntry.Op.ASYNC_CALL, target, null));
-            calls.start(handle);
+            start(handle);
         }
         return handle;
     }
@@ -349,6 +380,7 @@ final class Execution implements ExecutionContext, StateAccess {
         if (tx != null) {
             tx.unawaited.remove(handle.step);
         }
+        unawaited.remove(handle.step);
         byte[] target = ByteBuffer.allocate(4).putInt(handle.step).array();
         int s = beginStep(JournalEntry.Op.AWAIT, target);
         JournalEntry recorded = replayed(s);
@@ -356,7 +388,7 @@ final class Execution implements ExecutionContext, StateAccess {
         if (recorded != null) {
             response = Response.fromBytes(recorded.value());
         } else {
-            response = join(calls.start(handle));
+            response = join(start(handle));
             engine.faults().at(CrashPoint.AFTER_CALL_REPLY, invocation, s);
             buffer(new JournalEntry(s, JournalEntry.Op.AWAIT, target, response.toBytes()));
         }
@@ -380,7 +412,7 @@ final class Execution implements ExecutionContext, StateAccess {
         }
         List<CompletableFuture<Response>> futures = new ArrayList<>(handles.size());
         for (AsyncCalls.Handle handle : handles) {
-            futures.add(calls.start(handle));
+            futures.add(start(handle));
         }
         try {
             CompletableFuture.anyOf(futures.toArray(CompletableFuture[]::new)).join();
@@ -404,10 +436,27 @@ final class Execution implements ExecutionContext, StateAccess {
                 + " was awaited by another request; a future belongs to the request execution that created it");
     }
 
-    private static Response join(CompletableFuture<Response> future) {
+    /** Sends a call, or sends it again with the same id (the callee deduplicates). */
+    private CompletableFuture<Response> start(AsyncCalls.Handle handle) {
+        checkDeadline();
+        return calls.start(handle);
+    }
+
+    private Response send(Invocation call) {
+        try {
+            return engine.transport().call(call);
+        } catch (ExecutionExpiredException expired) {
+            throw stop(new ControlFlow.Expired()); // the callee shares our deadline: we are past it too
+        }
+    }
+
+    private Response join(CompletableFuture<Response> future) {
         try {
             return future.join();
         } catch (CompletionException e) {
+            if (e.getCause() instanceof ExecutionExpiredException) {
+                throw stop(new ControlFlow.Expired());
+            }
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }
@@ -421,7 +470,7 @@ final class Execution implements ExecutionContext, StateAccess {
     private Invocation childInvocation(int s, MethodRef callee, Object[] args) {
         return new Invocation(invocation.requestId() + "/" + s, callee.service(), callee.method(),
                 engine.codec().encodeArguments(callee, args), 0,
-                tx == null || tx.kind == TxContext.Kind.NOOP ? null : tx.id);
+                tx == null || tx.kind == TxContext.Kind.NOOP ? null : tx.id, deadline);
     }
 
     private static byte[] callTarget(MethodRef callee) {
@@ -592,7 +641,7 @@ final class Execution implements ExecutionContext, StateAccess {
             Map<byte[], byte[]> applied = new TreeMap<>(Keys.ORDER);
             long started = System.nanoTime();
             Outcome stored = engine.transact(st -> {
-                Outcome checked = checkFence(st, base);
+                Outcome checked = admit(st, base, false);
                 if (checked != Outcome.OK) {
                     return checked;
                 }
@@ -600,9 +649,9 @@ final class Execution implements ExecutionContext, StateAccess {
                 decided[0] = TxWrites.finish(st, t.id, op == JournalEntry.Op.TX_COMMIT, writes, TOMBSTONE,
                         readKeys, readValues, scans, now, applied);
                 List<JournalEntry> segment = new ArrayList<>(pending);
-                segment.add(new JournalEntry(s, op, target, new byte[] {(byte) decided[0].ordinal()}));
+                segment.add(new JournalEntry(s, op, target, decided[0].journalValue()));
                 st.put(chunkKey, JournalCodec.encode(segment));
-                st.put(requestKey, RequestRecord.running(base + segment.size()));
+                st.put(requestKey, RequestRecord.running(digest, base + segment.size()));
                 recordPendingAcceptance(st);
                 return Outcome.OK;
             });
@@ -612,7 +661,7 @@ final class Execution implements ExecutionContext, StateAccess {
                 readKeys.forEach(engine.stateCache()::forget); // one of them was stale
             }
             applied.forEach(engine.stateCache()::committed);
-            segmentPersisted(chunkKey, List.of(new JournalEntry(s, op, target, new byte[] {(byte) outcome.ordinal()})));
+            segmentPersisted(chunkKey, List.of(new JournalEntry(s, op, target, outcome.journalValue())));
             engine.transactionEnded(invocation, t.id, s, outcome, started);
             engine.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, s);
         }
@@ -629,9 +678,9 @@ final class Execution implements ExecutionContext, StateAccess {
             int base = journal.size();
             byte[] chunkKey = KeySpace.journalChunk(invocation.requestId(), base);
             long now = engine.clockMillis();
-            JournalEntry entry = new JournalEntry(s, JournalEntry.Op.TX_ABORT, target, new byte[] {(byte) TxOutcome.ABORTED.ordinal()});
+            JournalEntry entry = new JournalEntry(s, JournalEntry.Op.TX_ABORT, target, TxOutcome.ABORTED.journalValue());
             Outcome stored = engine.transact(st -> {
-                Outcome checked = checkFence(st, base);
+                Outcome checked = admit(st, base, false);
                 if (checked != Outcome.OK) {
                     return checked;
                 }
@@ -639,7 +688,7 @@ final class Execution implements ExecutionContext, StateAccess {
                 List<JournalEntry> segment = new ArrayList<>(pending);
                 segment.add(entry);
                 st.put(chunkKey, JournalCodec.encode(segment));
-                st.put(requestKey, RequestRecord.running(base + segment.size()));
+                st.put(requestKey, RequestRecord.running(digest, base + segment.size()));
                 recordPendingAcceptance(st);
                 return Outcome.OK;
             });
@@ -668,12 +717,12 @@ final class Execution implements ExecutionContext, StateAccess {
         if (mustPersistBeforeCall) {
             return; // the persist before this call inserts the record, failing for a duplicate
         }
-        Object loaded = engine.load(invocation.requestId());
+        Object loaded = engine.load(invocation, digest);
         if (loaded instanceof Response recorded) {
-            stop(new ControlFlow.Fenced(recorded));
+            throw stop(new ControlFlow.Fenced(recorded));
         }
         if (!((StoredJournal) loaded).entries().isEmpty()) {
-            stop(new ControlFlow.ReplayRequired(true));
+            throw stop(new ControlFlow.ReplayRequired(true));
         }
     }
 
@@ -685,10 +734,13 @@ final class Execution implements ExecutionContext, StateAccess {
         if (mustPersistBeforeCall) {
             persistPending();
         } else if (acceptance == Acceptance.PENDING) {
-            engine.transact(st -> {
+            stopUnless(engine.transact(st -> {
+                if (engine.clockMillis() >= deadline) {
+                    return Outcome.EXPIRED;
+                }
                 recordPendingAcceptance(st);
-                return null;
-            });
+                return Outcome.OK;
+            }));
             acceptance = Acceptance.RECORDED;
         }
     }
@@ -708,12 +760,12 @@ final class Execution implements ExecutionContext, StateAccess {
         int base = journal.size();
         byte[] chunkKey = KeySpace.journalChunk(invocation.requestId(), base);
         byte[] chunk = JournalCodec.encode(pending);
-        byte[] running = RequestRecord.running(base + pending.size());
+        byte[] running = RequestRecord.running(digest, base + pending.size());
         long now = engine.clockMillis();
         int[] attempts = {0};
         Outcome outcome = engine.transact(st -> {
             boolean insert = base == 0 && attempts[0]++ == 0;
-            Outcome checked = insert ? Outcome.OK : checkFence(st, base);
+            Outcome checked = admit(st, base, insert);
             if (checked == Outcome.OK) {
                 checked = persistSegment(st, now);
             }
@@ -764,19 +816,22 @@ final class Execution implements ExecutionContext, StateAccess {
             JournalEntry next = journal.get(step);
             throw divergence(step, describe(next.op(), next.target()), "RETURN from " + method);
         }
+        awaitUnawaitedCalls();
         if (!impure && journal.isEmpty() && acceptance == Acceptance.NONE) {
             // Only calls: every execution computes this response from the callees' recorded
-            // responses, so there is nothing to record or fence (W2's Caller1 and Caller2).
+            // responses, so there is nothing to record or fence (W2's Caller1 and Caller2). Its
+            // deadline still holds: a response computed after it may rest on calls re-run fresh.
+            checkDeadline();
             return response;
         }
         engine.faults().at(CrashPoint.BEFORE_COMPLETE, invocation, step);
         int base = journal.size();
         long completedAt = engine.clockMillis();
-        byte[] record = RequestRecord.completed(completedAt, response);
+        byte[] record = RequestRecord.completed(digest, completedAt, token, false, response);
         int[] attempts = {0};
         Outcome outcome = engine.transact(st -> {
             boolean insert = base == 0 && attempts[0]++ == 0;
-            Outcome checked = insert ? Outcome.OK : checkFence(st, base);
+            Outcome checked = admit(st, base, insert);
             if (checked == Outcome.OK) {
                 checked = persistSegment(st, completedAt);
             }
@@ -791,7 +846,9 @@ final class Execution implements ExecutionContext, StateAccess {
             }
             return checked;
         });
-        stopUnless(outcome);
+        if (outcome != Outcome.ALREADY_COMPLETED) {
+            stopUnless(outcome);
+        }
         cacheCommittedWrites();
         if (engine.listener() != ExecutionListener.NONE) {
             List<JournalEntry> all = new ArrayList<>(journal);
@@ -817,21 +874,58 @@ final class Execution implements ExecutionContext, StateAccess {
     }
 
     /**
-     * Fencing (G1): a completed request stops this execution; a longer journal means another got
-     * further. The usual case, the record as this execution left it, is an expectation: a store
-     * may confirm it with the commit instead of a read (PostgreSQL's batches).
+     * Whether this execution may persist in {@code st}: before its deadline (A6), and fenced
+     * (G1): a completed request stops it, a longer journal means another got further. The usual
+     * case, the record as this execution left it, is an expectation: a store may confirm it with
+     * the commit instead of a read (PostgreSQL's batches). An {@code insert} of the record skips
+     * the read: the insert fails if the record exists.
+     *
+     * @throws InvalidRequestException if the record belongs to another request with the same id
      */
-    private Outcome checkFence(StoreTransaction st, int base) {
-        if (st.holds(requestKey, base == 0 ? null : RequestRecord.running(base))) {
+    private Outcome admit(StoreTransaction st, int base, boolean insert) {
+        if (engine.clockMillis() >= deadline) {
+            return Outcome.EXPIRED;
+        }
+        if (insert || st.holds(requestKey, base == 0 ? null : RequestRecord.running(digest, base))) {
             return Outcome.OK;
         }
-        RequestRecord record = RequestRecord.decode(st.get(requestKey));
+        RequestRecord record = RequestRecord.decode(requestKey, st.get(requestKey));
+        if (record != null && !record.isFor(digest)) {
+            throw Engine.reusedId(invocation);
+        }
         if (record instanceof RequestRecord.Completed completed) {
+            if (completed.completedBy() == token) {
+                return Outcome.ALREADY_COMPLETED;
+            }
             fencedBy = completed.response();
             return Outcome.FENCED;
         }
         int persisted = record == null ? 0 : ((RequestRecord.Running) record).journalLength();
         return persisted == base ? Outcome.OK : Outcome.DIVERGED;
+    }
+
+    /** A zombie past its deadline sends nothing: the records of what it would call may be gone (A6). */
+    private void checkDeadline() {
+        if (engine.clockMillis() >= deadline) {
+            throw stop(new ControlFlow.Expired());
+        }
+    }
+
+    /**
+     * Un-awaited async calls complete before the request does (G1): the spec runs an async call to
+     * completion where it is made, so a request may not answer, and forget, a call still in
+     * flight. Their responses, failures included, are recorded by the callees; nothing is journaled
+     * here, and a re-execution sends them again under the same ids.
+     */
+    private void awaitUnawaitedCalls() {
+        for (AsyncCalls.Handle handle : unawaited.values()) {
+            try {
+                join(start(handle));
+            } catch (RuntimeException failed) {
+                // accounted for: the callee recorded its failure, or its caller's caller sees ours
+            }
+        }
+        unawaited.clear();
     }
 
     private boolean readsStillCurrent(StoreTransaction st) {
@@ -869,13 +963,15 @@ final class Execution implements ExecutionContext, StateAccess {
     private void stopUnless(Outcome outcome) {
         switch (outcome) {
             case OK -> { }
-            case FENCED -> stop(new ControlFlow.Fenced(fencedBy));
-            case DIVERGED -> stop(new ControlFlow.ReplayRequired(true));
-            case CONFLICT -> stop(new ControlFlow.ReplayRequired(false));
+            case FENCED -> throw stop(new ControlFlow.Fenced(fencedBy));
+            // a persist that landed though its reply was lost: the replay finds it journaled
+            case DIVERGED, ALREADY_COMPLETED -> throw stop(new ControlFlow.ReplayRequired(true));
+            case CONFLICT -> throw stop(new ControlFlow.ReplayRequired(false));
+            case EXPIRED -> throw stop(new ControlFlow.Expired());
         }
     }
 
-    private void stop(ControlFlow flow) {
+    private ControlFlow stop(ControlFlow flow) {
         stopped = flow;
         throw flow;
     }

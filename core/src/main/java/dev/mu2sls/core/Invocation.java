@@ -16,42 +16,69 @@ import java.util.Objects;
  * @param attempt the platform's delivery counter for this request, for fault plans and logs
  * @param transactionId the transaction the request joins (made by a caller inside one), or null;
  *     internal metadata that clients never set
+ * @param deadlineMillis the store-clock time after which no execution of this delivery may
+ *     persist anything or send a call (a call inherits its caller's), or 0 for none yet: the
+ *     engine then gives the execution its maximum age from its start (docs/guarantees.md, A6)
  */
 public record Invocation(String requestId, String service, String method, byte[] arguments, int attempt,
-                         String transactionId) {
+                         String transactionId, long deadlineMillis) {
     public Invocation {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(arguments, "arguments");
+        if (deadlineMillis < 0) {
+            throw new IllegalArgumentException("deadline must be 0 (none) or a time in milliseconds: " + deadlineMillis);
+        }
     }
 
-    /** A client request: no transaction. */
+    /** A delivery with no deadline of its own yet. */
+    public Invocation(String requestId, String service, String method, byte[] arguments, int attempt, String transactionId) {
+        this(requestId, service, method, arguments, attempt, transactionId, 0);
+    }
+
+    /** A client request: no transaction, no deadline of its own yet. */
     public Invocation(String requestId, String service, String method, byte[] arguments, int attempt) {
-        this(requestId, service, method, arguments, attempt, null);
+        this(requestId, service, method, arguments, attempt, null, 0);
     }
 
     /** The same request, delivered again as attempt {@code attempt}. */
     public Invocation withAttempt(int attempt) {
-        return new Invocation(requestId, service, method, arguments, attempt, transactionId);
+        return new Invocation(requestId, service, method, arguments, attempt, transactionId, deadlineMillis);
     }
 
-    /** Binary form, for the accepted-request record that recovery re-drives. */
+    /** The same delivery with a deadline (store-clock milliseconds; 0 for none). */
+    public Invocation withDeadline(long deadlineMillis) {
+        return new Invocation(requestId, service, method, arguments, attempt, transactionId, deadlineMillis);
+    }
+
+    /**
+     * Binary form, for the accepted-request record that recovery re-drives. Format 1:
+     * {@code V1} then request id, service, method and arguments, each {@code length:int bytes};
+     * format 0 is the same without the marker. Attempt, transaction and deadline are per delivery.
+     */
     byte[] encode() {
         byte[][] parts = {requestId.getBytes(UTF_8), service.getBytes(UTF_8), method.getBytes(UTF_8), arguments};
-        int size = 0;
+        int size = 1;
         for (byte[] part : parts) {
             size += 4 + part.length;
         }
-        ByteBuffer out = ByteBuffer.allocate(size);
+        ByteBuffer out = ByteBuffer.allocate(size).put(StoredFormat.V1);
         for (byte[] part : parts) {
             out.putInt(part.length).put(part);
         }
         return out.array();
     }
 
-    static Invocation decode(byte[] bytes) {
+    static Invocation decode(byte[] key, byte[] bytes) {
+        return StoredFormat.decode("accepted request", key, bytes, Invocation::decodeBytes);
+    }
+
+    private static Invocation decodeBytes(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
+        if (StoredFormat.isV1(bytes)) {
+            in.get();
+        }
         byte[][] parts = new byte[4][];
         for (int i = 0; i < parts.length; i++) {
             parts[i] = new byte[in.getInt()];

@@ -32,14 +32,34 @@ public record JournalEntry(int step, Op op, byte[] target, byte[] value) {
                 && TxOutcome.of(value[0]) == TxOutcome.CONFLICT;
     }
 
-    /** Operation kinds. Their order is part of the journal format; append only. */
+    /**
+     * Operation kinds, each stored as its explicit {@link #code} (the same numbers format 0 stored
+     * as ordinals): reordering or inserting constants changes nothing stored; a new kind takes the
+     * next free code.
+     */
     public enum Op {
-        GET, CONTAINS, PUT, REMOVE, SCAN, CALL, ASYNC_CALL, AWAIT, AWAIT_ANY, UUID, NOW, RANDOM, TX_BEGIN, TX_COMMIT, TX_ABORT;
+        GET(0), CONTAINS(1), PUT(2), REMOVE(3), SCAN(4), CALL(5), ASYNC_CALL(6), AWAIT(7), AWAIT_ANY(8), UUID(9),
+        NOW(10), RANDOM(11), TX_BEGIN(12), TX_COMMIT(13), TX_ABORT(14);
 
-        private static final Op[] VALUES = values();
+        private static final Op[] BY_CODE = new Op[15];
 
-        static Op of(int ordinal) {
-            return VALUES[ordinal];
+        static {
+            for (Op op : values()) {
+                BY_CODE[op.code] = op;
+            }
+        }
+
+        final byte code;
+
+        Op(int code) {
+            this.code = (byte) code;
+        }
+
+        static Op of(byte code) {
+            if (code < 0 || code >= BY_CODE.length || BY_CODE[code] == null) {
+                throw new IllegalArgumentException("unknown journal operation code " + code);
+            }
+            return BY_CODE[code];
         }
 
         /**

@@ -55,6 +55,16 @@ final class KeySpace {
         return ByteBuffer.allocate(1 + id.length).put(REQUEST).put(id).array();
     }
 
+    /** The request id of an {@code R} key. */
+    static String requestIdOf(byte[] requestKey) {
+        return new String(requestKey, 1, requestKey.length - 1, UTF_8);
+    }
+
+    /** The transaction id of a {@code T} key. */
+    static String txIdOf(byte[] statusKey) {
+        return new String(statusKey, 1, statusKey.length - 1, UTF_8);
+    }
+
     static byte[] accepted(String requestId) {
         byte[] id = requestId.getBytes(UTF_8);
         return ByteBuffer.allocate(1 + id.length).put(ACCEPTED).put(id).array();

@@ -1,39 +1,99 @@
 package dev.mu2sls.core;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 
 /**
- * The per-request record under {@code R<id>}: either running with the number of journaled steps
- * (the fence every persisting transaction checks), or completed with its response.
+ * The per-request record under {@code R<id>}: running with the number of journaled steps (the
+ * fence every persisting transaction checks), or ended with its response: completed, or
+ * quarantined by the engine with a report (a request that cannot replay, say).
+ *
+ * <p>Both carry the request's digest (service, method and arguments), so that an id reused for
+ * another request is refused instead of answered with the first one's response.
+ *
+ * <p>Format 1: {@code V1 kind digest[16]} then {@code journalLength:int} (running) or
+ * {@code at:long completedBy:long response} (completed, quarantined). Format 0, written before
+ * formats were versioned, had no marker, digest or {@code completedBy}: {@code kind} then the rest.
  */
 sealed interface RequestRecord {
     byte RUNNING = 1;
     byte COMPLETED = 2;
+    byte QUARANTINED = 3;
+    int DIGEST_BYTES = 16;
 
-    record Running(int journalLength) implements RequestRecord {}
+    /** The digest of the request this record belongs to; null in records of format 0. */
+    byte[] digest();
 
-    record Completed(long completedAtMillis, Response response) implements RequestRecord {}
+    /** Whether this record belongs to the request with {@code requestDigest} (format 0: assumed). */
+    default boolean isFor(byte[] requestDigest) {
+        return digest() == null || Arrays.equals(digest(), requestDigest);
+    }
 
-    static RequestRecord decode(byte[] bytes) {
-        if (bytes == null) {
-            return null;
-        }
+    record Running(byte[] digest, int journalLength) implements RequestRecord {}
+
+    /**
+     * @param completedBy the token of the execution that recorded it (0 in format 0): an execution
+     *     that finds its own token knows its commit landed though its reply was lost
+     * @param quarantined ended by the engine, not by the handler: the response is the report
+     */
+    record Completed(byte[] digest, long completedAtMillis, long completedBy, boolean quarantined, Response response)
+            implements RequestRecord {}
+
+    static RequestRecord decode(byte[] key, byte[] bytes) {
+        return bytes == null ? null : StoredFormat.decode("request record", key, bytes, RequestRecord::decodeBytes);
+    }
+
+    private static RequestRecord decodeBytes(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        return switch (in.get()) {
-            case RUNNING -> new Running(in.getInt());
-            case COMPLETED -> new Completed(in.getLong(), Response.readFrom(in));
-            default -> throw new IllegalStateException("corrupt request record");
+        if (!StoredFormat.isV1(bytes)) {
+            byte kind = in.get();
+            return switch (kind) {
+                case RUNNING -> new Running(null, in.getInt());
+                case COMPLETED -> new Completed(null, in.getLong(), 0, false, Response.readFrom(in));
+                default -> throw new IllegalArgumentException("unknown request record kind " + kind + " in format 0");
+            };
+        }
+        in.get();
+        byte kind = in.get();
+        byte[] digest = new byte[DIGEST_BYTES];
+        in.get(digest);
+        return switch (kind) {
+            case RUNNING -> new Running(digest, in.getInt());
+            case COMPLETED, QUARANTINED -> new Completed(digest, in.getLong(), in.getLong(), kind == QUARANTINED,
+                    Response.readFrom(in));
+            default -> throw new IllegalArgumentException("unknown request record kind " + kind);
         };
     }
 
-    static byte[] running(int journalLength) {
-        return ByteBuffer.allocate(5).put(RUNNING).putInt(journalLength).array();
+    static byte[] running(byte[] digest, int journalLength) {
+        return ByteBuffer.allocate(2 + DIGEST_BYTES + 4).put(StoredFormat.V1).put(RUNNING).put(digest)
+                .putInt(journalLength).array();
     }
 
-    static byte[] completed(long completedAtMillis, Response response) {
-        ByteBuffer out = ByteBuffer.allocate(1 + 8 + response.encodedLength());
-        out.put(COMPLETED).putLong(completedAtMillis);
+    static byte[] completed(byte[] digest, long completedAtMillis, long completedBy, boolean quarantined, Response response) {
+        ByteBuffer out = ByteBuffer.allocate(2 + DIGEST_BYTES + 16 + response.encodedLength());
+        out.put(StoredFormat.V1).put(quarantined ? QUARANTINED : COMPLETED).put(digest)
+                .putLong(completedAtMillis).putLong(completedBy);
         response.writeTo(out);
         return out.array();
+    }
+
+    /** The digest of a request: SHA-256 of service, method and arguments, cut to 16 bytes. */
+    static byte[] digestOf(Invocation invocation) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(invocation.service().getBytes(UTF_8));
+            sha.update((byte) 0);
+            sha.update(invocation.method().getBytes(UTF_8));
+            sha.update((byte) 0);
+            sha.update(invocation.arguments());
+            return Arrays.copyOf(sha.digest(), DIGEST_BYTES);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 }

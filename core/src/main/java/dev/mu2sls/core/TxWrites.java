@@ -33,19 +33,33 @@ final class TxWrites {
 
     private TxWrites() {}
 
-    /** The value of an encoded provisional write, or null for a delete. */
+    /**
+     * The value of an encoded provisional write, or null for a delete. Format 1:
+     * {@code V1 PUT value} or {@code V1 DELETE}; format 0 had no marker.
+     */
     static byte[] value(byte[] encoded) {
-        return encoded[0] == DELETE ? null : Arrays.copyOfRange(encoded, 1, encoded.length);
+        int kind = StoredFormat.isV1(encoded) ? 1 : 0;
+        return encoded[kind] == DELETE ? null : Arrays.copyOfRange(encoded, kind + 1, encoded.length);
     }
 
     private static byte[] encodeWrite(byte[] value) {
         if (value == null) {
-            return new byte[] {DELETE};
+            return new byte[] {StoredFormat.V1, DELETE};
         }
-        byte[] encoded = new byte[value.length + 1];
-        encoded[0] = PUT;
-        System.arraycopy(value, 0, encoded, 1, value.length);
+        byte[] encoded = new byte[value.length + 2];
+        encoded[0] = StoredFormat.V1;
+        encoded[1] = PUT;
+        System.arraycopy(value, 0, encoded, 2, value.length);
         return encoded;
+    }
+
+    /** A recorded read's value after its format marker (format 1) or from its start (format 0). */
+    private static ByteBuffer readRecord(byte[] encoded) {
+        ByteBuffer in = ByteBuffer.wrap(encoded);
+        if (StoredFormat.isV1(encoded)) {
+            in.get();
+        }
+        return in;
     }
 
     /** Provisional writes of {@code txId} to state keys in {@code [from, to)}; deletes map to {@link #DELETED}. */
@@ -70,7 +84,7 @@ final class TxWrites {
                        byte[] tombstone, List<byte[]> readKeys, List<byte[]> readValues, List<Integer> readSteps,
                        List<Execution.ScanRead> scans, long nowMillis) {
         byte[] statusKey = KeySpace.txStatus(txId);
-        TxStatus status = TxStatus.decode(st.get(statusKey));
+        TxStatus status = TxStatus.decode(statusKey, st.get(statusKey));
         if (status != null && status.state().ended()) {
             return;
         }
@@ -92,7 +106,7 @@ final class TxWrites {
     /** Marks the transaction aborted by a participant (unless it already ended). */
     static void abortByParticipant(StoreTransaction st, String txId, long nowMillis) {
         byte[] statusKey = KeySpace.txStatus(txId);
-        TxStatus status = TxStatus.decode(st.get(statusKey));
+        TxStatus status = TxStatus.decode(statusKey, st.get(statusKey));
         if (status == null || !status.state().ended()) {
             st.put(statusKey, new TxStatus(TxStatus.State.ABORTED_BY_PARTICIPANT, nowMillis).encode());
         }
@@ -115,7 +129,7 @@ final class TxWrites {
                             List<byte[]> ownReadKeys, List<byte[]> ownReadValues, List<Execution.ScanRead> ownScans,
                             long nowMillis, Map<byte[], byte[]> applied) {
         byte[] statusKey = KeySpace.txStatus(txId);
-        TxStatus status = TxStatus.decode(st.get(statusKey));
+        TxStatus status = TxStatus.decode(statusKey, st.get(statusKey));
         Records records = Records.of(st, txId);
         TxOutcome outcome;
         if (status != null && status.state() == TxStatus.State.ABORTED_BY_PARTICIPANT) {
@@ -159,7 +173,7 @@ final class TxWrites {
     /** Aborts a transaction abandoned past its lease: drops its records, marks it expired. */
     static boolean expire(StoreTransaction st, String txId, long pendingBeforeMillis, long nowMillis) {
         byte[] statusKey = KeySpace.txStatus(txId);
-        TxStatus status = TxStatus.decode(st.get(statusKey));
+        TxStatus status = TxStatus.decode(statusKey, st.get(statusKey));
         if (status == null || status.state() != TxStatus.State.PENDING || status.atMillis() >= pendingBeforeMillis) {
             return false;
         }
@@ -219,7 +233,7 @@ final class TxWrites {
     private static byte[] segmentOf(KeyValue read, int prefix) {
         int requestEnd = read.key().length - 5; // a 0 byte and the step follow the request
         return ByteBuffer.allocate(requestEnd - prefix + 4).put(read.key(), prefix, requestEnd - prefix)
-                .put(read.value(), 0, 4).array();
+                .putInt(readRecord(read.value()).getInt()).array();
     }
 
     private static boolean readsCurrent(StoreTransaction st, Records records, List<byte[]> ownReadKeys,
@@ -235,7 +249,7 @@ final class TxWrites {
             }
         }
         for (KeyValue read : records.reads) {
-            ByteBuffer in = ByteBuffer.wrap(read.value());
+            ByteBuffer in = readRecord(read.value());
             in.getInt(); // segment
             byte[] key = new byte[in.getInt()];
             in.get(key);
@@ -249,7 +263,7 @@ final class TxWrites {
             }
         }
         for (KeyValue read : records.scans) {
-            ByteBuffer in = ByteBuffer.wrap(read.value());
+            ByteBuffer in = readRecord(read.value());
             in.getInt(); // segment
             byte[] from = new byte[in.getInt()];
             in.get(from);
@@ -265,9 +279,10 @@ final class TxWrites {
         return true;
     }
 
+    /** Format 1: {@code V1 segment:int key observed}, byte strings as {@code length:int bytes} (-1: absent). */
     private static byte[] encodeRead(int segment, byte[] key, byte[] observed) {
-        ByteBuffer out = ByteBuffer.allocate(12 + key.length + (observed == null ? 0 : observed.length));
-        out.putInt(segment).putInt(key.length).put(key);
+        ByteBuffer out = ByteBuffer.allocate(13 + key.length + (observed == null ? 0 : observed.length));
+        out.put(StoredFormat.V1).putInt(segment).putInt(key.length).put(key);
         if (observed == null) {
             out.putInt(-1);
         } else {
@@ -276,10 +291,11 @@ final class TxWrites {
         return out.array();
     }
 
+    /** Format 1: {@code V1 segment:int from to fetchLimit:int entries} (entries as {@link ScanCodec} writes them). */
     private static byte[] encodeScan(int segment, Execution.ScanRead scan) {
         byte[] entries = ScanCodec.encode(scan.committed());
-        return ByteBuffer.allocate(16 + scan.from().length + scan.to().length + entries.length)
-                .putInt(segment).putInt(scan.from().length).put(scan.from())
+        return ByteBuffer.allocate(17 + scan.from().length + scan.to().length + entries.length)
+                .put(StoredFormat.V1).putInt(segment).putInt(scan.from().length).put(scan.from())
                 .putInt(scan.to().length).put(scan.to())
                 .putInt(scan.fetchLimit()).put(entries).array();
     }

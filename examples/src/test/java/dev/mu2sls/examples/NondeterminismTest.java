@@ -1,10 +1,10 @@
 package dev.mu2sls.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mu2sls.NondeterminismException;
 import dev.mu2sls.core.CrashPoint;
+import dev.mu2sls.core.Response;
 import dev.mu2sls.examples.counter.CounterDispatcher;
 import dev.mu2sls.examples.flaky.Flaky;
 import dev.mu2sls.examples.flaky.FlakyDispatcher;
@@ -14,7 +14,10 @@ import dev.mu2sls.testing.SkipAfterRunCheck;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** G3: a handler that does something else on replay is reported, and its divergent run applies nothing. */
+/**
+ * G3: a handler that does something else on replay is reported, its divergent run applies
+ * nothing, and the request is quarantined: answered with the report, now and on every delivery.
+ */
 class NondeterminismTest {
 
     @Test
@@ -25,16 +28,14 @@ class NondeterminismTest {
         FaultPlan plan = FaultPlan.builder(1).crashAt("flaky-1", CrashPoint.BEFORE_CALL, 1).build();
         try (Simulator simulator = Simulator.builder()
                 .services(List.of(new FlakyDispatcher(), new CounterDispatcher())).faultPlan(plan).build()) {
-            assertThatThrownBy(() -> simulator.call("flaky-1", "Flaky", "write", "[\"k\"]"))
-                    .isInstanceOfSatisfying(NondeterminismException.class, e -> {
-                        assertThat(e.requestId()).isEqualTo("flaky-1");
-                        assertThat(e.service()).isEqualTo("Flaky");
-                        assertThat(e.method()).isEqualTo("write");
-                        assertThat(e.step()).isZero();
-                        assertThat(e.expected()).isEqualTo("PUT Flaky.notes[\"k\"]");
-                        assertThat(e.actual()).isEqualTo("PUT Flaky.notes[\"other-k\"]");
-                        assertThat(e.getMessage()).contains("diverged on replay", "Deterministic");
-                    });
+            Response response = simulator.call("flaky-1", "Flaky", "write", "[\"k\"]");
+
+            assertThat(response.ok()).isFalse();
+            assertThat(response.errorType()).isEqualTo(NondeterminismException.class.getName());
+            assertThat(response.errorMessage()).contains("flaky-1", "Flaky.write", "quarantined", "step 0", "diverged on replay",
+                    "PUT Flaky.notes[\"k\"]", "PUT Flaky.notes[\"other-k\"]", "Deterministic");
+            assertThat(simulator.call("flaky-1", "Flaky", "write", "[\"k\"]")).as("a later delivery").isEqualTo(response);
+            assertThat(simulator.engine().stats().requestsQuarantined()).isEqualTo(1);
             assertThat(simulator.engine().dumpState())
                     .containsEntry("Flaky.notes[\"k\"]", "\"first\"")
                     .doesNotContainKey("Flaky.notes[\"other-k\"]")

@@ -13,7 +13,11 @@ import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** Completed requests keep their response for the configured retention, then are dropped. */
+/**
+ * Completed requests keep their response for the configured retention plus twice the maximum
+ * execution age (A5, A6: every execution that could still consult it has passed its deadline),
+ * then are dropped.
+ */
 class ResponseRetentionTest {
 
     @Test
@@ -21,7 +25,8 @@ class ResponseRetentionTest {
         AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
         InstantSource clock = now::get;
         try (Engine engine = Engine.builder().store(new MemoryStore()).codec(new JsonCodec())
-                .services(Workloads.W1).clock(clock).responseRetention(Duration.ofMinutes(10)).build()) {
+                .services(Workloads.W1).clock(clock).responseRetention(Duration.ofMinutes(10))
+                .maxExecutionAge(Duration.ofMinutes(1)).build()) {
             Invocation add = new Invocation("r-1", "Counter", "add", "[\"k\", 2]".getBytes(UTF_8), 0);
             engine.invoke(add);
             assertThat(engine.requestCounts()).isEqualTo(new Engine.RequestCounts(0, 0, 1));
@@ -31,6 +36,9 @@ class ResponseRetentionTest {
             engine.invoke(add.withAttempt(1));
             assertThat(engine.dumpState()).containsEntry("Counter.counts[\"k\"]", "2");
             assertThat(engine.stats().deduplicated()).isEqualTo(1);
+
+            now.set(now.get().plus(Duration.ofMinutes(2))); // past the retention, not past retention + 2 ages
+            assertThat(engine.expireResponses()).isZero();
 
             now.set(now.get().plus(Duration.ofMinutes(2)));
             assertThat(engine.expireResponses()).isEqualTo(1);

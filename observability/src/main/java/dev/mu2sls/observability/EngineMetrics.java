@@ -27,6 +27,8 @@ final class EngineMetrics {
         FAILED,
         /** Bad input, refused before anything was recorded. */
         INVALID,
+        /** The execution passed its deadline and stopped without persisting (A6); it is retried. */
+        EXPIRED,
         /** The delivery stopped before a response (crash, store down, divergence); it is retried. */
         ERROR;
 
@@ -75,6 +77,7 @@ final class EngineMetrics {
         final Counter reexecutions;
         final Counter replays;
         final Counter fenced;
+        final Counter quarantined;
 
         MethodMeters(String service, String method) {
             this.service = service;
@@ -88,6 +91,9 @@ final class EngineMetrics {
                     .tags("service", service, "method", method).register(registry);
             fenced = Counter.builder("mu2sls.fenced")
                     .description("executions stopped because another execution completed the request")
+                    .tags("service", service, "method", method).register(registry);
+            quarantined = Counter.builder("mu2sls.quarantined")
+                    .description("requests ended as failed with a report: a replay diverged, or the platform gave up")
                     .tags("service", service, "method", method).register(registry);
         }
 

@@ -3,6 +3,7 @@ package dev.mu2sls.observability;
 import dev.mu2sls.InvalidRequestException;
 import dev.mu2sls.core.CallTransport;
 import dev.mu2sls.core.EngineObserver;
+import dev.mu2sls.core.ExecutionExpiredException;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.Response;
 import dev.mu2sls.observability.EngineMetrics.RequestOutcome;
@@ -91,6 +92,10 @@ final class TelemetryObserver implements EngineObserver {
             return response;
         } catch (InvalidRequestException e) {
             outcome = RequestOutcome.INVALID;
+            throw e;
+        } catch (ExecutionExpiredException e) {
+            outcome = RequestOutcome.EXPIRED;
+            LOG.info("{}", e.getMessage());
             throw e;
         } catch (RuntimeException | Error e) {
             LOG.debug("delivery of request {} stopped before a response: {}", invocation.requestId(), e.toString());
@@ -255,6 +260,13 @@ final class TelemetryObserver implements EngineObserver {
                     .setAttribute(OUTCOME, outcome.name().toLowerCase(Locale.ROOT))
                     .startSpan()
                     .end(now);
+        }
+    }
+
+    @Override
+    public void requestQuarantined(Invocation invocation, String report) {
+        if (metrics != null) {
+            metrics.method(invocation).quarantined.increment();
         }
     }
 

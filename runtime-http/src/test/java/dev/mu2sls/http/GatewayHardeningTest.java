@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,7 +68,6 @@ class GatewayHardeningTest {
         assertThat(app.client("Account", "balance", "[\"bob\"]", Map.of()).body()).isEqualTo("{\"ok\":true,\"value\":20}");
     }
 
-    @Disabled("passes once the engine stores a digest of the arguments with the request (the lead's side of issue 19 item 1)")
     @Test
     void sameKeyOtherArguments_issue19item1_422NamingTheKey_nothingChanges() {
         Map<String, String> key = Map.of("Idempotency-Key", "K2");

@@ -12,7 +12,10 @@ import java.util.SplittableRandom;
 /**
  * What can go wrong in a simulated run, drawn from a seed: crashes at {@link CrashPoint}s
  * (by probability, or exactly at a step), timeouts that leave the timed-out execution running as
- * a zombie while the platform re-executes, and duplicate deliveries, sequential and concurrent.
+ * a zombie while the platform re-executes, long stalls in which the zombie sleeps while the
+ * simulator's clock moves past the transaction lease or the response retention and the expiry
+ * sweeps run, store commits whose reply is lost, and duplicate deliveries, sequential and
+ * concurrent.
  *
  * <p>Faults hit only the first {@link #faultyAttempts()} attempts of a request, so every plan
  * eventually lets executions finish and every request completes.
@@ -30,6 +33,9 @@ public final class FaultPlan {
     private final double sequentialDuplicateProbability;
     private final int faultyAttempts;
     private final List<ExactCrash> exactCrashes;
+    private final double longStallProbability;
+    private final double pastRetentionShare;
+    private final double lostReplyProbability;
 
     /** Crash the first attempt of requests whose id matches, at {@code point} when it reaches {@code step}. */
     public record ExactCrash(String requestId, CrashPoint point, int step) {}
@@ -44,6 +50,9 @@ public final class FaultPlan {
         this.sequentialDuplicateProbability = b.sequentialDuplicateProbability;
         this.faultyAttempts = b.faultyAttempts;
         this.exactCrashes = List.copyOf(b.exactCrashes);
+        this.longStallProbability = b.longStallProbability;
+        this.pastRetentionShare = b.pastRetentionShare;
+        this.lostReplyProbability = b.lostReplyProbability;
     }
 
     /** No faults at all: the platform of benchmarks. */
@@ -69,6 +78,20 @@ public final class FaultPlan {
                 .concurrentDuplicates(random.nextDouble(0.0, 0.25))
                 .sequentialDuplicates(random.nextDouble(0.0, 0.25))
                 .faultyAttempts(random.nextInt(1, 4))
+                .build();
+    }
+
+    /**
+     * {@link #random} plus the edges of time: long stalls past the transaction lease and past the
+     * response retention (the clock jumps, the expiry sweeps run, then the zombie resumes), and
+     * store commits whose reply is lost. For durable acceptance ({@code Simulator.Builder.acceptDurably}).
+     */
+    public static FaultPlan edges(long seed) {
+        FaultPlan base = random(seed);
+        SplittableRandom random = new SplittableRandom(~seed);
+        return base.toBuilder()
+                .longStalls(random.nextDouble(0.005, 0.05), random.nextDouble(0.3, 1.0))
+                .lostReplies(random.nextDouble(0.0, 0.05))
                 .build();
     }
 
@@ -123,10 +146,34 @@ public final class FaultPlan {
         return exactCrashes;
     }
 
+    public double longStallProbability() {
+        return longStallProbability;
+    }
+
+    /** Of the long stalls, the share that outlive the response retention (the rest only the lease). */
+    public double pastRetentionShare() {
+        return pastRetentionShare;
+    }
+
+    public double lostReplyProbability() {
+        return lostReplyProbability;
+    }
+
+    /** A builder holding this plan's settings. */
+    public Builder toBuilder() {
+        Builder builder = builder(seed).crashes(crashProbability, crashPoints).stalls(stallProbability, stall)
+                .concurrentDuplicates(concurrentDuplicateProbability).sequentialDuplicates(sequentialDuplicateProbability)
+                .faultyAttempts(faultyAttempts).longStalls(longStallProbability, pastRetentionShare)
+                .lostReplies(lostReplyProbability);
+        builder.exactCrashes.addAll(exactCrashes);
+        return builder;
+    }
+
     /** Whether this plan can inject anything. */
     public boolean injectsFaults() {
         return crashProbability > 0 || stallProbability > 0 || concurrentDuplicateProbability > 0
-                || sequentialDuplicateProbability > 0 || !exactCrashes.isEmpty();
+                || sequentialDuplicateProbability > 0 || !exactCrashes.isEmpty() || longStallProbability > 0
+                || lostReplyProbability > 0;
     }
 
     /** The seeded random source for one execution attempt of one request. */
@@ -137,9 +184,11 @@ public final class FaultPlan {
 
     @Override
     public String toString() {
-        return String.format("FaultPlan[seed=%d crash=%.3f at %s stall=%.3f(%dms) dupConcurrent=%.3f dupSequential=%.3f faultyAttempts=%d exact=%s]",
-                seed, crashProbability, crashPoints, stallProbability, stall.toMillis(), concurrentDuplicateProbability,
-                sequentialDuplicateProbability, faultyAttempts, exactCrashes);
+        return String.format("FaultPlan[seed=%d crash=%.3f at %s stall=%.3f(%dms) longStall=%.3f(past retention %.2f)"
+                        + " lostReply=%.3f dupConcurrent=%.3f dupSequential=%.3f faultyAttempts=%d exact=%s]",
+                seed, crashProbability, crashPoints, stallProbability, stall.toMillis(), longStallProbability,
+                pastRetentionShare, lostReplyProbability, concurrentDuplicateProbability, sequentialDuplicateProbability,
+                faultyAttempts, exactCrashes);
     }
 
     /** Builds a {@link FaultPlan}; every rate defaults to zero. */
@@ -153,6 +202,9 @@ public final class FaultPlan {
         private double sequentialDuplicateProbability;
         private int faultyAttempts = 3;
         private final List<ExactCrash> exactCrashes = new ArrayList<>();
+        private double longStallProbability;
+        private double pastRetentionShare;
+        private double lostReplyProbability;
 
         private Builder(long seed) {
             this.seed = seed;
@@ -170,6 +222,25 @@ public final class FaultPlan {
         public Builder stalls(double probability, Duration duration) {
             this.stallProbability = probability(probability, "stall");
             this.stall = Objects.requireNonNull(duration, "duration");
+            return this;
+        }
+
+        /**
+         * With {@code probability} at a crash point, stall long: the platform re-executes, and the
+         * stalled execution sleeps until its request's delivery is done, moves the simulator's
+         * clock past the transaction lease, or with {@code pastRetentionShare} past the response
+         * retention plus twice the maximum execution age, runs the expiry sweeps, and goes on as a
+         * zombie.
+         */
+        public Builder longStalls(double probability, double pastRetentionShare) {
+            this.longStallProbability = probability(probability, "long stall");
+            this.pastRetentionShare = probability(pastRetentionShare, "past-retention share");
+            return this;
+        }
+
+        /** With {@code probability}, a store commit is applied but reported as failed, and retried. */
+        public Builder lostReplies(double probability) {
+            this.lostReplyProbability = probability(probability, "lost reply");
             return this;
         }
 

@@ -6,6 +6,7 @@ import dev.mu2sls.core.CrashPoint;
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.EngineObserver;
 import dev.mu2sls.core.Entropy;
+import dev.mu2sls.core.ExecutionExpiredException;
 import dev.mu2sls.core.ExecutionListener;
 import dev.mu2sls.core.FaultInjector;
 import dev.mu2sls.core.InjectedCrash;
@@ -29,6 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -45,6 +48,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Calls between services go through the same delivery path, so internal calls are crashed,
  * retried and duplicated too.
  *
+ * <p>Time is a {@link SimulatedClock}: the engine's deadlines, response retention and
+ * transaction lease run on it, and long stalls move it past them (running the expiry sweeps, as a
+ * platform's housekeeping would) while a zombie sleeps. An execution that outlives its deadline
+ * is re-executed like a crashed one. Sequential duplicates are delivered only within the response
+ * retention, as clients retry (A5).
+ *
  * <h2>Thread safety</h2>
  * Clients may call {@link #call} from any number of threads.
  */
@@ -53,9 +62,17 @@ public final class Simulator implements AutoCloseable {
     static final int DUPLICATE_ATTEMPT = 1_000_000;
     private static final ScopedValue<Attempt> ATTEMPT = ScopedValue.newInstance();
 
+    /** Longest a long-stalled zombie waits for its successor before the clock jumps past the lease anyway. */
+    private static final long SUCCESSOR_WAIT_MILLIS = 100;
+
+    /** Longest a jump past the retention waits for every client request to be answered (A5). */
+    private static final long ANSWERS_WAIT_MILLIS = 300;
+
     private final Engine engine;
     private final Store store;
     private final FaultPlan plan;
+    private final SimulatedClock clock;
+    private final Duration maxExecutionAge;
     private final AtomicInteger active = new AtomicInteger();
     private final boolean acceptDurably;
 
@@ -67,13 +84,25 @@ public final class Simulator implements AutoCloseable {
     private final LongAdder reExecutions = new LongAdder();
     private final LongAdder duplicateMismatches = new LongAdder();
     private final List<Throwable> backgroundFailures = new CopyOnWriteArrayList<>();
+    private final LongAdder longStalls = new LongAdder();
+    private final Set<String> longStalled = ConcurrentHashMap.newKeySet();
+    private final LongAdder stallsPastRetention = new LongAdder();
+    private final LongAdder lostReplies = new LongAdder();
+    private final LongAdder expiredExecutions = new LongAdder();
+    private final AnswerGate answers = new AnswerGate();
 
     private Simulator(Builder builder) {
         this.store = builder.store;
         this.plan = builder.plan;
         this.acceptDurably = builder.acceptDurably;
+        this.clock = builder.clock;
+        this.maxExecutionAge = builder.maxExecutionAge;
         this.engine = Engine.builder()
-                .store(store)
+                .store(plan.lostReplyProbability() > 0 ? new LostReplyStore(store, this::loseReply) : store)
+                .clock(clock)
+                .responseRetention(builder.responseRetention)
+                .transactionLease(builder.transactionLease)
+                .maxExecutionAge(builder.maxExecutionAge)
                 .codec(builder.codec)
                 .mode(builder.mode)
                 .entropy(builder.entropy)
@@ -103,46 +132,90 @@ public final class Simulator implements AutoCloseable {
 
     /** A client request, delivered (and maybe duplicated) until it completes. */
     public Response call(Invocation invocation) {
-        Response response = deliver(invocation, acceptDurably);
+        long sentAt = clock.millis();
+        Response response = deliverAnswered(invocation);
         if (plan.sequentialDuplicateProbability() > 0
                 && plan.randomFor(invocation.requestId(), -2).nextDouble() < plan.sequentialDuplicateProbability()) {
-            sequentialDuplicates.increment();
-            Response again = deliver(invocation.withAttempt(DUPLICATE_ATTEMPT + 1), acceptDurably);
-            if (!again.equals(response)) {
-                duplicateMismatches.increment();
-            }
+            deliverDuplicate(invocation, sentAt, response);
         }
         return response;
     }
 
+    /** A client's request, counted unanswered until its delivery has an outcome (see {@link AnswerGate}). */
+    private Response deliverAnswered(Invocation invocation) {
+        answers.sent();
+        return deliver(invocation, acceptDurably, answers::answered);
+    }
+
+    /**
+     * A client's retry after it got its answer: only within the retention of first sending it
+     * (A5; measured from the answer, a long stall's jump of time could put it past the expiry of
+     * the request's records), and with a deadline from the moment it was sent, as a platform gives
+     * one on arrival.
+     */
+    private void deliverDuplicate(Invocation invocation, long sentAt, Response response) {
+        long now = clock.millis();
+        if (now - sentAt >= engine.responseRetention().toMillis()) {
+            return;
+        }
+        sequentialDuplicates.increment();
+        Response again;
+        try {
+            again = deliverAnswered(invocation.withAttempt(DUPLICATE_ATTEMPT + 1).withDeadline(now + maxExecutionAge.toMillis()));
+        } catch (ExecutionExpiredException lateRetry) {
+            return; // a long stall moved the clock while it ran: the client's retry timed out
+        }
+        if (!again.equals(response)) {
+            duplicateMismatches.increment();
+        }
+    }
+
+    /** Runs the expiry sweeps a platform's housekeeping runs periodically. */
+    public void housekeeping() {
+        engine.expireTransactions();
+        engine.expireResponses();
+    }
+
     /** Delivers a call between services. */
     Response deliver(Invocation invocation) {
-        return deliver(invocation, false);
+        return deliver(invocation, false, () -> { });
     }
 
     /** Delivers one request: the platform's side of both client requests and internal calls. */
-    private Response deliver(Invocation invocation, boolean client) {
+    private Response deliver(Invocation invocation, boolean client, Runnable onOutcome) {
         active.incrementAndGet();
+        Delivery delivery = new Delivery(invocation, client);
+        delivery.outcome.whenComplete((response, failure) -> onOutcome.run());
         try {
             deliveries.increment();
-            Delivery delivery = new Delivery(invocation, client);
             if (plan.concurrentDuplicateProbability() > 0
                     && plan.randomFor(invocation.requestId(), -1).nextDouble() < plan.concurrentDuplicateProbability()) {
                 concurrentDuplicates.increment();
+                // it arrived with the original: its deadline runs from then, however late its thread starts
+                long arrivalDeadline = invocation.deadlineMillis() != 0 ? invocation.deadlineMillis()
+                        : clock.millis() + maxExecutionAge.toMillis();
                 background(() -> {
                     Response duplicate;
                     try {
-                        duplicate = engine.invoke(invocation.withAttempt(DUPLICATE_ATTEMPT));
+                        duplicate = engine.invoke(invocation.withAttempt(DUPLICATE_ATTEMPT).withDeadline(arrivalDeadline));
                     } catch (RuntimeException rejected) {
                         return; // the original delivery reports non-retryable failures
                     }
-                    Response original = delivery.outcome.join();
+                    Response original;
+                    try {
+                        original = delivery.outcome.join();
+                    } catch (CompletionException failed) {
+                        return; // the original stopped (its caller passed its deadline): nothing to compare
+                    }
                     if (!duplicate.equals(original)) {
                         duplicateMismatches.increment();
                     }
                 });
             }
             return delivery.run(0);
+        } catch (Error fatal) {
+            delivery.outcome.completeExceptionally(fatal);
+            throw fatal;
         } finally {
             active.decrementAndGet();
         }
@@ -172,7 +245,8 @@ public final class Simulator implements AutoCloseable {
             byPoint.put(point, crashes.get(point.ordinal()));
         }
         return new FaultCounts(deliveries.sum(), byPoint, stalls.sum(), concurrentDuplicates.sum(),
-                sequentialDuplicates.sum(), reExecutions.sum(), duplicateMismatches.sum());
+                sequentialDuplicates.sum(), reExecutions.sum(), duplicateMismatches.sum(), longStalls.sum(),
+                stallsPastRetention.sum(), lostReplies.sum(), expiredExecutions.sum());
     }
 
     /** What escaped the platform's background tasks (duplicate deliveries, successors of timed-out attempts); must be empty. */
@@ -190,6 +264,10 @@ public final class Simulator implements AutoCloseable {
 
     public FaultPlan plan() {
         return plan;
+    }
+
+    public SimulatedClock clock() {
+        return clock;
     }
 
     @Override
@@ -218,15 +296,20 @@ public final class Simulator implements AutoCloseable {
         final int number;
         final SplittableRandom random;
         final boolean faulty;
+        /** The caller's attempt, whose thread waits for this one; null for a client request. */
+        final Attempt caller;
         boolean stalled;
 
         Attempt(Delivery delivery, int number, SplittableRandom random, boolean faulty) {
+            this.caller = ATTEMPT.isBound() ? ATTEMPT.get() : null;
             this.delivery = delivery;
             this.number = number;
             this.random = random;
             this.faulty = faulty;
         }
     }
+
+    private static final int MAX_EXPIRED_IN_A_ROW = 20;
 
     /** The platform's handling of one request: attempts until one returns a response. */
     private final class Delivery {
@@ -235,6 +318,7 @@ public final class Simulator implements AutoCloseable {
         final CompletableFuture<Response> outcome = new CompletableFuture<>();
         private final AtomicInteger nextAttempt = new AtomicInteger(1);
         private final Set<Integer> timedOut = ConcurrentHashMap.newKeySet();
+        private int expiredInARow;
 
         Delivery(Invocation invocation, boolean client) {
             this.invocation = invocation;
@@ -265,6 +349,25 @@ public final class Simulator implements AutoCloseable {
                     }
                     backoff(attempt);
                     attempt = nextAttempt.getAndIncrement();
+                } catch (ExecutionExpiredException expired) {
+                    expiredExecutions.increment();
+                    if (timedOut.contains(attempt)) {
+                        return awaitSuccessor();
+                    }
+                    if (++expiredInARow > MAX_EXPIRED_IN_A_ROW) {
+                        // a fresh attempt has a fresh deadline: expiring again and again is a livelock
+                        IllegalStateException stuck = new IllegalStateException("request " + invocation.requestId()
+                                + " expired in " + expiredInARow + " attempts in a row; last: " + expired.getMessage(), expired);
+                        outcome.completeExceptionally(stuck);
+                        throw stuck;
+                    }
+                    if (invocation.deadlineMillis() != 0) {
+                        // a call shares its caller's deadline, which has passed too: the caller re-executes
+                        outcome.completeExceptionally(expired);
+                        throw expired;
+                    }
+                    backoff(attempt);
+                    attempt = nextAttempt.getAndIncrement();
                 } catch (RuntimeException nonRetryable) {
                     outcome.completeExceptionally(nonRetryable);
                     throw nonRetryable;
@@ -274,7 +377,9 @@ public final class Simulator implements AutoCloseable {
 
         /** The platform gave up waiting for {@code attempt}: start the next one; the old one goes on as a zombie. */
         void timeOut(int attempt) {
-            timedOut.add(attempt);
+            if (!timedOut.add(attempt)) {
+                return;
+            }
             int successor = nextAttempt.getAndIncrement();
             background(() -> {
                 try {
@@ -326,7 +431,64 @@ public final class Simulator implements AutoCloseable {
                 attempt.delivery.timeOut(attempt.number);
                 LockSupport.parkNanos(plan.stall().toNanos());
             }
+            // once per request id: a call re-sent by each re-execution of its caller would otherwise
+            // stall at the same point every time, and time would never let the caller finish
+            if (!attempt.stalled && plan.longStallProbability() > 0 && attempt.random.nextDouble() < plan.longStallProbability()
+                    && longStalled.add(invocation.requestId())) {
+                attempt.stalled = true;
+                stallLong(attempt);
+            }
         }
+
+        /**
+         * The zombie sleeps while its successor finishes the request and time passes: past the
+         * lease (so a successor blocked on this zombie's transaction goes on), then, for a share of
+         * the plans, past the response retention and every deadline that could still consult the
+         * request's records; the sweeps run after each jump, then the zombie goes on.
+         */
+        private void stallLong(Attempt attempt) {
+            longStalls.increment();
+            // the platform gives up on the callers too, which wait on this thread: a successor
+            // answers the client, so time may jump past the retention (A5) while the zombie sleeps
+            for (Attempt waiting = attempt; waiting != null; waiting = waiting.caller) {
+                waiting.delivery.timeOut(waiting.number);
+            }
+            awaitOutcome(attempt.delivery, SUCCESSOR_WAIT_MILLIS);
+            Duration lease = engine.transactionLease();
+            clock.advance(lease.multipliedBy(2));
+            housekeeping();
+            boolean pastRetention = attempt.random.nextDouble() < plan.pastRetentionShare()
+                    && answers.jumpWhenAllAnswered(ANSWERS_WAIT_MILLIS, () -> {
+                        clock.advance(engine.responseRetention().plus(maxExecutionAge.multipliedBy(2)).plus(lease));
+                        housekeeping();
+                    });
+            if (pastRetention) {
+                stallsPastRetention.increment();
+            }
+        }
+
+        private static void awaitOutcome(Delivery delivery, long millis) {
+            try {
+                delivery.outcome.get(millis, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException finishedOrNot) {
+                // go on: the successor may wait on a transaction this zombie holds until the lease passes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Whether this commit's reply is lost: decided by the plan, for faulty attempts only. */
+    private boolean loseReply() {
+        if (!ATTEMPT.isBound()) {
+            return false;
+        }
+        Attempt attempt = ATTEMPT.get();
+        if (attempt.faulty && attempt.random.nextDouble() < plan.lostReplyProbability()) {
+            lostReplies.increment();
+            return true;
+        }
+        return false;
     }
 
     /** Configures a {@link Simulator}. */
@@ -340,6 +502,10 @@ public final class Simulator implements AutoCloseable {
         private EngineObserver observer = EngineObserver.NONE;
         private int maxPayloadBytes = Engine.DEFAULT_MAX_PAYLOAD_BYTES;
         private boolean acceptDurably;
+        private SimulatedClock clock = new SimulatedClock();
+        private Duration responseRetention = Duration.ofMinutes(10);
+        private Duration transactionLease = Duration.ofSeconds(30);
+        private Duration maxExecutionAge = Duration.ofMinutes(1);
         private final List<ServiceDefinition> services = new ArrayList<>();
 
         private Builder() {}
@@ -377,6 +543,30 @@ public final class Simulator implements AutoCloseable {
         /** What the engine reports its work to (metrics, traces); none by default. */
         public Builder observer(EngineObserver observer) {
             this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
+        /** The clock the engine's deadlines, retention and lease run on (a fresh one by default). */
+        public Builder clock(SimulatedClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The engine's response retention (10 minutes of simulated time by default). */
+        public Builder responseRetention(Duration retention) {
+            this.responseRetention = Objects.requireNonNull(retention, "retention");
+            return this;
+        }
+
+        /** The engine's transaction lease (30 s by default). */
+        public Builder transactionLease(Duration lease) {
+            this.transactionLease = Objects.requireNonNull(lease, "lease");
+            return this;
+        }
+
+        /** The engine's maximum execution age (1 minute by default: a real-time run never reaches it). */
+        public Builder maxExecutionAge(Duration age) {
+            this.maxExecutionAge = Objects.requireNonNull(age, "age");
             return this;
         }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Runs a sequence of client requests on the simulator under a fault plan, then the same
@@ -61,7 +62,7 @@ public final class SpecComparison {
             String difference = firstDifference();
             if (difference != null) {
                 throw new AssertionError("implementation does not refine the spec under " + plan
-                        + " (replay with FaultPlan.random(" + plan.seed() + ")): " + difference);
+                        + " (its factory, FaultPlan.random or FaultPlan.edges, replays it from seed " + plan.seed() + "): " + difference);
             }
         }
     }
@@ -75,12 +76,29 @@ public final class SpecComparison {
 
     /** Runs with the engine in {@code mode}; {@link Mode#UNSAFE} shows what the comparison catches. */
     public static Result run(List<? extends ServiceDefinition> services, FaultPlan plan, List<Request> requests, Mode mode) {
+        return run(services, plan, requests, mode, builder -> { });
+    }
+
+    /**
+     * Runs with the full engine on a simulator set up further by {@code configure}: durable
+     * acceptance, retention, lease and maximum execution age for plans that reach the edges of
+     * time ({@link FaultPlan#edges}).
+     */
+    public static Result run(List<? extends ServiceDefinition> services, FaultPlan plan, List<Request> requests,
+                             Consumer<Simulator.Builder> configure) {
+        return run(services, plan, requests, Mode.FULL, configure);
+    }
+
+    private static Result run(List<? extends ServiceDefinition> services, FaultPlan plan, List<Request> requests, Mode mode,
+                              Consumer<Simulator.Builder> configure) {
         RecordedChoices choices = new RecordedChoices(plan.seed(), mode);
         List<Response> implementation = new ArrayList<>(requests.size());
         SortedMap<String, String> implementationState;
         FaultCounts faults;
         List<String> leftBehind;
-        try (Simulator simulator = Simulator.builder().services(services).faultPlan(plan).mode(mode).listener(choices).build()) {
+        Simulator.Builder builder = Simulator.builder().services(services).faultPlan(plan).mode(mode).listener(choices);
+        configure.accept(builder);
+        try (Simulator simulator = builder.build()) {
             for (Request request : requests) {
                 implementation.add(simulator.call(request.id(), request.service(), request.method(), request.jsonArguments()));
             }

@@ -1,5 +1,6 @@
 package dev.mu2sls.store;
 
+import java.time.InstantSource;
 import java.util.List;
 
 /**
@@ -54,6 +55,15 @@ public interface Store extends AutoCloseable {
      */
     default CommitHold holdCommits() {
         return CommitHold.NONE;
+    }
+
+    /**
+     * The store's clock: the time every process sharing this store agrees on, for deadlines,
+     * retention and leases (an engine that reads one clock and a sweep that reads another could
+     * disagree by their skew). Embedded stores, used by one process, use the system clock.
+     */
+    default InstantSource clock() {
+        return InstantSource.system();
     }
 
     /** Operation counters since the store was opened. */

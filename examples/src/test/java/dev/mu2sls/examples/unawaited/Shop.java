@@ -1,0 +1,22 @@
+package dev.mu2sls.examples.unawaited;
+
+import dev.mu2sls.PersistentMap;
+import dev.mu2sls.Service;
+import dev.mu2sls.State;
+
+/** Places an order and tells the mailer without awaiting it: a fire-and-forget call (issue 14, item 1). */
+@Service
+public class Shop {
+    private final PersistentMap<String, String> orders;
+    private final MailerClient mailer = new MailerClient();
+
+    public Shop(State state) {
+        orders = state.map("orders", String.class, String.class);
+    }
+
+    public String place(String order) {
+        orders.put(order, "placed");
+        mailer.async().send(order);
+        return "placed " + order;
+    }
+}
