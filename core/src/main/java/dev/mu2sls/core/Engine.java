@@ -567,14 +567,22 @@ public final class Engine implements AutoCloseable {
         int journalChunks = store.scan(KeySpace.rangeStart(KeySpace.JOURNAL), KeySpace.rangeEnd(KeySpace.JOURNAL), Integer.MAX_VALUE).size();
         int running = 0;
         int completed = 0;
+        int quarantinedNow = 0;
         for (KeyValue kv : store.scan(KeySpace.rangeStart(KeySpace.REQUEST), KeySpace.rangeEnd(KeySpace.REQUEST), Integer.MAX_VALUE)) {
-            if (RequestRecord.decode(kv.key(), kv.value()) instanceof RequestRecord.Completed) {
+            if (RequestRecord.decode(kv.key(), kv.value()) instanceof RequestRecord.Completed ended) {
                 completed++;
+                if (ended.quarantined()) {
+                    quarantinedNow++;
+                    String requestId = KeySpace.requestIdOf(kv.key());
+                    // kept for the operator until the response expires: not left behind
+                    journalChunks -= store.scan(KeySpace.journalPrefix(requestId), KeySpace.journalEnd(requestId),
+                            Integer.MAX_VALUE).size();
+                }
             } else {
                 running++;
             }
         }
-        return new RequestCounts(journalChunks, running, completed);
+        return new RequestCounts(journalChunks, running, completed, quarantinedNow);
     }
 
     /**
@@ -604,11 +612,12 @@ public final class Engine implements AutoCloseable {
     public record TransactionCounts(int pending, int ended, int provisionalRecords) {}
 
     /**
-     * @param journalChunks journal chunks in the store
+     * @param journalChunks journal chunks in the store, but those of quarantined requests
      * @param running requests started but not completed
-     * @param completed recorded responses not yet expired
+     * @param completed recorded responses not yet expired, quarantined ones included
+     * @param quarantined quarantined requests not yet expired (their journals stay for the operator)
      */
-    public record RequestCounts(int journalChunks, int running, int completed) {}
+    public record RequestCounts(int journalChunks, int running, int completed, int quarantined) {}
 
     /** Counters since start. */
     public EngineStats stats() {

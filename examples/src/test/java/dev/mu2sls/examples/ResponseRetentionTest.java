@@ -29,7 +29,7 @@ class ResponseRetentionTest {
                 .maxExecutionAge(Duration.ofMinutes(1)).build()) {
             Invocation add = new Invocation("r-1", "Counter", "add", "[\"k\", 2]".getBytes(UTF_8), 0);
             engine.invoke(add);
-            assertThat(engine.requestCounts()).isEqualTo(new Engine.RequestCounts(0, 0, 1));
+            assertThat(engine.requestCounts()).isEqualTo(new Engine.RequestCounts(0, 0, 1, 0));
 
             now.set(now.get().plus(Duration.ofMinutes(9)));
             assertThat(engine.expireResponses()).isZero();
@@ -42,7 +42,7 @@ class ResponseRetentionTest {
 
             now.set(now.get().plus(Duration.ofMinutes(2)));
             assertThat(engine.expireResponses()).isEqualTo(1);
-            assertThat(engine.requestCounts()).isEqualTo(new Engine.RequestCounts(0, 0, 0));
+            assertThat(engine.requestCounts()).isEqualTo(new Engine.RequestCounts(0, 0, 0, 0));
             assertThat(engine.stats().responsesExpired()).isEqualTo(1);
         }
     }

@@ -1,5 +1,7 @@
 package dev.mu2sls.simulator;
 
+import java.util.function.BooleanSupplier;
+
 /**
  * Keeps the simulator's jumps of time past the response retention within assumption A5: a client
  * retries a request only within the retention. A jump while a client request is still unanswered
@@ -12,7 +14,17 @@ final class AnswerGate {
     private boolean jumping;
 
     /** A client request is sent: waits while time jumps. */
-    synchronized void sent() {
+    void sent() {
+        sentIf(() -> true);
+    }
+
+    /**
+     * A client request is sent if {@code allowed} still holds once no jump is under way (a retry
+     * within the retention, say): checked and counted at once, so no jump slips in between.
+     *
+     * @return whether it was sent (and must be {@link #answered()})
+     */
+    synchronized boolean sentIf(BooleanSupplier allowed) {
         boolean interrupted = false;
         while (jumping) {
             try {
@@ -21,10 +33,14 @@ final class AnswerGate {
                 interrupted = true;
             }
         }
-        unanswered++;
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        if (!allowed.getAsBoolean()) {
+            return false;
+        }
+        unanswered++;
+        return true;
     }
 
     /** The client got its answer (or gave up with a failure). */

@@ -149,22 +149,16 @@ public final class Simulator implements AutoCloseable {
 
     /**
      * A client's retry after it got its answer: only within the retention of first sending it
-     * (A5; measured from the answer, a long stall's jump of time could put it past the expiry of
-     * the request's records), and with a deadline from the moment it was sent, as a platform gives
-     * one on arrival.
+     * (A5), checked under the {@link AnswerGate} so that no jump of time past the retention slips
+     * in between. Like every client request, it is re-delivered until it completes (A3).
      */
     private void deliverDuplicate(Invocation invocation, long sentAt, Response response) {
-        long now = clock.millis();
-        if (now - sentAt >= engine.responseRetention().toMillis()) {
+        long retention = engine.responseRetention().toMillis();
+        if (!answers.sentIf(() -> clock.millis() - sentAt < retention)) {
             return;
         }
         sequentialDuplicates.increment();
-        Response again;
-        try {
-            again = deliverAnswered(invocation.withAttempt(DUPLICATE_ATTEMPT + 1).withDeadline(now + maxExecutionAge.toMillis()));
-        } catch (ExecutionExpiredException lateRetry) {
-            return; // a long stall moved the clock while it ran: the client's retry timed out
-        }
+        Response again = deliver(invocation.withAttempt(DUPLICATE_ATTEMPT + 1), acceptDurably, answers::answered);
         if (!again.equals(response)) {
             duplicateMismatches.increment();
         }
