@@ -227,6 +227,24 @@ class AttackCatalogueTest {
     }
 
     @Test
+    void item1_sameKeyOtherArguments_422NamingTheKey_storeUnchanged() throws Exception {
+        Reply first = send(post(TRANSFER, Map.of("Idempotency-Key", "K-victim"), "[\"alice\",\"bob\",1]"));
+        assertThat(first.status).as(first.body).isEqualTo(200);
+        List<String> before = quiescentStore();
+
+        Reply reused = send(post(TRANSFER, Map.of("Idempotency-Key", "K-victim"), "[\"alice\",\"bob\",50]"));
+
+        assertThat(reused.status).as(reused.body).isEqualTo(422);
+        assertThat(reused.headers.get("content-type")).startsWith("application/json");
+        JsonNode problem = JSON.readTree(reused.body);
+        assertThat(problem.path("problem").asText()).isEqualTo("idempotency-key-reused");
+        assertThat(problem.path("error").asText()).contains("K-victim");
+        assertThat(storeContents()).as("the store, byte for byte").isEqualTo(before);
+        assertThat(send(post(TRANSFER, Map.of("Idempotency-Key", "K-victim"), "[\"alice\",\"bob\",1]")).body)
+                .as("the original request again").isEqualTo(first.body);
+    }
+
+    @Test
     void duplicateDelivery_answersTheRecordedResponse_storeUnchanged() throws Exception {
         Reply first = send(post(TRANSFER, Map.of("Idempotency-Key", "dup-1"), "[\"bob\",\"alice\",1]"));
         List<String> before = quiescentStore();
