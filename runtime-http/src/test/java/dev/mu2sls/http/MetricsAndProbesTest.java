@@ -40,7 +40,7 @@ class MetricsAndProbesTest {
         }
         assertThat(app.client("Caller1", "add", "[\"k\"]", Map.of()).statusCode()).isEqualTo(400);
         // a second delivery of a completed request: a re-delivery, answered from its record
-        app.engines.get("Counter").invoke(new Invocation("Caller1.add:m-0/0/0", "Counter", "add", "[\"k\", 1]".getBytes(UTF_8), 1));
+        app.engines.get("Counter").invoke(new Invocation("Caller1.add:m-0/0/0", "Counter", "add", "[\"k\",1]".getBytes(UTF_8), 1));
 
         HttpResponse<String> scrape = app.get(app.function("Counter").resolve("/metrics"));
         assertThat(scrape.statusCode()).isEqualTo(200);
