@@ -4,93 +4,102 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine's stored records against fixed bytes: what format 1 writes, and that records written
- * before formats were versioned (format 0) still decode, so a store written by an older build
- * needs no migration. A change that fails here strands data already written: it needs a new
- * format marker and a reader for the old one (docs/architecture.md, "Stored formats").
+ * The engine's stored records against fixed bytes, kept as fixtures under {@code format/v1} (what
+ * this build writes) and {@code format/v0} (written before formats were versioned). Every fixture
+ * must decode forever: a store written by an older build needs no migration. A change that makes
+ * a fixture fail strands data already written: it needs a new format marker and a reader for the
+ * old one instead (docs/architecture.md, "Stored formats").
  */
 class StoredFormatTest {
     private static final HexFormat HEX = HexFormat.of();
     private static final byte[] KEY = "Rr1".getBytes(UTF_8);
     private static final byte[] DIGEST = HEX.parseHex("000102030405060708090a0b0c0d0e0f");
+    private static final Response OK_42 = Response.success("42".getBytes(UTF_8));
 
-    @Test
-    void requestRecords_format1() {
-        assertThat(HEX.formatHex(RequestRecord.running(DIGEST, 7)))
-                .isEqualTo("8101" + "000102030405060708090a0b0c0d0e0f" + "00000007");
-        assertThat(HEX.formatHex(RequestRecord.completed(DIGEST, 1_700_000_000_000L, 99, false,
-                Response.success("42".getBytes(UTF_8)))))
-                .isEqualTo("8102" + "000102030405060708090a0b0c0d0e0f" + "0000018bcfe56800" + "0000000000000063"
-                        + "01" + "00000002" + "3432");
-        assertThat(HEX.formatHex(RequestRecord.completed(DIGEST, 5, 0, true, Response.failure("T", "why"))))
-                .isEqualTo("8103" + "000102030405060708090a0b0c0d0e0f" + "0000000000000005" + "0000000000000000"
-                        + "00" + "00000001" + "54" + "00000003" + "776879");
-
-        RequestRecord.Completed decoded = (RequestRecord.Completed) RequestRecord.decode(KEY,
-                HEX.parseHex("8102000102030405060708090a0b0c0d0e0f0000018bcfe56800000000000000006301000000023432"));
-        assertThat(decoded.digest()).isEqualTo(DIGEST);
-        assertThat(decoded.completedAtMillis()).isEqualTo(1_700_000_000_000L);
-        assertThat(decoded.completedBy()).isEqualTo(99);
-        assertThat(decoded.quarantined()).isFalse();
-        assertThat(decoded.response()).isEqualTo(Response.success("42".getBytes(UTF_8)));
+    /** The bytes of {@code format/<name>.hex}: hex digits, lines starting with # are comments. */
+    private static byte[] fixture(String name) {
+        try (InputStream in = StoredFormatTest.class.getResourceAsStream("/format/" + name + ".hex")) {
+            assertThat(in).as("fixture format/%s.hex", name).isNotNull();
+            String hex = new String(in.readAllBytes(), UTF_8).lines().filter(line -> !line.startsWith("#"))
+                    .collect(Collectors.joining()).strip();
+            return HEX.parseHex(hex);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
-    void requestRecords_format0_decodeWithoutDigest() {
-        assertThat(RequestRecord.decode(KEY, HEX.parseHex("0100000007")))
-                .isEqualTo(new RequestRecord.Running(null, 7));
-        RequestRecord.Completed completed = (RequestRecord.Completed) RequestRecord.decode(KEY,
-                HEX.parseHex("020000018bcfe5680001000000023432"));
-        assertThat(completed.digest()).isNull();
+    void format1_writesExactlyTheFixtures() {
+        assertThat(RequestRecord.running(DIGEST, 7)).isEqualTo(fixture("v1/request-running"));
+        assertThat(RequestRecord.completed(DIGEST, 1_700_000_000_000L, 99, false, OK_42)).isEqualTo(fixture("v1/request-completed"));
+        assertThat(RequestRecord.completed(DIGEST, 5, 0, true, Response.failure("T", "why")))
+                .isEqualTo(fixture("v1/request-quarantined"));
+        assertThat(new TxStatus(TxStatus.State.COMMITTED, 1234).encode()).isEqualTo(fixture("v1/tx-status-committed"));
+        assertThat(new Invocation("r1", "Counter", "add", "[\"k\",1]".getBytes(UTF_8), 3).encode())
+                .as("attempts are per delivery, not stored").isEqualTo(fixture("v1/accepted-request"));
+        assertThat(JournalCodec.encode(twoSteps())).isEqualTo(fixture("v1/journal-chunk"));
+    }
+
+    @Test
+    void requestRecords_bothFormats() {
+        assertThat(RequestRecord.decode(KEY, fixture("v1/request-running"))).usingRecursiveComparison()
+                .isEqualTo(new RequestRecord.Running(DIGEST, 7));
+        RequestRecord.Completed completed = (RequestRecord.Completed) RequestRecord.decode(KEY, fixture("v1/request-completed"));
+        assertThat(completed.digest()).isEqualTo(DIGEST);
         assertThat(completed.completedAtMillis()).isEqualTo(1_700_000_000_000L);
-        assertThat(completed.completedBy()).isZero();
-        assertThat(completed.response()).isEqualTo(Response.success("42".getBytes(UTF_8)));
-        assertThat(completed.isFor(DIGEST)).as("a format-0 record predates digests: any request may claim it").isTrue();
+        assertThat(completed.completedBy()).isEqualTo(99);
+        assertThat(completed.quarantined()).isFalse();
+        assertThat(completed.response()).isEqualTo(OK_42);
+        RequestRecord.Completed quarantined = (RequestRecord.Completed) RequestRecord.decode(KEY, fixture("v1/request-quarantined"));
+        assertThat(quarantined.quarantined()).isTrue();
+        assertThat(quarantined.response()).isEqualTo(Response.failure("T", "why"));
+
+        assertThat(RequestRecord.decode(KEY, fixture("v0/request-running"))).isEqualTo(new RequestRecord.Running(null, 7));
+        RequestRecord.Completed old = (RequestRecord.Completed) RequestRecord.decode(KEY, fixture("v0/request-completed"));
+        assertThat(old.digest()).isNull();
+        assertThat(old.completedAtMillis()).isEqualTo(1_700_000_000_000L);
+        assertThat(old.completedBy()).isZero();
+        assertThat(old.response()).isEqualTo(OK_42);
+        assertThat(old.isFor(DIGEST)).as("a format-0 record predates digests: any request may claim it").isTrue();
     }
 
     @Test
     void transactionStatus_bothFormats() {
-        assertThat(HEX.formatHex(new TxStatus(TxStatus.State.COMMITTED, 1234).encode())).isEqualTo("81" + "01" + "00000000000004d2");
-        assertThat(TxStatus.decode(KEY, HEX.parseHex("810100000000000004d2")))
-                .isEqualTo(new TxStatus(TxStatus.State.COMMITTED, 1234));
-        assertThat(TxStatus.decode(KEY, HEX.parseHex("0400000000000004d2")))
-                .isEqualTo(new TxStatus(TxStatus.State.EXPIRED, 1234));
+        assertThat(TxStatus.decode(KEY, fixture("v1/tx-status-committed"))).isEqualTo(new TxStatus(TxStatus.State.COMMITTED, 1234));
+        assertThat(TxStatus.decode(KEY, fixture("v0/tx-status-expired"))).isEqualTo(new TxStatus(TxStatus.State.EXPIRED, 1234));
     }
 
     @Test
     void acceptedRequest_bothFormats() {
-        String fields = "00000002" + "7231" + "00000007" + "436f756e746572" + "00000003" + "616464" + "00000007"
-                + "5b226b222c315d";
-        Invocation invocation = new Invocation("r1", "Counter", "add", "[\"k\",1]".getBytes(UTF_8), 3);
-        assertThat(HEX.formatHex(invocation.encode())).isEqualTo("81" + fields);
-        for (String stored : List.of("81" + fields, fields)) {
-            Invocation decoded = Invocation.decode(KEY, HEX.parseHex(stored));
-            assertThat(decoded.requestId()).isEqualTo("r1");
+        for (String stored : List.of("v1/accepted-request", "v0/accepted-request")) {
+            Invocation decoded = Invocation.decode(KEY, fixture(stored));
+            assertThat(decoded.requestId()).as(stored).isEqualTo("r1");
             assertThat(decoded.service()).isEqualTo("Counter");
             assertThat(decoded.method()).isEqualTo("add");
             assertThat(decoded.arguments()).asString(UTF_8).isEqualTo("[\"k\",1]");
-            assertThat(decoded.attempt()).as("attempts are per delivery, not stored").isZero();
+            assertThat(decoded.attempt()).isZero();
         }
     }
 
     @Test
     void journalChunk_bothFormats() {
-        List<JournalEntry> entries = List.of(
-                new JournalEntry(0, JournalEntry.Op.PUT, "t".getBytes(UTF_8), "1".getBytes(UTF_8)),
-                new JournalEntry(1, JournalEntry.Op.CALL, "c".getBytes(UTF_8), null));
-        String steps = "00000002" + "00000000" + "02" + "0000000174" + "0000000131" + "00000001" + "05" + "0000000163"
-                + "ffffffff";
-        assertThat(HEX.formatHex(JournalCodec.encode(entries))).isEqualTo("81" + steps);
-        for (String stored : List.of("81" + steps, steps)) {
-            List<JournalEntry> decoded = JournalCodec.decode(KEY, HEX.parseHex(stored));
-            assertThat(decoded).hasSize(2);
+        for (String stored : List.of("v1/journal-chunk", "v0/journal-chunk")) {
+            List<JournalEntry> decoded = JournalCodec.decode(KEY, fixture(stored));
+            assertThat(decoded).as(stored).hasSize(2);
+            assertThat(decoded.get(0).step()).isZero();
             assertThat(decoded.get(0).op()).isEqualTo(JournalEntry.Op.PUT);
+            assertThat(decoded.get(0).target()).asString(UTF_8).isEqualTo("t");
             assertThat(decoded.get(0).value()).asString(UTF_8).isEqualTo("1");
+            assertThat(decoded.get(1).step()).isEqualTo(1);
             assertThat(decoded.get(1).op()).isEqualTo(JournalEntry.Op.CALL);
             assertThat(decoded.get(1).target()).asString(UTF_8).isEqualTo("c");
             assertThat(decoded.get(1).value()).isNull();
@@ -99,16 +108,19 @@ class StoredFormatTest {
 
     @Test
     void provisionalWrite_bothFormats() {
-        assertThat(TxWrites.value(HEX.parseHex("810131"))).asString(UTF_8).isEqualTo("1");
-        assertThat(TxWrites.value(HEX.parseHex("8100"))).as("a delete").isNull();
-        assertThat(TxWrites.value(HEX.parseHex("0131"))).asString(UTF_8).isEqualTo("1");
-        assertThat(TxWrites.value(HEX.parseHex("00"))).as("a format-0 delete").isNull();
+        assertThat(TxWrites.value(fixture("v1/provisional-put"))).asString(UTF_8).isEqualTo("1");
+        assertThat(TxWrites.value(fixture("v1/provisional-delete"))).as("a delete").isNull();
+        assertThat(TxWrites.value(fixture("v0/provisional-put"))).asString(UTF_8).isEqualTo("1");
+        assertThat(TxWrites.value(fixture("v0/provisional-delete"))).as("a format-0 delete").isNull();
     }
 
     @Test
     void truncatedOrUnknownRecords_areCorrupt_namingKeyAndBytes() {
         assertThatThrownBy(() -> RequestRecord.decode(KEY, HEX.parseHex("8101000102")))
-                .isInstanceOf(CorruptRecordException.class)
+                .isInstanceOfSatisfying(CorruptRecordException.class, e -> {
+                    assertThat(e.key()).isEqualTo("Rr1");
+                    assertThat(e.bytes()).isEqualTo(HEX.parseHex("8101000102"));
+                })
                 .hasMessageContaining("request record")
                 .hasMessageContaining("Rr1")
                 .hasMessageContaining("81 01 00 01 02");
@@ -124,5 +136,10 @@ class StoredFormatTest {
         assertThatThrownBy(() -> Invocation.decode(KEY, HEX.parseHex("8100000009ab")))
                 .isInstanceOf(CorruptRecordException.class)
                 .hasMessageContaining("accepted request");
+    }
+
+    private static List<JournalEntry> twoSteps() {
+        return List.of(new JournalEntry(0, JournalEntry.Op.PUT, "t".getBytes(UTF_8), "1".getBytes(UTF_8)),
+                new JournalEntry(1, JournalEntry.Op.CALL, "c".getBytes(UTF_8), null));
     }
 }
