@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -86,6 +88,7 @@ final class LocalPlatform implements AutoCloseable {
     private final Path routesFile;
     private final Path logDirectory;
     private final List<Instance> instances = new CopyOnWriteArrayList<>();
+    private final ExecutorService healthExecutor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient health;
     private final SplittableRandom random;
     private final AtomicInteger kills = new AtomicInteger();
@@ -117,7 +120,8 @@ final class LocalPlatform implements AutoCloseable {
         this.logDirectory = options.stateDirectory().resolve("logs");
         this.random = new SplittableRandom(options.seed());
         // last: a client's selector thread would outlive a refused application argument
-        this.health = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
+        // virtual threads: health checks run all the time and should not churn a platform pool
+        this.health = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).executor(healthExecutor).build();
     }
 
     /** Starts the platform and returns once the gateway and one instance of every service are ready. */
@@ -471,6 +475,7 @@ final class LocalPlatform implements AutoCloseable {
         }
         instances.clear();
         health.close();
+        healthExecutor.close();
         if (postgres != null) {
             postgres.close();
         }

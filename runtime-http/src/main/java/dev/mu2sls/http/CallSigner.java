@@ -20,7 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Authenticates calls between the platform's processes: an HMAC-SHA256, under a secret shared by
  * the platform's processes, over the call's internal metadata (request id, transaction id,
- * service, method, accept flag, a timestamp) and the SHA-256 of its body.
+ * service, method, accept flag, deadline, a timestamp) and the SHA-256 of its body.
  *
  * <p>Why: request ids and transaction ids are capabilities. Whoever can choose them can read
  * another client's recorded response (same id) or write into another request's transaction.
@@ -107,6 +107,9 @@ public final class CallSigner {
         if (metadata.accept()) {
             headers.put(InternalHeaders.ACCEPT, "true");
         }
+        if (metadata.deadlineMillis() != 0) {
+            headers.put(InternalHeaders.DEADLINE, Long.toString(metadata.deadlineMillis()));
+        }
         headers.put(InternalHeaders.TIMESTAMP, Long.toString(timestamp));
         headers.put(InternalHeaders.SIGNATURE, mac(metadata, timestamp, body));
         return headers;
@@ -133,8 +136,16 @@ public final class CallSigner {
             return new Verdict.Rejected(401, "unsigned", InternalHeaders.TIMESTAMP + " must be milliseconds since the epoch: got '"
                     + timestampText + "'");
         }
+        String deadlineText = call.header(InternalHeaders.DEADLINE);
+        long deadline;
+        try {
+            deadline = deadlineText == null ? 0 : Long.parseLong(deadlineText);
+        } catch (NumberFormatException e) {
+            return new Verdict.Rejected(403, "bad-signature", InternalHeaders.DEADLINE
+                    + " must be milliseconds since the epoch: the signature cannot match");
+        }
         CallMetadata metadata = new CallMetadata(requestId, call.header(InternalHeaders.TRANSACTION), service, method,
-                "true".equals(call.header(InternalHeaders.ACCEPT)));
+                "true".equals(call.header(InternalHeaders.ACCEPT)), deadline);
         byte[] expected = mac(metadata, timestamp, call.body()).getBytes(UTF_8);
         if (!MessageDigest.isEqual(expected, signature.getBytes(UTF_8))) {
             return new Verdict.Rejected(403, "bad-signature", "the signature does not match the call's metadata and body "
@@ -154,7 +165,9 @@ public final class CallSigner {
         String canonical = "mu2sls-v1\n" + metadata.requestId() + "\n"
                 + (metadata.transactionId() == null ? "-" : "+" + metadata.transactionId()) + "\n"
                 + metadata.service() + "\n" + metadata.method() + "\n" + metadata.accept() + "\n" + timestamp + "\n"
-                + HexFormat.of().formatHex(sha256.digest(body));
+                + HexFormat.of().formatHex(sha256.digest(body))
+                // appended only when set, so calls signed by a build without deadlines still verify
+                + (metadata.deadlineMillis() == 0 ? "" : "\ndeadline " + metadata.deadlineMillis());
         return HexFormat.of().formatHex(hmac.doFinal(canonical.getBytes(UTF_8)));
     }
 
@@ -179,12 +192,19 @@ public final class CallSigner {
      * @param service the callee service
      * @param method the callee method
      * @param accept whether the callee accepts the request durably first (client requests)
+     * @param deadlineMillis the caller's deadline on the store clock, which the call shares (0: none)
      */
-    public record CallMetadata(String requestId, String transactionId, String service, String method, boolean accept) {
+    public record CallMetadata(String requestId, String transactionId, String service, String method, boolean accept,
+                               long deadlineMillis) {
         public CallMetadata {
             Objects.requireNonNull(requestId, "requestId");
             Objects.requireNonNull(service, "service");
             Objects.requireNonNull(method, "method");
+        }
+
+        /** Metadata without a deadline: a client request's, which gets its own on arrival. */
+        public CallMetadata(String requestId, String transactionId, String service, String method, boolean accept) {
+            this(requestId, transactionId, service, method, accept, 0);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.mu2sls.http;
 import dev.mu2sls.InvalidRequestException;
 import dev.mu2sls.NondeterminismException;
 import dev.mu2sls.core.Engine;
+import dev.mu2sls.core.ExecutionExpiredException;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.Mode;
 import dev.mu2sls.core.Response;
@@ -126,7 +127,8 @@ public final class FunctionHandler implements Drainable {
             return Replies.error(400, "bad-transaction-header", InternalHeaders.TRANSACTION
                     + " must be a transaction id '<request id>/<step>': got '" + abbreviate(transaction) + "'");
         }
-        Invocation invocation = new Invocation(metadata.requestId(), service, method, call.body(), attempt(call), transaction);
+        Invocation invocation = new Invocation(metadata.requestId(), service, method, call.body(), attempt(call), transaction)
+                .withDeadline(metadata.deadlineMillis());
         inFlight.incrementAndGet();
         Scope trace = TraceHeaders.continueTrace(call);
         try {
@@ -137,6 +139,9 @@ public final class FunctionHandler implements Drainable {
             return Replies.invalid(e);
         } catch (NondeterminismException e) {
             return Replies.nondeterminism(e);
+        } catch (ExecutionExpiredException e) {
+            // its caller's deadline passed too: the caller re-executes and calls again (A6)
+            return Replies.error(503, "execution-expired", e.getMessage());
         } catch (RuntimeException | CallUnavailableError e) {
             // A crash-like failure (store unreachable, platform call given up): nothing recorded,
             // so the caller retries with the same id.

@@ -196,7 +196,7 @@ public final class HttpCallTransport implements CallTransport {
             }
             byte[] body = invocation.arguments();
             Map<String, String> headers = signer.sign(new CallSigner.CallMetadata(invocation.requestId(),
-                    invocation.transactionId(), invocation.service(), invocation.method(), accept), body);
+                    invocation.transactionId(), invocation.service(), invocation.method(), accept, invocation.deadlineMillis()), body);
             String attemptNumber = Integer.toString(attempt);
             client.newRequest(instance.resolve("/" + invocation.method()))
                     .method(HttpMethod.POST)

@@ -18,6 +18,11 @@ public final class InternalHeaders {
     public static final String ACCEPT = "Mu2sls-Accept";
     /** The delivery counter, for logs; not signed, not trusted. */
     public static final String ATTEMPT = "Mu2sls-Attempt";
+    /**
+     * The store-clock time (epoch milliseconds) after which the callee's executions act no more:
+     * the caller's deadline, which its calls share (A6). Absent for none.
+     */
+    public static final String DEADLINE = "Mu2sls-Deadline";
     /** Milliseconds since the epoch when the caller signed the call. */
     public static final String TIMESTAMP = "Mu2sls-Timestamp";
     /** Hex HMAC-SHA256 over the metadata and a hash of the body. */

@@ -54,6 +54,8 @@ class InternalMetadataTest {
                 Arguments.of("request id swapped after signing", (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.REQUEST_ID, "victim"), BODY, 403, "bad-signature"),
                 Arguments.of("transaction header added", (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.TRANSACTION, "victim/3"), BODY, 403, "bad-signature"),
                 Arguments.of("accept flag added", (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.ACCEPT, "true"), BODY, 403, "bad-signature"),
+                Arguments.of("deadline added after signing", (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.DEADLINE, "1"), BODY, 403, "bad-signature"),
+                Arguments.of("deadline not a number", (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.DEADLINE, "later"), BODY, 403, "bad-signature"),
                 Arguments.of("signature missing", (Consumer<Map<String, String>>) h -> h.remove(InternalHeaders.SIGNATURE), BODY, 401, "unsigned"),
                 Arguments.of("timestamp moved", (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.TIMESTAMP, "1"), BODY, 403, "bad-signature"),
                 Arguments.of("timestamp not a number", (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.TIMESTAMP, "soon"), BODY, 401, "unsigned"),
@@ -66,6 +68,24 @@ class InternalMetadataTest {
         Map<String, String> headers = signed(app.signer, "attacker-1", null, "add", false, BODY);
         spoil.accept(headers);
         assertRejected(app.post(app.function("Counter").resolve("/add"), body, headers), status, problem);
+    }
+
+    @Test
+    void callPastItsCallersDeadline_actsNot_503() {
+        long passed = System.currentTimeMillis() - 1;
+        Map<String, String> headers = new LinkedHashMap<>(app.signer.sign(
+                new CallSigner.CallMetadata("late/0", null, "Counter", "add", false, passed), BODY));
+
+        assertRejected(app.post(app.function("Counter").resolve("/add"), BODY, headers), 503, "execution-expired");
+    }
+
+    @Test
+    void callWithinItsCallersDeadline_runs() {
+        long later = System.currentTimeMillis() + 60_000;
+        Map<String, String> headers = new LinkedHashMap<>(app.signer.sign(
+                new CallSigner.CallMetadata("in-time/0", null, "Counter", "add", false, later), BODY));
+
+        assertThat(app.post(app.function("Counter").resolve("/add"), BODY, headers).body()).isEqualTo("{\"ok\":true,\"value\":6}");
     }
 
     @Test
