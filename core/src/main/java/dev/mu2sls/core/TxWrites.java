@@ -26,8 +26,6 @@ import java.util.TreeMap;
  * (no deadlock, no livelock); a loser runs again with backoff.
  */
 final class TxWrites {
-    /** Marks a provisional delete in merged views. */
-    static final byte[] DELETED = new byte[0];
     private static final byte PUT = 1;
     private static final byte DELETE = 0;
 
@@ -62,13 +60,12 @@ final class TxWrites {
         return in;
     }
 
-    /** Provisional writes of {@code txId} to state keys in {@code [from, to)}; deletes map to {@link #DELETED}. */
-    static Map<byte[], byte[]> inRange(Engine engine, String txId, byte[] from, byte[] to) {
-        List<KeyValue> entries = engine.scanStore(KeySpace.txWrite(txId, from), KeySpace.txWrite(txId, to), Integer.MAX_VALUE);
-        Map<byte[], byte[]> writes = new TreeMap<>(Keys.ORDER);
+    /** Provisional writes of {@code txId} to state keys in {@code [from, to)}. */
+    static Map<byte[], Write> inRange(EngineStore store, String txId, byte[] from, byte[] to) {
+        List<KeyValue> entries = store.scan(KeySpace.txWrite(txId, from), KeySpace.txWrite(txId, to), Integer.MAX_VALUE);
+        Map<byte[], Write> writes = new TreeMap<>(Keys.ORDER);
         for (KeyValue kv : entries) {
-            byte[] value = value(kv.value());
-            writes.put(KeySpace.stateKeyOfTxWrite(txId, kv.key()), value == null ? DELETED : value);
+            writes.put(KeySpace.stateKeyOfTxWrite(txId, kv.key()), Write.of(value(kv.value())));
         }
         return writes;
     }
@@ -80,9 +77,8 @@ final class TxWrites {
      * segment (the request's journal length when it was recorded), so that {@link #finish} can
      * tell a transaction whose reads all held at one moment.
      */
-    static void record(StoreTransaction st, String txId, String requestId, int segment, Map<byte[], byte[]> writes,
-                       byte[] tombstone, List<byte[]> readKeys, List<byte[]> readValues, List<Integer> readSteps,
-                       List<Execution.ScanRead> scans, long nowMillis) {
+    static void record(StoreTransaction st, String txId, String requestId, int segmentNumber, Segment segment,
+                       long nowMillis) {
         byte[] statusKey = KeySpace.txStatus(txId);
         TxStatus status = TxStatus.decode(statusKey, st.get(statusKey));
         if (status != null && status.state().ended()) {
@@ -91,15 +87,13 @@ final class TxWrites {
         if (status == null) {
             st.put(statusKey, new TxStatus(TxStatus.State.PENDING, nowMillis).encode());
         }
-        for (Map.Entry<byte[], byte[]> write : writes.entrySet()) {
-            st.put(KeySpace.txWrite(txId, write.getKey()), encodeWrite(write.getValue() == tombstone ? null : write.getValue()));
+        segment.writes().forEach((key, write) -> st.put(KeySpace.txWrite(txId, key), encodeWrite(write.valueOrNull())));
+        for (Segment.Read read : segment.reads()) {
+            st.put(KeySpace.txRead(KeySpace.TX_READ, txId, requestId, read.step()),
+                    encodeRead(segmentNumber, read.key(), read.value()));
         }
-        for (int i = 0; i < readKeys.size(); i++) {
-            st.put(KeySpace.txRead(KeySpace.TX_READ, txId, requestId, readSteps.get(i)),
-                    encodeRead(segment, readKeys.get(i), readValues.get(i)));
-        }
-        for (Execution.ScanRead scan : scans) {
-            st.put(KeySpace.txRead(KeySpace.TX_SCAN, txId, requestId, scan.step()), encodeScan(segment, scan));
+        for (Segment.ScanRead scan : segment.scans()) {
+            st.put(KeySpace.txRead(KeySpace.TX_SCAN, txId, requestId, scan.step()), encodeScan(segmentNumber, scan));
         }
     }
 
@@ -125,9 +119,8 @@ final class TxWrites {
      *
      * @param applied receives each state write a commit applied (null value: deleted)
      */
-    static TxOutcome finish(StoreTransaction st, String txId, boolean commit, Map<byte[], byte[]> ownWrites, byte[] tombstone,
-                            List<byte[]> ownReadKeys, List<byte[]> ownReadValues, List<Execution.ScanRead> ownScans,
-                            long nowMillis, Map<byte[], byte[]> applied) {
+    static TxOutcome finish(StoreTransaction st, String txId, boolean commit, Segment own, long nowMillis,
+                            Map<byte[], byte[]> applied) {
         byte[] statusKey = KeySpace.txStatus(txId);
         TxStatus status = TxStatus.decode(statusKey, st.get(statusKey));
         Records records = Records.of(st, txId);
@@ -136,8 +129,7 @@ final class TxWrites {
             outcome = commit ? TxOutcome.ABORTED_BY_PARTICIPANT : TxOutcome.ABORTED;
         } else if (status != null && status.state().ended()) {
             outcome = TxOutcome.CONFLICT; // expired past its lease while the coordinator was away
-        } else if (!readOnlyAtOneMoment(records, ownWrites, ownReadKeys, ownScans, txId)
-                && !readsCurrent(st, records, ownReadKeys, ownReadValues, ownScans)) {
+        } else if (!readOnlyAtOneMoment(records, own, txId) && !readsCurrent(st, records, own)) {
             outcome = TxOutcome.CONFLICT;
         } else {
             outcome = commit ? TxOutcome.COMMITTED : TxOutcome.ABORTED;
@@ -153,15 +145,8 @@ final class TxWrites {
                 }
                 applied.put(stateKey, value);
             }
-            for (Map.Entry<byte[], byte[]> write : ownWrites.entrySet()) {
-                byte[] value = write.getValue() == tombstone ? null : write.getValue();
-                if (value == null) {
-                    st.delete(write.getKey());
-                } else {
-                    st.put(write.getKey(), value);
-                }
-                applied.put(write.getKey(), value);
-            }
+            own.applyTo(st);
+            own.writes().forEach((key, write) -> applied.put(key, write.valueOrNull()));
         }
         records.drop(st);
         TxStatus.State ended = outcome == TxOutcome.COMMITTED ? TxStatus.State.COMMITTED
@@ -209,9 +194,8 @@ final class TxWrites {
         }
     }
 
-    private static boolean readOnlyAtOneMoment(Records records, Map<byte[], byte[]> ownWrites, List<byte[]> ownReadKeys,
-                                               List<Execution.ScanRead> ownScans, String txId) {
-        if (!records.writes.isEmpty() || !ownWrites.isEmpty() || !ownReadKeys.isEmpty() || !ownScans.isEmpty()) {
+    private static boolean readOnlyAtOneMoment(Records records, Segment own, String txId) {
+        if (!records.writes.isEmpty() || own.touchesState()) {
             return false;
         }
         int prefix = KeySpace.txPrefix(KeySpace.TX_READ, txId).length; // TX_SCAN prefixes have the same length
@@ -236,17 +220,9 @@ final class TxWrites {
                 .putInt(readRecord(read.value()).getInt()).array();
     }
 
-    private static boolean readsCurrent(StoreTransaction st, Records records, List<byte[]> ownReadKeys,
-                                        List<byte[]> ownReadValues, List<Execution.ScanRead> ownScans) {
-        for (int i = 0; i < ownReadKeys.size(); i++) {
-            if (!st.holds(ownReadKeys.get(i), ownReadValues.get(i))) {
-                return false;
-            }
-        }
-        for (Execution.ScanRead scan : ownScans) {
-            if (!Keys.sameEntries(st.scan(scan.from(), scan.to(), scan.fetchLimit()), scan.committed())) {
-                return false;
-            }
+    private static boolean readsCurrent(StoreTransaction st, Records records, Segment own) {
+        if (!own.readsHold(st, (key, value) -> { })) {
+            return false;
         }
         for (KeyValue read : records.reads) {
             ByteBuffer in = readRecord(read.value());
@@ -292,7 +268,7 @@ final class TxWrites {
     }
 
     /** Format 1: {@code V1 segment:int from to fetchLimit:int entries} (entries as {@link ScanCodec} writes them). */
-    private static byte[] encodeScan(int segment, Execution.ScanRead scan) {
+    private static byte[] encodeScan(int segment, Segment.ScanRead scan) {
         byte[] entries = ScanCodec.encode(scan.committed());
         return ByteBuffer.allocate(17 + scan.from().length + scan.to().length + entries.length)
                 .put(StoredFormat.V1).putInt(segment).putInt(scan.from().length).put(scan.from())

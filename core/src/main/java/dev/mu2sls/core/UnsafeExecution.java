@@ -19,7 +19,7 @@ import java.util.concurrent.CompletionException;
  * platform; the baseline for benchmarks and for showing the checker catching anomalies.
  */
 final class UnsafeExecution implements ExecutionContext, StateAccess {
-    private final Engine engine;
+    private final EngineContext ctx;
     private final Invocation invocation;
     private final ServiceRuntime service;
     private final MethodRef method;
@@ -27,8 +27,8 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
     private int step;
     private TxContext tx;
 
-    UnsafeExecution(Engine engine, Invocation invocation, ServiceRuntime service, MethodRef method) {
-        this.engine = engine;
+    UnsafeExecution(EngineContext ctx, Invocation invocation, ServiceRuntime service, MethodRef method) {
+        this.ctx = ctx;
         this.invocation = invocation;
         this.service = service;
         this.method = method;
@@ -38,7 +38,7 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
         try {
             Object result = ScopedValue.where(Contexts.CURRENT, this)
                     .call(() -> service.definition().invoke(service.instance(), method.index(), args));
-            return Response.success(engine.codec().encode(result, method.returnType()));
+            return Response.success(ctx.codec().encode(result, method.returnType()));
         } catch (Exception failure) {
             return Response.failure(failure.getClass().getName(), failure.getMessage());
         }
@@ -52,19 +52,19 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
     @Override
     public byte[] get(byte[] key) {
         crashPoint();
-        return engine.readStore(key);
+        return ctx.store().read(key);
     }
 
     @Override
     public boolean contains(byte[] key) {
         crashPoint();
-        return engine.readStore(key) != null;
+        return ctx.store().read(key) != null;
     }
 
     @Override
     public void put(byte[] key, byte[] value) {
         crashPoint();
-        engine.transact(tx -> {
+        ctx.store().transact(tx -> {
             tx.put(key, value);
             return null;
         });
@@ -73,7 +73,7 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
     @Override
     public void remove(byte[] key) {
         crashPoint();
-        engine.transact(tx -> {
+        ctx.store().transact(tx -> {
             tx.delete(key);
             return null;
         });
@@ -82,20 +82,20 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
     @Override
     public List<KeyValue> scan(byte[] from, byte[] to, int limit) {
         crashPoint();
-        return engine.scanStore(from, to, limit);
+        return ctx.store().scan(from, to, limit);
     }
 
     @Override
     public Object call(MethodRef callee, Object[] args) {
         crashPoint();
-        return unwrap(callee, engine.transport().call(child(callee, args)));
+        return unwrap(callee, ctx.transport().call(child(callee, args)));
     }
 
     @Override
     public PendingCall callAsync(MethodRef callee, Object[] args) {
         crashPoint();
         Invocation child = child(callee, args);
-        return new Async(callee, CompletableFuture.supplyAsync(() -> engine.transport().call(child),
+        return new Async(callee, CompletableFuture.supplyAsync(() -> ctx.transport().call(child),
                 Thread.ofVirtual()::start));
     }
 
@@ -127,22 +127,22 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
 
     @Override
     public UUID uuid() {
-        return engine.entropy().uuid();
+        return ctx.entropy().uuid();
     }
 
     @Override
     public Instant now() {
-        return engine.entropy().now();
+        return ctx.entropy().now();
     }
 
     @Override
     public long randomSeed() {
-        return engine.entropy().randomSeed();
+        return ctx.entropy().randomSeed();
     }
 
     /** Unsafe executions crash like any other: at each step, with nothing to recover them. */
     private void crashPoint() {
-        engine.faults().at(CrashPoint.STEP, invocation, step++);
+        ctx.faults().at(CrashPoint.STEP, invocation, step++);
     }
 
     @Override
@@ -178,14 +178,14 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
 
     private Invocation child(MethodRef callee, Object[] args) {
         return new Invocation(invocation.requestId() + "/u" + calls++, callee.service(), callee.method(),
-                engine.codec().encodeArguments(callee, args), 0);
+                ctx.codec().encodeArguments(callee, args), 0);
     }
 
     private Object unwrap(MethodRef callee, Response response) {
         if (!response.ok()) {
             throw new ServiceCallException(callee.service(), callee.method(), response.errorType(), response.errorMessage());
         }
-        return engine.codec().decode(response.value(), callee.returnType());
+        return ctx.codec().decode(response.value(), callee.returnType());
     }
 
     private record Async(MethodRef method, CompletableFuture<Response> future) implements PendingCall {}

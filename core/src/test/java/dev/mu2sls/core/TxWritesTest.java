@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
  * whose reads were all recorded (and validated) by one segment.
  */
 class TxWritesTest {
-    private static final byte[] TOMBSTONE = new byte[0];
     private static final byte[] X = "sx".getBytes(UTF_8);
     private static final byte[] Y = "sy".getBytes(UTF_8);
     private final Store store = new MemoryStore();
@@ -31,15 +30,16 @@ class TxWritesTest {
     private void recordSegment(String txId, String requestId, int segment, int firstStep, List<byte[]> keys,
                                Map<byte[], byte[]> writes) {
         store.run(st -> {
-            List<byte[]> values = keys.stream().map(st::get).toList();
-            List<Integer> steps = keys.stream().map(k -> firstStep + keys.indexOf(k)).toList();
-            TxWrites.record(st, txId, requestId, segment, writes, TOMBSTONE, keys, values, steps, List.of(), 0);
+            Segment buffered = new Segment();
+            keys.forEach(key -> buffered.read(firstStep + keys.indexOf(key), key, st.get(key)));
+            writes.forEach((key, value) -> buffered.write(key, Write.of(value)));
+            TxWrites.record(st, txId, requestId, segment, buffered, 0);
             return null;
         });
     }
 
     private TxOutcome commit(String txId) {
-        return store.run(st -> TxWrites.finish(st, txId, true, new TreeMap<>(), TOMBSTONE, List.of(), List.of(), List.of(), 0, new TreeMap<>()));
+        return store.run(st -> TxWrites.finish(st, txId, true, new Segment(), 0, new TreeMap<>()));
     }
 
     @Test

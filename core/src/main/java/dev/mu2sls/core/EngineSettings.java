@@ -1,0 +1,73 @@
+package dev.mu2sls.core;
+
+import dev.mu2sls.spi.Codec;
+import dev.mu2sls.spi.ServiceDefinition;
+import dev.mu2sls.store.Store;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+
+/** What an {@link Engine.Builder} collects, with its defaults, and how an engine's parts are made from it. */
+final class EngineSettings {
+    Store store;
+    Codec codec;
+    CallTransport transport;
+    FaultInjector faults = FaultInjector.NONE;
+    Entropy entropy = Entropy.system();
+    InstantSource clock;
+    ExecutionListener listener = ExecutionListener.NONE;
+    EngineObserver observer = EngineObserver.NONE;
+    Mode mode = Mode.FULL;
+    Duration transactionLease = Duration.ofSeconds(30);
+    Duration responseRetention = Duration.ofHours(24);
+    Duration maxExecutionAge = Engine.DEFAULT_MAX_EXECUTION_AGE;
+    int maxPayloadBytes = Engine.DEFAULT_MAX_PAYLOAD_BYTES;
+    int stateCacheEntries = Engine.DEFAULT_STATE_CACHE_ENTRIES;
+    final List<ServiceDefinition> services = new ArrayList<>();
+
+    static Duration positive(Duration value, String what) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive: " + value);
+        }
+        return value;
+    }
+
+    /** {@code value}, if {@code ok}; the rule is the message otherwise. */
+    static int checked(boolean ok, int value, String rule) {
+        if (!ok) {
+            throw new IllegalArgumentException(rule + ": " + value);
+        }
+        return value;
+    }
+
+    /** These settings, once everything an engine needs is there (fail fast before start). */
+    EngineSettings validated() {
+        if (store == null) {
+            throw new IllegalStateException("an engine needs a store: call store(...)");
+        }
+        if (codec == null) {
+            throw new IllegalStateException("an engine needs a codec: call codec(...), e.g. with JsonCodec from mu2sls-json");
+        }
+        if (services.isEmpty()) {
+            throw new IllegalStateException("an engine needs at least one service: call service(...) or discoverServices()");
+        }
+        if (transport == null) {
+            transport = invocation -> {
+                throw new IllegalStateException("no call transport configured; "
+                        + invocation.service() + "." + invocation.method() + " cannot be reached");
+            };
+        }
+        return this;
+    }
+
+    /** The collaborators of a new engine, the transport and async executor as the observer wraps them. */
+    EngineContext context() {
+        EngineCounters counters = new EngineCounters();
+        EngineStore engineStore = new EngineStore(store, observer, counters, new StateCache(stateCacheEntries));
+        return new EngineContext(engineStore, codec, observer.calls(transport),
+                observer.asyncCalls(Executors.newVirtualThreadPerTaskExecutor()), faults, entropy,
+                clock != null ? clock : store.clock(), listener, observer, mode, counters);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.mu2sls.core;
+
+import dev.mu2sls.store.StoreTransaction;
+import dev.mu2sls.store.TransactionBody;
+
+/**
+ * The one store transaction that persists an execution's segment (DESIGN §4): admitted by the
+ * execution's deadline (A6) and its request's record (G1, {@link Fence}), then the segment's
+ * effect, all or nothing.
+ */
+final class SegmentCommit {
+    /** What a commit does once admitted: applies the segment, writes its journal and request record. */
+    interface Effect<T> {
+        /** @param insert whether the request record is to be inserted (see {@link #writeRecord}) */
+        SegmentResult<T> apply(StoreTransaction st, boolean insert);
+    }
+
+    private final EngineContext ctx;
+    private final Invocation invocation;
+    private final byte[] requestKey;
+    private final byte[] digest;
+    private final long deadline;
+    /** Identifies this execution in the completion record it writes. */
+    private final long token;
+
+    SegmentCommit(EngineContext ctx, Invocation invocation, byte[] digest, long deadline, long token) {
+        this.ctx = ctx;
+        this.invocation = invocation;
+        this.requestKey = KeySpace.request(invocation.requestId());
+        this.digest = digest;
+        this.deadline = deadline;
+        this.token = token;
+    }
+
+    long token() {
+        return token;
+    }
+
+    /**
+     * Commits a segment after {@code base} persisted steps. With {@code mayInsert}, the request
+     * record of a request with nothing persisted yet is inserted on the first attempt, without the
+     * fence read: the insert itself fails if another execution got there first (then the retry
+     * reads the record and is fenced or replays). A read of the missing key would make
+     * SERIALIZABLE stores lock the gap, and unrelated requests conflict (PostgreSQL's SSI).
+     */
+    <T> SegmentResult<T> commit(int base, boolean mayInsert, Effect<T> effect) {
+        return ctx.store().transact(new TransactionBody<>() {
+            private boolean retried;
+
+            @Override
+            public SegmentResult<T> apply(StoreTransaction st) {
+                boolean insert = mayInsert && base == 0 && !retried;
+                retried = true;
+                SegmentResult<T> refused = admit(st, base, insert);
+                return refused != null ? refused : effect.apply(st, insert);
+            }
+        });
+    }
+
+    /** Commits {@code effect} checked against the deadline alone (it writes no journal). */
+    <T> SegmentResult<T> commitUnfenced(Effect<T> effect) {
+        return ctx.store().transact(st -> Fence.expired(ctx.clockMillis(), deadline)
+                ? new SegmentResult.Expired<>() : effect.apply(st, false));
+    }
+
+    /** Writes the request record: inserted (see {@link #commit}) or over the one read. */
+    void writeRecord(StoreTransaction st, boolean insert, byte[] record) {
+        if (insert) {
+            st.insert(requestKey, record);
+        } else {
+            st.put(requestKey, record);
+        }
+    }
+
+    /** Whether this execution is past its deadline. */
+    boolean expired() {
+        return Fence.expired(ctx.clockMillis(), deadline);
+    }
+
+    /**
+     * Why this execution may not persist in {@code st}, or null if it may. The usual case, the
+     * record as this execution left it, is an expectation: a store may confirm it with the commit
+     * instead of a read (PostgreSQL's batches). An {@code insert} of the record skips the read.
+     */
+    private <T> SegmentResult<T> admit(StoreTransaction st, int base, boolean insert) {
+        if (expired()) {
+            return new SegmentResult.Expired<>();
+        }
+        if (insert || st.holds(requestKey, base == 0 ? null : RequestRecord.running(digest, base))) {
+            return null;
+        }
+        return Fence.refusal(RequestRecord.decode(requestKey, st.get(requestKey)), invocation, digest, token, base);
+    }
+}

@@ -1,0 +1,216 @@
+package dev.mu2sls.core;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.mu2sls.TransactionAbortedException;
+import dev.mu2sls.TransactionConflictException;
+import dev.mu2sls.spi.TransactionHandle;
+import dev.mu2sls.store.Keys;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An execution's transaction steps (DESIGN §4, "Transactions"): begin, commit and abort of one it
+ * began, the abort of one it joined as a participant, and which transaction its state operations
+ * and calls join. Ending a transaction is one segment commit with the buffered segment.
+ */
+final class TransactionSteps {
+    /** How a transaction this execution began ended, and the state writes a commit applied. */
+    private record Ended(TxOutcome outcome, Map<byte[], byte[]> applied) {}
+
+    private final Execution execution;
+    private final EngineContext ctx;
+    private final StepLog log;
+    private final Segment segment;
+    /**
+     * The transaction this execution's state operations join: one it began (until it ends), or
+     * the caller's (for the whole run, even after an abort, so that nothing after it applies).
+     * While set, the segment's reads and writes are the transaction's, not the state's.
+     */
+    private TxContext tx;
+
+    TransactionSteps(Execution execution, EngineContext ctx, StepLog log, Segment segment) {
+        this.execution = execution;
+        this.ctx = ctx;
+        this.log = log;
+        this.segment = segment;
+        String joined = execution.invocation().transactionId();
+        if (joined != null && ctx.mode() == Mode.FULL) {
+            this.tx = TxContext.joined(joined);
+        }
+    }
+
+    /** The id of the transaction state operations and calls join, or null (none, or a no-op one). */
+    String joinedId() {
+        return tx == null || tx.kind == TxContext.Kind.NOOP ? null : tx.id;
+    }
+
+    /** The open transaction, or null. */
+    TxContext open() {
+        return tx != null && tx.isOpen() ? tx : null;
+    }
+
+    /** The async call made at {@code step} was awaited: it no longer holds back a commit. */
+    void awaited(int step) {
+        if (tx != null) {
+            tx.unawaited.remove(step);
+        }
+    }
+
+    TransactionHandle begin() {
+        log.rethrowIfStopped();
+        if (tx != null && tx.isOpen()) {
+            return tx; // flat nesting: join the open transaction
+        }
+        if (tx != null) {
+            throw new IllegalStateException(execution.where() + " runs inside " + tx
+                    + ", which was aborted; it cannot begin another transaction");
+        }
+        if (ctx.mode() != Mode.FULL) {
+            tx = TxContext.noop(execution.invocation().requestId() + "/" + log.next());
+            return tx;
+        }
+        int s = log.begin(JournalEntry.Op.TX_BEGIN, StepLog.NO_TARGET);
+        if (log.replayed(s) == null) {
+            if (segment.touchesState()) {
+                execution.persistPending(); // what the request did before the transaction is not part of it
+            }
+            log.buffer(new JournalEntry(s, JournalEntry.Op.TX_BEGIN, StepLog.NO_TARGET, null));
+        }
+        tx = TxContext.owned(execution.invocation().requestId() + "/" + s);
+        return tx;
+    }
+
+    void commit(TransactionHandle handle) {
+        TxContext t = ownOpen(handle, "commit");
+        switch (t.kind) {
+            case NOOP -> end(t);
+            case JOINED -> { } // flat nesting: the outermost transaction commits
+            case OWNED -> {
+                if (!t.unawaited.isEmpty()) {
+                    throw new IllegalStateException("cannot commit " + t + ": the calls made at steps " + t.unawaited
+                            + " inside it were never awaited; await every call made in a transaction before committing");
+                }
+                switch (finish(t, JournalEntry.Op.TX_COMMIT)) {
+                    case COMMITTED -> { }
+                    case CONFLICT -> throw new TransactionConflictException(t.id, t
+                            + " conflicted with a concurrent commit and was not applied; run it again (Transaction.run does)");
+                    case ABORTED_BY_PARTICIPANT -> throw new TransactionAbortedException(t.id, t
+                            + " was aborted by a service called inside it; nothing it wrote was applied");
+                    case ABORTED -> throw new IllegalStateException("commit of " + t + " ended as an abort");
+                }
+            }
+        }
+    }
+
+    void abort(TransactionHandle handle) {
+        TxContext t = ownOpen(handle, "abort");
+        switch (t.kind) {
+            case NOOP -> end(t); // transactions are off: nothing can be undone
+            case JOINED -> abortAsParticipant(t);
+            case OWNED -> {
+                if (finish(t, JournalEntry.Op.TX_ABORT) == TxOutcome.CONFLICT) {
+                    throw new TransactionConflictException(t.id, t + " read data that changed before it aborted, so "
+                            + "the decision to abort may rest on stale reads; run it again (Transaction.run does)");
+                }
+            }
+        }
+    }
+
+    /**
+     * Aborts the transaction the handler began and returned without ending.
+     *
+     * @return its id, or null if none was left open
+     */
+    String abortLeftOpen() {
+        if (tx == null || tx.kind != TxContext.Kind.OWNED || !tx.isOpen()) {
+            return null;
+        }
+        String id = tx.id;
+        try {
+            abort(tx);
+        } catch (TransactionConflictException ignored) {
+            // aborted either way
+        }
+        return id;
+    }
+
+    private TxContext ownOpen(TransactionHandle handle, String action) {
+        log.rethrowIfStopped();
+        if (handle != tx || tx == null) {
+            throw new IllegalStateException("cannot " + action + " " + handle + ": it is not the transaction open in "
+                    + execution.where() + " (a transaction belongs to the execution that began it)");
+        }
+        if (!tx.isOpen()) {
+            throw new IllegalStateException("cannot " + action + " " + tx + ": it already ended; commit or abort a transaction once");
+        }
+        return tx;
+    }
+
+    private void end(TxContext t) {
+        t.close();
+        if (t.kind != TxContext.Kind.JOINED) {
+            tx = null;
+        }
+    }
+
+    /**
+     * Commits or aborts the transaction this execution began, in one segment commit with the
+     * buffered segment and the journal entry of the outcome.
+     */
+    private TxOutcome finish(TxContext t, JournalEntry.Op op) {
+        byte[] target = t.id.getBytes(UTF_8);
+        int s = log.begin(op, target);
+        JournalEntry recorded = log.replayed(s);
+        TxOutcome outcome;
+        if (recorded != null) {
+            outcome = TxOutcome.of(recorded.value()[0]);
+        } else {
+            Invocation invocation = execution.invocation();
+            ctx.faults().at(CrashPoint.BEFORE_STORE_COMMIT, invocation, s);
+            int base = log.persistedLength();
+            byte[] chunkKey = KeySpace.journalChunk(invocation.requestId(), base);
+            long now = ctx.clockMillis();
+            long started = System.nanoTime();
+            Ended ended = execution.accept(execution.segmentCommit().commit(base, false, (st, insert) -> {
+                Map<byte[], byte[]> applied = new TreeMap<>(Keys.ORDER);
+                TxOutcome decided = TxWrites.finish(st, t.id, op == JournalEntry.Op.TX_COMMIT, segment, now, applied);
+                execution.writeJournal(st, false, base, chunkKey, new JournalEntry(s, op, target, decided.journalValue()));
+                return new SegmentResult.Committed<>(new Ended(decided, applied));
+            }));
+            outcome = ended.outcome();
+            if (outcome == TxOutcome.CONFLICT) {
+                segment.reads().forEach(read -> ctx.store().stateCache().forget(read.key())); // one of them was stale
+            }
+            ended.applied().forEach(ctx.store().stateCache()::committed);
+            execution.segmentPersisted(chunkKey, List.of(new JournalEntry(s, op, target, outcome.journalValue())));
+            ctx.transactionEnded(invocation, t.id, s, outcome, started);
+            ctx.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, s);
+        }
+        end(t);
+        return outcome;
+    }
+
+    /** A participant's abort: the whole transaction is marked aborted; the coordinator's commit will fail. */
+    private void abortAsParticipant(TxContext t) {
+        byte[] target = t.id.getBytes(UTF_8);
+        int s = log.begin(JournalEntry.Op.TX_ABORT, target);
+        if (log.replayed(s) == null) {
+            Invocation invocation = execution.invocation();
+            ctx.faults().at(CrashPoint.BEFORE_STORE_COMMIT, invocation, s);
+            int base = log.persistedLength();
+            byte[] chunkKey = KeySpace.journalChunk(invocation.requestId(), base);
+            long now = ctx.clockMillis();
+            JournalEntry entry = new JournalEntry(s, JournalEntry.Op.TX_ABORT, target, TxOutcome.ABORTED.journalValue());
+            execution.accept(execution.segmentCommit().commit(base, false, (st, insert) -> {
+                TxWrites.abortByParticipant(st, t.id, now);
+                execution.writeJournal(st, false, base, chunkKey, entry);
+                return new SegmentResult.Committed<Void>(null);
+            }));
+            execution.segmentPersisted(chunkKey, List.of(entry));
+            ctx.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, s);
+        }
+        end(t);
+    }
+}
