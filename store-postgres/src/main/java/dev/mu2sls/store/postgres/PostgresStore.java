@@ -12,6 +12,7 @@ import dev.mu2sls.store.StoreTransaction;
 import dev.mu2sls.store.TransactionBody;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -54,6 +55,7 @@ public final class PostgresStore implements Store {
     private final HikariDataSource readPool;
     private final HikariDataSource commitPool;
     private final BatchCommitter committer;
+    private final DatabaseClock clock;
     private final String url;
     private final LongAdder reads = new LongAdder();
     private final LongAdder readOnlyCommits = new LongAdder();
@@ -73,6 +75,7 @@ public final class PostgresStore implements Store {
         }
         try {
             createSchema();
+            this.clock = DatabaseClock.of(readPool);
         } catch (RuntimeException e) {
             commitPool.close();
             readPool.close();
@@ -123,6 +126,15 @@ public final class PostgresStore implements Store {
     /** As {@link #open(String, String, String, int)}, with the data in table {@code table}. */
     public static PostgresStore open(String jdbcUrl, String user, String password, int poolSize, String table) {
         return new PostgresStore(jdbcUrl, user, password, poolSize, table);
+    }
+
+    /**
+     * The database server's clock ({@link DatabaseClock}): every instance sharing the store
+     * measures execution deadlines, retention and leases on it.
+     */
+    @Override
+    public InstantSource clock() {
+        return clock;
     }
 
     private void createSchema() {

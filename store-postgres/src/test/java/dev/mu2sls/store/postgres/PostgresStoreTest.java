@@ -36,6 +36,17 @@ class PostgresStoreTest extends StoreConformanceTest {
         server.close();
     }
 
+    @Test
+    void clock_isTheServersClock() {
+        try (Store store = newStore()) {
+            long local = System.currentTimeMillis();
+            long database = store.clock().millis();
+            // the same machine: the server's clock and ours agree to well under a second
+            assertThat(database).isBetween(local - 1_000, local + 1_000);
+            assertThat(store.clock().millis()).isGreaterThanOrEqualTo(database);
+        }
+    }
+
     @Override
     protected Store newStore() {
         // A fresh database per test, so tests do not see each other's keys.
