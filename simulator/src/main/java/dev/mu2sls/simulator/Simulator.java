@@ -143,8 +143,16 @@ public final class Simulator implements AutoCloseable {
 
     /** A client's request, counted unanswered until its delivery has an outcome (see {@link AnswerGate}). */
     private Response deliverAnswered(Invocation invocation) {
+        if (!jumpsPastRetention()) {
+            return deliver(invocation, acceptDurably, NO_CALLBACK);
+        }
         answers.sent();
         return deliver(invocation, acceptDurably, answers::answered);
+    }
+
+    /** Whether time may jump past the retention, which client requests must then wait for (A5). */
+    private boolean jumpsPastRetention() {
+        return plan.longStallProbability() > 0 && plan.pastRetentionShare() > 0;
     }
 
     /**
@@ -154,11 +162,13 @@ public final class Simulator implements AutoCloseable {
      */
     private void deliverDuplicate(Invocation invocation, long sentAt, Response response) {
         long retention = engine.responseRetention().toMillis();
-        if (!answers.sentIf(() -> clock.millis() - sentAt < retention)) {
+        boolean gated = jumpsPastRetention();
+        if (gated ? !answers.sentIf(() -> clock.millis() - sentAt < retention) : clock.millis() - sentAt >= retention) {
             return;
         }
         sequentialDuplicates.increment();
-        Response again = deliver(invocation.withAttempt(DUPLICATE_ATTEMPT + 1), acceptDurably, answers::answered);
+        Response again = deliver(invocation.withAttempt(DUPLICATE_ATTEMPT + 1), acceptDurably,
+                gated ? answers::answered : NO_CALLBACK);
         if (!again.equals(response)) {
             duplicateMismatches.increment();
         }
@@ -172,14 +182,16 @@ public final class Simulator implements AutoCloseable {
 
     /** Delivers a call between services. */
     Response deliver(Invocation invocation) {
-        return deliver(invocation, false, () -> { });
+        return deliver(invocation, false, NO_CALLBACK);
     }
 
     /** Delivers one request: the platform's side of both client requests and internal calls. */
     private Response deliver(Invocation invocation, boolean client, Runnable onOutcome) {
         active.incrementAndGet();
         Delivery delivery = new Delivery(invocation, client);
-        delivery.outcome.whenComplete((response, failure) -> onOutcome.run());
+        if (onOutcome != NO_CALLBACK) {
+            delivery.outcome.whenComplete((response, failure) -> onOutcome.run());
+        }
         try {
             deliveries.increment();
             if (plan.concurrentDuplicateProbability() > 0
@@ -304,6 +316,7 @@ public final class Simulator implements AutoCloseable {
     }
 
     private static final int MAX_EXPIRED_IN_A_ROW = 20;
+    private static final Runnable NO_CALLBACK = () -> { };
 
     /** The platform's handling of one request: attempts until one returns a response. */
     private final class Delivery {
