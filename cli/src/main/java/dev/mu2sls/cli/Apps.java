@@ -1,5 +1,7 @@
 package dev.mu2sls.cli;
 
+import dev.mu2sls.examples.shop.MailerDispatcher;
+import dev.mu2sls.examples.shop.ShopDispatcher;
 import dev.mu2sls.examples.shortener.AnalyticsDispatcher;
 import dev.mu2sls.examples.shortener.ShortenerDispatcher;
 import dev.mu2sls.examples.social.PostStorageDispatcher;
@@ -40,6 +42,7 @@ final class Apps {
         EXAMPLES.put("shortener", () -> List.of(new ShortenerDispatcher(), new AnalyticsDispatcher()));
         EXAMPLES.put("social", () -> List.of(new SocialDispatcher(), new SocialGraphDispatcher(), new PostStorageDispatcher(),
                 new TimelineDispatcher()));
+        EXAMPLES.put("shop", () -> List.of(new ShopDispatcher(), new MailerDispatcher()));
     }
 
     /**

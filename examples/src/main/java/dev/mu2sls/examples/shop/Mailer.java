@@ -1,10 +1,10 @@
-package dev.mu2sls.examples.unawaited;
+package dev.mu2sls.examples.shop;
 
 import dev.mu2sls.PersistentMap;
 import dev.mu2sls.Service;
 import dev.mu2sls.State;
 
-/** Counts the mails sent per order: exactly once is 1. */
+/** Sends (here: counts) the mail of each order placed: exactly once is 1. */
 @Service
 public class Mailer {
     private final PersistentMap<String, Long> sent;
@@ -17,5 +17,10 @@ public class Mailer {
         long count = sent.getOrDefault(order, 0L) + 1;
         sent.put(order, count);
         return count;
+    }
+
+    /** How many mails were sent for {@code order}: exactly once is 1. */
+    public long sent(String order) {
+        return sent.getOrDefault(order, 0L);
     }
 }
