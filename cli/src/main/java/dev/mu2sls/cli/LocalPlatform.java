@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -154,6 +155,7 @@ final class LocalPlatform implements AutoCloseable {
             postgres = LocalPostgres.start(null);
             storeUrl = postgres.jdbcUrl();
             storePassword = postgres.requirePassword();
+            writeOwnerOnly(passwordFile(options.stateDirectory()), storePassword); // for the admin commands
         }
         // create the table once, before the instances race to
         PostgresStore.open(storeUrl, options.storeUser(), storePassword, 2, PlatformStore.table(app.name())).close();
@@ -189,6 +191,17 @@ final class LocalPlatform implements AutoCloseable {
 
     static Path stateFile(Path stateDirectory) {
         return stateDirectory.resolve("state.json");
+    }
+
+    /** The password of the PostgreSQL up started, readable by its owner only, while up runs. */
+    static Path passwordFile(Path stateDirectory) {
+        return stateDirectory.resolve("store-password");
+    }
+
+    private static void writeOwnerOnly(Path file, String secret) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, secret + "\n");
     }
 
     Apps.App app() {
@@ -488,6 +501,9 @@ final class LocalPlatform implements AutoCloseable {
                 Files.delete(stateFile);
             }
             Files.deleteIfExists(routesFile);
+            if (postgres != null) {
+                Files.deleteIfExists(passwordFile(options.stateDirectory()));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

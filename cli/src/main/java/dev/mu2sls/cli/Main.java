@@ -8,7 +8,8 @@ import picocli.CommandLine.ScopeType;
 /** The {@code mu2sls} command line. */
 @Command(name = "mu2sls", mixinStandardHelpOptions = true, version = "mu2sls 0.1.0",
         description = "Microservices as plain Java classes, executed exactly once on serverless platforms.",
-        subcommands = {DemoCommand.class, BenchCommand.class, BenchHttpCommand.class, ServeCommand.class, UpCommand.class, DownCommand.class, InvokeCommand.class, DeployCommand.class,
+        subcommands = {DemoCommand.class, BenchCommand.class, BenchHttpCommand.class, ServeCommand.class, UpCommand.class, DownCommand.class, InvokeCommand.class,
+                RequestsCommand.class, TransactionsCommand.class, StateCommand.class, DeployCommand.class,
                 FunctionCommand.class, GatewayCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     @Option(names = CommandErrors.VERBOSE, scope = ScopeType.INHERIT, description = "on an error, print its stack trace too")

@@ -1,0 +1,214 @@
+package dev.mu2sls.cli;
+
+import dev.mu2sls.core.Inspector;
+import dev.mu2sls.core.Inspector.Request;
+import dev.mu2sls.core.Inspector.RequestDetail;
+import dev.mu2sls.core.Inspector.Status;
+import dev.mu2sls.core.Inspector.Step;
+import dev.mu2sls.core.Inspector.Transaction;
+import dev.mu2sls.http.InspectionJson;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code mu2sls requests list|show}: the requests an application's store holds. */
+@Command(name = "requests", mixinStandardHelpOptions = true, description = "List the requests of an application, or show one.",
+        subcommands = {RequestsCommand.ListRequests.class, RequestsCommand.Show.class})
+final class RequestsCommand {
+    /** What {@code --status} selects. */
+    enum StatusFilter {
+        RUNNING, ACCEPTED, COMPLETED, FAILED, QUARANTINED, STUCK;
+
+        Predicate<Request> matches() {
+            return switch (this) {
+                case RUNNING -> r -> r.status().isOpen();
+                case ACCEPTED -> r -> r.status() == Status.ACCEPTED;
+                case COMPLETED -> r -> r.status() == Status.COMPLETED;
+                case FAILED -> r -> r.status().isFailure();
+                case QUARANTINED -> r -> r.status() == Status.QUARANTINED;
+                case STUCK -> r -> r.status().isOpen() || r.status() == Status.QUARANTINED;
+            };
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List requests: open ones first, then the most recently ended.")
+    static final class ListRequests implements Callable<Integer> {
+        @Mixin
+        InspectedStore source;
+
+        @Option(names = "--status", description = "running (running or accepted), accepted, completed, failed (failed or quarantined), "
+                + "quarantined, or stuck (quarantined, and open ones that made no progress for --older-than)")
+        StatusFilter status;
+
+        @Option(names = "--service", description = "only requests to this service")
+        String service;
+
+        @Option(names = "--calls", description = "list calls between services (id/step) too, not only client requests")
+        boolean calls;
+
+        @Option(names = "--limit", defaultValue = "50", description = "at most this many (default: ${DEFAULT-VALUE})")
+        int limit;
+
+        @Option(names = "--older-than", defaultValue = "10", description = "with --status stuck: seconds an open request must make no "
+                + "progress (the store keeps no start times, so the command watches that long; default: ${DEFAULT-VALUE})")
+        double olderThanSeconds;
+
+        @Option(names = "--json", description = "print JSON")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (limit < 1) {
+                throw new IllegalArgumentException("--limit must be positive: got " + limit);
+            }
+            if (olderThanSeconds < 0) {
+                throw new IllegalArgumentException("--older-than must not be negative: got " + olderThanSeconds);
+            }
+            Predicate<Request> filter = status == null ? r -> true : status.matches();
+            if (service != null) {
+                filter = filter.and(r -> service.equals(r.service()));
+            }
+            try (InspectedStore.Opened opened = source.open()) {
+                List<Request> requests = opened.inspector().requests(filter, calls, limit);
+                if (status == StatusFilter.STUCK) {
+                    requests = stuck(opened.inspector(), requests, filter);
+                }
+                System.out.print(json ? InspectionJson.write(requests) + System.lineSeparator() : table(requests));
+            }
+            return 0;
+        }
+
+        /**
+         * Quarantined requests, and open ones still open with the same journal after the wait: a
+         * request that makes progress grows its journal or ends.
+         */
+        private List<Request> stuck(Inspector inspector, List<Request> first, Predicate<Request> filter) throws InterruptedException {
+            long open = first.stream().filter(r -> r.status().isOpen()).count();
+            if (open > 0) {
+                System.err.printf("watching %d open request%s for %s s: a request that makes progress in that time is not stuck%n",
+                        open, open == 1 ? "" : "s", olderThanSeconds);
+                Thread.sleep(Duration.ofMillis((long) (olderThanSeconds * 1000)));
+            }
+            Map<String, Request> later = new HashMap<>();
+            for (Request request : inspector.requests(filter, calls, Integer.MAX_VALUE)) {
+                later.put(request.id(), request);
+            }
+            List<Request> stuck = new ArrayList<>();
+            for (Request request : first) {
+                if (request.status() == Status.QUARANTINED || request.equals(later.get(request.id()))) {
+                    stuck.add(request);
+                }
+            }
+            return stuck;
+        }
+
+        private static String table(List<Request> requests) {
+            TextTable table = new TextTable("ID", "STATUS", "SERVICE.METHOD", "ENDED", "STEPS", "RESPONSE");
+            for (Request r : requests) {
+                table.row(r.id(), label(r.status()), method(r), r.endedAt() == null ? null : r.endedAt().toString(),
+                        r.status() == Status.RUNNING ? Integer.toString(r.journalLength()) : null, oneLine(outcome(r)));
+            }
+            return table.toString() + requests.size() + " request" + (requests.size() == 1 ? "" : "s") + System.lineSeparator();
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Show one request: its journal, the calls it made (with theirs), its transactions and its response.")
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        InspectedStore source;
+
+        @Parameters(index = "0", description = "request id (as list shows it; the gateway's are Service.method:key)")
+        String id;
+
+        @Option(names = "--json", description = "print JSON")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            try (InspectedStore.Opened opened = source.open()) {
+                RequestDetail detail = opened.inspector().request(id).orElseThrow(() -> new IllegalArgumentException("no request '" + id
+                        + "' in the " + opened.description() + " (never sent, or its response expired); list them with ./mu2sls requests list"));
+                System.out.print(json ? InspectionJson.write(detail) + System.lineSeparator() : text(detail));
+            }
+            return 0;
+        }
+
+        private static String text(RequestDetail detail) {
+            Request r = detail.request();
+            String nl = System.lineSeparator();
+            StringBuilder out = new StringBuilder();
+            out.append("request ").append(r.id()).append(nl);
+            out.append("  status    ").append(label(r.status())).append(r.status() == Status.RUNNING ? ", " + r.journalLength() + " steps recorded" : "")
+                    .append(nl);
+            out.append("  method    ").append(method(r) == null ? "(not recorded)" : method(r)).append(nl);
+            if (detail.arguments() != null) {
+                out.append("  arguments ").append(detail.arguments()).append(nl);
+            }
+            if (r.endedAt() != null) {
+                out.append("  ended     ").append(r.endedAt()).append(nl);
+                out.append("  response  ").append(outcome(r)).append(nl);
+            }
+            out.append(nl).append("journal: ");
+            if (detail.journal().isEmpty()) {
+                out.append(r.status().isOpen() ? "no step recorded yet" : "none kept (a completed request's journal goes with its completion)")
+                        .append(nl);
+            } else {
+                out.append(detail.journal().size()).append(" steps").append(nl);
+                TextTable steps = new TextTable("  STEP", "OP", "TARGET", "RESULT", "CALL");
+                for (Step step : detail.journal()) {
+                    steps.row("  " + step.step(), step.op(), step.target(), oneLine(step.result()), step.callId());
+                }
+                out.append(steps);
+            }
+            out.append(nl).append("calls: ").append(detail.calls().isEmpty() ? "none recorded" : detail.calls().size()).append(nl);
+            int depth = r.id().split("/").length;
+            for (Request call : detail.calls()) {
+                out.append("  ".repeat(call.id().split("/").length - depth)).append(call.id()).append("  ").append(label(call.status()))
+                        .append("  ").append(method(call) == null ? "" : method(call) + "  ")
+                        .append(call.endedAt() == null ? "" : call.endedAt() + "  ").append(oneLine(outcome(call)) == null ? "" : oneLine(outcome(call)))
+                        .append(nl);
+            }
+            if (!detail.transactions().isEmpty()) {
+                out.append(nl).append("transactions:").append(nl);
+                for (Transaction tx : detail.transactions()) {
+                    out.append("  ").append(tx.id()).append("  ").append(tx.state()).append("  ").append(tx.at()).append(nl);
+                }
+            }
+            return out.toString();
+        }
+    }
+
+    static String label(Status status) {
+        return status.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String method(Request r) {
+        return r.service() == null ? null : r.service() + "." + r.method();
+    }
+
+    private static String outcome(Request r) {
+        if (r.value() != null) {
+            return r.value();
+        }
+        return r.errorType() == null ? null : r.errorType() + ": " + r.errorMessage();
+    }
+
+    /** A value on one line, cut to 100 characters: listings are for reading, show and --json for everything. */
+    private static String oneLine(String text) {
+        if (text == null) {
+            return null;
+        }
+        String line = text.replaceAll("\\s+", " ");
+        return line.length() <= 100 ? line : line.substring(0, 97) + "...";
+    }
+}
