@@ -1,14 +1,17 @@
 package dev.mu2sls.cli;
 
 import dev.mu2sls.core.Engine;
+import dev.mu2sls.core.Inspector;
 import dev.mu2sls.http.CallSigner;
 import dev.mu2sls.http.CallUnavailableError;
+import dev.mu2sls.http.Console;
 import dev.mu2sls.http.GatewayHandler;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.http.HttpCallTransport;
 import dev.mu2sls.http.HttpReply;
 import dev.mu2sls.http.HttpServerAdapter;
 import dev.mu2sls.http.JettyServer;
+import dev.mu2sls.http.Routes;
 import dev.mu2sls.json.JsonCodec;
 import dev.mu2sls.observability.Telemetry;
 import dev.mu2sls.store.Store;
@@ -24,7 +27,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code mu2sls gateway} (hidden; what a platform runs in front of the functions): the clients'
- * door ({@link GatewayHandler}) on {@code $PORT}. On start it re-drives the requests that were
+ * door ({@link GatewayHandler}) on {@code $PORT}, with the web {@link Console} at {@code /console}. On start it re-drives the requests that were
  * accepted but not completed (through the functions, like any request); it expires abandoned
  * transactions and old responses periodically.
  */
@@ -56,15 +59,18 @@ final class GatewayCommand implements Callable<Integer> {
         Apps.App application = Apps.resolve(app);
         BenchConfig engineMode = BenchConfig.platformMode(mode);
         CallSigner signer = CallSigner.fromEnvironment(System.getenv());
-        HttpCallTransport transport = new HttpCallTransport(PlatformProcess.routes(routes), signer, Duration.ofSeconds(60),
+        Routes instances = PlatformProcess.routes(routes);
+        HttpCallTransport transport = new HttpCallTransport(instances, signer, Duration.ofSeconds(60),
                 Duration.ofSeconds(deadlineSeconds));
         Store store = storeOptions.open(application.name());
         Telemetry telemetry = Telemetry.fromEnvironment("gateway", System.getenv());
         // the gateway's engine runs no request: it scans the store to re-drive and expire
         Engine engine = Engine.builder().store(store).codec(new JsonCodec()).mode(engineMode.mode).services(application.services())
                 .observer(telemetry.observer()).build();
+        Console console = new Console(new Inspector(store, engine.codec()), telemetry, instances,
+                Console.exposure(System.getenv(), PlatformProcess.host()));
         GatewayHandler handler = new GatewayHandler(transport, application.services(), Engine.DEFAULT_MAX_PAYLOAD_BYTES,
-                engineMode.mode, (invocation, report) -> markFailed(engine, invocation, report), telemetry);
+                engineMode.mode, (invocation, report) -> markFailed(engine, invocation, report), telemetry, console);
         telemetry.bind(engine, "gateway");
         HttpServerAdapter server = JettyServer.startNonBlocking(PlatformProcess.host(), PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
         Thread.ofVirtual().name("mu2sls-recovery").start(() -> housekeeping(engine, transport));

@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  * The gateway: the one door for clients. {@code POST /call/<Service>/<method>} with the JSON
  * arguments as body and optionally an {@code Idempotency-Key} header; {@code GET /health} (with the
  * engine mode of the functions, when given), the probes {@code GET /livez} and {@code /readyz},
- * and {@code GET /metrics}.
+ * {@code GET /metrics}, and the read-only web {@link Console} at {@code /console} when given one.
  *
  * <p>It gives each client request its request id: {@code <Service>.<method>:<key>}, where the key
  * is the client's {@code Idempotency-Key} or a fresh UUID, returned in the reply's
@@ -89,6 +89,7 @@ public final class GatewayHandler implements Drainable {
     private final LongAdder unavailable = new LongAdder();
     private final LongAdder givenUp = new LongAdder();
     private final Telemetry telemetry;
+    private final Console console;
     private final Map<String, RouteMeters> meters = new ConcurrentHashMap<>();
     private volatile boolean draining;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -104,6 +105,17 @@ public final class GatewayHandler implements Drainable {
      */
     public GatewayHandler(HttpCallTransport transport, List<ServiceDefinition> services, int maxBodyBytes, Mode mode, GiveUp giveUp,
             Telemetry telemetry) {
+        this(transport, services, maxBodyBytes, mode, giveUp, telemetry, null);
+    }
+
+    /**
+     * A gateway that also serves {@code console} at {@code /console} (as its exposure allows).
+     *
+     * @param console the web console, or null for none
+     */
+    public GatewayHandler(HttpCallTransport transport, List<ServiceDefinition> services, int maxBodyBytes, Mode mode, GiveUp giveUp,
+            Telemetry telemetry, Console console) {
+        this.console = console;
         this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
         this.transport = Objects.requireNonNull(transport, "transport");
         for (ServiceDefinition service : services) {
@@ -164,6 +176,9 @@ public final class GatewayHandler implements Drainable {
      * HTTP client's thread), or at once for a request refused here.
      */
     public CompletableFuture<HttpReply> handle(HttpCall call) {
+        if (console != null && console.serves(call.path())) {
+            return console.answer(call);
+        }
         String[] segments = call.path().split("/", -1);
         HttpReply refused = refusal(call, segments);
         if (refused != null) {

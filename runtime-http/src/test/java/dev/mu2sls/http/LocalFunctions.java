@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mu2sls.core.Engine;
+import dev.mu2sls.core.Inspector;
 import dev.mu2sls.json.JsonCodec;
 import dev.mu2sls.observability.Telemetry;
 import dev.mu2sls.spi.ServiceDefinition;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * A test fixture: each service as an HTTP function in this JVM (one server per service, one shared
@@ -56,8 +58,18 @@ final class LocalFunctions implements AutoCloseable {
 
     /** Every engine and the gateway report to {@code telemetry}. */
     LocalFunctions(List<ServiceDefinition> services, Telemetry telemetry) {
+        this(services, process -> telemetry);
+    }
+
+    /**
+     * Each function and the gateway report to their own telemetry, as separate processes do
+     * ({@code telemetryOf} is asked for each service name and for {@code "gateway"}). The gateway
+     * serves the console on loopback.
+     */
+    LocalFunctions(List<ServiceDefinition> services, Function<String, Telemetry> telemetryOf) {
         transport = new HttpCallTransport(routes, signer, Duration.ofSeconds(10), Duration.ofSeconds(10));
         for (ServiceDefinition service : services) {
+            Telemetry telemetry = telemetryOf.apply(service.name());
             Engine engine = Engine.builder().store(store).codec(new JsonCodec()).service(service).transport(transport)
                     .observer(telemetry.observer()).build();
             engines.put(service.name(), engine);
@@ -69,8 +81,10 @@ final class LocalFunctions implements AutoCloseable {
             functions.put(service.name(), uri);
             routes.set(service.name(), List.of(uri));
         }
+        Telemetry gatewayTelemetry = telemetryOf.apply("gateway");
+        Console console = new Console(new Inspector(store, new JsonCodec()), gatewayTelemetry, routes, Console.Exposure.LOOPBACK);
         gatewayHandler = new GatewayHandler(transport, services, Engine.DEFAULT_MAX_PAYLOAD_BYTES, null,
-                (invocation, report) -> givenUp.add(invocation.requestId()), telemetry);
+                (invocation, report) -> givenUp.add(invocation.requestId()), gatewayTelemetry, console);
         HttpServerAdapter server = JettyServer.startNonBlocking("127.0.0.1", 0, gatewayHandler.maxBodyBytes(), gatewayHandler::handle);
         servers.add(server);
         gateway = URI.create("http://127.0.0.1:" + server.port());
