@@ -4,4 +4,5 @@ set -euo pipefail
 # shellcheck source=jdk.sh
 . "$(dirname "${BASH_SOURCE[0]}")/jdk.sh"
 enter_project
+./scripts/test-prerequisites.sh
 exec mvn -B -ntp install "$@"
