@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
  * ({@link LocalPlatform}) until Ctrl-C or {@code mu2sls down}.
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Run an application (an example: counter, chain, tree, travel, bank; or a jar) as HTTP functions in "
-                + "separate JVM processes with a gateway, on a shared PostgreSQL; stop with Ctrl-C or ./mu2sls down.")
+        description = "Run an application (an example: counter, chain, tree, media, travel, bank, shortener, social, shop; or a jar) "
+                + "as HTTP functions in separate JVM processes with a gateway, on a shared PostgreSQL; stop with Ctrl-C or ./mu2sls down.")
 final class UpCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "example name or application jar")
     String app;

@@ -1,5 +1,6 @@
 package dev.mu2sls.examples.shop;
 
+import dev.mu2sls.Internal;
 import dev.mu2sls.PersistentMap;
 import dev.mu2sls.Service;
 import dev.mu2sls.State;
@@ -13,6 +14,8 @@ public class Mailer {
         sent = state.map("sent", String.class, Long.class);
     }
 
+    /** Sends the mail of {@code order}; returns how many were sent for it. */
+    @Internal // mails go out only for placed orders, through Shop.place
     public long send(String order) {
         long count = sent.getOrDefault(order, 0L) + 1;
         sent.put(order, count);
