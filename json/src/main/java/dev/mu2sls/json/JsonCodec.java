@@ -3,6 +3,8 @@ package dev.mu2sls.json;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
@@ -30,6 +32,7 @@ import java.lang.reflect.Type;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -44,6 +47,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread safe; readers and writers are cached per type.
  */
 public final class JsonCodec implements Codec {
+    /** Parameter types whose arguments decode from the token stream ({@link #decodeScalarArray}). */
+    private static final Set<Type> SCALARS = Set.of(String.class, boolean.class, Boolean.class, int.class, Integer.class,
+            long.class, Long.class, short.class, Short.class, byte.class, Byte.class, double.class, Double.class,
+            float.class, Float.class);
+
     // A shared buffer pool: the default ThreadLocal one allocates fresh buffers on every new
     // virtual thread, and every async call and simulated instance is one.
     private final JsonMapper mapper = JsonMapper.builder(JsonFactory.builder()
@@ -123,6 +131,52 @@ public final class JsonCodec implements Codec {
 
     @Override
     public Object[] decodeArguments(MethodRef method, byte[] json) {
+        Object[] scalars = hasScalarParameters(method) ? decodeScalarArray(method, json) : null;
+        return scalars != null ? scalars : decodeTree(method, json);
+    }
+
+    /**
+     * Whether every parameter is a string, a number or a boolean: then a JSON array of arguments
+     * decodes from the token stream to the same values as through a tree (a tree would turn
+     * decimals into doubles first, so {@code BigDecimal}s and objects keep the tree).
+     */
+    private static boolean hasScalarParameters(MethodRef method) {
+        for (Type type : method.parameterTypes()) {
+            if (!SCALARS.contains(type)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The common case without building a tree (a third of argument decoding's cost in W1): a JSON
+     * array of exactly the method's arity with no nulls, each value decoded by its parameter's
+     * reader. Anything else (an object keyed by name, a wrong arity, a null, a bad value, trailing
+     * tokens) returns null, and {@link #decodeTree} decides and names the problem as before.
+     */
+    private Object[] decodeScalarArray(MethodRef method, byte[] json) {
+        List<Type> types = method.parameterTypes();
+        try (JsonParser in = mapper.createParser(json)) {
+            if (in.nextToken() != JsonToken.START_ARRAY) {
+                return null;
+            }
+            Object[] args = new Object[types.size()];
+            for (int i = 0; i < args.length; i++) {
+                JsonToken token = in.nextToken();
+                if (token == null || token == JsonToken.END_ARRAY || token == JsonToken.VALUE_NULL) {
+                    return null;
+                }
+                args[i] = reader(types.get(i)).readValue(in);
+            }
+            return in.nextToken() == JsonToken.END_ARRAY && in.nextToken() == null ? args : null;
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Decoding through a tree: every form of arguments, and every error named (the reference the fast path agrees with). */
+    Object[] decodeTree(MethodRef method, byte[] json) {
         JsonNode root;
         try {
             root = mapper.readTree(json);
