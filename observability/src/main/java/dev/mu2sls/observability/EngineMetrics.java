@@ -43,7 +43,8 @@ final class EngineMetrics {
             .map(millis -> Duration.ofNanos((long) (millis * 1_000_000))).toArray(Duration[]::new);
 
     private final MeterRegistry registry;
-    private final Map<String, MethodMeters> methods = new ConcurrentHashMap<>();
+    /** By service, then method: two lookups of strings the invocation holds, no key built per request. */
+    private final Map<String, Map<String, MethodMeters>> methods = new ConcurrentHashMap<>();
     private final Map<String, ServiceMeters> services = new ConcurrentHashMap<>();
     final AtomicInteger running = new AtomicInteger();
     final AtomicInteger pendingTransactions = new AtomicInteger();
@@ -57,9 +58,13 @@ final class EngineMetrics {
     }
 
     MethodMeters method(Invocation invocation) {
-        String key = invocation.service() + '.' + invocation.method();
-        MethodMeters meters = methods.get(key);
-        return meters != null ? meters : methods.computeIfAbsent(key, k -> new MethodMeters(invocation.service(), invocation.method()));
+        Map<String, MethodMeters> ofService = methods.get(invocation.service());
+        if (ofService == null) {
+            ofService = methods.computeIfAbsent(invocation.service(), service -> new ConcurrentHashMap<>());
+        }
+        MethodMeters meters = ofService.get(invocation.method());
+        return meters != null ? meters
+                : ofService.computeIfAbsent(invocation.method(), method -> new MethodMeters(invocation.service(), method));
     }
 
     ServiceMeters service(String service) {

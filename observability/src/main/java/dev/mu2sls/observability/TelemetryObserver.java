@@ -211,6 +211,9 @@ final class TelemetryObserver implements EngineObserver {
 
     @Override
     public <T> T storeCommit(Supplier<T> commit) {
+        if (metrics == null && tracer == null) {
+            return commit.get();
+        }
         Delivery delivery = current.get();
         Span span = null;
         if (traced()) {
