@@ -34,7 +34,8 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * of the callee, and retries with the same request id, at another instance when there is one,
  * whatever may have been lost: a refused or reset connection (the instance died), a timeout, a
  * 502/503/504 or any 5xx but a nondeterminism report. The callee deduplicates, so a retried call
- * takes effect once (G1). A 4xx is final: bad input that no retry fixes. Every attempt carries the
+ * takes effect once (G1). Calls for the same key go to the same instance while it is up
+ * ({@link KeyRouting}), so that its state cache stays current. A 4xx is final: bad input that no retry fixes. Every attempt carries the
  * trace context current when the delivery began ({@code traceparent}), so the callee's spans
  * are children of the caller's.
  *
@@ -173,6 +174,8 @@ public final class HttpCallTransport implements CallTransport {
         private final CompletableFuture<HttpReply> reply = new CompletableFuture<>();
         /** Captured here: attempts after the first run on the client's threads, outside the caller's context. */
         private final Map<String, String> traceHeaders = TraceHeaders.of(Context.current());
+        /** The call's routing key ({@link KeyRouting}); 0: none, any instance. */
+        private final long keyHash;
         private int attempt;
         private URI failed;
         private String lastProblem;
@@ -183,13 +186,14 @@ public final class HttpCallTransport implements CallTransport {
             this.giveUpAt = System.nanoTime() + deadline.toNanos();
             this.attempt = invocation.attempt();
             this.lastProblem = "no instance of " + invocation.service() + " is ready";
+            this.keyHash = KeyRouting.keyHash(invocation.arguments());
         }
 
         void attempt() {
             if (reply.isDone()) {
                 return;
             }
-            URI instance = pick(invocation.service(), failed);
+            URI instance = pick(invocation.service(), keyHash, failed);
             if (instance == null) {
                 retryLater();
                 return;
@@ -245,13 +249,19 @@ public final class HttpCallTransport implements CallTransport {
         }
     }
 
-    /** A random ready instance, avoiding the one that just failed when there is another. */
-    private URI pick(String service, URI avoid) {
+    /**
+     * A ready instance of the callee: the one its first argument routes to ({@link KeyRouting}),
+     * else a random one; avoiding the one that just failed when there is another.
+     */
+    private URI pick(String service, long keyHash, URI avoid) {
         List<URI> instances = routes.instances(service);
-        if (instances.isEmpty()) {
-            return null;
+        if (instances.size() <= 1) {
+            return instances.isEmpty() ? null : instances.getFirst();
         }
-        if (avoid != null && instances.size() > 1) {
+        if (keyHash != 0) {
+            return KeyRouting.choose(instances, keyHash, avoid);
+        }
+        if (avoid != null) {
             List<URI> others = new ArrayList<>(instances);
             others.remove(avoid);
             instances = others;
