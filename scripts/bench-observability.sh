@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# What metrics and traces cost over HTTP: runs scripts/bench-http.sh (W1 and W2 on the local
-# platform) with telemetry off (MU2SLS_METRICS=off), with metrics on (the default) and with metrics
-# and traces on (OTLP/HTTP to a local sink that drops them, 10% of the traces sampled), the three
+# What metrics and traces cost over HTTP: runs scripts/bench-http-wrk.sh (W1 and W2 on the local
+# platform, load from wrk) with telemetry off (MU2SLS_METRICS=off), with metrics on (the default) and
+# with metrics and traces on (OTLP/HTTP to a local sink that drops them, 10% of the traces sampled),
 # alternated in each of REPEAT rounds (this machine is shared and noisy), then prints every result
-# line labelled with its setting.
+# line labelled with its setting: throughput, and the CPU per request of gateway and functions,
+# which is what telemetry adds to.
 # Usage: scripts/bench-observability.sh [seconds] [warmup]
-#   env: REPEAT=2 WORKLOADS="W1 W2" CONCURRENCIES=16 FIRST_WARMUP=20 SAMPLE=0.1 MU2SLS=./mu2sls
-#   needs python3 (the OTLP sink)
+#   env: REPEAT=2 WORKLOADS="W1 W2" CLIENTS=16 SETTINGS="off metrics traced" SAMPLE=0.1 MU2SLS=./mu2sls
+#   needs python3 (the OTLP sink) and wrk
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-seconds="${1:-10}"
-warmup="${2:-3}"
+seconds="${1:-15}"
+warmup="${2:-30}"
 results="$(mktemp)"
 sink_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 - "$sink_port" <<'PY' &
@@ -25,16 +26,18 @@ PY
 sink_pid=$!
 trap 'kill "$sink_pid" 2>/dev/null; rm -f "$results"' EXIT
 for round in $(seq 1 "${REPEAT:-2}"); do
-  for setting in off metrics traced; do
-    case "$setting" in
-      off) vars=(MU2SLS_METRICS=off) ;;
-      metrics) vars=() ;;
-      traced) vars=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" OTEL_TRACES_SAMPLER=parentbased_traceidratio
-                    OTEL_TRACES_SAMPLER_ARG="${SAMPLE:-0.1}") ;;
-    esac
-    env "${vars[@]}" WORKLOADS="${WORKLOADS:-W1 W2}" CONFIGS=exactly-once CONCURRENCIES="${CONCURRENCIES:-16}" \
-        FIRST_WARMUP="${FIRST_WARMUP:-20}" "$root/scripts/bench-http.sh" "$seconds" "$warmup" 2>/dev/null |
-      grep '^mu2sls W' | sed "s/^/$setting round=$round /" | tee -a "$results"
+  for workload in ${WORKLOADS:-W1 W2}; do
+    for setting in ${SETTINGS:-off metrics traced}; do
+      case "$setting" in
+        off) vars=(MU2SLS_METRICS=off) ;;
+        metrics) vars=() ;;
+        traced) vars=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" OTEL_TRACES_SAMPLER=parentbased_traceidratio
+                      OTEL_TRACES_SAMPLER_ARG="${SAMPLE:-0.1}") ;;
+        *) echo "bench-observability.sh: settings are off, metrics and traced, got $setting" >&2; exit 2 ;;
+      esac
+      env "${vars[@]}" "$root/scripts/bench-http-wrk.sh" "$workload" exactly-once "${CLIENTS:-16}" "$warmup" "$seconds" 1 2>/dev/null |
+        grep '^mu2sls W' | sed "s/^/$setting round=$round /" | tee -a "$results"
+    done
   done
 done
 echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
