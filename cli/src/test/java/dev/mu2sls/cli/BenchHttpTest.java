@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mu2sls.core.Engine;
+import dev.mu2sls.core.Inspector;
 import dev.mu2sls.core.Mode;
 import dev.mu2sls.http.CallSigner;
 import dev.mu2sls.http.FunctionHandler;
@@ -126,11 +127,9 @@ class BenchHttpTest {
             assertThat(bench.exitCode()).as(bench.lines().toString()).isZero();
             assertThat(bench.lines()).anyMatch(line -> line.startsWith("set-up: 200 requests"));
             assertThat(bench.lines().getLast()).matches(RESULT.formatted("W5", "full", 4));
-            try (Engine reader = Engine.builder().store(store).codec(new JsonCodec()).services(Workload.W5.services).build()) {
-                SortedMap<String, String> finalState = reader.dumpState();
-                assertThat(InvariantChecks.travel(finalState)).isEmpty();
-                assertThat(finalState.keySet()).as("bookings found the hotels and flights opened").anyMatch(k -> k.startsWith("Order.orders"));
-            }
+            SortedMap<String, String> finalState = new Inspector(store, new JsonCodec()).dumpState();
+            assertThat(InvariantChecks.travel(finalState)).isEmpty();
+            assertThat(finalState.keySet()).as("bookings found the hotels and flights opened").anyMatch(k -> k.startsWith("Order.orders"));
         } finally {
             servers.forEach(server -> server.stop(0));
             engines.forEach(Engine::close);
