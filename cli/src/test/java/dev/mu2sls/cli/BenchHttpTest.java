@@ -15,6 +15,8 @@ import dev.mu2sls.http.JettyServer;
 import dev.mu2sls.http.Routes;
 import dev.mu2sls.json.JsonCodec;
 import dev.mu2sls.observability.Telemetry;
+import dev.mu2sls.platform.local.LocalPlatform;
+import dev.mu2sls.platform.local.PlatformMode;
 import dev.mu2sls.spi.ServiceDefinition;
 import dev.mu2sls.store.MemoryStore;
 import dev.mu2sls.testing.SkipAfterRunCheck;
@@ -68,8 +70,9 @@ class BenchHttpTest {
     @Test
     void upInExactlyOnceMode_benchHttpLabelsItsResultWithTheModeTheFunctionsRun() throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        LocalPlatform.Options options = new LocalPlatform.Options("counter", BenchConfig.EXACTLY_ONCE, null, "postgres", "postgres", state, 0,
-                1, 1, 8, null, 1, List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"), new PrintStream(log, true, UTF_8), false);
+        LocalPlatform.Options options = new LocalPlatform.Options("counter", PlatformMode.EXACTLY_ONCE, null, "postgres", "postgres", state, 0,
+                1, 1, 8, null, 1, List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"), new PrintStream(log, true, UTF_8), false,
+                Main.class.getName());
         try (LocalPlatform platform = LocalPlatform.start(options);
              HttpClient http = HttpClient.newHttpClient()) {
             Matcher counter = Pattern.compile("\"Counter\"\\s*:\\s*\\[\\s*\"([^\"]+)\"").matcher(Files.readString(state.resolve("routes.json")));

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mu2sls.core.Inspector;
 import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.platform.local.LocalPlatform;
+import dev.mu2sls.platform.local.PlatformMode;
+import dev.mu2sls.platform.local.PlatformStore;
 import dev.mu2sls.simulator.AfterRunCheck;
 import dev.mu2sls.store.postgres.PostgresStore;
 import java.io.ByteArrayOutputStream;
@@ -75,9 +78,9 @@ class LocalPlatformChaosTest {
     private Run run(String app, List<Workload.Request> setup, Function<SplittableRandom, Workload.Request> load)
             throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        LocalPlatform.Options options = new LocalPlatform.Options(app, BenchConfig.FULL, postgres.jdbcUrl(), "postgres", "postgres", state, 0, 2, 3, 8,
+        LocalPlatform.Options options = new LocalPlatform.Options(app, PlatformMode.FULL, postgres.jdbcUrl(), "postgres", "postgres", state, 0, 2, 3, 8,
                 Duration.ofMillis(1200), 7, List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"),
-                new PrintStream(log, true, UTF_8), false);
+                new PrintStream(log, true, UTF_8), false, Main.class.getName());
         long starting = System.nanoTime();
         try (LocalPlatform platform = LocalPlatform.start(options); ClientHistory clients = new ClientHistory(platform.gateway())) {
             long started = System.nanoTime();
