@@ -26,6 +26,12 @@ import java.util.function.Predicate;
  * and keep at most {@code limit} results. Reads outside transactions: a listing taken while
  * requests run may mix moments, never shows anything that was not stored.
  *
+ * <h2>For tests and checks</h2>
+ * {@link #dumpState()}, {@link #requestCounts()} and {@link #transactionCounts()} read whole kinds
+ * of record: what a spec comparison and the "nothing left behind" check ({@code AfterRunCheck})
+ * compare. They live here, not on {@code Engine}, whose surface is what applications and
+ * platforms need.
+ *
  * <h2>Thread safety</h2>
  * Safe for concurrent use if the store is.
  */
@@ -88,7 +94,7 @@ public final class Inspector {
                           String value, String errorType, String errorMessage) {
         /** Whether this is a call made by another request ({@code parent/step}). */
         public boolean isCall() {
-            return id.indexOf('/') >= 0;
+            return RequestIds.isCall(id);
         }
     }
 
