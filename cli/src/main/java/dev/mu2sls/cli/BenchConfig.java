@@ -33,20 +33,4 @@ enum BenchConfig {
         throw new IllegalArgumentException("unknown config '" + label + "'; available: "
                 + List.of(values()).stream().map(c -> c.label).toList());
     }
-
-    /**
-     * The modes an application runs in on a platform ({@code up --mode}): {@code full} or
-     * {@code exactly-once}. Not {@code unsafe}, whose retries are not deduplicated, nor
-     * {@code sequential}, which is a way of driving load.
-     */
-    static BenchConfig platformMode(String label) {
-        if (FULL.label.equalsIgnoreCase(label)) {
-            return FULL;
-        }
-        if (EXACTLY_ONCE.label.equalsIgnoreCase(label)) {
-            return EXACTLY_ONCE;
-        }
-        throw new IllegalArgumentException("unknown mode '" + label + "'; a platform runs in mode full (journal and transactions) "
-                + "or exactly-once (journal, transactions off)");
-    }
 }

@@ -105,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
                 .acceptDurably(!(store instanceof MemoryStore)).observer(telemetry.observer()).build()) {
             LoadRunner.Result result = LoadRunner.run(simulator, options, Progress.stderr(), workload.toString());
             simulator.awaitQuiescence(Duration.ofSeconds(30));
-            List<String> anomalies = new ArrayList<>(InvariantChecks.check(workload, result.history(), simulator.engine().dumpState()));
+            List<String> anomalies = new ArrayList<>(InvariantChecks.check(workload, result.history(), simulator.inspector().dumpState()));
             anomalies.addAll(AfterRunCheck.problems(simulator));
             return new Report(workload, result, simulator.faults(), simulator.engine().stats(), anomalies);
         }

@@ -9,6 +9,7 @@ import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Port;
+import dev.mu2sls.platform.local.Apps;
 import java.net.URISyntaxException;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.mu2sls.cli;
 
+import dev.mu2sls.platform.local.LocalPlatform;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;

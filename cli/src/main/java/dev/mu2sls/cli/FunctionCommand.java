@@ -1,13 +1,9 @@
 package dev.mu2sls.cli;
 
 import dev.mu2sls.core.Engine;
-import dev.mu2sls.http.CallSigner;
-import dev.mu2sls.http.FunctionHandler;
-import dev.mu2sls.http.HttpCallTransport;
-import dev.mu2sls.http.HttpServerAdapter;
-import dev.mu2sls.json.JsonCodec;
-import dev.mu2sls.observability.Telemetry;
-import dev.mu2sls.store.Store;
+import dev.mu2sls.platform.local.Apps;
+import dev.mu2sls.platform.local.FunctionProcess;
+import dev.mu2sls.platform.local.PlatformMode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,12 +11,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code mu2sls function} (hidden; what a platform runs in each instance): one service of an
- * application as an HTTP function in the Knative container contract. Listens on {@code $PORT}
- * (default 8080); {@code POST /<method>} with signed metadata, {@code GET /health}. Finds other
- * services through {@code --routes <file>} (the local platform) or {@code MU2SLS_ROUTES}; the
- * signing secret comes from {@code MU2SLS_SECRET} or {@code MU2SLS_SECRET_FILE}. Stops gracefully
- * on SIGTERM, and exits when {@code --parent-pid} does.
+ * {@code mu2sls function} (hidden; what a platform runs in each instance): parses the options of a
+ * {@link FunctionProcess}, one service of an application as an HTTP function. Stops gracefully on
+ * SIGTERM, and exits when {@code --parent-pid} does.
  */
 @Command(name = "function", hidden = true, mixinStandardHelpOptions = true,
         description = "Serve one service of an application as an HTTP function on $PORT (what platform instances run).")
@@ -47,22 +40,13 @@ final class FunctionCommand implements Callable<Integer> {
     Long parentPid;
 
     @Mixin
-    PlatformStore storeOptions;
+    PlatformStoreOptions storeOptions;
 
     @Override
     public Integer call() throws Exception {
         Apps.App application = Apps.resolve(app);
-        BenchConfig engineMode = BenchConfig.platformMode(mode);
-        CallSigner signer = CallSigner.fromEnvironment(System.getenv());
-        Store store = storeOptions.open(application.name());
-        HttpCallTransport transport = HttpCallTransport.forCalls(PlatformProcess.routes(routes), signer);
-        Telemetry telemetry = Telemetry.fromEnvironment(service, System.getenv());
-        Engine engine = Engine.builder().store(store).codec(new JsonCodec()).mode(engineMode.mode).service(application.service(service))
-                .stateCacheEntries(stateCacheEntries).transport(transport).observer(telemetry.observer()).build();
-        FunctionHandler handler = new FunctionHandler(engine, service, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES, telemetry);
-        HttpServerAdapter server = HttpServerAdapter.start(PlatformProcess.host(), PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
-        PlatformProcess.serveUntilStopped(server, handler, "function " + application.name() + "/" + service + " (mode " + engineMode.label + ")",
-                parentPid, engine, store, telemetry);
+        PlatformMode engineMode = PlatformMode.parse(mode);
+        FunctionProcess.serve(application, service, engineMode, routes, stateCacheEntries, parentPid, storeOptions.open(application.name()));
         return 0;
     }
 }

@@ -2,6 +2,8 @@ package dev.mu2sls.cli;
 
 import dev.mu2sls.core.Inspector;
 import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.platform.local.LocalPlatform;
+import dev.mu2sls.platform.local.PlatformStore;
 import dev.mu2sls.store.Store;
 import dev.mu2sls.store.postgres.PostgresStore;
 import dev.mu2sls.store.rocksdb.RocksStore;

@@ -2,6 +2,7 @@ package dev.mu2sls.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.mu2sls.platform.local.LocalPlatform;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package dev.mu2sls.cli;
 
+import dev.mu2sls.platform.local.Apps;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.mu2sls.cli;
 
+import dev.mu2sls.platform.local.PlatformStore;
 import dev.mu2sls.store.MemoryStore;
 import dev.mu2sls.store.Store;
 import dev.mu2sls.store.postgres.LocalPostgres;

@@ -1,5 +1,8 @@
 package dev.mu2sls.cli;
 
+import dev.mu2sls.platform.local.LocalPlatform;
+import dev.mu2sls.platform.local.PlatformMode;
+import dev.mu2sls.platform.local.PlatformStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -69,10 +72,11 @@ final class UpCommand implements Callable<Integer> {
         if (minInstances < 1 || maxInstances < minInstances) {
             throw new IllegalArgumentException("instances must satisfy 1 <= min <= max: got min " + minInstances + ", max " + maxInstances);
         }
-        BenchConfig engineMode = BenchConfig.platformMode(mode);
+        PlatformMode engineMode = PlatformMode.parse(mode);
         LocalPlatform.Options options = new LocalPlatform.Options(app, engineMode, storeUrl, storeUser, PlatformStore.password(System.getenv()),
                 stateDirectory != null ? stateDirectory : defaultStateDirectory(), port, minInstances, maxInstances, targetInFlight,
-                chaos ? Duration.ofMillis((long) (chaosSeconds * 1000)) : null, seed, splitOptions(jvmOptions), System.out, open);
+                chaos ? Duration.ofMillis((long) (chaosSeconds * 1000)) : null, seed, splitOptions(jvmOptions), System.out, open,
+                Main.class.getName());
         LocalPlatform platform = LocalPlatform.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -81,7 +85,7 @@ final class UpCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         System.out.println("mu2sls up: " + platform.app().name() + " " + platform.app().serviceNames() + " on " + platform.gateway()
-                + ", mode " + engineMode.label + (chaos ? ", chaos on" : ""));
+                + ", mode " + engineMode.label() + (chaos ? ", chaos on" : ""));
         System.out.println("call it:  ./mu2sls invoke <Service> <method> '<json-args>'   or   curl -X POST "
                 + platform.gateway() + "/call/<Service>/<method> -d '<json-args>'");
         System.out.println("stop it:  Ctrl-C or ./mu2sls down");

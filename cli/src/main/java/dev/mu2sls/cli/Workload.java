@@ -1,25 +1,6 @@
 package dev.mu2sls.cli;
 
-import dev.mu2sls.examples.bank.AccountDispatcher;
-import dev.mu2sls.examples.bank.BankDispatcher;
-import dev.mu2sls.examples.chain.Caller1Dispatcher;
-import dev.mu2sls.examples.chain.Caller2Dispatcher;
-import dev.mu2sls.examples.counter.CounterDispatcher;
-import dev.mu2sls.examples.media.ComposeReviewDispatcher;
-import dev.mu2sls.examples.media.MovieIdDispatcher;
-import dev.mu2sls.examples.media.MovieReviewDispatcher;
-import dev.mu2sls.examples.media.ReviewStorageDispatcher;
-import dev.mu2sls.examples.media.TextDispatcher;
-import dev.mu2sls.examples.media.UniqueIdDispatcher;
-import dev.mu2sls.examples.media.UserDispatcher;
-import dev.mu2sls.examples.media.UserReviewDispatcher;
-import dev.mu2sls.examples.travel.FlightDispatcher;
-import dev.mu2sls.examples.travel.FrontendDispatcher;
-import dev.mu2sls.examples.travel.HotelDispatcher;
-import dev.mu2sls.examples.travel.OrderDispatcher;
-import dev.mu2sls.examples.tree.Backend1Dispatcher;
-import dev.mu2sls.examples.tree.Backend2Dispatcher;
-import dev.mu2sls.examples.tree.TreeDispatcher;
+import dev.mu2sls.platform.local.Examples;
 import dev.mu2sls.spi.ServiceDefinition;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,30 +8,29 @@ import java.util.SplittableRandom;
 
 /** The workloads of DESIGN §8 that the CLI drives: services, set-up requests, a request generator. */
 enum Workload {
-    W1("W1", "single-stateful: Counter.add, keys uniform over 1000", List.of(new CounterDispatcher())) {
+    W1("W1", "single-stateful: Counter.add, keys uniform over 1000", Examples.services("Counter")) {
         @Override
         Request next(SplittableRandom random) {
             return counterAdd("Counter", random);
         }
     },
     W2("W2", "chain: Caller1 -> Caller2 -> Counter.add, sync calls",
-            List.of(new Caller1Dispatcher(), new Caller2Dispatcher(), new CounterDispatcher())) {
+            Examples.services("Caller1", "Caller2", "Counter")) {
         @Override
         Request next(SplittableRandom random) {
             return counterAdd("Caller1", random);
         }
     },
     W3("W3", "tree: one transaction, async Backend1.add and Backend2.add, await both, commit",
-            List.of(new TreeDispatcher(), new Backend1Dispatcher(), new Backend2Dispatcher())) {
+            Examples.services("Tree", "Backend1", "Backend2")) {
         @Override
         Request next(SplittableRandom random) {
             return counterAdd("Tree", random);
         }
     },
     W4("W4", "media: MediaFrontend.compose logs in, registers with ComposeReview, fans out four uploads; 100 users, 1000 movies",
-            List.of(new dev.mu2sls.examples.media.FrontendDispatcher(), new UserDispatcher(), new ComposeReviewDispatcher(),
-                    new UniqueIdDispatcher(), new MovieIdDispatcher(), new TextDispatcher(), new ReviewStorageDispatcher(),
-                    new UserReviewDispatcher(), new MovieReviewDispatcher())) {
+            Examples.services("MediaFrontend", "User", "ComposeReview", "UniqueId", "MovieId", "Text", "ReviewStorage", "UserReview",
+                    "MovieReview")) {
         @Override
         List<Request> setup() {
             List<Request> registrations = new ArrayList<>();
@@ -96,7 +76,7 @@ enum Workload {
         }
     },
     W6("W6", "bank: transfers between 1000 accounts in transactions, 1 in 50 requests an audit of all balances",
-            List.of(new BankDispatcher(), new AccountDispatcher())) {
+            Examples.services("Bank", "Account")) {
         @Override
         List<Request> setup() {
             List<Request> opens = new ArrayList<>();
@@ -162,7 +142,7 @@ enum Workload {
     }
 
     private static List<ServiceDefinition> travelServices() {
-        return List.of(new FrontendDispatcher(), new HotelDispatcher(), new FlightDispatcher(), new OrderDispatcher());
+        return Examples.services("Frontend", "Hotel", "Flight", "Order");
     }
 
     private static List<Request> openTravel(int places, int capacity) {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.platform.local.Apps;
+import dev.mu2sls.platform.local.LocalPlatform;
 import dev.mu2sls.store.postgres.LocalPostgres;
 import dev.mu2sls.store.postgres.PostgresStore;
 import java.io.ByteArrayOutputStream;

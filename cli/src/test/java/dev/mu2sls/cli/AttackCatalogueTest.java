@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mu2sls.http.FileRoutes;
+import dev.mu2sls.platform.local.LocalPlatform;
+import dev.mu2sls.platform.local.PlatformMode;
+import dev.mu2sls.platform.local.PlatformStore;
 import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.postgres.PostgresStore;
 import java.io.ByteArrayOutputStream;
@@ -63,8 +66,8 @@ class AttackCatalogueTest {
     @BeforeAll
     void up() throws Exception {
         state = Files.createTempDirectory("mu2sls-catalogue-");
-        platform = LocalPlatform.start(new LocalPlatform.Options("bank", BenchConfig.FULL, null, "postgres", "ignored", state, 0, 1, 1, 8,
-                null, 1, List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"), new PrintStream(log, true, UTF_8), false));
+        platform = LocalPlatform.start(new LocalPlatform.Options("bank", PlatformMode.FULL, null, "postgres", "ignored", state, 0, 1, 1, 8,
+                null, 1, List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"), new PrintStream(log, true, UTF_8), false, Main.class.getName()));
         store = PostgresStore.open(platform.storeUrl(), "postgres", platform.storePassword(), 1, PlatformStore.table("bank"));
         for (String account : List.of("alice", "bob")) {
             assertThat(send(post(OPEN, Map.of(), "[\"" + account + "\", 70]")).status).isEqualTo(200);
@@ -322,8 +325,9 @@ class AttackCatalogueTest {
 
     @Test
     void item7_secondUpOnTheSameStateDirectory_refused_firstKeepsServing() throws Exception {
-        LocalPlatform.Options second = new LocalPlatform.Options("bank", BenchConfig.FULL, null, "postgres", "ignored", state, 0, 1, 1, 8,
-                null, 1, List.of(), new PrintStream(new ByteArrayOutputStream(), true, UTF_8), false);
+        LocalPlatform.Options second = new LocalPlatform.Options("bank", PlatformMode.FULL, null, "postgres", "ignored", state, 0, 1, 1, 8,
+                null, 1, List.of(), new PrintStream(new ByteArrayOutputStream(), true, UTF_8), false,
+                Main.class.getName());
         assertThatThrownBy(() -> LocalPlatform.start(second)).hasMessageContaining("already up");
         assertThat(state.resolve("routes.json")).exists();
         assertThat(send(post("/call/Account/balance", Map.of(), "[\"alice\"]")).status).isEqualTo(200);

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mu2sls.core.Engine;
+import dev.mu2sls.core.Inspector;
 import dev.mu2sls.core.Mode;
 import dev.mu2sls.http.CallSigner;
 import dev.mu2sls.http.FunctionHandler;
@@ -14,6 +15,8 @@ import dev.mu2sls.http.JettyServer;
 import dev.mu2sls.http.Routes;
 import dev.mu2sls.json.JsonCodec;
 import dev.mu2sls.observability.Telemetry;
+import dev.mu2sls.platform.local.LocalPlatform;
+import dev.mu2sls.platform.local.PlatformMode;
 import dev.mu2sls.spi.ServiceDefinition;
 import dev.mu2sls.store.MemoryStore;
 import dev.mu2sls.testing.SkipAfterRunCheck;
@@ -67,8 +70,9 @@ class BenchHttpTest {
     @Test
     void upInExactlyOnceMode_benchHttpLabelsItsResultWithTheModeTheFunctionsRun() throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        LocalPlatform.Options options = new LocalPlatform.Options("counter", BenchConfig.EXACTLY_ONCE, null, "postgres", "postgres", state, 0,
-                1, 1, 8, null, 1, List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"), new PrintStream(log, true, UTF_8), false);
+        LocalPlatform.Options options = new LocalPlatform.Options("counter", PlatformMode.EXACTLY_ONCE, null, "postgres", "postgres", state, 0,
+                1, 1, 8, null, 1, List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"), new PrintStream(log, true, UTF_8), false,
+                Main.class.getName());
         try (LocalPlatform platform = LocalPlatform.start(options);
              HttpClient http = HttpClient.newHttpClient()) {
             Matcher counter = Pattern.compile("\"Counter\"\\s*:\\s*\\[\\s*\"([^\"]+)\"").matcher(Files.readString(state.resolve("routes.json")));
@@ -126,11 +130,9 @@ class BenchHttpTest {
             assertThat(bench.exitCode()).as(bench.lines().toString()).isZero();
             assertThat(bench.lines()).anyMatch(line -> line.startsWith("set-up: 200 requests"));
             assertThat(bench.lines().getLast()).matches(RESULT.formatted("W5", "full", 4));
-            try (Engine reader = Engine.builder().store(store).codec(new JsonCodec()).services(Workload.W5.services).build()) {
-                SortedMap<String, String> finalState = reader.dumpState();
-                assertThat(InvariantChecks.travel(finalState)).isEmpty();
-                assertThat(finalState.keySet()).as("bookings found the hotels and flights opened").anyMatch(k -> k.startsWith("Order.orders"));
-            }
+            SortedMap<String, String> finalState = new Inspector(store, new JsonCodec()).dumpState();
+            assertThat(InvariantChecks.travel(finalState)).isEmpty();
+            assertThat(finalState.keySet()).as("bookings found the hotels and flights opened").anyMatch(k -> k.startsWith("Order.orders"));
         } finally {
             servers.forEach(server -> server.stop(0));
             engines.forEach(Engine::close);

@@ -14,6 +14,7 @@ import dev.mu2sls.http.FunctionHandler;
 import dev.mu2sls.http.HttpServerAdapter;
 import dev.mu2sls.http.JdkServer;
 import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.platform.local.PlatformStore;
 import dev.mu2sls.store.postgres.PostgresStore;
 import java.io.BufferedReader;
 import java.io.IOException;

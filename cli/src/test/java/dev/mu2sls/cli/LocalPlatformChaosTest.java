@@ -3,8 +3,11 @@ package dev.mu2sls.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mu2sls.core.Engine;
+import dev.mu2sls.core.Inspector;
 import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.platform.local.LocalPlatform;
+import dev.mu2sls.platform.local.PlatformMode;
+import dev.mu2sls.platform.local.PlatformStore;
 import dev.mu2sls.simulator.AfterRunCheck;
 import dev.mu2sls.store.postgres.PostgresStore;
 import java.io.ByteArrayOutputStream;
@@ -75,14 +78,12 @@ class LocalPlatformChaosTest {
     private Run run(String app, List<Workload.Request> setup, Function<SplittableRandom, Workload.Request> load)
             throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        LocalPlatform.Options options = new LocalPlatform.Options(app, BenchConfig.FULL, postgres.jdbcUrl(), "postgres", "postgres", state, 0, 2, 3, 8,
+        LocalPlatform.Options options = new LocalPlatform.Options(app, PlatformMode.FULL, postgres.jdbcUrl(), "postgres", "postgres", state, 0, 2, 3, 8,
                 Duration.ofMillis(1200), 7, List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"),
-                new PrintStream(log, true, UTF_8), false);
-        Apps.App application;
+                new PrintStream(log, true, UTF_8), false, Main.class.getName());
         long starting = System.nanoTime();
         try (LocalPlatform platform = LocalPlatform.start(options); ClientHistory clients = new ClientHistory(platform.gateway())) {
             long started = System.nanoTime();
-            application = platform.app();
             for (int i = 0; i < setup.size(); i++) {
                 assertThat(clients.call("setup-" + i, setup.get(i)).ok()).isTrue();
             }
@@ -106,10 +107,9 @@ class LocalPlatformChaosTest {
             System.out.println(app + ": " + history.size() + " acknowledged requests, " + clients.retries.get() + " client retries, "
                     + platform.summary() + "; start " + (started - starting) / 1_000_000 + " ms, load " + (loaded - started) / 1_000_000
                     + " ms, drain " + (System.nanoTime() - loaded) / 1_000_000 + " ms");
-            try (PostgresStore store = PostgresStore.open(postgres.jdbcUrl(), "postgres", "postgres", 2, PlatformStore.table(app));
-                 Engine engine = Engine.builder().store(store).codec(new JsonCodec()).services(application.services()).build()) {
-                assertThat(AfterRunCheck.problems(engine, store)).as("left behind after every request completed").isEmpty();
-                return new Run(history, engine.dumpState());
+            try (PostgresStore store = PostgresStore.open(postgres.jdbcUrl(), "postgres", "postgres", 2, PlatformStore.table(app))) {
+                assertThat(AfterRunCheck.problems(store)).as("left behind after every request completed").isEmpty();
+                return new Run(history, new Inspector(store, new JsonCodec()).dumpState());
             }
         }
     }

@@ -7,6 +7,7 @@ import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.InjectedCrash;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.platform.local.Apps;
 import dev.mu2sls.spi.ServiceDefinition;
 import dev.mu2sls.store.Store;
 import java.util.ArrayList;

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mu2sls.core.Engine;
+import dev.mu2sls.core.Inspector;
 import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.platform.local.Apps;
+import dev.mu2sls.platform.local.LocalPlatform;
+import dev.mu2sls.platform.local.PlatformStore;
 import dev.mu2sls.simulator.AfterRunCheck;
 import dev.mu2sls.store.postgres.PostgresStore;
 import java.io.IOException;
@@ -62,8 +65,8 @@ class UnawaitedCallKillTest {
     void placeWhileMailerStopped_noAnswerUntilTheMailIsSent_andAfterKill9AndRetry_eachMailSentOnce() throws Exception {
         Apps.App shop = Apps.resolve("shop");
         try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-             PostgresStore store = PostgresStore.open(postgres.jdbcUrl(), "postgres", "postgres", 1, PlatformStore.table(shop.name()));
-             Engine inspector = Engine.builder().store(store).codec(new JsonCodec()).services(shop.services()).build()) {
+             PostgresStore store = PostgresStore.open(postgres.jdbcUrl(), "postgres", "postgres", 1, PlatformStore.table(shop.name()))) {
+            Inspector inspector = new Inspector(store, new JsonCodec());
             long starting = System.nanoTime();
             Up first = Up.start(state, postgres.jdbcUrl(), 1);
             long started = System.nanoTime();
@@ -103,7 +106,7 @@ class UnawaitedCallKillTest {
                 for (int i = 0; i <= ORDERS; i++) {
                     assertThat(dump).containsEntry("Shop.orders[\"order-" + i + "\"]", "\"placed\"");
                 }
-                assertThat(AfterRunCheck.problems(inspector, store)).as("left behind after every request completed").isEmpty();
+                assertThat(AfterRunCheck.problems(store)).as("left behind after every request completed").isEmpty();
                 System.out.printf("shop: %d orders held unanswered, kill -9 of every process, each mail sent once; start %d ms, "
                                 + "orders until killed %d ms, restart %d ms, retries and checks %d ms%n", ORDERS, millis(starting, started),
                         millis(started, killed), millis(killed, restarted), millis(restarted, System.nanoTime()));
@@ -114,7 +117,7 @@ class UnawaitedCallKillTest {
     }
 
     /** Waits until Shop.place persisted every order: the requests are in the middle of running, not stuck in front of it. */
-    private static void awaitOrdersRecorded(Engine inspector) throws InterruptedException {
+    private static void awaitOrdersRecorded(Inspector inspector) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             Map<String, String> dump = inspector.dumpState();

@@ -9,7 +9,6 @@ import java.time.InstantSource;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
-import java.util.SortedMap;
 
 /**
  * The invocation engine: runs one delivery of a request against the store with the guarantees
@@ -42,13 +41,11 @@ public final class Engine implements AutoCloseable {
     private final EngineContext ctx;
     private final RequestRunner runner;
     private final Sweeps sweeps;
-    private final StoreInspector inspector;
 
     private Engine(EngineSettings settings) {
         this.ctx = settings.context();
         this.runner = new RequestRunner(ctx, settings);
         this.sweeps = new Sweeps(ctx, runner, settings);
-        this.inspector = new StoreInspector(settings.store, settings.codec);
     }
 
     public static Builder builder() {
@@ -151,46 +148,6 @@ public final class Engine implements AutoCloseable {
     public int expireTransactions() {
         return sweeps.expireTransactions();
     }
-
-    /**
-     * Every persistent state entry of every service, rendered for comparison with a spec run:
-     * {@code Service.state["key"]} to the value's JSON. Reads the whole state; for tests and tools.
-     */
-    public SortedMap<String, String> dumpState() {
-        return inspector.dumpState();
-    }
-
-    /**
-     * What the engine keeps about requests right now: journal chunks, requests still running,
-     * recorded responses. With every request completed, the first two must be zero (journals are
-     * dropped at completion).
-     */
-    public RequestCounts requestCounts() {
-        return inspector.requestCounts();
-    }
-
-    /**
-     * What the store holds about transactions right now. With no transaction running, there must be
-     * no provisional records (no orphan intents) and no pending status.
-     */
-    public TransactionCounts transactionCounts() {
-        return inspector.transactionCounts();
-    }
-
-    /**
-     * @param pending transactions with a pending status (participants persisted into them)
-     * @param ended statuses of ended transactions kept for late participants
-     * @param provisionalRecords provisional writes and recorded reads not yet applied or dropped
-     */
-    public record TransactionCounts(int pending, int ended, int provisionalRecords) {}
-
-    /**
-     * @param journalChunks journal chunks in the store, but those of quarantined requests
-     * @param running requests started but not completed
-     * @param completed recorded responses not yet expired, quarantined ones included
-     * @param quarantined quarantined requests not yet expired (their journals stay for the operator)
-     */
-    public record RequestCounts(int journalChunks, int running, int completed, int quarantined) {}
 
     /** Counters since start. */
     public EngineStats stats() {

@@ -85,8 +85,7 @@ final class Execution implements ExecutionContext, StateAccess {
     Response run(Object[] args) {
         Response response;
         try {
-            Object result = ScopedValue.where(Contexts.CURRENT, this)
-                    .call(() -> service.definition().invoke(service.instance(), method.index(), args));
+            Object result = Contexts.runAs(this, () -> service.definition().invoke(service.instance(), method.index(), args));
             log.rethrowIfStopped();
             response = Response.success(ctx.codec().encode(result, method.returnType()));
         } catch (ControlFlow | NondeterminismException flow) {

@@ -1,34 +1,12 @@
 package dev.mu2sls.core;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import dev.mu2sls.spi.Codec;
-import dev.mu2sls.store.KeyValue;
-import dev.mu2sls.store.Keys;
 import dev.mu2sls.store.Store;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.time.Instant;
-import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.UUID;
-import java.util.function.Consumer;
+import java.util.SortedMap;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A read-only view of what the engine stored, for operators' tools (the admin commands, the
@@ -44,23 +22,23 @@ import java.util.regex.Pattern;
  * ({@code Service.method:key}) or, for a call, from its caller's journal; else they are null.
  *
  * <h2>Cost</h2>
- * Lists scan a whole kind of record in batches of {@value #BATCH} (never the whole range at once)
+ * Lists scan a whole kind of record in batches of 1,000 records (never the whole range at once)
  * and keep at most {@code limit} results. Reads outside transactions: a listing taken while
  * requests run may mix moments, never shows anything that was not stored.
+ *
+ * <h2>For tests and checks</h2>
+ * {@link #dumpState()}, {@link #requestCounts()} and {@link #transactionCounts()} read whole kinds
+ * of record: what a spec comparison and the "nothing left behind" check ({@code AfterRunCheck})
+ * compare. They live here, not on {@code Engine}, whose surface is what applications and
+ * platforms need.
  *
  * <h2>Thread safety</h2>
  * Safe for concurrent use if the store is.
  */
 public final class Inspector {
-    private static final int BATCH = 1_000;
-    /** Longest rendering of a value in a listing or journal step; {@link #state} shows values whole. */
-    private static final int MAX_RENDERED = 2_000;
-    private static final Pattern GATEWAY_ID = Pattern.compile("([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)\\."
-            + "([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*):.+");
-
-    private final Store store;
-    private final Codec codec;
-    private final InstantSource clock;
+    private final RequestListing requests;
+    private final TransactionListing transactions;
+    private final StateListing state;
 
     /**
      * @param store the store the application's engines share
@@ -68,9 +46,11 @@ public final class Inspector {
      *     (or hex when they are not UTF-8)
      */
     public Inspector(Store store, Codec codec) {
-        this.store = store;
-        this.codec = codec;
-        this.clock = store.clock();
+        StoreScan scan = new StoreScan(store);
+        ValueRenderer values = new ValueRenderer(codec);
+        this.transactions = new TransactionListing(scan, store.clock());
+        this.requests = new RequestListing(scan, values, transactions);
+        this.state = new StateListing(scan, values);
     }
 
     /** Where a request stands, as its records say. */
@@ -114,7 +94,7 @@ public final class Inspector {
                           String value, String errorType, String errorMessage) {
         /** Whether this is a call made by another request ({@code parent/step}). */
         public boolean isCall() {
-            return id.indexOf('/') >= 0;
+            return RequestIds.isCall(id);
         }
     }
 
@@ -175,7 +155,27 @@ public final class Inspector {
      */
     public record StateEntry(String key, String value) {}
 
-    // ---- requests -----------------------------------------------------------------------------
+    /**
+     * What the store keeps about requests right now. With every request completed, journal chunks,
+     * running requests and acceptance records must all be zero (they are dropped at completion).
+     *
+     * @param journalChunks journal chunks in the store, but those of quarantined requests
+     * @param running requests started but not completed
+     * @param completed recorded responses not yet expired, quarantined ones included
+     * @param quarantined quarantined requests not yet expired (their journals stay for the operator)
+     * @param accepted acceptance records of client requests not yet completed
+     */
+    public record RequestCounts(int journalChunks, int running, int completed, int quarantined, int accepted) {}
+
+    /**
+     * What the store holds about transactions right now. With no transaction running, there must be
+     * no provisional records (no orphan intents) and no pending status.
+     *
+     * @param pending transactions with a pending status (participants persisted into them)
+     * @param ended statuses of ended transactions kept for late participants
+     * @param provisionalRecords provisional writes and recorded reads not yet applied or dropped
+     */
+    public record TransactionCounts(int pending, int ended, int provisionalRecords) {}
 
     /**
      * Requests that match {@code filter}: open ones first (in id order), then ended ones, most
@@ -184,327 +184,43 @@ public final class Inspector {
      * @param includeCalls whether calls between services ({@code parent/step}) are listed too
      */
     public List<Request> requests(Predicate<Request> filter, boolean includeCalls, int limit) {
-        if (limit < 0) {
-            throw new IllegalArgumentException("limit must not be negative: " + limit);
-        }
-        Map<String, Invocation> accepted = new HashMap<>();
-        forEach(KeySpace.ACCEPTED, kv -> {
-            Invocation invocation = Invocation.decode(kv.key(), kv.value());
-            accepted.put(invocation.requestId(), invocation);
-        });
-        List<Request> open = new ArrayList<>();
-        Comparator<Request> byEnd = Comparator.comparing(Request::endedAt).thenComparing(Request::id);
-        PriorityQueue<Request> latestEnded = new PriorityQueue<>(byEnd); // its head is the oldest kept
-        forEach(KeySpace.REQUEST, kv -> {
-            String id = KeySpace.requestIdOf(kv.key());
-            if (!includeCalls && id.indexOf('/') >= 0) {
-                return;
-            }
-            Request request = request(id, RequestRecord.decode(kv.key(), kv.value()), accepted.remove(id), null);
-            if (!filter.test(request)) {
-                return;
-            }
-            if (request.status().isOpen()) {
-                if (open.size() < limit) {
-                    open.add(request);
-                }
-            } else if (latestEnded.size() < limit) {
-                latestEnded.add(request);
-            } else if (limit > 0 && byEnd.compare(request, latestEnded.peek()) > 0) {
-                latestEnded.poll();
-                latestEnded.add(request);
-            }
-        });
-        for (Invocation invocation : accepted.values()) { // accepted, nothing recorded yet
-            Request request = request(invocation.requestId(), null, invocation, null);
-            if (filter.test(request)) {
-                open.add(request);
-            }
-        }
-        open.sort(Comparator.comparing(Request::id));
-        List<Request> result = new ArrayList<>(open.subList(0, Math.min(limit, open.size())));
-        List<Request> ended = new ArrayList<>(latestEnded);
-        ended.sort(byEnd.reversed());
-        result.addAll(ended.subList(0, Math.min(limit - result.size(), ended.size())));
-        return result;
+        return requests.matching(filter, includeCalls, limit);
     }
 
     /** The request {@code id} with its journal, calls and transactions, or empty if nothing is recorded under it. */
     public Optional<RequestDetail> request(String id) {
-        byte[] requestKey = KeySpace.request(id);
-        RequestRecord record = RequestRecord.decode(requestKey, store.get(requestKey));
-        byte[] acceptedKey = KeySpace.accepted(id);
-        byte[] acceptedBytes = store.get(acceptedKey);
-        Invocation invocation = acceptedBytes == null ? null : Invocation.decode(acceptedKey, acceptedBytes);
-        if (record == null && invocation == null) {
-            return Optional.empty();
-        }
-        Map<String, String> calledMethods = new HashMap<>();
-        List<Step> journal = steps(id, calledMethods);
-        Map<String, RequestRecord> callRecords = new HashMap<>();
-        forEach(KeySpace.request(id + "/"), KeySpace.request(id + "0"), kv -> {
-            String callId = KeySpace.requestIdOf(kv.key());
-            RequestRecord callRecord = RequestRecord.decode(kv.key(), kv.value());
-            callRecords.put(callId, callRecord);
-            if (callRecord instanceof RequestRecord.Running || callRecord instanceof RequestRecord.Completed c && c.quarantined()) {
-                steps(callId, calledMethods); // learns what its own calls called
-            }
-        });
-        List<Request> calls = new ArrayList<>(callRecords.size());
-        callRecords.forEach((callId, callRecord) -> calls.add(request(callId, callRecord, null, calledMethods.get(callId))));
-        calls.sort(Comparator.comparing(Request::id, Inspector::compareIds));
-        List<Transaction> transactions = new ArrayList<>();
-        forEach(KeySpace.txStatus(id + "/"), KeySpace.txStatus(id + "0"), kv -> {
-            TxStatus status = TxStatus.decode(kv.key(), kv.value());
-            transactions.add(new Transaction(KeySpace.txIdOf(kv.key()), describe(status.state()), Instant.ofEpochMilli(status.atMillis())));
-        });
-        transactions.sort(Comparator.comparing(Transaction::id, Inspector::compareIds));
-        String arguments = invocation == null ? null : render(invocation.arguments(), MAX_RENDERED);
-        return Optional.of(new RequestDetail(request(id, record, invocation, null), arguments, journal, calls, transactions));
+        return requests.detail(id);
     }
-
-    private Request request(String id, RequestRecord record, Invocation invocation, String calledMethod) {
-        String service = null;
-        String method = null;
-        if (invocation != null) {
-            service = invocation.service();
-            method = invocation.method();
-        } else if (calledMethod != null) {
-            int dot = calledMethod.lastIndexOf('.');
-            service = calledMethod.substring(0, dot);
-            method = calledMethod.substring(dot + 1);
-        } else if (id.indexOf('/') < 0) {
-            Matcher gateway = GATEWAY_ID.matcher(id);
-            if (gateway.matches()) {
-                service = gateway.group(1);
-                method = gateway.group(2);
-            }
-        }
-        return switch (record) {
-            case null -> new Request(id, Status.ACCEPTED, service, method, null, 0, null, null, null);
-            case RequestRecord.Running running -> new Request(id, Status.RUNNING, service, method, null, running.journalLength(),
-                    null, null, null);
-            case RequestRecord.Completed completed -> {
-                Response response = completed.response();
-                Status status = completed.quarantined() ? Status.QUARANTINED : response.ok() ? Status.COMPLETED : Status.FAILED;
-                yield new Request(id, status, service, method, Instant.ofEpochMilli(completed.completedAtMillis()), 0,
-                        response.ok() ? render(response.value(), MAX_RENDERED) : null, response.errorType(), response.errorMessage());
-            }
-        };
-    }
-
-    /** The journal of {@code requestId}, rendered; the methods its calls called go into {@code calledMethods}. */
-    private List<Step> steps(String requestId, Map<String, String> calledMethods) {
-        List<JournalEntry> entries = new ArrayList<>();
-        forEach(KeySpace.journalPrefix(requestId), KeySpace.journalEnd(requestId),
-                kv -> JournalCodec.decodeInto(kv.key(), kv.value(), entries));
-        List<Step> steps = new ArrayList<>(entries.size());
-        for (JournalEntry entry : entries) {
-            String callId = null;
-            if (entry.op() == JournalEntry.Op.CALL || entry.op() == JournalEntry.Op.ASYNC_CALL) {
-                callId = requestId + "/" + entry.step();
-                calledMethods.put(callId, new String(entry.target(), UTF_8));
-            }
-            steps.add(new Step(entry.step(), entry.op().name(), target(entry), result(entry), callId));
-        }
-        return steps;
-    }
-
-    private static String target(JournalEntry entry) {
-        return switch (entry.op()) {
-            case GET, CONTAINS, PUT, REMOVE -> entry.stateKey();
-            case SCAN -> {
-                KeyValue bounds = ScanCodec.decode(entry.target()).getFirst();
-                yield KeySpace.describeState(bounds.key()) + " up to " + KeySpace.describeState(bounds.value())
-                        + ", limit " + ByteBuffer.wrap(entry.target()).getInt();
-            }
-            case CALL, ASYNC_CALL, TX_COMMIT, TX_ABORT -> new String(entry.target(), UTF_8);
-            case AWAIT, AWAIT_ANY -> {
-                ByteBuffer steps = ByteBuffer.wrap(entry.target());
-                List<Integer> awaited = new ArrayList<>();
-                while (steps.remaining() >= 4) {
-                    awaited.add(steps.getInt());
-                }
-                yield "step" + (awaited.size() == 1 ? " " + awaited.getFirst() : "s " + awaited);
-            }
-            case UUID, NOW, RANDOM, TX_BEGIN -> null;
-        };
-    }
-
-    private String result(JournalEntry entry) {
-        byte[] value = entry.value();
-        if (value == null) {
-            return entry.op() == JournalEntry.Op.GET ? "absent" : null;
-        }
-        ByteBuffer in = ByteBuffer.wrap(value);
-        return switch (entry.op()) {
-            case GET -> render(value, MAX_RENDERED);
-            case CONTAINS -> value[0] == 1 ? "present" : "absent";
-            case PUT -> "a value of " + in.getInt() + " bytes";
-            case SCAN -> ScanCodec.decode(value).size() + " entries";
-            case CALL, AWAIT -> {
-                Response response = Response.fromBytes(value);
-                yield response.ok() ? render(response.value(), MAX_RENDERED) : "failed: " + response.errorType() + ": " + response.errorMessage();
-            }
-            case AWAIT_ANY -> "winner " + in.getInt();
-            case UUID -> new UUID(in.getLong(), in.getLong()).toString();
-            case NOW -> Instant.ofEpochSecond(in.getLong(), in.getInt()).toString();
-            case RANDOM -> "seed " + in.getLong();
-            case TX_COMMIT, TX_ABORT -> TxOutcome.of(value[0]).name().toLowerCase(Locale.ROOT).replace('_', ' ');
-            case REMOVE, ASYNC_CALL, TX_BEGIN -> null;
-        };
-    }
-
-    // ---- transactions -------------------------------------------------------------------------
 
     /** Transactions still pending, oldest first; at most {@code limit}. */
     public List<PendingTransaction> pendingTransactions(int limit) {
-        long now = clock.millis();
-        List<PendingTransaction> pending = new ArrayList<>();
-        forEach(KeySpace.TX_STATUS, kv -> {
-            TxStatus status = TxStatus.decode(kv.key(), kv.value());
-            if (status.state() == TxStatus.State.PENDING) {
-                pending.add(pendingTransaction(KeySpace.txIdOf(kv.key()), status.atMillis(), now));
-            }
-        });
-        pending.sort(Comparator.comparing(PendingTransaction::since).thenComparing(PendingTransaction::id));
-        return List.copyOf(pending.subList(0, Math.min(limit, pending.size())));
+        return transactions.pending(limit);
     }
-
-    private PendingTransaction pendingTransaction(String txId, long sinceMillis, long now) {
-        byte[] prefix = KeySpace.txRecords(txId);
-        Set<String> participants = new LinkedHashSet<>();
-        Set<String> writes = new TreeSet<>();
-        forEach(prefix, Keys.prefixEnd(prefix), kv -> {
-            byte[] key = kv.key();
-            byte kind = key[prefix.length];
-            if (kind == KeySpace.TX_WRITE) {
-                writes.add(KeySpace.describeState(KeySpace.stateKeyOfTxWrite(txId, key)));
-            } else {
-                // P txId 0 kind R requestId 0 step(int)
-                participants.add(new String(key, prefix.length + 2, key.length - prefix.length - 2 - 5, UTF_8));
-            }
-        });
-        String coordinator = txId.substring(0, txId.lastIndexOf('/'));
-        return new PendingTransaction(txId, coordinator, Instant.ofEpochMilli(sinceMillis), Math.max(0, now - sinceMillis),
-                List.copyOf(participants), List.copyOf(writes));
-    }
-
-    private static String describe(TxStatus.State state) {
-        return state.name().toLowerCase(Locale.ROOT).replace('_', ' ');
-    }
-
-    // ---- state --------------------------------------------------------------------------------
 
     /**
      * Persistent state of {@code service}'s {@code stateName}: the entry for {@code key} (a map's
      * string, integer or UUID key, or null for every entry of a map, or for a {@code PersistentValue}),
-     * at most {@code limit} entries in key order.
+     * at most {@code limit} entries in key order, values whole.
      */
     public List<StateEntry> state(String service, String stateName, String key, int limit) {
-        if (service.indexOf(0) >= 0 || stateName.indexOf(0) >= 0) {
-            throw new IllegalArgumentException("service and state names contain no NUL character");
-        }
-        byte[] prefix = KeySpace.statePrefix(service, stateName);
-        List<StateEntry> entries = new ArrayList<>();
-        if (key == null) {
-            forEach(prefix, Keys.prefixEnd(prefix), kv -> {
-                if (entries.size() < limit) {
-                    entries.add(new StateEntry(KeySpace.describeState(kv.key()), render(kv.value(), Integer.MAX_VALUE)));
-                }
-            }, limit);
-            return entries;
-        }
-        for (byte[] encoded : candidateKeys(key)) {
-            byte[] stateKey = KeySpace.concat(prefix, encoded);
-            byte[] value = store.get(stateKey);
-            if (value != null && entries.size() < limit) {
-                entries.add(new StateEntry(KeySpace.describeState(stateKey), render(value, Integer.MAX_VALUE)));
-            }
-        }
-        return entries;
+        return state.entries(service, stateName, key, limit);
     }
 
-    /** The encodings {@code key} may have: as a string, and as a long, int or UUID when it reads as one. */
-    private static List<byte[]> candidateKeys(String key) {
-        List<byte[]> candidates = new ArrayList<>();
-        candidates.add(KeyCodec.of(String.class, "", "").encode(key));
-        try {
-            long number = Long.parseLong(key);
-            candidates.add(KeyCodec.of(Long.class, "", "").encode(number));
-            if (number == (int) number) {
-                candidates.add(KeyCodec.of(Integer.class, "", "").encode((int) number));
-            }
-        } catch (NumberFormatException notANumber) {
-            // a string key only
-        }
-        try {
-            candidates.add(KeyCodec.of(UUID.class, "", "").encode(UUID.fromString(key)));
-        } catch (IllegalArgumentException notAUuid) {
-            // a string key only
-        }
-        return candidates;
+    /**
+     * Every persistent state entry of every service, rendered for comparison with a spec run:
+     * {@code Service.state["key"]} to the value's JSON. Reads the whole state; for tests and tools.
+     */
+    public SortedMap<String, String> dumpState() {
+        return state.all();
     }
 
-    // ---- helpers ------------------------------------------------------------------------------
-
-    /** A stored value as the codec renders it, or as text; cut to {@code max} characters. */
-    private String render(byte[] bytes, int max) {
-        String text;
-        if (codec != null) {
-            text = codec.toJson(bytes);
-        } else {
-            try {
-                text = UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(bytes)).toString();
-            } catch (CharacterCodingException e) {
-                text = "0x" + HexFormat.of().formatHex(bytes);
-            }
-        }
-        return text.length() <= max ? text : text.substring(0, max) + "... (" + text.length() + " characters)";
+    /** Counts of request records, journal chunks and acceptance records; for "nothing left behind" checks. */
+    public RequestCounts requestCounts() {
+        return requests.counts();
     }
 
-    /** Orders ids step by step, numerically: {@code r/2} before {@code r/10}. */
-    private static int compareIds(String a, String b) {
-        String[] left = a.split("/");
-        String[] right = b.split("/");
-        for (int i = 0; i < Math.min(left.length, right.length); i++) {
-            int order = i == 0 ? left[i].compareTo(right[i]) : Integer.compare(step(left[i]), step(right[i]));
-            if (order != 0) {
-                return order;
-            }
-        }
-        return Integer.compare(left.length, right.length);
-    }
-
-    private static int step(String segment) {
-        try {
-            return Integer.parseInt(segment);
-        } catch (NumberFormatException e) {
-            return Integer.MAX_VALUE;
-        }
-    }
-
-    private void forEach(byte kind, Consumer<KeyValue> action) {
-        forEach(KeySpace.rangeStart(kind), KeySpace.rangeEnd(kind), action);
-    }
-
-    private void forEach(byte[] from, byte[] end, Consumer<KeyValue> action) {
-        forEach(from, end, action, Integer.MAX_VALUE);
-    }
-
-    /** Scans {@code [from, end)} in batches, stopping after {@code max} entries. */
-    private void forEach(byte[] from, byte[] end, Consumer<KeyValue> action, int max) {
-        int seen = 0;
-        while (seen < max) {
-            List<KeyValue> batch = store.scan(from, end, Math.min(BATCH, max - seen));
-            batch.forEach(action);
-            seen += batch.size();
-            if (batch.size() < BATCH) {
-                return;
-            }
-            byte[] last = batch.getLast().key();
-            from = Arrays.copyOf(last, last.length + 1);
-        }
+    /** Counts of transaction statuses and provisional records; for "nothing left behind" checks. */
+    public TransactionCounts transactionCounts() {
+        return transactions.counts();
     }
 }

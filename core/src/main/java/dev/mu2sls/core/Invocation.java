@@ -3,6 +3,7 @@ package dev.mu2sls.core;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -85,6 +86,19 @@ public record Invocation(String requestId, String service, String method, byte[]
             in.get(parts[i]);
         }
         return new Invocation(new String(parts[0], UTF_8), new String(parts[1], UTF_8), new String(parts[2], UTF_8), parts[3], 0);
+    }
+
+    /** Equal when every component is, the arguments by content. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Invocation that && attempt == that.attempt && deadlineMillis == that.deadlineMillis
+                && requestId.equals(that.requestId) && service.equals(that.service) && method.equals(that.method)
+                && Arrays.equals(arguments, that.arguments) && Objects.equals(transactionId, that.transactionId);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(requestId, service, method, Arrays.hashCode(arguments), attempt, transactionId, deadlineMillis);
     }
 
     @Override

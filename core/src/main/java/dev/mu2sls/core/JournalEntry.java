@@ -1,5 +1,8 @@
 package dev.mu2sls.core;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
  * One journaled step of a request execution.
  *
@@ -12,7 +15,7 @@ public record JournalEntry(int step, Op op, byte[] target, byte[] value) {
 
     /**
      * For a step on persistent state ({@link Op#GET}, {@link Op#CONTAINS}, {@link Op#PUT},
-     * {@link Op#REMOVE}): its key as {@link Engine#dumpState()} renders it,
+     * {@link Op#REMOVE}): its key as {@link Inspector#dumpState()} renders it,
      * {@code Service.state["key"]}; otherwise null.
      */
     public String stateKey() {
@@ -76,5 +79,24 @@ public record JournalEntry(int step, Op op, byte[] target, byte[] value) {
         public boolean isChoice() {
             return this == UUID || this == NOW || this == RANDOM || this == AWAIT_ANY;
         }
+    }
+
+    /** Equal when step, operation and the bytes of target and value are. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof JournalEntry that && step == that.step && op == that.op && Arrays.equals(target, that.target)
+                && Arrays.equals(value, that.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(step, op, Arrays.hashCode(target), Arrays.hashCode(value));
+    }
+
+    /** The step and operation, the lengths of target and value. */
+    @Override
+    public String toString() {
+        return "JournalEntry[step " + step + " " + op + ", target " + (target == null ? "none" : target.length + " bytes")
+                + ", value " + (value == null ? "none" : value.length + " bytes") + "]";
     }
 }

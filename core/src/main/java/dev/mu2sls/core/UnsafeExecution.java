@@ -36,8 +36,7 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
 
     Response run(Object[] args) {
         try {
-            Object result = ScopedValue.where(Contexts.CURRENT, this)
-                    .call(() -> service.definition().invoke(service.instance(), method.index(), args));
+            Object result = Contexts.runAs(this, () -> service.definition().invoke(service.instance(), method.index(), args));
             return Response.success(ctx.codec().encode(result, method.returnType()));
         } catch (Exception failure) {
             return Response.failure(failure.getClass().getName(), failure.getMessage());

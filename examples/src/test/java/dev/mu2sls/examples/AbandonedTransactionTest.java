@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mu2sls.core.CrashPoint;
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.InjectedCrash;
+import dev.mu2sls.core.Inspector;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.Response;
 import dev.mu2sls.json.JsonCodec;
@@ -24,7 +25,9 @@ class AbandonedTransactionTest {
     void coordinatorCrashedBeforeCommitAndNeverRetried_laterTransactionOnSameKeysCommitsAtOnce() {
         AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
         Engine[] engine = new Engine[1];
-        engine[0] = Engine.builder().store(new MemoryStore()).codec(new JsonCodec()).services(Workloads.W5)
+        MemoryStore store = new MemoryStore();
+        Inspector inspector = new Inspector(store, new JsonCodec());
+        engine[0] = Engine.builder().store(store).codec(new JsonCodec()).services(Workloads.W5)
                 .clock(now::get).transactionLease(LEASE)
                 .transport(invocation -> engine[0].invoke(invocation))
                 .faults((point, invocation, step) -> {
@@ -40,20 +43,20 @@ class AbandonedTransactionTest {
 
             assertThatThrownBy(() -> call(e, "abandoned", "Frontend", "book", "[\"ann\", \"f\", \"h\"]"))
                     .isInstanceOf(InjectedCrash.class);
-            assertThat(e.transactionCounts().pending()).as("the abandoned transaction is pending").isEqualTo(1);
-            assertThat(e.transactionCounts().provisionalRecords()).isPositive();
+            assertThat(inspector.transactionCounts().pending()).as("the abandoned transaction is pending").isEqualTo(1);
+            assertThat(inspector.transactionCounts().provisionalRecords()).isPositive();
 
             long start = System.nanoTime();
             Response later = call(e, "later", "Frontend", "book", "[\"bob\", \"f\", \"h\"]");
             Duration waited = Duration.ofNanos(System.nanoTime() - start);
             assertThat(new String(later.value(), UTF_8)).as("bob gets the only room and seat").isNotEqualTo("\"sold out\"");
             assertThat(waited).isLessThan(LEASE.plusSeconds(1));
-            assertThat(e.dumpState()).containsEntry("Hotel.guests[\"h#1\"]", "\"bob\"");
+            assertThat(inspector.dumpState()).containsEntry("Hotel.guests[\"h#1\"]", "\"bob\"");
 
             now.set(now.get().plus(LEASE).plusSeconds(1));
             assertThat(e.expireTransactions()).isEqualTo(1);
-            assertThat(e.transactionCounts().provisionalRecords()).as("orphan records after the lease").isZero();
-            assertThat(e.transactionCounts().pending()).isZero();
+            assertThat(inspector.transactionCounts().provisionalRecords()).as("orphan records after the lease").isZero();
+            assertThat(inspector.transactionCounts().pending()).isZero();
         }
     }
 

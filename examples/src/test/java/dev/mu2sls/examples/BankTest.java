@@ -24,7 +24,7 @@ class BankTest {
             List<Long> audits = runTransfersWithAudits(simulator, 2);
             long expectedTotal = ACCOUNTS * INITIAL;
             assertThat(audits).as("audits during the load").isNotEmpty().containsOnly(expectedTotal);
-            long endTotal = simulator.engine().dumpState().entrySet().stream()
+            long endTotal = simulator.inspector().dumpState().entrySet().stream()
                     .filter(e -> e.getKey().startsWith("Account.balances"))
                     .mapToLong(e -> Long.parseLong(e.getValue())).sum();
             assertThat(endTotal).isEqualTo(expectedTotal);

@@ -59,7 +59,7 @@ class ConcurrentDuplicatesTest {
             List<Response> responses = invokeConcurrently(simulator, add);
             assertThat(responses).hasSize(EXECUTIONS).allSatisfy(r -> assertThat(r).isEqualTo(responses.get(0)));
             assertThat(new String(responses.get(0).value(), UTF_8)).isEqualTo("5");
-            assertThat(simulator.engine().dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
+            assertThat(simulator.inspector().dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
         }
     }
 
@@ -70,7 +70,7 @@ class ConcurrentDuplicatesTest {
             Invocation add = new Invocation("dup-2", "Caller1", "add", "[\"k\", 7]".getBytes(UTF_8), 0);
             List<Response> responses = invokeConcurrently(simulator, add);
             assertThat(responses).allSatisfy(r -> assertThat(new String(r.value(), UTF_8)).isEqualTo("107"));
-            assertThat(simulator.engine().dumpState()).containsEntry("Counter.counts[\"k\"]", "107");
+            assertThat(simulator.inspector().dumpState()).containsEntry("Counter.counts[\"k\"]", "107");
         }
     }
 
@@ -80,7 +80,7 @@ class ConcurrentDuplicatesTest {
             Invocation batch = new Invocation("dup-3", "Orchestrator", "process", "[\"u\", [1, 2, 3]]".getBytes(UTF_8), 0);
             List<Response> responses = invokeConcurrently(simulator, batch);
             assertThat(responses).allSatisfy(r -> assertThat(r).isEqualTo(responses.get(0)));
-            assertThat(simulator.engine().dumpState())
+            assertThat(simulator.inspector().dumpState())
                     .containsEntry("Shard.amounts[\"u/0\"]", "1")
                     .containsEntry("Shard.amounts[\"u/1\"]", "2")
                     .containsEntry("Shard.amounts[\"u/2\"]", "3")
@@ -96,7 +96,7 @@ class ConcurrentDuplicatesTest {
             Response again = simulator.engine().submit(add);
             assertThat(again).isEqualTo(first);
             assertThat(new String(again.value(), UTF_8)).isEqualTo("5");
-            assertThat(simulator.engine().dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
+            assertThat(simulator.inspector().dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
             assertThat(simulator.engine().recover()).as("acceptance records left to re-drive").isZero();
         }
     }
@@ -107,7 +107,7 @@ class ConcurrentDuplicatesTest {
             Invocation add = new Invocation("client-dup-64", "Counter", "add", "[\"k\", 5]".getBytes(UTF_8), 0);
             List<Response> responses = submitConcurrently(simulator, add);
             assertThat(responses).hasSize(EXECUTIONS).allSatisfy(r -> assertThat(r).isEqualTo(responses.get(0)));
-            assertThat(simulator.engine().dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
+            assertThat(simulator.inspector().dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
             assertThat(simulator.engine().recover()).as("acceptance records left to re-drive").isZero();
         }
     }

@@ -10,6 +10,7 @@ import dev.mu2sls.core.CrashPoint;
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.FaultInjector;
 import dev.mu2sls.core.InjectedCrash;
+import dev.mu2sls.core.Inspector;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.Response;
 import dev.mu2sls.examples.counter.CounterDispatcher;
@@ -47,7 +48,7 @@ class EdgeCasesTest {
 
                 assertThat(response.ok()).as("seed %d", seed).isTrue();
                 // no quiescence wait: the answer itself waits for the call
-                assertThat(simulator.engine().dumpState()).as("seed %d", seed)
+                assertThat(simulator.inspector().dumpState()).as("seed %d", seed)
                         .containsEntry("Shop.orders[\"o" + seed + "\"]", "\"placed\"")
                         .containsEntry("Mailer.sent[\"o" + seed + "\"]", "1");
             }
@@ -66,7 +67,7 @@ class EdgeCasesTest {
             assertThat(response.ok()).isFalse();
             assertThat(response.errorType()).isEqualTo(NondeterminismException.class.getName());
             assertThat(response.errorMessage()).contains("fv-1", "diverged on replay", "PUT FlakyValue.notes[\"k\"]");
-            assertThat(simulator.engine().dumpState())
+            assertThat(simulator.inspector().dumpState())
                     .containsEntry("FlakyValue.notes[\"k\"]", "\"first\"")
                     .doesNotContainKey("Counter.counts[\"k\"]");
         }
@@ -105,7 +106,7 @@ class EdgeCasesTest {
             }
             assertThat(simulator.call("r1", "Counter", "add", "[\"k\", 1]").value()).as("the same request again")
                     .asString(UTF_8).isEqualTo("1");
-            assertThat(simulator.engine().dumpState()).containsEntry("Counter.counts[\"k\"]", "1");
+            assertThat(simulator.inspector().dumpState()).containsEntry("Counter.counts[\"k\"]", "1");
         }
     }
 
@@ -138,7 +139,7 @@ class EdgeCasesTest {
         try (Engine restarted = engine(store, FaultInjector.NONE)) {
             assertThat(restarted.recover()).as("requests re-driven, the poison one ending quarantined").isEqualTo(3);
             assertThat(restarted.stats().requestsQuarantined()).isEqualTo(1);
-            assertThat(restarted.dumpState()).containsEntry("Counter.counts[\"k\"]", "2");
+            assertThat(new Inspector(store, new JsonCodec()).dumpState()).containsEntry("Counter.counts[\"k\"]", "2");
 
             Response poison = restarted.submit(new Invocation("flaky-1", "Flaky", "write", "[\"k\"]".getBytes(UTF_8), 1));
             assertThat(poison.ok()).isFalse();

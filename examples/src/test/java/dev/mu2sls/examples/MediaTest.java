@@ -54,7 +54,7 @@ class MediaTest {
         assertThat(value("r3", "UserReview", "reviews", "[2]")).isEqualTo("[" + third + "]");
         assertThat(value("r4", "MovieReview", "reviews", "[\"tt0000001\"]")).isEqualTo("[" + third + "," + first + "]");
         assertThat(value("r5", "MovieReview", "reviews", "[\"tt0000000\"]")).isEqualTo("[" + second + "]");
-        assertThat(simulator.engine().dumpState().keySet()).as("drafts left in ComposeReview")
+        assertThat(simulator.inspector().dumpState().keySet()).as("drafts left in ComposeReview")
                 .noneMatch(key -> key.startsWith("ComposeReview."));
     }
 
@@ -72,7 +72,7 @@ class MediaTest {
     void badInput_failsWithClearErrorAndChangesNothing(String name, String service, String method, String json, String message)
             throws Exception {
         value("c0", "MediaFrontend", "compose", Workloads.args("user1", "password1", "Movie 1", 4, "before"));
-        SortedMap<String, String> before = simulator.engine().dumpState();
+        SortedMap<String, String> before = simulator.inspector().dumpState();
 
         Response response = call("bad", service, method, json);
         simulator.awaitQuiescence(Duration.ofSeconds(10));
@@ -80,7 +80,7 @@ class MediaTest {
         assertThat(response.ok()).isFalse();
         assertThat(response.errorType()).isEqualTo(IllegalArgumentException.class.getName());
         assertThat(response.errorMessage()).contains(message);
-        assertThat(simulator.engine().dumpState()).isEqualTo(before);
+        assertThat(simulator.inspector().dumpState()).isEqualTo(before);
     }
 
     /** The paper's scale: 100 users and 1000 movies registered, then reviews under every kind of fault. */

@@ -36,7 +36,7 @@ class NondeterminismTest {
                     "PUT Flaky.notes[\"k\"]", "PUT Flaky.notes[\"other-k\"]", "Deterministic");
             assertThat(simulator.call("flaky-1", "Flaky", "write", "[\"k\"]")).as("a later delivery").isEqualTo(response);
             assertThat(simulator.engine().stats().requestsQuarantined()).isEqualTo(1);
-            assertThat(simulator.engine().dumpState())
+            assertThat(simulator.inspector().dumpState())
                     .containsEntry("Flaky.notes[\"k\"]", "\"first\"")
                     .doesNotContainKey("Flaky.notes[\"other-k\"]")
                     .doesNotContainKey("Counter.counts[\"k\"]");

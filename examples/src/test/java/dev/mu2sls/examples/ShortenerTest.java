@@ -61,13 +61,13 @@ class ShortenerTest {
             """)
     void badInput_failsWithClearErrorAndChangesNothing(String name, String method, String json, String message) {
         value("a0", "Shortener", "alias", "[\"https://example.com/docs\", \"docs\"]");
-        SortedMap<String, String> before = simulator.engine().dumpState();
+        SortedMap<String, String> before = simulator.inspector().dumpState();
 
         Response response = simulator.call("bad", "Shortener", method, json);
 
         assertThat(response.ok()).isFalse();
         assertThat(response.errorType()).isEqualTo(IllegalArgumentException.class.getName());
         assertThat(response.errorMessage()).contains(message);
-        assertThat(simulator.engine().dumpState()).isEqualTo(before);
+        assertThat(simulator.inspector().dumpState()).isEqualTo(before);
     }
 }

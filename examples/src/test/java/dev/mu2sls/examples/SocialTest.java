@@ -61,7 +61,7 @@ class SocialTest {
     @Test
     void badInput_failsWithClearErrorAndChangesNothing() {
         value("f1", "SocialGraph", "follow", "[\"bob\", \"ann\"]");
-        SortedMap<String, String> before = simulator.engine().dumpState();
+        SortedMap<String, String> before = simulator.inspector().dumpState();
 
         Response self = simulator.call("b1", "SocialGraph", "follow", "[\"ann\", \"ann\"]");
         Response blank = simulator.call("b2", "Social", "post", "[\"ann\", \"  \"]");
@@ -72,6 +72,6 @@ class SocialTest {
         assertThat(blank.errorMessage()).startsWith("post text must be non-blank and at most 280 characters");
         assertThat(tooLong.errorMessage()).endsWith("281 characters");
         assertThat(badName.errorMessage()).isEqualTo("user name must be non-blank without '/': 'a/b'");
-        assertThat(simulator.engine().dumpState()).isEqualTo(before);
+        assertThat(simulator.inspector().dumpState()).isEqualTo(before);
     }
 }

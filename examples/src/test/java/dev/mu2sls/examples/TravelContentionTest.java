@@ -35,7 +35,7 @@ class TravelContentionTest {
                 "Frontend", "book", "[\"u" + random.nextInt(100) + "\", \"f" + random.nextInt(PLACES) + "\", \"h"
                         + random.nextInt(PLACES) + "\"]"});
             simulator.awaitQuiescence(Duration.ofSeconds(30));
-            SortedMap<String, String> state = simulator.engine().dumpState();
+            SortedMap<String, String> state = simulator.inspector().dumpState();
 
             long booked = answers.stream().filter(a -> !new String(a.response().value(), UTF_8).equals("\"sold out\"")).count();
             assertThat(answers).allSatisfy(a -> assertThat(a.response().ok()).isTrue());

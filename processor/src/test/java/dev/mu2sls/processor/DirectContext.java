@@ -1,5 +1,6 @@
 package dev.mu2sls.processor;
 
+import dev.mu2sls.spi.Contexts;
 import dev.mu2sls.spi.ExecutionContext;
 import dev.mu2sls.spi.MethodRef;
 import dev.mu2sls.spi.PendingCall;
@@ -22,6 +23,11 @@ final class DirectContext implements ExecutionContext {
     DirectContext(ServiceDefinition definition, Object service) {
         this.definition = definition;
         this.service = service;
+    }
+
+    /** Runs {@code body} with this context bound, as a runtime does around a handler. */
+    <T> T bound(ScopedValue.CallableOp<T, Exception> body) throws Exception {
+        return Contexts.runAs(this, body);
     }
 
     private record Done(MethodRef method, Object result) implements PendingCall {}

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.testing.compile.Compilation;
 import dev.mu2sls.DurableFuture;
-import dev.mu2sls.spi.Contexts;
 import dev.mu2sls.spi.MethodRef;
 import dev.mu2sls.spi.ServiceDefinition;
 import java.lang.reflect.Method;
@@ -191,7 +190,7 @@ class GeneratedCodeBehaviourTest {
         Method async = clientClass.getMethod("async");
         Method asyncAdd = async.getReturnType().getMethod("add", String.class, long.class);
 
-        Object result = ScopedValue.where(Contexts.CURRENT, context).call(() -> {
+        Object result = context.bound(() -> {
             long first = (Long) add.invoke(client, "k", 2L);
             DurableFuture<?> later = (DurableFuture<?>) asyncAdd.invoke(async.invoke(client), "k", 3L);
             return List.of(first, later.await(), keys.invoke(client));

@@ -1,8 +1,10 @@
 package dev.mu2sls.http;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -26,5 +28,23 @@ public record HttpCall(String method, String path, Map<String, String> headers, 
     /** The first value of header {@code name} (case-insensitive), or null. */
     public String header(String name) {
         return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Equal when every component is, the body by content. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof HttpCall that && bodyTooLarge == that.bodyTooLarge && Objects.equals(method, that.method)
+                && Objects.equals(path, that.path) && headers.equals(that.headers) && Arrays.equals(body, that.body);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(method, path, headers, Arrays.hashCode(body), bodyTooLarge);
+    }
+
+    /** Method, path, the headers' names (their values may be credentials) and the body's length. */
+    @Override
+    public String toString() {
+        return "HttpCall[" + method + " " + path + " headers " + headers.keySet() + ", body " + body.length + " bytes" + (bodyTooLarge ? ", too large" : "") + "]";
     }
 }

@@ -2,8 +2,10 @@ package dev.mu2sls.http;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * An HTTP response as the handlers produce it.
@@ -30,5 +32,22 @@ public record HttpReply(int status, Map<String, String> headers, byte[] body) {
 
     public String bodyText() {
         return new String(body, UTF_8);
+    }
+
+    /** Equal when status, headers and the body's bytes are. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof HttpReply that && status == that.status && headers.equals(that.headers) && Arrays.equals(body, that.body);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(status, headers, Arrays.hashCode(body));
+    }
+
+    /** The status, the headers and the body's length. */
+    @Override
+    public String toString() {
+        return "HttpReply[" + status + " " + headers + ", body " + body.length + " bytes]";
     }
 }

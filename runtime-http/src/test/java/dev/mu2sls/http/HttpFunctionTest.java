@@ -36,7 +36,7 @@ class HttpFunctionTest {
         assertThat(first.body()).isEqualTo("{\"ok\":true,\"value\":5}");
         assertThat(again.body()).isEqualTo(first.body());
         assertThat(first.headers().firstValue("Idempotency-Key")).contains("client-1");
-        assertThat(app.engines.get("Counter").dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
+        assertThat(app.inspector.dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
     }
 
     @Test
@@ -74,6 +74,6 @@ class HttpFunctionTest {
         revive.join();
         assertThat(reply.body()).isEqualTo("{\"ok\":true,\"value\":7}");
         assertThat(app.transport.retries()).isPositive();
-        assertThat(app.engines.get("Counter").dumpState()).containsEntry("Counter.counts[\"k\"]", "7");
+        assertThat(app.inspector.dumpState()).containsEntry("Counter.counts[\"k\"]", "7");
     }
 }

@@ -124,7 +124,7 @@ class InternalMetadataTest {
         // not the victim's recorded answer (5): a request of its own, outside any transaction
         assertThat(reply.body()).isEqualTo("{\"ok\":true,\"value\":6}");
         assertThat(reply.headers().firstValue(InternalHeaders.IDEMPOTENCY_KEY)).isPresent().get().isNotEqualTo("victim");
-        assertThat(app.engines.get("Counter").transactionCounts().provisionalRecords()).isZero();
+        assertThat(app.inspector.transactionCounts().provisionalRecords()).isZero();
     }
 
     private void assertRejected(HttpResponse<String> reply, int status, String problem) {

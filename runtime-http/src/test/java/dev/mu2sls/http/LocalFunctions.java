@@ -38,6 +38,7 @@ final class LocalFunctions implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     final Store store = new MemoryStore();
+    final Inspector inspector = new Inspector(store, new JsonCodec());
     final CallSigner signer = CallSigner.of(SECRET);
     final FakeRoutes routes = new FakeRoutes();
     final Map<String, Engine> engines = new LinkedHashMap<>();
@@ -82,7 +83,7 @@ final class LocalFunctions implements AutoCloseable {
             routes.set(service.name(), List.of(uri));
         }
         Telemetry gatewayTelemetry = telemetryOf.apply("gateway");
-        Console console = new Console(new Inspector(store, new JsonCodec()), gatewayTelemetry, routes, Console.Exposure.LOOPBACK);
+        Console console = new Console(inspector, gatewayTelemetry, routes, Console.Exposure.LOOPBACK);
         gatewayHandler = new GatewayHandler(transport, services, Engine.DEFAULT_MAX_PAYLOAD_BYTES, null,
                 (invocation, report) -> givenUp.add(invocation.requestId()), gatewayTelemetry, console);
         HttpServerAdapter server = JettyServer.startNonBlocking("127.0.0.1", 0, gatewayHandler.maxBodyBytes(), gatewayHandler::handle);

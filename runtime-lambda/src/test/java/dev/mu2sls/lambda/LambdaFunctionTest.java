@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mu2sls.core.Engine;
+import dev.mu2sls.core.Inspector;
 import dev.mu2sls.examples.counter.CounterDispatcher;
 import dev.mu2sls.http.CallSigner;
 import dev.mu2sls.http.FunctionHandler;
@@ -81,7 +82,7 @@ class LambdaFunctionTest {
         assertThat(first.get("body").asText()).isEqualTo("{\"ok\":true,\"value\":5}");
         assertThat(retried.get("body").asText()).isEqualTo(first.get("body").asText());
         assertThat(resigned.get("body").asText()).isEqualTo(first.get("body").asText());
-        assertThat(engine.dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
+        assertThat(new Inspector(store, new JsonCodec()).dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
         assertThat(invoke(restEvent("add", "[\"k\", 1]", signed("lambda-r2", "[\"k\", 1]"))).get("body").asText())
                 .isEqualTo("{\"ok\":true,\"value\":6}");
     }

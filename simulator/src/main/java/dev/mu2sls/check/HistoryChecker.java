@@ -32,7 +32,7 @@ import java.util.function.Function;
  *   <li>run one by one on the {@link SpecRunner} (with the implementation's journaled
  *       nondeterministic choices, so {@code Deterministic.uuid()} and friends agree), gives every
  *       request the response its client observed;
- *   <li>ends in the final state the implementation holds ({@code Engine.dumpState()}).
+ *   <li>ends in the final state the implementation holds ({@code Inspector.dumpState()}).
  * </ul>
  * Such an order exists exactly when the run was linearizable with respect to the spec, with each
  * request applied once (G1) and transactions serializable (G2): a double-applied, lost or
@@ -93,7 +93,7 @@ public final class HistoryChecker {
      *
      * @param finalState the implementation's state after every execution ended (wait for the
      *     platform to be quiet first, e.g. {@code Simulator.awaitQuiescence}), as
-     *     {@code Engine.dumpState()} renders it
+     *     {@code Inspector.dumpState()} renders it
      */
     public Result check(History history, SortedMap<String, String> finalState) {
         return check(history.operations(), finalState);

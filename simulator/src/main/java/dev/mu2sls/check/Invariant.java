@@ -12,7 +12,7 @@ import java.util.SortedMap;
  *
  * <pre>{@code
  * Invariant moneyConserved = Invariants.sumOf("Account.balances[", 1000 * 100L);
- * assertThat(moneyConserved.violations(client.history().operations(), engine.dumpState())).isEmpty();
+ * assertThat(moneyConserved.violations(client.history().operations(), inspector.dumpState())).isEmpty();
  * }</pre>
  */
 @FunctionalInterface
@@ -20,7 +20,7 @@ public interface Invariant {
 
     /**
      * @param history the client requests of the run (may be empty when only the state is checked)
-     * @param finalState the implementation's state after the run, as {@code Engine.dumpState()} renders it
+     * @param finalState the implementation's state after the run, as {@code Inspector.dumpState()} renders it
      * @return what is wrong, one readable sentence per violation; empty when the invariant holds
      */
     List<String> violations(List<History.Operation> history, SortedMap<String, String> finalState);

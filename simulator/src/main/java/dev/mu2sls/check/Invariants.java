@@ -17,7 +17,7 @@ import java.util.TreeMap;
 /**
  * Ready {@link Invariant}s. The building blocks ({@link #sumOf}, {@link #capacity},
  * {@link #responses}, {@link #noFailures}) take the state key prefix they read, in
- * {@code Engine.dumpState()} form: {@code Service.mapName[} for the entries of a persistent map.
+ * {@code Inspector.dumpState()} form: {@code Service.mapName[} for the entries of a persistent map.
  * {@link #bank}, {@link #travel} and {@link #media} put them together for the example applications
  * (W6 bank, W5 travel, W4 media) and show how to write your own.
  */

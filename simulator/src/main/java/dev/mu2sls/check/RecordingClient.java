@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *     ... client.call("Counter", "add", "[\"k\", 1]") from any number of threads ...
  *     simulator.awaitQuiescence(Duration.ofSeconds(30));
  *     HistoryChecker.Result result = HistoryChecker.builder(services).choices(choices).build()
- *             .check(client.history(), simulator.engine().dumpState());
+ *             .check(client.history(), simulator.inspector().dumpState());
  * }
  * }</pre>
  *

@@ -1,6 +1,6 @@
 package dev.mu2sls.simulator;
 
-import dev.mu2sls.core.Engine;
+import dev.mu2sls.core.Inspector;
 import dev.mu2sls.store.Store;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,9 +19,6 @@ public final class AfterRunCheck {
     /** How long a run may still have executions, zombies or duplicates running before it is a problem. */
     public static final Duration QUIESCENCE_TIMEOUT = Duration.ofSeconds(30);
 
-    /** Core's {@code KeySpace.ACCEPTED}: accepted client requests not yet completed ({@code A requestId}). */
-    private static final byte ACCEPTED = 'A';
-
     private AfterRunCheck() {}
 
     /**
@@ -36,7 +33,7 @@ public final class AfterRunCheck {
             problems.add(e.getMessage());
             return problems;
         }
-        problems.addAll(problems(simulator.engine(), simulator.store()));
+        problems.addAll(problems(simulator.store()));
         long mismatches = simulator.faults().duplicateMismatches();
         if (mismatches > 0) {
             problems.add(mismatches + " duplicate deliveries answered differently from the original");
@@ -47,19 +44,19 @@ public final class AfterRunCheck {
         return problems;
     }
 
-    /** What {@code engine} left in {@code store} (its own store) with every request completed; empty when nothing. */
-    public static List<String> problems(Engine engine, Store store) {
+    /** What the engines sharing {@code store} left in it with every request completed; empty when nothing. */
+    public static List<String> problems(Store store) {
         List<String> problems = new ArrayList<>();
-        Engine.RequestCounts requests = engine.requestCounts();
+        Inspector inspector = new Inspector(store, null);
+        Inspector.RequestCounts requests = inspector.requestCounts();
         if (requests.journalChunks() > 0 || requests.running() > 0) {
             problems.add("request bookkeeping left after every request completed (journals are dropped at completion): "
                     + requests);
         }
-        int accepted = store.scan(new byte[] {ACCEPTED}, new byte[] {ACCEPTED + 1}, Integer.MAX_VALUE).size();
-        if (accepted > 0) {
-            problems.add(accepted + " acceptance records left after every request completed (dropped at completion)");
+        if (requests.accepted() > 0) {
+            problems.add(requests.accepted() + " acceptance records left after every request completed (dropped at completion)");
         }
-        Engine.TransactionCounts transactions = engine.transactionCounts();
+        Inspector.TransactionCounts transactions = inspector.transactionCounts();
         if (transactions.pending() > 0 || transactions.provisionalRecords() > 0) {
             problems.add("transaction records left after every request completed (no pending status, no orphan intent): "
                     + transactions);

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.mu2sls.core.CrashPoint;
 import dev.mu2sls.core.Engine;
+import dev.mu2sls.core.Inspector;
 import dev.mu2sls.core.EngineObserver;
 import dev.mu2sls.core.Entropy;
 import dev.mu2sls.core.ExecutionExpiredException;
@@ -266,6 +267,11 @@ public final class Simulator implements AutoCloseable {
 
     public Store store() {
         return store;
+    }
+
+    /** A read-only view of what the run stored: state, requests, transactions. */
+    public Inspector inspector() {
+        return new Inspector(store, engine.codec());
     }
 
     public FaultPlan plan() {

@@ -103,7 +103,7 @@ public final class SpecComparison {
                 implementation.add(simulator.call(request.id(), request.service(), request.method(), request.jsonArguments()));
             }
             simulator.awaitQuiescence(AfterRunCheck.QUIESCENCE_TIMEOUT);
-            implementationState = simulator.engine().dumpState();
+            implementationState = simulator.inspector().dumpState();
             faults = simulator.faults();
             leftBehind = AfterRunCheck.problems(simulator);
         } catch (TimeoutException e) {

@@ -105,7 +105,7 @@ public final class RecordedChoices implements ExecutionListener, Choices {
     }
 
     /**
-     * The state keys (rendered as {@code Engine.dumpState()} renders them) that client request
+     * The state keys (rendered as {@code Inspector.dumpState()} renders them) that client request
      * {@code requestId} wrote: its own completed execution and the calls it made, leaving out the
      * calls made by transaction attempts that conflicted (their writes were never applied); null
      * if the request did not complete. A hint for checkers: in the order the implementation

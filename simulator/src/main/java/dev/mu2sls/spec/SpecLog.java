@@ -76,7 +76,7 @@ final class SpecLog {
     }
 
     /**
-     * Sets the state to compare with, rendered as {@code Engine.dumpState()} renders it, and
+     * Sets the state to compare with, rendered as {@code Inspector.dumpState()} renders it, and
      * counts the current entries that match it; {@code current} is the present state, rendered
      * the same way.
      */
@@ -169,7 +169,7 @@ final class SpecLog {
         }
     }
 
-    /** How {@code Engine.dumpState()} renders a key: quoted if a string. */
+    /** How {@code Inspector.dumpState()} renders a key: quoted if a string. */
     static String render(Object key) {
         return key instanceof String s ? '"' + s + '"' : String.valueOf(key);
     }

@@ -72,8 +72,7 @@ public final class SpecRunner {
         Context context = new Context(requestId);
         Response response;
         try {
-            Object result = ScopedValue.where(Contexts.CURRENT, context)
-                    .call(() -> definition.invoke(instances.get(service), ref.index(), args));
+            Object result = context.bound(() -> definition.invoke(instances.get(service), ref.index(), args));
             response = Response.success(codec.encode(result, ref.returnType()));
         } catch (Exception failure) {
             response = Response.failure(failure.getClass().getName(), failure.getMessage());
@@ -134,7 +133,7 @@ public final class SpecRunner {
 
     /**
      * Sets the state this run is heading for (the implementation's final state, rendered as
-     * {@code Engine.dumpState()} renders it): from then on {@link #matchesTarget()} and
+     * {@code Inspector.dumpState()} renders it): from then on {@link #matchesTarget()} and
      * {@link #entriesMatchingTarget()} are maintained write by write, at no cost to read.
      */
     public void target(SortedMap<String, String> state) {
@@ -161,7 +160,7 @@ public final class SpecRunner {
 
     /**
      * The state keys written since the last call (including writes a transaction abort undid),
-     * rendered as {@code Engine.dumpState()} renders them; empty unless collecting.
+     * rendered as {@code Inspector.dumpState()} renders them; empty unless collecting.
      */
     public List<String> takeWrites() {
         return log.takeWrites();
@@ -185,7 +184,7 @@ public final class SpecRunner {
         }
     }
 
-    /** All state, rendered as {@code Engine.dumpState()} renders it. */
+    /** All state, rendered as {@code Inspector.dumpState()} renders it. */
     public SortedMap<String, String> dumpState() {
         SortedMap<String, String> dump = new TreeMap<>();
         states.values().forEach(state -> state.dumpInto(dump));
@@ -246,6 +245,11 @@ public final class SpecRunner {
 
         Context(String requestId) {
             this.requestId = requestId;
+        }
+
+        /** Runs {@code body} with this context bound ({@link Contexts#runAs}: a context binds only itself). */
+        <T> T bound(ScopedValue.CallableOp<T, Exception> body) throws Exception {
+            return Contexts.runAs(this, body);
         }
 
         int nextStep() {

@@ -66,7 +66,7 @@ class HistoryCheckerSimulatedTest {
                 thread.join();
             }
             simulator.awaitQuiescence(Duration.ofSeconds(30));
-            return new Run(HistoryChecker.builder(SERVICES).choices(choices).build().check(client.history(), simulator.engine().dumpState()),
+            return new Run(HistoryChecker.builder(SERVICES).choices(choices).build().check(client.history(), simulator.inspector().dumpState()),
                     AfterRunCheck.problems(simulator));
         }
     }

@@ -168,7 +168,7 @@ public final class Simulation implements Client, AutoCloseable {
             throw new AssertionError("executions still running " + AfterRunCheck.QUIESCENCE_TIMEOUT.toSeconds()
                     + " s after the last response; " + replay(), e);
         }
-        SortedMap<String, String> state = simulator.engine().dumpState();
+        SortedMap<String, String> state = simulator.inspector().dumpState();
         List<History.Operation> operations = client.history().operations();
         HistoryChecker.Result result = HistoryChecker.builder(services).choices(choices)
                 .maxConfigurations(maxConfigurations).timeLimit(timeLimit).build().check(operations, state);
@@ -206,7 +206,7 @@ public final class Simulation implements Client, AutoCloseable {
         return client.history();
     }
 
-    /** The platform, for its engine ({@code dumpState()}, stats) and fault counts. */
+    /** The platform, for its engine (stats), its inspector ({@code dumpState()}) and fault counts. */
     public Simulator simulator() {
         return simulator;
     }

@@ -1,4 +1,4 @@
-package dev.mu2sls.cli;
+package dev.mu2sls.platform.local;
 
 import dev.mu2sls.core.Engine;
 import java.time.Duration;
@@ -22,6 +22,7 @@ final class Housekeeping implements Runnable {
     private final Sweep transactions;
     private final Sweep responses;
 
+    /** Sweeps of {@code engine}, at the periods its lease and retention ask for. */
     Housekeeping(Engine engine) {
         this.transactions = new Sweep("transactions", engine::expireTransactions, engine.transactionLease().dividedBy(3));
         this.responses = new Sweep("responses", engine::expireResponses, engine.responseRetention().dividedBy(10));

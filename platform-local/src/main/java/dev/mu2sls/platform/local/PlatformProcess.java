@@ -1,4 +1,4 @@
-package dev.mu2sls.cli;
+package dev.mu2sls.platform.local;
 
 import dev.mu2sls.http.Drainable;
 import dev.mu2sls.http.FileRoutes;

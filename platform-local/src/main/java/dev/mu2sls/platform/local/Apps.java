@@ -1,13 +1,5 @@
-package dev.mu2sls.cli;
+package dev.mu2sls.platform.local;
 
-import dev.mu2sls.examples.shop.MailerDispatcher;
-import dev.mu2sls.examples.shop.ShopDispatcher;
-import dev.mu2sls.examples.shortener.AnalyticsDispatcher;
-import dev.mu2sls.examples.shortener.ShortenerDispatcher;
-import dev.mu2sls.examples.social.PostStorageDispatcher;
-import dev.mu2sls.examples.social.SocialDispatcher;
-import dev.mu2sls.examples.social.SocialGraphDispatcher;
-import dev.mu2sls.examples.social.TimelineDispatcher;
 import dev.mu2sls.spi.ServiceDefinition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,28 +13,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.function.Supplier;
 
 /**
  * The applications the platform commands ({@code up}, {@code function}, {@code deploy}) run: an
  * example by name, or a user's jar whose services the annotation processor registered in
  * {@code META-INF/services}. To add an example, add one line to {@link #EXAMPLES}.
  */
-final class Apps {
-    /** Example name to its services. */
-    private static final Map<String, Supplier<List<ServiceDefinition>>> EXAMPLES = new LinkedHashMap<>();
+public final class Apps {
+    /** Example name to the names of its services, in the order instances start. */
+    private static final Map<String, List<String>> EXAMPLES = new LinkedHashMap<>();
 
     static {
-        EXAMPLES.put("counter", () -> Workload.W1.services);
-        EXAMPLES.put("chain", () -> Workload.W2.services);
-        EXAMPLES.put("tree", () -> Workload.W3.services);
-        EXAMPLES.put("media", () -> Workload.W4.services);
-        EXAMPLES.put("travel", () -> Workload.W5.services);
-        EXAMPLES.put("bank", () -> Workload.W6.services);
-        EXAMPLES.put("shortener", () -> List.of(new ShortenerDispatcher(), new AnalyticsDispatcher()));
-        EXAMPLES.put("social", () -> List.of(new SocialDispatcher(), new SocialGraphDispatcher(), new PostStorageDispatcher(),
-                new TimelineDispatcher()));
-        EXAMPLES.put("shop", () -> List.of(new ShopDispatcher(), new MailerDispatcher()));
+        EXAMPLES.put("counter", List.of("Counter"));
+        EXAMPLES.put("chain", List.of("Caller1", "Caller2", "Counter"));
+        EXAMPLES.put("tree", List.of("Tree", "Backend1", "Backend2"));
+        EXAMPLES.put("media", List.of("MediaFrontend", "User", "ComposeReview", "UniqueId", "MovieId", "Text", "ReviewStorage",
+                "UserReview", "MovieReview"));
+        EXAMPLES.put("travel", List.of("Frontend", "Hotel", "Flight", "Order"));
+        EXAMPLES.put("bank", List.of("Bank", "Account"));
+        EXAMPLES.put("shortener", List.of("Shortener", "Analytics"));
+        EXAMPLES.put("social", List.of("Social", "SocialGraph", "PostStorage", "Timeline"));
+        EXAMPLES.put("shop", List.of("Shop", "Mailer"));
     }
 
     /**
@@ -51,12 +42,17 @@ final class Apps {
      * @param name lower-case name
      * @param services its services, in a stable order
      */
-    record App(String name, List<ServiceDefinition> services) {
-        List<String> serviceNames() {
+    public record App(String name, List<ServiceDefinition> services) {
+        public List<String> serviceNames() {
             return services.stream().map(ServiceDefinition::name).toList();
         }
 
-        ServiceDefinition service(String serviceName) {
+        /**
+         * The service named {@code serviceName}.
+         *
+         * @throws IllegalArgumentException naming the application's services when it has none of that name
+         */
+        public ServiceDefinition service(String serviceName) {
             return services.stream().filter(s -> s.name().equals(serviceName)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("application " + name + " has no service '" + serviceName
                             + "'; it has " + serviceNames()));
@@ -65,7 +61,8 @@ final class Apps {
 
     private Apps() {}
 
-    static List<String> exampleNames() {
+    /** The examples' names, for help texts and errors. */
+    public static List<String> exampleNames() {
         return List.copyOf(EXAMPLES.keySet());
     }
 
@@ -74,10 +71,10 @@ final class Apps {
      *
      * @throws IllegalArgumentException naming the examples when {@code nameOrJar} is neither
      */
-    static App resolve(String nameOrJar) {
-        Supplier<List<ServiceDefinition>> example = EXAMPLES.get(nameOrJar.toLowerCase(Locale.ROOT));
+    public static App resolve(String nameOrJar) {
+        List<String> example = EXAMPLES.get(nameOrJar.toLowerCase(Locale.ROOT));
         if (example != null) {
-            return new App(nameOrJar.toLowerCase(Locale.ROOT), example.get());
+            return new App(nameOrJar.toLowerCase(Locale.ROOT), Examples.services(example.toArray(String[]::new)));
         }
         Path jar = Path.of(nameOrJar);
         if (nameOrJar.endsWith(".jar") && Files.isRegularFile(jar)) {

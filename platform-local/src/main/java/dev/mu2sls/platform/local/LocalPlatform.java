@@ -1,4 +1,4 @@
-package dev.mu2sls.cli;
+package dev.mu2sls.platform.local;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -49,7 +49,7 @@ import java.util.regex.Pattern;
  * with chaos on kills random instances with SIGKILL. Callers, the gateway and the functions' call
  * transport, retry a call whose instance died with the same request id.
  */
-final class LocalPlatform implements AutoCloseable {
+public final class LocalPlatform implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern IN_FLIGHT = Pattern.compile("\"inFlight\":(\\d+)");
     private static final long TICK_MILLIS = 100;
@@ -58,7 +58,7 @@ final class LocalPlatform implements AutoCloseable {
 
     /**
      * @param appArgument the example name or jar path, as the instances are given it
-     * @param mode the engine mode of every process ({@link BenchConfig#platformMode})
+     * @param mode the engine mode of every process
      * @param storeUrl PostgreSQL URL, or null to start a local PostgreSQL
      * @param stateDirectory where the state file, routes file and instance logs go
      * @param gatewayPort the gateway's port (0: any free port)
@@ -69,11 +69,13 @@ final class LocalPlatform implements AutoCloseable {
      * @param jvmOptions options of the instances' JVMs
      * @param openGateway whether the gateway listens on every interface rather than loopback only
      *     (the functions always listen on loopback)
+     * @param mainClass the main class the instances run with its {@code gateway} and {@code function}
+     *     commands (the command line's), on this process's class path
      */
-    record Options(String appArgument, BenchConfig mode, String storeUrl, String storeUser, String storePassword, Path stateDirectory,
+    public record Options(String appArgument, PlatformMode mode, String storeUrl, String storeUser, String storePassword, Path stateDirectory,
                    int gatewayPort, int minInstances, int maxInstances, int targetInFlight, Duration chaosInterval,
-                   long seed, List<String> jvmOptions, PrintStream log, boolean openGateway) {
-        Options {
+                   long seed, List<String> jvmOptions, PrintStream log, boolean openGateway, String mainClass) {
+        public Options {
             if (gatewayPort < 0 || gatewayPort > 65535) {
                 throw new IllegalArgumentException("gateway port must be 0 to 65535: got " + gatewayPort);
             }
@@ -126,7 +128,7 @@ final class LocalPlatform implements AutoCloseable {
     }
 
     /** Starts the platform and returns once the gateway and one instance of every service are ready. */
-    static LocalPlatform start(Options options) throws IOException, InterruptedException {
+    public static LocalPlatform start(Options options) throws IOException, InterruptedException {
         LocalPlatform platform = new LocalPlatform(options);
         try {
             platform.boot();
@@ -181,7 +183,7 @@ final class LocalPlatform implements AutoCloseable {
             Thread.sleep(100);
         }
         ObjectNode state = JSON.createObjectNode().put("pid", ProcessHandle.current().pid()).put("app", app.name())
-                .put("mode", options.mode().label)
+                .put("mode", options.mode().label())
                 .put("gateway", gateway().toString()).put("store", storeUrl).put("table", PlatformStore.table(app.name()))
                 .put("routes", routesFile.toString()).put("logs", logDirectory.toString());
         Path aside = options.stateDirectory().resolve("state.json.tmp");
@@ -189,12 +191,13 @@ final class LocalPlatform implements AutoCloseable {
         Files.move(aside, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    static Path stateFile(Path stateDirectory) {
+    /** The file {@code up} describes the running platform in ({@link #readState}), which {@code down} removes. */
+    public static Path stateFile(Path stateDirectory) {
         return stateDirectory.resolve("state.json");
     }
 
     /** The password of the PostgreSQL up started, readable by its owner only, while up runs. */
-    static Path passwordFile(Path stateDirectory) {
+    public static Path passwordFile(Path stateDirectory) {
         return stateDirectory.resolve("store-password");
     }
 
@@ -204,29 +207,33 @@ final class LocalPlatform implements AutoCloseable {
         Files.writeString(file, secret + "\n");
     }
 
-    Apps.App app() {
+    /** The application the platform runs. */
+    public Apps.App app() {
         return app;
     }
 
-    URI gateway() {
+    /** The gateway's address, on loopback. */
+    public URI gateway() {
         return URI.create("http://127.0.0.1:" + gatewayPort);
     }
 
-    String storeUrl() {
+    /** The JDBC URL of the store every process shares. */
+    public String storeUrl() {
         return storeUrl;
     }
 
     /** The store password the instances were given (generated when up started the PostgreSQL). */
-    String storePassword() {
+    public String storePassword() {
         return storePassword;
     }
 
-    int kills() {
+    /** Instances killed by chaos so far. */
+    public int kills() {
         return kills.get();
     }
 
     /** One line: instances by service, kills, deaths, scaling. */
-    String summary() {
+    public String summary() {
         Map<String, Integer> ready = new LinkedHashMap<>();
         app.serviceNames().forEach(s -> ready.put(s, 0));
         for (Instance instance : instances) {
@@ -377,7 +384,7 @@ final class LocalPlatform implements AutoCloseable {
     }
 
     /** Stops killing instances (the application goes on running). */
-    void stopChaos() {
+    public void stopChaos() {
         chaosStopped = true;
     }
 
@@ -432,13 +439,13 @@ final class LocalPlatform implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(options.jvmOptions());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), options.mainClass()));
         if (service == null) {
             command.addAll(List.of("gateway", "--app", options.appArgument()));
         } else {
             command.addAll(List.of("function", "--app", options.appArgument(), "--service", service));
         }
-        command.addAll(List.of("--mode", options.mode().label, "--routes", routesFile.toString(), "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+        command.addAll(List.of("--mode", options.mode().label(), "--routes", routesFile.toString(), "--parent-pid", Long.toString(ProcessHandle.current().pid())));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logDirectory.resolve((service == null ? "gateway" : service) + "-" + port + ".log").toFile()));
         builder.environment().put("PORT", Integer.toString(port));
@@ -533,7 +540,13 @@ final class LocalPlatform implements AutoCloseable {
         }
     }
 
-    static String readState(Path stateDirectory, String field) throws IOException {
+    /**
+     * One field of the state file of the platform up from {@code stateDirectory}: {@code pid},
+     * {@code gateway}, {@code store}, {@code table}, {@code mode}, ...
+     *
+     * @throws IllegalStateException if no platform is up from there
+     */
+    public static String readState(Path stateDirectory, String field) throws IOException {
         Path file = stateFile(stateDirectory);
         if (!Files.exists(file)) {
             throw new IllegalStateException("no application is up from " + stateDirectory + " (no " + file.getFileName()

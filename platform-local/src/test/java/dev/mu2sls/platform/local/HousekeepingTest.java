@@ -1,4 +1,4 @@
-package dev.mu2sls.cli;
+package dev.mu2sls.platform.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
