@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tag;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
@@ -23,6 +24,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * accepts them. Every response, the final state and the leftovers must still equal the spec's.
  * A failure names the seed; {@code FaultPlan.edges(seed)} with the same workload seed replays it.
  */
+@Tag("slow")
 class EdgeProperties {
     static final int TRIES = 1000;
     private static final LongAdder PLANS = new LongAdder();

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * flood's connections by its read limit, and answers a fresh request afterwards. Bounded: at most
  * {@link #FLOOD} connections, each waited on for at most {@link #RECOVERY}.
  */
+@Tag("slow")
 class ConnectionFloodTest {
     private static final int FLOOD = HttpServerAdapter.MAX_CONNECTIONS + 300;
     /** Twice the read limit (the flood past the connection limit waits its turn), with room for timer ticks. */
