@@ -1,5 +1,7 @@
 package dev.mu2sls.spi;
 
+import dev.mu2sls.RetryPolicy;
+import java.lang.reflect.Type;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -42,4 +44,16 @@ public interface ExecutionContext {
 
     /** Aborts the whole transaction. */
     void abortTransaction(TransactionHandle transaction);
+
+    /**
+     * Runs a journaled side effect (see {@link dev.mu2sls.Effects}): replays its journaled
+     * outcome, or runs {@code body} by {@code policy} (null: the service's default) and journals it.
+     *
+     * @return the result decoded as {@code type}
+     * @throws dev.mu2sls.EffectFailedException if the effect failed for good
+     */
+    Object effect(String name, Type type, RetryPolicy policy, EffectBody body);
+
+    /** The id of the request this execution runs. */
+    String requestId();
 }

@@ -141,8 +141,8 @@ final class CallSteps {
         unawaited.clear();
     }
 
-    /** What must happen before the call of step {@code s} leaves the execution. */
-    private void beforeCall(int s) {
+    /** What must happen before the call (or the effect) of step {@code s} leaves the execution. */
+    void beforeCall(int s) {
         checkRecordBeforeCall();
         // the persist writes the acceptance record too; without one, it is written alone
         if (log.mustPersistBeforeCall()) {

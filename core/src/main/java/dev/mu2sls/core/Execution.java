@@ -2,7 +2,9 @@ package dev.mu2sls.core;
 
 import dev.mu2sls.InvalidRequestException;
 import dev.mu2sls.NondeterminismException;
+import dev.mu2sls.RetryPolicy;
 import dev.mu2sls.spi.Contexts;
+import dev.mu2sls.spi.EffectBody;
 import dev.mu2sls.spi.ExecutionContext;
 import dev.mu2sls.spi.MethodRef;
 import dev.mu2sls.spi.PendingCall;
@@ -10,6 +12,7 @@ import dev.mu2sls.spi.TransactionHandle;
 import dev.mu2sls.store.CommitHold;
 import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.StoreTransaction;
+import java.lang.reflect.Type;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +52,7 @@ final class Execution implements ExecutionContext, StateAccess {
     private final TransactionSteps transactions;
     private final StateSteps state;
     private final CallSteps calls;
+    private final EffectSteps effects;
     /**
      * Other threads' commits held back for this execution's first segment (see
      * {@code Store.holdCommits}): released once the segment is persisted, and before any call or
@@ -74,6 +78,7 @@ final class Execution implements ExecutionContext, StateAccess {
         this.transactions = new TransactionSteps(this, ctx, log, segment);
         this.state = new StateSteps(ctx, log, segment, transactions);
         this.calls = new CallSteps(this, ctx, log, asyncCalls, transactions, stored == StoredJournal.UNCHECKED);
+        this.effects = new EffectSteps(this, ctx, log, calls, service.instance());
     }
 
     /** The persisted journal as this execution knows it, for a replay after a conflict. */
@@ -176,6 +181,17 @@ final class Execution implements ExecutionContext, StateAccess {
     public int awaitAny(List<PendingCall> pendingCalls) {
         hold.release();
         return calls.awaitAny(pendingCalls);
+    }
+
+    @Override
+    public Object effect(String name, Type type, RetryPolicy policy, EffectBody body) {
+        hold.release();
+        return effects.run(name, type, policy, body);
+    }
+
+    @Override
+    public String requestId() {
+        return invocation.requestId();
     }
 
     @Override

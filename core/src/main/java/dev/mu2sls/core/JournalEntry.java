@@ -42,9 +42,11 @@ public record JournalEntry(int step, Op op, byte[] target, byte[] value) {
      */
     public enum Op {
         GET(0), CONTAINS(1), PUT(2), REMOVE(3), SCAN(4), CALL(5), ASYNC_CALL(6), AWAIT(7), AWAIT_ANY(8), UUID(9),
-        NOW(10), RANDOM(11), TX_BEGIN(12), TX_COMMIT(13), TX_ABORT(14);
+        NOW(10), RANDOM(11), TX_BEGIN(12), TX_COMMIT(13), TX_ABORT(14),
+        /** A journaled side effect ({@code Effects.run}): the target is its name, the value its outcome as a {@link Response}. */
+        EFFECT(15);
 
-        private static final Op[] BY_CODE = new Op[15];
+        private static final Op[] BY_CODE = new Op[16];
 
         static {
             for (Op op : values()) {
@@ -75,9 +77,12 @@ public record JournalEntry(int step, Op op, byte[] target, byte[] value) {
             return this == CALL || this == ASYNC_CALL || this == AWAIT || this == TX_BEGIN;
         }
 
-        /** Whether the step draws a nondeterministic value (which a spec replay must be given). */
+        /**
+         * Whether the step draws a nondeterministic value (which a spec replay must be given): an
+         * effect's outcome is one, as the spec never runs its body.
+         */
         public boolean isChoice() {
-            return this == UUID || this == NOW || this == RANDOM || this == AWAIT_ANY;
+            return this == UUID || this == NOW || this == RANDOM || this == AWAIT_ANY || this == EFFECT;
         }
     }
 

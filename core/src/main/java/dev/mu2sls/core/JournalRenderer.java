@@ -46,7 +46,7 @@ final class JournalRenderer {
                 yield KeySpace.describeState(bounds.key()) + " up to " + KeySpace.describeState(bounds.value())
                         + ", limit " + ByteBuffer.wrap(entry.target()).getInt();
             }
-            case CALL, ASYNC_CALL, TX_COMMIT, TX_ABORT -> new String(entry.target(), UTF_8);
+            case CALL, ASYNC_CALL, TX_COMMIT, TX_ABORT, EFFECT -> new String(entry.target(), UTF_8);
             case AWAIT, AWAIT_ANY -> {
                 ByteBuffer steps = ByteBuffer.wrap(entry.target());
                 List<Integer> awaited = new ArrayList<>();
@@ -70,7 +70,7 @@ final class JournalRenderer {
             case CONTAINS -> value[0] == 1 ? "present" : "absent";
             case PUT -> "a value of " + in.getInt() + " bytes";
             case SCAN -> ScanCodec.decode(value).size() + " entries";
-            case CALL, AWAIT -> {
+            case CALL, AWAIT, EFFECT -> {
                 Response response = Response.fromBytes(value);
                 yield response.ok() ? values.brief(response.value()) : "failed: " + response.errorType() + ": " + response.errorMessage();
             }

@@ -73,7 +73,8 @@ public record Response(boolean ok, byte[] value, String errorType, String errorM
         return failure(new String(type, UTF_8), message);
     }
 
-    static Response fromBytes(byte[] bytes) {
+    /** Decodes a response as journaled (the value of a {@code CALL}, {@code AWAIT} or {@code EFFECT} step). */
+    public static Response fromBytes(byte[] bytes) {
         return readFrom(ByteBuffer.wrap(bytes));
     }
 

@@ -176,6 +176,7 @@ final class StepLog {
             case TX_BEGIN -> "Transaction.begin()";
             case TX_COMMIT -> "Transaction.commit()";
             case TX_ABORT -> "Transaction.abort()";
+            case EFFECT -> "Effects.run(\"" + new String(target, UTF_8) + "\")";
         };
     }
 }

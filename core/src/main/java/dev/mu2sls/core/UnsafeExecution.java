@@ -1,12 +1,15 @@
 package dev.mu2sls.core;
 
+import dev.mu2sls.RetryPolicy;
 import dev.mu2sls.ServiceCallException;
 import dev.mu2sls.spi.Contexts;
+import dev.mu2sls.spi.EffectBody;
 import dev.mu2sls.spi.ExecutionContext;
 import dev.mu2sls.spi.MethodRef;
 import dev.mu2sls.spi.PendingCall;
 import dev.mu2sls.spi.TransactionHandle;
 import dev.mu2sls.store.KeyValue;
+import java.lang.reflect.Type;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -137,6 +140,20 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
     @Override
     public long randomSeed() {
         return ctx.entropy().randomSeed();
+    }
+
+    /** Nothing is journaled: the body runs on every execution, under a key unique to this execution's step. */
+    @Override
+    public Object effect(String name, Type type, RetryPolicy policy, EffectBody body) {
+        crashPoint();
+        Response outcome = EffectAttempts.run(EffectAttempts.policy(policy, service.instance()),
+                EffectSteps.idempotencyKey(invocation, step), body, ctx.codec(), type, () -> {});
+        return EffectAttempts.unwrap(name, outcome, type, ctx.codec());
+    }
+
+    @Override
+    public String requestId() {
+        return invocation.requestId();
     }
 
     /** Unsafe executions crash like any other: at each step, with nothing to recover them. */

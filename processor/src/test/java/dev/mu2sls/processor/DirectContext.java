@@ -81,6 +81,20 @@ final class DirectContext implements ExecutionContext {
     }
 
     @Override
+    public Object effect(String name, java.lang.reflect.Type type, dev.mu2sls.RetryPolicy policy, dev.mu2sls.spi.EffectBody body) {
+        try {
+            return body.run(name);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String requestId() {
+        return "direct";
+    }
+
+    @Override
     public TransactionHandle currentTransaction() {
         return null;
     }

@@ -16,6 +16,15 @@ public interface Choices {
 
     long randomSeed(String requestId, int step);
 
+    /**
+     * The journaled outcome of the effect run at {@code step} (a {@code Response} as
+     * {@code Response.fromBytes} decodes it), or null if none was recorded: the spec never runs
+     * an effect's body.
+     */
+    default byte[] effect(String requestId, int step) {
+        return null;
+    }
+
     /** Which of {@code count} futures {@code DurableFuture.any} returns. */
     int any(String requestId, int step, int count);
 

@@ -169,6 +169,11 @@ public final class RecordedChoices implements ExecutionListener, Choices {
     }
 
     @Override
+    public byte[] effect(String requestId, int step) {
+        return recorded.get(key(requestId, step));
+    }
+
+    @Override
     public int any(String requestId, int step, int count) {
         ByteBuffer value = lookup(requestId, step);
         return value == null ? 0 : value.getInt();

@@ -2,18 +2,22 @@ package dev.mu2sls.spec;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.mu2sls.EffectFailedException;
 import dev.mu2sls.InvalidRequestException;
 import dev.mu2sls.InvalidRequestException.Reason;
+import dev.mu2sls.RetryPolicy;
 import dev.mu2sls.ServiceCallException;
 import dev.mu2sls.TransactionAbortedException;
 import dev.mu2sls.core.Response;
 import dev.mu2sls.spi.Codec;
 import dev.mu2sls.spi.Contexts;
+import dev.mu2sls.spi.EffectBody;
 import dev.mu2sls.spi.ExecutionContext;
 import dev.mu2sls.spi.MethodRef;
 import dev.mu2sls.spi.PendingCall;
 import dev.mu2sls.spi.ServiceDefinition;
 import dev.mu2sls.spi.TransactionHandle;
+import java.lang.reflect.Type;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -366,6 +370,27 @@ public final class SpecRunner {
         @Override
         public long randomSeed() {
             return choices.randomSeed(requestId, nextStep());
+        }
+
+        /** The journaled outcome, never the body: the spec does not call out. */
+        @Override
+        public Object effect(String name, Type type, RetryPolicy policy, EffectBody body) {
+            int s = nextStep();
+            byte[] outcome = choices.effect(requestId, s);
+            if (outcome == null) {
+                throw new IllegalStateException("the spec has no journaled outcome for effect '" + name + "' at step " + s
+                        + " of request " + requestId + ", and never runs an effect's body; did the request complete?");
+            }
+            Response response = Response.fromBytes(outcome);
+            if (!response.ok()) {
+                throw new EffectFailedException(name, response.errorType(), response.errorMessage());
+            }
+            return codec.decode(response.value(), type);
+        }
+
+        @Override
+        public String requestId() {
+            return requestId;
         }
     }
 
