@@ -47,6 +47,20 @@ class StoredFormatTest {
         assertThat(new Invocation("r1", "Counter", "add", "[\"k\",1]".getBytes(UTF_8), 3).encode())
                 .as("attempts are per delivery, not stored").isEqualTo(fixture("v1/accepted-request"));
         assertThat(JournalCodec.encode(twoSteps())).isEqualTo(fixture("v1/journal-chunk"));
+        assertThat(JournalCodec.encode(twoEffects())).isEqualTo(fixture("v1/journal-chunk-effect"));
+    }
+
+    /** Operation code 15 (issue 15): an effect's outcome is a journaled {@link Response}. */
+    @Test
+    void journalChunkWithEffects_decodesItsOutcomes() {
+        List<JournalEntry> decoded = JournalCodec.decode(KEY, fixture("v1/journal-chunk-effect"));
+
+        assertThat(decoded).extracting(JournalEntry::step, JournalEntry::op)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(3, JournalEntry.Op.EFFECT),
+                        org.assertj.core.groups.Tuple.tuple(4, JournalEntry.Op.EFFECT));
+        assertThat(decoded.get(0).target()).asString(UTF_8).isEqualTo("charge");
+        assertThat(Response.fromBytes(decoded.get(0).value())).isEqualTo(OK_42);
+        assertThat(Response.fromBytes(decoded.get(1).value())).isEqualTo(Response.failure("x.Declined", "no"));
     }
 
     @Test
@@ -136,6 +150,11 @@ class StoredFormatTest {
         assertThatThrownBy(() -> Invocation.decode(KEY, HEX.parseHex("8100000009ab")))
                 .isInstanceOf(CorruptRecordException.class)
                 .hasMessageContaining("accepted request");
+    }
+
+    private static List<JournalEntry> twoEffects() {
+        return List.of(new JournalEntry(3, JournalEntry.Op.EFFECT, "charge".getBytes(UTF_8), OK_42.toBytes()),
+                new JournalEntry(4, JournalEntry.Op.EFFECT, "refund".getBytes(UTF_8), Response.failure("x.Declined", "no").toBytes()));
     }
 
     private static List<JournalEntry> twoSteps() {

@@ -18,9 +18,12 @@ import dev.mu2sls.examples.effects.CheckoutDispatcher;
 import dev.mu2sls.examples.effects.FakePaymentApi;
 import dev.mu2sls.json.JsonCodec;
 import dev.mu2sls.simulator.Simulator;
+import dev.mu2sls.spec.RecordedChoices;
+import dev.mu2sls.spec.SpecRunner;
 import dev.mu2sls.store.MemoryStore;
 import dev.mu2sls.store.Store;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -174,6 +177,34 @@ class EffectsTest {
             assertThat(simulator.engine().dumpState()).doesNotContainKey("Checkout.receipts[\"o10\"]")
                     .containsEntry("Checkout.receipts[\"o11\"]", "\"pending\"");
         }
+    }
+
+    /** The checker's spec run takes each effect's journaled outcome and never calls out. */
+    @Test
+    void specRun_replaysJournaledOutcomes_andNeverRunsABody() {
+        FakePaymentApi api = FakePaymentApi.install(false);
+        Checkout.NOTIFICATIONS.set(0);
+        RecordedChoices choices = new RecordedChoices(1);
+        List<String[]> requests = List.of(new String[] {"s1", "pay", "[\"o1\", 3]"}, new String[] {"s2", "pay", "[\"o2\", 4]"},
+                new String[] {"s3", "notifyCustomer", "[\"o1\"]"}, new String[] {"s4", "payOnce", "[\"o3\", -1]"});
+        List<Response> implementation = new ArrayList<>();
+        try (Simulator simulator = Simulator.builder().services(List.of(new CheckoutDispatcher())).listener(choices).build()) {
+            requests.forEach(r -> implementation.add(simulator.call(r[0], "Checkout", r[1], r[2])));
+        }
+        int charges = api.calls();
+        assertThat(charges).isEqualTo(3);
+        assertThat(Checkout.NOTIFICATIONS).hasValue(1);
+
+        SpecRunner spec = new SpecRunner(List.of(new CheckoutDispatcher()), new JsonCodec(), choices);
+        for (int i = 0; i < requests.size(); i++) {
+            String[] r = requests.get(i);
+            assertThat(spec.call(r[0], "Checkout", r[1], r[2])).as(r[0]).isEqualTo(implementation.get(i));
+        }
+        Response neverRun = spec.call("s5", "Checkout", "pay", "[\"o4\", 5]");
+
+        assertThat(api.calls()).as("bodies run by the spec").isEqualTo(charges);
+        assertThat(Checkout.NOTIFICATIONS).hasValue(1);
+        assertThat(neverRun.errorMessage()).contains("no journaled outcome for effect 'charge' at step 1 of request s5");
     }
 
     /** Without the journal (Mode.UNSAFE) every execution runs the body again: what the journal saves. */
