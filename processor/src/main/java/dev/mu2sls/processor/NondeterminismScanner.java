@@ -46,7 +46,13 @@ final class NondeterminismScanner {
                 "use Deterministic.now() / Deterministic.currentTimeMillis()"),
         RANDOM("which returns a different value when the request is re-executed", "use Deterministic.random()"),
         CONCURRENCY("which runs work outside the request's journal, so a re-execution repeats or loses it",
-                "use the generated client's async() and DurableFuture");
+                "use the generated client's async() and DurableFuture"),
+        IO("which does I/O outside the request's journal, so a re-execution repeats it and may see another result",
+                "wrap it in Effects.run(\"name\", Result.class, () -> ...), which journals its result and never runs "
+                        + "it again (pass Effects.idempotencyKey() to APIs that deduplicate)"),
+        SLEEP("which blocks the handler and is not durable: a re-execution sleeps again",
+                "durable sleep (a timer that survives crashes and holds no thread) is coming with issue 15; to wait "
+                        + "between attempts at an external system, give Effects.run a RetryPolicy with a backoff");
 
         final String effect;
         final String fix;
@@ -77,7 +83,22 @@ final class NondeterminismScanner {
             Map.entry("java.lang.Thread#startVirtualThread", Category.CONCURRENCY),
             Map.entry("java.util.concurrent.CompletableFuture#supplyAsync", Category.CONCURRENCY),
             Map.entry("java.util.concurrent.CompletableFuture#runAsync", Category.CONCURRENCY),
-            Map.entry("java.util.concurrent.ForkJoinPool#commonPool", Category.CONCURRENCY));
+            Map.entry("java.util.concurrent.ForkJoinPool#commonPool", Category.CONCURRENCY),
+            Map.entry("java.lang.Thread#sleep", Category.SLEEP),
+            Map.entry("java.util.concurrent.TimeUnit#sleep", Category.SLEEP));
+
+    /**
+     * Packages whose every method and constructor does I/O, but for the pure value types in
+     * {@link #PURE_IO_TYPES}: networking, HTTP, JDBC and files.
+     */
+    private static final Set<String> IO_PACKAGES = Set.of("java.net", "java.net.http", "java.sql", "javax.sql", "java.nio.file");
+
+    /** Types of {@link #IO_PACKAGES} that only compute (building a URI or a path reads nothing). */
+    private static final Set<String> PURE_IO_TYPES = Set.of("java.net.URI", "java.net.URLEncoder", "java.net.URLDecoder",
+            "java.nio.file.Path", "java.nio.file.Paths");
+
+    /** {@code Effects.run}: code in its arguments (the body) may do anything, its result is journaled. */
+    private static final String EFFECTS = "dev.mu2sls.Effects";
 
     /** Every static method of these classes. */
     private static final Map<String, Category> ALL_METHODS_OF = Map.of(
@@ -126,6 +147,10 @@ final class NondeterminismScanner {
 
     private final class Visitor extends TreePathScanner<Void, Void> {
         private final Diagnostics diagnostics;
+        /** How many {@code Effects.run} calls the code being scanned is an argument of. */
+        private int effectBodies;
+        /** Owners already reported for I/O: one error each, not one per call of a client's chain. */
+        private final Set<Element> ioReported = new HashSet<>();
         /** The element a finding is reported on: the enclosing method, constructor, field or class. */
         private Element owner;
         /** SPI types already reported, with their owner: one error per type and owner. */
@@ -175,6 +200,16 @@ final class NondeterminismScanner {
                 Category category = categoryOf(method);
                 if (category != null) {
                     report(category, qualified(method) + "(" + (node.getArguments().isEmpty() ? "" : "...") + ")");
+                }
+                if (isEffectsRun(method)) {
+                    scan(node.getMethodSelect(), unused);
+                    effectBodies++;
+                    try {
+                        scan(node.getArguments(), unused);
+                    } finally {
+                        effectBodies--;
+                    }
+                    return null;
                 }
             }
             return super.visitMethodInvocation(node, unused);
@@ -243,6 +278,12 @@ final class NondeterminismScanner {
         }
 
         private void report(Category category, String call) {
+            if (effectBodies > 0) {
+                return; // inside an effect's body: run until its result is journaled, then replayed
+            }
+            if (category == Category.IO && !ioReported.add(owner)) {
+                return;
+            }
             diagnostics.error(owner, Names.describe(owner) + " calls " + call + ", " + category.effect + "; "
                     + category.fix);
         }
@@ -256,6 +297,17 @@ final class NondeterminismScanner {
                 owner = saved;
             }
         }
+    }
+
+    private static boolean isEffectsRun(ExecutableElement method) {
+        return method.getEnclosingElement() instanceof TypeElement owner && owner.getQualifiedName().contentEquals(EFFECTS)
+                && method.getSimpleName().contentEquals("run");
+    }
+
+    /** Whether {@code type} belongs to an I/O package and is not one of its pure value types. */
+    private boolean doesIo(TypeElement type) {
+        return IO_PACKAGES.contains(elements.getPackageOf(type).getQualifiedName().toString())
+                && !PURE_IO_TYPES.contains(type.getQualifiedName().toString());
     }
 
     private static String qualified(ExecutableElement method) {
@@ -281,7 +333,7 @@ final class NondeterminismScanner {
         if (name.equals("now") && NOW_TYPES.contains(ownerName) && !takesClock(method)) {
             return Category.TIME;
         }
-        return null;
+        return doesIo(owner) ? Category.IO : null;
     }
 
     private static boolean takesClock(ExecutableElement method) {
@@ -307,6 +359,9 @@ final class NondeterminismScanner {
     }
 
     private Category constructorCategory(TypeElement created, boolean withoutArguments) {
+        if (doesIo(created)) {
+            return Category.IO;
+        }
         TypeMirror createdType = types.erasure(created.asType());
         for (ConstructorRule rule : CONSTRUCTORS) {
             if (rule.onlyWithoutArguments() && !withoutArguments) {
