@@ -101,6 +101,7 @@ final class Execution implements ExecutionContext, StateAccess {
                 throw invalid; // the request, not the handler, is at fault: refused (400), not recorded as its response
             }
             response = Response.failure(failure.getClass().getName(), failure.getMessage());
+            segment.discardWrites(); // the failure is the response; what the throwing segment wrote is not applied
         }
         String leftOpen = transactions.abortLeftOpen();
         if (leftOpen != null && response.ok()) {

@@ -124,6 +124,14 @@ final class Segment {
         }
     }
 
+    /**
+     * Drops the buffered writes of a segment whose handler threw (docs/guarantees.md, failure
+     * semantics); its reads stay, to be validated: the failure may rest on them.
+     */
+    void discardWrites() {
+        writes.clear();
+    }
+
     void clear() {
         reads.clear();
         scans.clear();

@@ -23,8 +23,9 @@ import java.util.UUID;
  * equal the target's, so that a checker can tell at no cost whether the state equals the target
  * and which step brings it closer.
  *
- * <p>Undo entries are kept only while someone may roll back: while a transaction is open, or once
- * a snapshot was taken. A plain sequential run without transactions keeps no log.
+ * <p>Undo entries are kept only while someone may roll back: while a request runs (a handler that
+ * throws has the writes of its last segment undone), while a transaction is open, or once a
+ * snapshot was taken. Between requests a run without snapshots keeps no log.
  */
 final class SpecLog {
     /** One write, undone by putting {@code previous} back (null: the key was absent) and the counters as they were. */
@@ -45,6 +46,8 @@ final class SpecLog {
     private long hash;
     private int size;
     private int openTransactions;
+    /** Requests running (client requests and the calls they made): their failing segments are undone. */
+    private int openRequests;
     private boolean snapshotsTaken;
     /** Sorted hashes of the target's rendered entries, or null when no target is set. */
     private long[] target;
@@ -116,7 +119,7 @@ final class SpecLog {
         if (collected != null) {
             collected.add(table.keyed() ? table.dumpPrefix() + render(key) + "]" : table.dumpPrefix() + key);
         }
-        if (openTransactions > 0 || snapshotsTaken) {
+        if (openTransactions > 0 || openRequests > 0 || snapshotsTaken) {
             undo.add(new Undo(entries, key, previous, hash, size, matching));
         }
         if (previous != null) {
@@ -164,7 +167,20 @@ final class SpecLog {
 
     void transactionEnded() {
         openTransactions--;
-        if (openTransactions == 0 && !snapshotsTaken) {
+        dropUndoIfUnneeded();
+    }
+
+    void requestBegun() {
+        openRequests++;
+    }
+
+    void requestEnded() {
+        openRequests--;
+        dropUndoIfUnneeded();
+    }
+
+    private void dropUndoIfUnneeded() {
+        if (openTransactions == 0 && openRequests == 0 && !snapshotsTaken) {
             undo.clear();
         }
     }

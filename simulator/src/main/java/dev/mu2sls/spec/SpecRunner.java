@@ -73,6 +73,16 @@ public final class SpecRunner {
                     "service " + service + " has no method '" + method + "'");
         }
         Object[] args = codec.decodeArguments(ref, arguments);
+        log.requestBegun();
+        try {
+            return run(requestId, service, method, definition, ref, args);
+        } finally {
+            log.requestEnded();
+        }
+    }
+
+    private Response run(String requestId, String service, String method, ServiceDefinition definition, MethodRef ref,
+                         Object[] args) {
         Context context = new Context(requestId);
         Response response;
         try {
@@ -80,6 +90,7 @@ public final class SpecRunner {
             response = Response.success(codec.encode(result, ref.returnType()));
         } catch (Exception failure) {
             response = Response.failure(failure.getClass().getName(), failure.getMessage());
+            log.rollBack(context.segmentStart); // as the engine does: the throwing segment's writes are not applied
         }
         if (open != null && open.isOpen && open.owner == context) {
             // as the engine does: a transaction its owner left open is aborted
@@ -246,9 +257,20 @@ public final class SpecRunner {
     final class Context implements ExecutionContext {
         private final String requestId;
         private int step;
+        /**
+         * Where the current segment's writes begin in the log: where the engine last persisted
+         * this execution's writes (before a call leaves, at a transaction's begin and end, around
+         * an effect). A handler that throws has the writes since undone, as the engine discards them.
+         */
+        private int segmentStart;
 
         Context(String requestId) {
             this.requestId = requestId;
+            this.segmentStart = log.position();
+        }
+
+        private void segmentEnded() {
+            segmentStart = log.position();
         }
 
         /** Runs {@code body} with this context bound ({@link Contexts#runAs}: a context binds only itself). */
@@ -270,7 +292,9 @@ public final class SpecRunner {
         @Override
         public Object call(MethodRef callee, Object[] args) {
             int s = nextStep();
-            return unwrap(callee, invokeChild(s, callee, args));
+            Response response = invokeChild(s, callee, args);
+            segmentEnded();
+            return unwrap(callee, response);
         }
 
         private Response invokeChild(int s, MethodRef callee, Object[] args) {
@@ -282,6 +306,7 @@ public final class SpecRunner {
         public PendingCall callAsync(MethodRef callee, Object[] args) {
             int s = nextStep();
             Done done = new Done(callee, invokeChild(s, callee, args), this);
+            segmentEnded();
             if (open != null && open.isOpen && open.owner == this) {
                 open.unawaited.add(done);
             }
@@ -324,6 +349,9 @@ public final class SpecRunner {
                 step = s + 1; // the implementation conflicted and ran the body again from step s
             }
             open = new SpecTransaction(requestId + "/" + s, this);
+            if (choices.transactionSteps()) {
+                segmentEnded();
+            }
             return open;
         }
 
@@ -338,6 +366,9 @@ public final class SpecRunner {
             }
             transactionStep();
             tx.end(tx.abortedByParticipant);
+            if (choices.transactionSteps()) {
+                segmentEnded();
+            }
             if (tx.abortedByParticipant) {
                 throw new TransactionAbortedException(tx.id, "transaction " + tx.id
                         + " was aborted by a service called inside it; nothing it wrote was applied");
@@ -350,9 +381,12 @@ public final class SpecRunner {
             transactionStep();
             if (tx.owner != this) {
                 tx.abortedByParticipant = true;
-                return;
+            } else {
+                tx.end(true);
             }
-            tx.end(true);
+            if (choices.transactionSteps()) {
+                segmentEnded();
+            }
         }
 
         private SpecTransaction openOne(TransactionHandle handle, String action) {
@@ -376,6 +410,7 @@ public final class SpecRunner {
         @Override
         public Object effect(String name, Type type, RetryPolicy policy, EffectBody body) {
             int s = nextStep();
+            segmentEnded();
             byte[] outcome = choices.effect(requestId, s);
             if (outcome == null) {
                 throw new IllegalStateException("the spec has no journaled outcome for effect '" + name + "' at step " + s
