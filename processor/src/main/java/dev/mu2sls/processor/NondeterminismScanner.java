@@ -304,10 +304,17 @@ final class NondeterminismScanner {
                 && method.getSimpleName().contentEquals("run");
     }
 
-    /** Whether {@code type} belongs to an I/O package and is not one of its pure value types. */
+    /**
+     * Whether {@code type} belongs to an I/O package and is neither one of its pure value types nor
+     * an exception (reading a caught {@code URISyntaxException}'s message does no I/O).
+     */
     private boolean doesIo(TypeElement type) {
-        return IO_PACKAGES.contains(elements.getPackageOf(type).getQualifiedName().toString())
-                && !PURE_IO_TYPES.contains(type.getQualifiedName().toString());
+        if (!IO_PACKAGES.contains(elements.getPackageOf(type).getQualifiedName().toString())
+                || PURE_IO_TYPES.contains(type.getQualifiedName().toString())) {
+            return false;
+        }
+        TypeElement throwable = elements.getTypeElement("java.lang.Throwable");
+        return throwable == null || !types.isSubtype(types.erasure(type.asType()), throwable.asType());
     }
 
     private static String qualified(ExecutableElement method) {

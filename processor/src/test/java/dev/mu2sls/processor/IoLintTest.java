@@ -60,6 +60,20 @@ class IoLintTest {
     }
 
     @Test
+    void exceptionsOfIoPackages_andUris_areNotIo() {
+        Compilation compilation = compile(payments("""
+                public String check(String url) {
+                    try {
+                        return new URI(url).getHost();
+                    } catch (java.net.URISyntaxException e) {
+                        return "malformed: " + e.getMessage() + new SQLException("x").getSQLState();
+                    }
+                }"""));
+
+        assertClean(compilation);
+    }
+
+    @Test
     void jdbc_outsideAnEffect_fails() {
         Compilation compilation = compile(payments("""
                 public int count(String url) throws Exception {
