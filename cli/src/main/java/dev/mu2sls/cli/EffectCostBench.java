@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -28,7 +30,8 @@ import java.util.stream.Stream;
  *
  * Prints one line per method and delivery path (platform delivery {@code invoke}, client request
  * with durable acceptance {@code submit}) with commits per request and the medians over the rounds
- * of each round's median and p99 latency.
+ * of each round's median and p99 latency. Configurations alternate within each round, after a
+ * first round that only warms up.
  */
 public final class EffectCostBench {
     private static final List<String> METHODS = List.of("record", "charge", "chargeOnly");
@@ -40,17 +43,22 @@ public final class EffectCostBench {
         int requests = positional.isEmpty() ? 20_000 : Integer.parseInt(positional.get(0));
         int rounds = positional.size() < 2 ? 5 : Integer.parseInt(positional.get(1));
         boolean sync = !List.of(args).contains("--no-sync");
-        for (boolean submit : new boolean[] {false, true}) {
-            for (String method : METHODS) {
-                List<double[]> results = new ArrayList<>();
-                for (int round = 0; round < rounds; round++) {
-                    results.add(measure(method, submit, sync, requests));
+        Map<String, List<double[]>> results = new LinkedHashMap<>();
+        // round 0 warms the JIT up on every configuration and is not counted; the others interleave them
+        for (int round = 0; round <= rounds; round++) {
+            for (boolean submit : new boolean[] {false, true}) {
+                for (String method : METHODS) {
+                    double[] result = measure(method, submit, sync, requests);
+                    if (round > 0) {
+                        results.computeIfAbsent((submit ? "submit" : "invoke") + " " + method, k -> new ArrayList<>()).add(result);
+                    }
                 }
-                System.out.printf("effect-cost store=rocksdb sync=%s path=%s method=%s requests=%d rounds=%d "
-                                + "commits_per_request=%.2f p50_us=%.1f p99_us=%.1f%n", sync, submit ? "submit" : "invoke",
-                        method, requests, rounds, median(results, 0), median(results, 1), median(results, 2));
             }
         }
+        results.forEach((configuration, measured) -> System.out.printf("effect-cost store=rocksdb sync=%s path=%s method=%s "
+                        + "requests=%d rounds=%d commits_per_request=%.2f p50_us=%.1f p99_us=%.1f%n", sync,
+                configuration.split(" ")[0], configuration.split(" ")[1], requests, rounds, median(measured, 0),
+                median(measured, 1), median(measured, 2)));
     }
 
     /** One round on a fresh store: commits per request, median and p99 latency in µs. */
