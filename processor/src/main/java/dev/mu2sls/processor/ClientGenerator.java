@@ -37,7 +37,9 @@ final class ClientGenerator {
                 .addOriginatingElement(model.type())
                 .addAnnotation(TypeCode.GENERATED)
                 .addJavadoc("Typed client of the {@code $L} service ({@link $T}): synchronous calls, and\n"
-                        + "asynchronous calls through {@link #async()}. Usable only inside a service execution.\n",
+                        + "asynchronous calls through {@link #async()}, inside a service execution. Outside one (a test,\n"
+                        + "a tool), construct it with a client context, e.g. {@code ClientContext.of(engine)} or\n"
+                        + "{@code GatewayClient.of(uri)}: then each synchronous call is one client request.\n",
                         service, model.className())
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL);
 
@@ -47,7 +49,20 @@ final class ClientGenerator {
         type.addField(FieldSpec.builder(async, "async", Modifier.PRIVATE, Modifier.FINAL)
                 .initializer("new $T()", async)
                 .build());
-        type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).build());
+        type.addField(FieldSpec.builder(TypeCode.EXECUTION_CONTEXT, "outside", Modifier.PRIVATE, Modifier.FINAL)
+                .build());
+        type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+                .addJavadoc("A client for service code: calls go through the current execution.\n")
+                .addStatement("this.outside = null").build());
+        type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+                .addJavadoc("A client for callers outside any service, sending each call through {@code context}.\n")
+                .addParameter(TypeCode.EXECUTION_CONTEXT, "context")
+                .addStatement("this.outside = $T.requireNonNull(context, $S)", ClassName.get("java.util", "Objects"), "context")
+                .build());
+        type.addMethod(MethodSpec.methodBuilder("context").addModifiers(Modifier.PRIVATE)
+                .returns(TypeCode.EXECUTION_CONTEXT)
+                .addStatement("return outside != null ? outside : $T.current()", TypeCode.CONTEXTS)
+                .build());
 
         for (Operation operation : model.operations()) {
             type.addMethod(syncMethod(model, client, operation));
@@ -88,8 +103,7 @@ final class ClientGenerator {
     private MethodSpec syncMethod(ServiceModel model, ClassName client, Operation operation) {
         MethodSpec.Builder method = signature(operation)
                 .addJavadoc("Calls {@code $L.$L} synchronously.\n", model.serviceName(), operation.name());
-        CodeBlock call = CodeBlock.of("$T.current().call($L, $L)", TypeCode.CONTEXTS, ref(client, operation),
-                arguments(operation));
+        CodeBlock call = CodeBlock.of("context().call($L, $L)", ref(client, operation), arguments(operation));
         if (operation.isVoid()) {
             method.addStatement("$L", call);
         } else {

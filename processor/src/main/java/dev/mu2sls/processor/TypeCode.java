@@ -17,6 +17,7 @@ final class TypeCode {
     static final ClassName TYPE = ClassName.get("java.lang.reflect", "Type");
     static final ClassName METHOD_REF = ClassName.get("dev.mu2sls.spi", "MethodRef");
     static final ClassName CONTEXTS = ClassName.get("dev.mu2sls.spi", "Contexts");
+    static final ClassName EXECUTION_CONTEXT = ClassName.get("dev.mu2sls.spi", "ExecutionContext");
     static final ClassName SERVICE_DEFINITION = ClassName.get("dev.mu2sls.spi", "ServiceDefinition");
     static final ClassName STATE = ClassName.get("dev.mu2sls", "State");
     static final ClassName TYPE_REF = ClassName.get("dev.mu2sls", "TypeRef");
