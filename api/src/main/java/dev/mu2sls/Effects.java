@@ -1,7 +1,7 @@
 package dev.mu2sls;
 
 import dev.mu2sls.spi.Contexts;
-import dev.mu2sls.spi.EffectBody;
+import dev.mu2sls.spi.ExecutionContext;
 import java.lang.reflect.Type;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -36,7 +36,8 @@ import java.util.concurrent.Callable;
  *
  * <h2>Inside a body</h2>
  * The body runs outside the request's journal: service calls, persistent state, transactions and
- * {@link Deterministic} throw {@link IllegalStateException} there. Do them before or after.
+ * {@link Deterministic} throw {@link IllegalStateException} there (do them before or after);
+ * {@link RequestContext#requestId()} and {@link #idempotencyKey()} may be read.
  *
  * <h2>Transactions</h2>
  * An effect inside a transaction runs when it is reached, like any effect, and is <em>not</em>
@@ -119,8 +120,9 @@ public final class Effects {
         if (name.isBlank()) {
             throw new IllegalArgumentException("effect name must not be blank: '" + name + "'");
         }
-        EffectBody inside = key -> ScopedValue.where(KEY, key).where(Contexts.CURRENT, new InsideEffect(name)).call(body::call);
-        return Contexts.current().effect(name, type, policy, inside);
+        ExecutionContext context = Contexts.current();
+        InsideEffect inside = new InsideEffect(name, context.requestId());
+        return context.effect(name, type, policy, key -> ScopedValue.where(KEY, key).where(Contexts.CURRENT, inside).call(body::call));
     }
 
     @SuppressWarnings("unchecked")

@@ -16,9 +16,11 @@ import java.util.UUID;
  */
 final class InsideEffect implements ExecutionContext {
     private final String effect;
+    private final String requestId;
 
-    InsideEffect(String effect) {
+    InsideEffect(String effect, String requestId) {
         this.effect = effect;
+        this.requestId = requestId;
     }
 
     private IllegalStateException refused(String what) {
@@ -86,8 +88,9 @@ final class InsideEffect implements ExecutionContext {
         throw refused("a nested effect ('" + name + "')");
     }
 
+    /** The request's id stays readable (for logs): it is the same on every execution. */
     @Override
     public String requestId() {
-        throw refused("RequestContext.requestId()");
+        return requestId;
     }
 }

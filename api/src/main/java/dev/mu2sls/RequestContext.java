@@ -19,7 +19,7 @@ public final class RequestContext {
      * serve as (part of) an idempotency key for an external system; inside an effect, prefer
      * {@link Effects#idempotencyKey()}, which is unique per effect.
      *
-     * @throws IllegalStateException outside a service execution, or inside an effect's body
+     * @throws IllegalStateException outside a service execution
      */
     public static String requestId() {
         return Contexts.current().requestId();

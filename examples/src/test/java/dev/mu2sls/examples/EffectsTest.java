@@ -136,7 +136,7 @@ class EffectsTest {
         try (Simulator simulator = Simulator.builder().services(List.of(new CheckoutDispatcher())).build()) {
             Response keys = simulator.call("k1", "Checkout", "keys", "[]");
 
-            assertThat(new String(keys.value(), UTF_8)).isEqualTo("[\"k1\",\"k1#0\",\"k1#1\"]");
+            assertThat(new String(keys.value(), UTF_8)).isEqualTo("[\"k1\",\"k1#0\",\"k1 k1#1\"]");
         }
     }
 

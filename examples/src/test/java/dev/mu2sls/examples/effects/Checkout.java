@@ -78,7 +78,7 @@ public class Checkout {
     /** The request id, and the idempotency keys of two effects. */
     public List<String> keys() {
         String first = Effects.run("first", String.class, Effects::idempotencyKey);
-        String second = Effects.run("second", String.class, Effects::idempotencyKey);
+        String second = Effects.run("second", String.class, () -> RequestContext.requestId() + " " + Effects.idempotencyKey());
         return List.of(RequestContext.requestId(), first, second);
     }
 
