@@ -122,7 +122,7 @@ public final class Effects {
         }
         ExecutionContext context = Contexts.current();
         InsideEffect inside = new InsideEffect(name, context.requestId());
-        return context.effect(name, type, policy, key -> ScopedValue.where(KEY, key).where(Contexts.CURRENT, inside).call(body::call));
+        return context.effect(name, type, policy, key -> inside.run(() -> ScopedValue.where(KEY, key).call(body::call)));
     }
 
     @SuppressWarnings("unchecked")

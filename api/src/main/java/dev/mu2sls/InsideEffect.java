@@ -1,5 +1,6 @@
 package dev.mu2sls;
 
+import dev.mu2sls.spi.Contexts;
 import dev.mu2sls.spi.EffectBody;
 import dev.mu2sls.spi.ExecutionContext;
 import dev.mu2sls.spi.MethodRef;
@@ -21,6 +22,11 @@ final class InsideEffect implements ExecutionContext {
     InsideEffect(String effect, String requestId) {
         this.effect = effect;
         this.requestId = requestId;
+    }
+
+    /** Runs an effect's body with this context bound, so that journaled operations in it are refused. */
+    <T> T run(ScopedValue.CallableOp<T, Exception> body) throws Exception {
+        return Contexts.runAs(this, body);
     }
 
     private IllegalStateException refused(String what) {

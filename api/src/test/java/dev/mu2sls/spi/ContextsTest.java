@@ -56,6 +56,16 @@ class ContextsTest {
         }
 
         @Override
+        public Object effect(String name, java.lang.reflect.Type type, dev.mu2sls.RetryPolicy policy, EffectBody body) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String requestId() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public Object call(MethodRef method, Object[] args) {
             throw new UnsupportedOperationException();
         }

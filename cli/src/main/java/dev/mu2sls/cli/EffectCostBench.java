@@ -6,8 +6,8 @@ import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.EngineStats;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.Response;
-import dev.mu2sls.examples.payments.PaymentsDispatcher;
 import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.platform.local.Examples;
 import dev.mu2sls.store.rocksdb.RocksStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,7 +65,7 @@ public final class EffectCostBench {
     private static double[] measure(String method, boolean submit, boolean sync, int requests) throws IOException {
         Path directory = Files.createTempDirectory("mu2sls-effect-cost");
         try (RocksStore store = RocksStore.open(directory, sync);
-             Engine engine = Engine.builder().store(store).codec(new JsonCodec()).service(new PaymentsDispatcher())
+             Engine engine = Engine.builder().store(store).codec(new JsonCodec()).services(Examples.services("Payments"))
                      .transport(invocation -> {
                          throw new IllegalStateException("Payments calls no service: " + invocation);
                      }).build()) {

@@ -29,7 +29,7 @@ class ClientContextTest {
             assertThatThrownBy(() -> bank.transfer("a", "b", -1)).isInstanceOfSatisfying(ServiceCallException.class,
                     e -> assertThat(e.errorMessage()).isEqualTo("amount must be positive: -1"));
             assertThatThrownBy(() -> counter.async().add("k", 1)).isInstanceOf(IllegalStateException.class);
-            assertThat(simulator.engine().dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
+            assertThat(simulator.inspector().dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.mu2sls.core.CrashPoint;
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.FaultInjector;
 import dev.mu2sls.core.InjectedCrash;
+import dev.mu2sls.core.Inspector;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.Mode;
 import dev.mu2sls.core.Response;
@@ -43,7 +44,7 @@ class EffectsTest {
             assertThat(again).isEqualTo(first);
             assertThat(api.calls()).isEqualTo(1);
             assertThat(api.keysSeen()).containsExactly("p1#1");
-            assertThat(engine.dumpState()).containsEntry("Checkout.revenue", "30")
+            assertThat(new Inspector(store, new JsonCodec()).dumpState()).containsEntry("Checkout.revenue", "30")
                     .containsEntry("Checkout.receipts[\"o1\"]", new String(first.value(), UTF_8));
         }
     }
@@ -62,7 +63,7 @@ class EffectsTest {
             assertThat(api.calls()).as("body executions").isEqualTo(2);
             assertThat(api.keysSeen()).containsExactly("p2#1", "p2#1");
             assertThat(api.chargesByOrder().get("o2")).as("charges: the provider deduplicated by key").hasSize(1);
-            assertThat(engine.dumpState()).containsEntry("Checkout.revenue", "40");
+            assertThat(new Inspector(store, new JsonCodec()).dumpState()).containsEntry("Checkout.revenue", "40");
         }
     }
 
@@ -76,7 +77,7 @@ class EffectsTest {
 
             assertThat(retried.ok()).isTrue();
             assertThat(api.calls()).isEqualTo(1);
-            assertThat(engine.dumpState()).containsEntry("Checkout.receipts[\"o3\"]", new String(retried.value(), UTF_8));
+            assertThat(new Inspector(store, new JsonCodec()).dumpState()).containsEntry("Checkout.receipts[\"o3\"]", new String(retried.value(), UTF_8));
         }
     }
 
@@ -126,7 +127,7 @@ class EffectsTest {
             Response once = engine.submit(new Invocation("p8", "Checkout", "payOnce", "[\"o8\", 5]".getBytes(UTF_8), 0));
 
             assertThat(new String(once.value(), UTF_8)).as("noRetries: the first failure is final").isEqualTo("\"declined\"");
-            assertThat(engine.dumpState()).containsEntry("Checkout.receipts[\"o8\"]",
+            assertThat(new Inspector(store, new JsonCodec()).dumpState()).containsEntry("Checkout.receipts[\"o8\"]",
                     "\"declined: " + UncheckedIOException.class.getName() + "\"");
         }
     }
@@ -174,7 +175,7 @@ class EffectsTest {
             assertThat(aborted.ok()).isTrue();
             assertThat(committed.ok()).isTrue();
             assertThat(api.chargesByOrder()).containsOnlyKeys("o10", "o11");
-            assertThat(simulator.engine().dumpState()).doesNotContainKey("Checkout.receipts[\"o10\"]")
+            assertThat(simulator.inspector().dumpState()).doesNotContainKey("Checkout.receipts[\"o10\"]")
                     .containsEntry("Checkout.receipts[\"o11\"]", "\"pending\"");
         }
     }

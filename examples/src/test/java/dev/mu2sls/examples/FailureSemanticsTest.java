@@ -8,6 +8,7 @@ import dev.mu2sls.core.CrashPoint;
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.FaultInjector;
 import dev.mu2sls.core.InjectedCrash;
+import dev.mu2sls.core.Inspector;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.Response;
 import dev.mu2sls.examples.counter.CounterDispatcher;
@@ -45,7 +46,7 @@ class FailureSemanticsTest {
             assertThat(failed.errorType()).isEqualTo(IllegalStateException.class.getName());
             assertThat(failed.errorMessage()).isEqualTo("posting k refused after 1 posts");
             assertThat(again).as("a duplicate gets the recorded failure, nothing runs again").isEqualTo(failed);
-            assertThat(simulator.engine().dumpState())
+            assertThat(simulator.inspector().dumpState())
                     .as("the segment persisted before the call stays; the one that threw is discarded")
                     .containsEntry("Ledger.entries[\"k/before\"]", "5")
                     .containsEntry("Counter.counts[\"k\"]", "1")
@@ -87,7 +88,9 @@ class FailureSemanticsTest {
             }
         };
         AtomicReference<Engine> self = new AtomicReference<>();
-        try (Engine engine = Engine.builder().store(new MemoryStore()).codec(new JsonCodec()).faults(crashesPoison)
+        MemoryStore store = new MemoryStore();
+        Inspector inspector = new Inspector(store, new JsonCodec());
+        try (Engine engine = Engine.builder().store(store).codec(new JsonCodec()).faults(crashesPoison)
                 .services(SERVICES).transport(invocation -> self.get().invoke(invocation)).build()) {
             self.set(engine);
             Thread platform = Thread.ofVirtual().start(() -> {
@@ -106,13 +109,13 @@ class FailureSemanticsTest {
             assertThat(others).filteredOn(Response::ok).hasSize(30);
             assertThat(others).filteredOn(r -> !r.ok()).allSatisfy(r -> assertThat(r.errorType())
                     .isEqualTo(IllegalArgumentException.class.getName()));
-            assertThat(engine.dumpState()).containsEntry("Counter.counts[\"o\"]", "30")
+            assertThat(inspector.dumpState()).containsEntry("Counter.counts[\"o\"]", "30")
                     .containsEntry("Ledger.entries[\"o/before\"]", "30");
             Response later = engine.submit(invocation("stuck", "post", "[\"s\", 1, false]", 9));
             assertThat(later.ok()).isFalse();
             assertThat(later.errorType()).isEqualTo(Engine.QUARANTINED);
             assertThat(later.errorMessage()).contains("the platform gave up after 5 deliveries");
-            assertThat(engine.requestCounts().quarantined()).isEqualTo(1);
+            assertThat(inspector.requestCounts().quarantined()).isEqualTo(1);
         }
     }
 

@@ -37,7 +37,7 @@ class GatewayClientTest {
         assertThat(counter.add("k", 2)).isEqualTo(2);
         assertThat(counter.add("k", 3)).as("each call is a new request").isEqualTo(5);
         assertThat(counter.get("k")).isEqualTo(5);
-        assertThat(app.engines.get("Counter").dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
+        assertThat(app.inspector.dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
     }
 
     @Test
