@@ -72,6 +72,8 @@ public final class JsonCodec implements Codec {
             .build();
     private final Map<Type, ObjectWriter> writers = new ConcurrentHashMap<>();
     private final Map<Type, ObjectReader> readers = new ConcurrentHashMap<>();
+    /** Readers of one value inside a stream: the value is followed by more tokens, not trailing ones. */
+    private final Map<Type, ObjectReader> elementReaders = new ConcurrentHashMap<>();
 
     private JavaType javaType(Type type) {
         return mapper.getTypeFactory().constructType(type);
@@ -83,6 +85,11 @@ public final class JsonCodec implements Codec {
 
     private ObjectReader reader(Type type) {
         return readers.computeIfAbsent(type, t -> mapper.readerFor(javaType(t)));
+    }
+
+    private ObjectReader elementReader(Type type) {
+        return elementReaders.computeIfAbsent(type,
+                t -> mapper.readerFor(javaType(t)).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
     }
 
     @Override
@@ -155,7 +162,7 @@ public final class JsonCodec implements Codec {
      * reader. Anything else (an object keyed by name, a wrong arity, a null, a bad value, trailing
      * tokens) returns null, and {@link #decodeTree} decides and names the problem as before.
      */
-    private Object[] decodeScalarArray(MethodRef method, byte[] json) {
+    Object[] decodeScalarArray(MethodRef method, byte[] json) {
         List<Type> types = method.parameterTypes();
         try (JsonParser in = mapper.createParser(json)) {
             if (in.nextToken() != JsonToken.START_ARRAY) {
@@ -167,7 +174,7 @@ public final class JsonCodec implements Codec {
                 if (token == null || token == JsonToken.END_ARRAY || token == JsonToken.VALUE_NULL) {
                     return null;
                 }
-                args[i] = reader(types.get(i)).readValue(in);
+                args[i] = elementReader(types.get(i)).readValue(in);
             }
             return in.nextToken() == JsonToken.END_ARRAY && in.nextToken() == null ? args : null;
         } catch (IOException | IllegalArgumentException e) {

@@ -44,16 +44,23 @@ class ScalarArgumentsTest {
             Throwable decodeRefused = catchThrowable(() -> codec.decodeArguments(method, json.getBytes(UTF_8)));
             if (decodeRefused == null) {
                 decoded = codec.decodeArguments(method, json.getBytes(UTF_8));
-                streamed++;
             }
             String what = method.parameterTypes() + " " + json + " (seed " + seed + ")";
+            Object[] fast = codec.decodeScalarArray(method, json.getBytes(UTF_8));
+            if (fast != null) {
+                if (!method.parameterTypes().isEmpty()) {
+                    streamed++;
+                }
+                assertThat(refused).as(what + ": streamed, but the tree refuses").isNull();
+                assertThat(fast).as(what).containsExactly(reference);
+            }
             if (refused == null) {
                 assertThat(decoded).as(what).isNotNull().containsExactly(reference);
             } else {
                 assertThat(decodeRefused).as(what).isNotNull().hasSameClassAs(refused).hasMessage(refused.getMessage());
             }
         }
-        assertThat(streamed).as("cases decoded (the property checks values, not only refusals)").isGreaterThan(1_000);
+        assertThat(streamed).as("cases with arguments the fast path decoded itself (not only through the tree)").isGreaterThan(1_000);
     }
 
     private static MethodRef randomMethod(SplittableRandom random) {
