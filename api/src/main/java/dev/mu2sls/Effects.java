@@ -109,7 +109,8 @@ public final class Effects {
      */
     public static String idempotencyKey() {
         if (!KEY.isBound()) {
-            throw new IllegalStateException("Effects.idempotencyKey() is available only inside the body of Effects.run");
+            throw new IllegalStateException(
+                    "Effects.idempotencyKey() is available only inside the body of Effects.run");
         }
         return KEY.get();
     }
@@ -122,7 +123,11 @@ public final class Effects {
         }
         ExecutionContext context = Contexts.current();
         InsideEffect inside = new InsideEffect(name, context.requestId());
-        return context.effect(name, type, policy, key -> inside.run(() -> ScopedValue.where(KEY, key).call(body::call)));
+        return context.effect(
+                name,
+                type,
+                policy,
+                key -> inside.run(() -> ScopedValue.where(KEY, key).call(body::call)));
     }
 
     @SuppressWarnings("unchecked")

@@ -30,8 +30,9 @@ final class InsideEffect implements ExecutionContext {
     }
 
     private IllegalStateException refused(String what) {
-        return new IllegalStateException(what + " cannot be used inside the body of effect '" + effect
-                + "': the body may run more than once and its steps are not journaled; do it before or after Effects.run");
+        return new IllegalStateException(
+                what + " cannot be used inside the body of effect '" + effect
+                        + "': the body may run more than once and its steps are not journaled; do it before or after Effects.run");
     }
 
     @Override

@@ -13,8 +13,8 @@ public final class NondeterminismException extends Mu2slsException {
     private final String expected;
     private final String actual;
 
-    public NondeterminismException(String requestId, String service, String method, int step,
-                                   String expected, String actual) {
+    public NondeterminismException(
+            String requestId, String service, String method, int step, String expected, String actual) {
         super("request " + requestId + " (" + service + "." + method + ") step " + step
                 + " diverged on replay: the journal has " + expected + ", this execution attempted "
                 + actual + "; service code must be deterministic (use Deterministic.uuid(), "

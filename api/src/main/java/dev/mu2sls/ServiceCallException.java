@@ -11,8 +11,7 @@ public final class ServiceCallException extends Mu2slsException {
     private final String errorMessage;
 
     public ServiceCallException(String service, String method, String errorType, String errorMessage) {
-        super(service + "." + method + " failed with " + errorType
-                + (errorMessage == null ? "" : ": " + errorMessage));
+        super(service + "." + method + " failed with " + errorType + (errorMessage == null ? "" : ": " + errorMessage));
         this.service = service;
         this.method = method;
         this.errorType = errorType;

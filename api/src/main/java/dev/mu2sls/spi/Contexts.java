@@ -40,8 +40,8 @@ public final class Contexts {
      * @throws IllegalStateException if the caller is not {@code context}'s own class (or a class
      *     {@code context} is an instance of): a context binds only itself
      */
-    public static <T, X extends Throwable> T runAs(ExecutionContext context, ScopedValue.CallableOp<? extends T, X> body)
-            throws X {
+    public static <T, X extends Throwable> T runAs(
+            ExecutionContext context, ScopedValue.CallableOp<? extends T, X> body) throws X {
         Class<?> caller = CALLER.getCallerClass();
         if (!caller.isInstance(context)) {
             throw new IllegalStateException("an execution context binds only itself: " + caller.getName()

@@ -15,20 +15,41 @@ import java.util.List;
  * @param nullableParameters per parameter, whether a JSON {@code null} is accepted for it (a
  *     reference parameter annotated {@code @Nullable}); null is refused for every other one
  */
-public record MethodRef(String service, String method, int index, List<String> parameterNames,
-                        List<Type> parameterTypes, Type returnType, boolean internal, List<Boolean> nullableParameters) {
+public record MethodRef(
+        String service,
+        String method,
+        int index,
+        List<String> parameterNames,
+        List<Type> parameterTypes,
+        Type returnType,
+        boolean internal,
+        List<Boolean> nullableParameters) {
     public MethodRef {
         parameterNames = List.copyOf(parameterNames);
         parameterTypes = List.copyOf(parameterTypes);
         nullableParameters = List.copyOf(nullableParameters);
         if (parameterNames.size() != parameterTypes.size() || parameterNames.size() != nullableParameters.size()) {
-            throw new IllegalArgumentException("parameter names, types and nullability differ in length for " + service + "." + method);
+            throw new IllegalArgumentException(
+                    "parameter names, types and nullability differ in length for " + service + "." + method);
         }
     }
 
     /** A method clients may call whose parameters all refuse null. */
-    public MethodRef(String service, String method, int index, List<String> parameterNames, List<Type> parameterTypes, Type returnType) {
-        this(service, method, index, parameterNames, parameterTypes, returnType, false,
+    public MethodRef(
+            String service,
+            String method,
+            int index,
+            List<String> parameterNames,
+            List<Type> parameterTypes,
+            Type returnType) {
+        this(
+                service,
+                method,
+                index,
+                parameterNames,
+                parameterTypes,
+                returnType,
+                false,
                 Collections.nCopies(parameterNames.size(), false));
     }
 

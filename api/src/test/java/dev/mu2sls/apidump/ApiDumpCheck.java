@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 public abstract class ApiDumpCheck {
     /** System property that rewrites the dump instead of comparing with it. */
     public static final String UPDATE_PROPERTY = "mu2sls.api.update";
+
     private static final Path CLASSES = Path.of("target", "classes");
     private static final Path DUMP = Path.of("api", "api.txt");
 
@@ -52,18 +53,27 @@ public abstract class ApiDumpCheck {
         List<String> before = expected.lines().toList();
         List<String> after = actual.lines().toList();
         StringBuilder out = new StringBuilder();
-        after.stream().filter(line -> !before.contains(line)).forEach(line -> out.append("+ ").append(line.strip()).append('\n'));
-        before.stream().filter(line -> !after.contains(line)).forEach(line -> out.append("- ").append(line.strip()).append('\n'));
+        after.stream()
+                .filter(line -> !before.contains(line))
+                .forEach(line -> out.append("+ ").append(line.strip()).append('\n'));
+        before.stream()
+                .filter(line -> !after.contains(line))
+                .forEach(line -> out.append("- ").append(line.strip()).append('\n'));
         return out.toString();
     }
 
     private String dump() throws IOException {
         List<String> names;
         try (Stream<Path> files = Files.walk(CLASSES)) {
-            names = files.map(CLASSES::relativize).map(Path::toString).filter(p -> p.endsWith(".class"))
+            names = files.map(CLASSES::relativize)
+                    .map(Path::toString)
+                    .filter(p -> p.endsWith(".class"))
                     .filter(p -> !p.endsWith("module-info.class") && !p.endsWith("package-info.class"))
-                    .map(p -> p.substring(0, p.length() - ".class".length()).replace('/', '.').replace('\\', '.'))
-                    .sorted().toList();
+                    .map(p -> p.substring(0, p.length() - ".class".length())
+                            .replace('/', '.')
+                            .replace('\\', '.'))
+                    .sorted()
+                    .toList();
         }
         StringBuilder out = new StringBuilder();
         for (String name : names) {
@@ -88,7 +98,9 @@ public abstract class ApiDumpCheck {
                     members.add(method.toGenericString());
                 }
             }
-            members.stream().sorted().forEach(member -> out.append("  ").append(member).append('\n'));
+            members.stream()
+                    .sorted()
+                    .forEach(member -> out.append("  ").append(member).append('\n'));
         }
         return out.toString();
     }
@@ -103,12 +115,19 @@ public abstract class ApiDumpCheck {
 
     private static String interfaces(Class<?> type) {
         StringBuilder out = new StringBuilder();
-        if (type.getGenericSuperclass() != null && type.getSuperclass() != Object.class && !type.isEnum() && !type.isRecord()) {
+        if (type.getGenericSuperclass() != null
+                && type.getSuperclass() != Object.class
+                && !type.isEnum()
+                && !type.isRecord()) {
             out.append(" extends ").append(type.getGenericSuperclass().getTypeName());
         }
         if (type.getGenericInterfaces().length > 0) {
             out.append(type.isInterface() ? " extends " : " implements ");
-            out.append(String.join(", ", Stream.of(type.getGenericInterfaces()).map(t -> t.getTypeName()).toList()));
+            out.append(String.join(
+                    ", ",
+                    Stream.of(type.getGenericInterfaces())
+                            .map(t -> t.getTypeName())
+                            .toList()));
         }
         return out.toString();
     }

@@ -14,7 +14,8 @@ class ContextsTest {
     void runAs_contextBindingItself_isCurrentInsideOnly() throws Exception {
         FixedContext context = new FixedContext(7);
         assertThat(context.bound(() -> Contexts.current().randomSeed())).isEqualTo(7);
-        assertThatThrownBy(Contexts::current).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(Contexts::current)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no service execution on this thread");
     }
 
@@ -23,8 +24,8 @@ class ContextsTest {
         FixedContext engines = new FixedContext(7);
         assertThatThrownBy(() -> Contexts.runAs(engines, () -> "rebound"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("an execution context binds only itself: " + ContextsTest.class.getName() + " cannot bind a "
-                        + FixedContext.class.getName());
+                .hasMessage("an execution context binds only itself: " + ContextsTest.class.getName()
+                        + " cannot bind a " + FixedContext.class.getName());
     }
 
     @Test

@@ -21,17 +21,29 @@ import picocli.CommandLine.Option;
  * concurrencies ({@code --concurrency 1,16,64}) each runs on a fresh platform and store;
  * {@code --plot FILE.png} draws throughput against concurrency and the latency CDFs.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Measure a workload's throughput and latency on the in-process platform (no faults).")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--workload", defaultValue = "W1", description = "W1, W2, W3, W4, W5, W5-hot or W6 (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--workload",
+            defaultValue = "W1",
+            description = "W1, W2, W3, W4, W5, W5-hot or W6 (default: ${DEFAULT-VALUE})")
     String workload;
 
-    @Option(names = "--config", defaultValue = "exactly-once", description = "sequential, unsafe, exactly-once or full (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--config",
+            defaultValue = "exactly-once",
+            description = "sequential, unsafe, exactly-once or full (default: ${DEFAULT-VALUE})")
     String config;
 
-    @Option(names = "--concurrency", defaultValue = "64", split = ",",
-            description = "closed-loop clients, or a comma-separated list measured one after the other (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--concurrency",
+            defaultValue = "64",
+            split = ",",
+            description =
+                    "closed-loop clients, or a comma-separated list measured one after the other (default: ${DEFAULT-VALUE})")
     List<Integer> concurrencies;
 
     @Option(names = "--plot", description = "draw throughput against concurrency and latency CDFs into this PNG")
@@ -40,7 +52,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "measured duration (default: ${DEFAULT-VALUE})")
     double seconds;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "seconds of warm-up excluded from the numbers (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--warmup",
+            defaultValue = "2",
+            description = "seconds of warm-up excluded from the numbers (default: ${DEFAULT-VALUE})")
     double warmup;
 
     @Option(names = "--seed", defaultValue = "1", description = "request generator seed (default: ${DEFAULT-VALUE})")
@@ -71,15 +86,28 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private LoadRunner.Result measure(Workload w, BenchConfig c, int concurrency) {
-        LoadRunner.Options options = new LoadRunner.Options(w, concurrency, seconds(seconds), seconds(warmup), seed,
-                c.oneAtATime, false);
+        LoadRunner.Options options =
+                new LoadRunner.Options(w, concurrency, seconds(seconds), seconds(warmup), seed, c.oneAtATime, false);
         LoadRunner.Result result;
-        try (StoreOptions stores = storeOptions.defaultKind(StoreOptions.Kind.MEMORY); Store store = stores.open("bench")) {
-            System.out.printf(Locale.ROOT, "mu2sls bench: %s (%s), config %s, %d clients, %.0f s after %.0f s warm-up, %s%n",
-                    w, w.description, c.label, concurrency, seconds, warmup, stores.describe());
+        try (StoreOptions stores = storeOptions.defaultKind(StoreOptions.Kind.MEMORY);
+                Store store = stores.open("bench")) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "mu2sls bench: %s (%s), config %s, %d clients, %.0f s after %.0f s warm-up, %s%n",
+                    w,
+                    w.description,
+                    c.label,
+                    concurrency,
+                    seconds,
+                    warmup,
+                    stores.describe());
             try (Telemetry telemetry = Telemetry.fromEnvironment("mu2sls-bench", System.getenv());
-                 Simulator simulator = Simulator.builder().services(w.services).mode(c.mode).store(store)
-                         .observer(telemetry.observer()).build()) {
+                    Simulator simulator = Simulator.builder()
+                            .services(w.services)
+                            .mode(c.mode)
+                            .store(store)
+                            .observer(telemetry.observer())
+                            .build()) {
                 result = LoadRunner.run(simulator, options, Progress.stderr(), w + " " + c.label);
                 System.out.print(telemetry.summary());
             }
@@ -88,20 +116,38 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "store syncs/request=%.3f%n", result.syncsPerRequest());
         }
         EngineStats engine = result.engine();
-        System.out.printf(Locale.ROOT, "store transactions/request=%.2f store reads/request=%.2f cached reads/request=%.2f"
+        System.out.printf(
+                Locale.ROOT,
+                "store transactions/request=%.2f store reads/request=%.2f cached reads/request=%.2f"
                         + " (stale %.3f) executions/request=%.2f%n",
-                result.storeTransactionsPerRequest(), result.storeReadsPerRequest(), result.perRequest(engine.stateCacheHits()),
-                result.perRequest(engine.stateCacheStale()), result.perRequest(engine.executions()));
+                result.storeTransactionsPerRequest(),
+                result.storeReadsPerRequest(),
+                result.perRequest(engine.stateCacheHits()),
+                result.perRequest(engine.stateCacheStale()),
+                result.perRequest(engine.executions()));
         if (engine.transactionsCommitted() + engine.transactionsAborted() + engine.transactionConflicts() > 0) {
             long commits = engine.transactionsCommitted();
-            System.out.printf(Locale.ROOT, "transactions: commits/s=%.1f aborted/s=%.1f conflicts/s=%.1f (aborts+conflicts)/commit=%.2f%n",
-                    commits / result.seconds(), engine.transactionsAborted() / result.seconds(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "transactions: commits/s=%.1f aborted/s=%.1f conflicts/s=%.1f (aborts+conflicts)/commit=%.2f%n",
+                    commits / result.seconds(),
+                    engine.transactionsAborted() / result.seconds(),
                     engine.transactionConflicts() / result.seconds(),
-                    commits == 0 ? 0.0 : (double) (engine.transactionsAborted() + engine.transactionConflicts()) / commits);
+                    commits == 0
+                            ? 0.0
+                            : (double) (engine.transactionsAborted() + engine.transactionConflicts()) / commits);
         }
         result.errorSamples().forEach(sample -> System.out.println("error: " + sample));
-        System.out.printf(Locale.ROOT, "mu2sls %s %s c=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f errors=%d%n",
-                w, c.label, concurrency, result.rps(), result.percentileMillis(50), result.percentileMillis(99), result.errors());
+        System.out.printf(
+                Locale.ROOT,
+                "mu2sls %s %s c=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f errors=%d%n",
+                w,
+                c.label,
+                concurrency,
+                result.rps(),
+                result.percentileMillis(50),
+                result.percentileMillis(99),
+                result.errors());
         return result;
     }
 

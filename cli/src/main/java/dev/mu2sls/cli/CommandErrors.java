@@ -47,7 +47,9 @@ final class CommandErrors implements CommandLine.IExecutionExceptionHandler {
         }
         String message = failure.getMessage();
         if (message == null || message.isBlank() || message.equals("null")) {
-            return failure.getCause() != null ? describe(failure.getCause()) : failure.getClass().getSimpleName();
+            return failure.getCause() != null
+                    ? describe(failure.getCause())
+                    : failure.getClass().getSimpleName();
         }
         return message;
     }

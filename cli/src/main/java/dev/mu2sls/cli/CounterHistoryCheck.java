@@ -27,7 +27,8 @@ final class CounterHistoryCheck {
                 anomalies.add(completed.id() + " failed: " + completed.response());
                 continue;
             }
-            byKey.computeIfAbsent(completed.request().key(), k -> new ArrayList<>()).add(completed);
+            byKey.computeIfAbsent(completed.request().key(), k -> new ArrayList<>())
+                    .add(completed);
         }
         for (Map.Entry<String, List<LoadRunner.Completed>> entry : byKey.entrySet()) {
             List<LoadRunner.Completed> ops = entry.getValue();
@@ -39,7 +40,8 @@ final class CounterHistoryCheck {
                 sum += op.request().delta();
                 if (value(op) != sum) {
                     anomalies.add("key " + entry.getKey() + ": " + op.id() + " answered " + value(op)
-                            + " but the serial order by response gives " + sum + " (effect applied twice, lost, or answered inconsistently)");
+                            + " but the serial order by response gives " + sum
+                            + " (effect applied twice, lost, or answered inconsistently)");
                     sum = value(op);
                 }
                 if (op.endNanos() < latestStart) {
@@ -53,7 +55,8 @@ final class CounterHistoryCheck {
             }
             long stored = finalValues.getOrDefault(entry.getKey(), 0L);
             if (stored != sum) {
-                anomalies.add("key " + entry.getKey() + ": final value " + stored + " but the acknowledged adds sum to " + sum);
+                anomalies.add("key " + entry.getKey() + ": final value " + stored + " but the acknowledged adds sum to "
+                        + sum);
             }
         }
         return anomalies;

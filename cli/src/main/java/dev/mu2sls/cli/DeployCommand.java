@@ -10,8 +10,8 @@ import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Port;
 import dev.mu2sls.platform.local.Apps;
-import java.net.URISyntaxException;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -34,8 +34,11 @@ import picocli.CommandLine.Parameters;
  * ({@code --base-image tar:/path}, e.g. saved with {@code docker save}). When it cannot be had, the
  * manifests are still written and the command says so and exits with 3.
  */
-@Command(name = "deploy", mixinStandardHelpOptions = true,
-        description = "Write Knative Service manifests for an application and build its images with Jib into OCI tarballs.")
+@Command(
+        name = "deploy",
+        mixinStandardHelpOptions = true,
+        description =
+                "Write Knative Service manifests for an application and build its images with Jib into OCI tarballs.")
 final class DeployCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "platform: knative")
     String platform;
@@ -46,26 +49,44 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--out", description = "output directory (default: deploy/knative/<app>)")
     Path out;
 
-    @Option(names = "--namespace", defaultValue = "default", description = "Kubernetes namespace (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--namespace",
+            defaultValue = "default",
+            description = "Kubernetes namespace (default: ${DEFAULT-VALUE})")
     String namespace;
 
-    @Option(names = "--image-prefix", defaultValue = "mu2sls", description = "registry/repository prefix of the images (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--image-prefix",
+            defaultValue = "mu2sls",
+            description = "registry/repository prefix of the images (default: ${DEFAULT-VALUE})")
     String imagePrefix;
 
     @Option(names = "--tag", defaultValue = "0.1.0", description = "image tag (default: ${DEFAULT-VALUE})")
     String tag;
 
-    @Option(names = "--container-concurrency", defaultValue = "32", description = "requests one instance handles at once (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--container-concurrency",
+            defaultValue = "32",
+            description = "requests one instance handles at once (default: ${DEFAULT-VALUE})")
     int containerConcurrency;
 
-    @Option(names = "--min-scale", defaultValue = "0", description = "function instances kept when idle; 0 scales to zero (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--min-scale",
+            defaultValue = "0",
+            description = "function instances kept when idle; 0 scales to zero (default: ${DEFAULT-VALUE})")
     int minScale;
 
-    @Option(names = "--max-scale", defaultValue = "10", description = "instances per service at most (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-scale",
+            defaultValue = "10",
+            description = "instances per service at most (default: ${DEFAULT-VALUE})")
     int maxScale;
 
-    @Option(names = "--base-image", defaultValue = "eclipse-temurin:25-jre",
-            description = "base image with a Java 25 runtime: a registry reference, or tar:/path/to/image.tar (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--base-image",
+            defaultValue = "eclipse-temurin:25-jre",
+            description =
+                    "base image with a Java 25 runtime: a registry reference, or tar:/path/to/image.tar (default: ${DEFAULT-VALUE})")
     String baseImage;
 
     @Option(names = "--no-images", description = "write the manifests only")
@@ -74,18 +95,27 @@ final class DeployCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!platform.equals("knative")) {
-            throw new IllegalArgumentException("unknown platform '" + platform + "': only knative has manifests (AWS Lambda: use the "
-                    + "handler dev.mu2sls.lambda.LambdaFunction from mu2sls-runtime-lambda)");
+            throw new IllegalArgumentException(
+                    "unknown platform '" + platform + "': only knative has manifests (AWS Lambda: use the "
+                            + "handler dev.mu2sls.lambda.LambdaFunction from mu2sls-runtime-lambda)");
         }
         Apps.App application = Apps.resolve(app);
         boolean userJar = app.endsWith(".jar");
-        KnativeManifests.Settings settings = new KnativeManifests.Settings(namespace, imagePrefix, tag, containerConcurrency, minScale,
-                maxScale, userJar ? "/app/application.jar" : application.name());
+        KnativeManifests.Settings settings = new KnativeManifests.Settings(
+                namespace,
+                imagePrefix,
+                tag,
+                containerConcurrency,
+                minScale,
+                maxScale,
+                userJar ? "/app/application.jar" : application.name());
         Path directory = out != null ? out : Path.of("deploy", "knative", application.name());
         Files.createDirectories(directory);
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        for (Map.Entry<String, String> file : KnativeManifests.render(application, settings, HexFormat.of().formatHex(secret)).entrySet()) {
+        for (Map.Entry<String, String> file : KnativeManifests.render(
+                        application, settings, HexFormat.of().formatHex(secret))
+                .entrySet()) {
             if (file.getKey().equals(KnativeManifests.SECRET_FILE)) {
                 writePrivate(directory.resolve(file.getKey()), file.getValue());
             } else {
@@ -93,14 +123,16 @@ final class DeployCommand implements Callable<Integer> {
             }
             System.out.println("wrote " + directory.resolve(file.getKey()));
         }
-        System.out.println("apply with: kubectl apply -f " + directory + "  (edit secret.yaml first: store-url, store-user, store-password)");
+        System.out.println("apply with: kubectl apply -f " + directory
+                + "  (edit secret.yaml first: store-url, store-user, store-password)");
         if (noImages) {
             return 0;
         }
         Path jar = ownJar();
         if (jar == null) {
-            System.out.println("images: NOT BUILT - this command runs from classes, not from the mu2sls.jar that goes into the "
-                    + "images; run it through ./mu2sls (cli/target/mu2sls.jar)");
+            System.out.println(
+                    "images: NOT BUILT - this command runs from classes, not from the mu2sls.jar that goes into the "
+                            + "images; run it through ./mu2sls (cli/target/mu2sls.jar)");
             return 3;
         }
         List<String> services = new ArrayList<>(application.serviceNames());
@@ -109,19 +141,30 @@ final class DeployCommand implements Callable<Integer> {
             Path tarball = directory.resolve(KnativeManifests.serviceName(application, service) + ".oci.tar");
             try {
                 build(application, service, settings, jar, userJar ? Path.of(app) : null, tarball);
-                System.out.println("built " + tarball + " (" + KnativeManifests.image(application, service, settings) + ")");
+                System.out.println(
+                        "built " + tarball + " (" + KnativeManifests.image(application, service, settings) + ")");
             } catch (Exception e) {
-                System.out.println("images: NOT BUILT - the base image " + baseImage + " could not be read: " + rootCause(e));
-                System.out.println("  This machine reaches no container registry (only Maven Central), so no image can be built here.");
-                System.out.println("  The manifests above are complete; build the images where a registry is reachable, or give a");
-                System.out.println("  saved base image: ./mu2sls deploy knative " + app + " --base-image tar:/path/to/temurin-25-jre.tar");
+                System.out.println(
+                        "images: NOT BUILT - the base image " + baseImage + " could not be read: " + rootCause(e));
+                System.out.println(
+                        "  This machine reaches no container registry (only Maven Central), so no image can be built here.");
+                System.out.println(
+                        "  The manifests above are complete; build the images where a registry is reachable, or give a");
+                System.out.println("  saved base image: ./mu2sls deploy knative " + app
+                        + " --base-image tar:/path/to/temurin-25-jre.tar");
                 return 3;
             }
         }
         return 0;
     }
 
-    private void build(Apps.App application, String service, KnativeManifests.Settings settings, Path jar, Path userJar, Path tarball)
+    private void build(
+            Apps.App application,
+            String service,
+            KnativeManifests.Settings settings,
+            Path jar,
+            Path userJar,
+            Path tarball)
             throws Exception {
         System.setProperty("jib.httpTimeout", "10000");
         JibContainerBuilder builder = baseImage.startsWith("tar:")
@@ -140,12 +183,14 @@ final class DeployCommand implements Callable<Integer> {
                 .addEnvironmentVariable("PORT", "8080")
                 .setFormat(ImageFormat.OCI)
                 .addLabel("org.opencontainers.image.title", KnativeManifests.serviceName(application, service));
-        builder.containerize(Containerizer.to(TarImage.at(tarball).named(KnativeManifests.image(application, service, settings))));
+        builder.containerize(
+                Containerizer.to(TarImage.at(tarball).named(KnativeManifests.image(application, service, settings))));
     }
 
     /** The jar this command runs from, or null when run from class directories. */
     private static Path ownJar() throws URISyntaxException {
-        Path location = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path location = Path.of(
+                Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         return location.toString().endsWith(".jar") && Files.isRegularFile(location) ? location : null;
     }
 
@@ -156,7 +201,6 @@ final class DeployCommand implements Callable<Integer> {
         }
         return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
-
 
     /**
      * Writes a file only its owner can read or write (0600), created so from the start: the

@@ -20,7 +20,8 @@ final class DownCommand implements Callable<Integer> {
         long pid = Long.parseLong(LocalPlatform.readState(directory, "pid"));
         Optional<ProcessHandle> up = ProcessHandle.of(pid);
         if (up.isEmpty() || !up.get().isAlive()) {
-            System.out.println("mu2sls down: the application of " + directory + " is not running (pid " + pid + " is gone)");
+            System.out.println(
+                    "mu2sls down: the application of " + directory + " is not running (pid " + pid + " is gone)");
             LocalPlatform.stateFile(directory).toFile().delete();
             return 0;
         }

@@ -39,7 +39,8 @@ public final class EffectCostBench {
     private EffectCostBench() {}
 
     public static void main(String[] args) throws IOException {
-        List<String> positional = Arrays.stream(args).filter(arg -> !arg.startsWith("--")).toList();
+        List<String> positional =
+                Arrays.stream(args).filter(arg -> !arg.startsWith("--")).toList();
         int requests = positional.isEmpty() ? 20_000 : Integer.parseInt(positional.get(0));
         int rounds = positional.size() < 2 ? 5 : Integer.parseInt(positional.get(1));
         boolean sync = !List.of(args).contains("--no-sync");
@@ -50,43 +51,58 @@ public final class EffectCostBench {
                 for (String method : METHODS) {
                     double[] result = measure(method, submit, sync, requests);
                     if (round > 0) {
-                        results.computeIfAbsent((submit ? "submit" : "invoke") + " " + method, k -> new ArrayList<>()).add(result);
+                        results.computeIfAbsent((submit ? "submit" : "invoke") + " " + method, k -> new ArrayList<>())
+                                .add(result);
                     }
                 }
             }
         }
-        results.forEach((configuration, measured) -> System.out.printf("effect-cost store=rocksdb sync=%s path=%s method=%s "
-                        + "requests=%d rounds=%d commits_per_request=%.2f p50_us=%.1f p99_us=%.1f%n", sync,
-                configuration.split(" ")[0], configuration.split(" ")[1], requests, rounds, median(measured, 0),
-                median(measured, 1), median(measured, 2)));
+        results.forEach((configuration, measured) -> System.out.printf(
+                "effect-cost store=rocksdb sync=%s path=%s method=%s "
+                        + "requests=%d rounds=%d commits_per_request=%.2f p50_us=%.1f p99_us=%.1f%n",
+                sync,
+                configuration.split(" ")[0],
+                configuration.split(" ")[1],
+                requests,
+                rounds,
+                median(measured, 0),
+                median(measured, 1),
+                median(measured, 2)));
     }
 
     /** One round on a fresh store: commits per request, median and p99 latency in µs. */
     private static double[] measure(String method, boolean submit, boolean sync, int requests) throws IOException {
         Path directory = Files.createTempDirectory("mu2sls-effect-cost");
         try (RocksStore store = RocksStore.open(directory, sync);
-             Engine engine = Engine.builder().store(store).codec(new JsonCodec()).services(Examples.services("Payments"))
-                     .transport(invocation -> {
-                         throw new IllegalStateException("Payments calls no service: " + invocation);
-                     }).build()) {
+                Engine engine = Engine.builder()
+                        .store(store)
+                        .codec(new JsonCodec())
+                        .services(Examples.services("Payments"))
+                        .transport(invocation -> {
+                            throw new IllegalStateException("Payments calls no service: " + invocation);
+                        })
+                        .build()) {
             run(engine, method, submit, "warm", requests / 4, null);
             EngineStats before = engine.stats();
             long[] nanos = new long[requests];
             run(engine, method, submit, "o", requests, nanos);
             long commits = engine.stats().minus(before).storeTransactions();
             Arrays.sort(nanos);
-            return new double[] {(double) commits / requests, nanos[requests / 2] / 1_000.0, nanos[requests * 99 / 100] / 1_000.0};
+            return new double[] {
+                (double) commits / requests, nanos[requests / 2] / 1_000.0, nanos[requests * 99 / 100] / 1_000.0
+            };
         } finally {
             try (Stream<Path> files = Files.walk(directory)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             }
         }
     }
 
     private static void run(Engine engine, String method, boolean submit, String prefix, int requests, long[] nanos) {
         for (int i = 0; i < requests; i++) {
-            Invocation invocation = new Invocation(prefix + i, "Payments", method,
-                    ("[\"" + prefix + i + "\", 5]").getBytes(UTF_8), 0);
+            Invocation invocation =
+                    new Invocation(prefix + i, "Payments", method, ("[\"" + prefix + i + "\", 5]").getBytes(UTF_8), 0);
             long start = System.nanoTime();
             Response response = submit ? engine.submit(invocation) : engine.invoke(invocation);
             if (nanos != null) {
@@ -99,7 +115,8 @@ public final class EffectCostBench {
     }
 
     private static double median(List<double[]> results, int field) {
-        double[] values = results.stream().mapToDouble(result -> result[field]).sorted().toArray();
+        double[] values =
+                results.stream().mapToDouble(result -> result[field]).sorted().toArray();
         return values[values.length / 2];
     }
 }

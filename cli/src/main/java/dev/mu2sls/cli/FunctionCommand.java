@@ -15,7 +15,10 @@ import picocli.CommandLine.Option;
  * {@link FunctionProcess}, one service of an application as an HTTP function. Stops gracefully on
  * SIGTERM, and exits when {@code --parent-pid} does.
  */
-@Command(name = "function", hidden = true, mixinStandardHelpOptions = true,
+@Command(
+        name = "function",
+        hidden = true,
+        mixinStandardHelpOptions = true,
         description = "Serve one service of an application as an HTTP function on $PORT (what platform instances run).")
 final class FunctionCommand implements Callable<Integer> {
     @Option(names = "--app", required = true, description = "example name or application jar")
@@ -27,11 +30,15 @@ final class FunctionCommand implements Callable<Integer> {
     @Option(names = "--routes", description = "JSON file of instance URLs per service (default: $MU2SLS_ROUTES)")
     Path routes;
 
-    @Option(names = "--mode", defaultValue = "full", description = "engine mode: full or exactly-once (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--mode",
+            defaultValue = "full",
+            description = "engine mode: full or exactly-once (default: ${DEFAULT-VALUE})")
     String mode;
 
-    @Option(names = "--state-cache-entries", defaultValue = "${env:MU2SLS_STATE_CACHE_ENTRIES:-"
-            + Engine.DEFAULT_STATE_CACHE_ENTRIES + "}",
+    @Option(
+            names = "--state-cache-entries",
+            defaultValue = "${env:MU2SLS_STATE_CACHE_ENTRIES:-" + Engine.DEFAULT_STATE_CACHE_ENTRIES + "}",
             description = "state values the engine caches; 0 turns the cache off (default: ${DEFAULT-VALUE}, "
                     + "or $MU2SLS_STATE_CACHE_ENTRIES)")
     int stateCacheEntries;
@@ -46,7 +53,14 @@ final class FunctionCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Apps.App application = Apps.resolve(app);
         PlatformMode engineMode = PlatformMode.parse(mode);
-        FunctionProcess.serve(application, service, engineMode, routes, stateCacheEntries, parentPid, storeOptions.open(application.name()));
+        FunctionProcess.serve(
+                application,
+                service,
+                engineMode,
+                routes,
+                stateCacheEntries,
+                parentPid,
+                storeOptions.open(application.name()));
         return 0;
     }
 }

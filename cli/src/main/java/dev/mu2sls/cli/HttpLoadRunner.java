@@ -70,20 +70,28 @@ final class HttpLoadRunner implements AutoCloseable {
     private final Client client;
     private final HttpClient http;
     /** Makes this run's idempotency keys fresh, also against earlier runs on the same store. */
-    private final String run = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    private final String run =
+            HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
 
     HttpLoadRunner(URI gateway, Client client) {
         this.gateway = gateway;
         this.client = client;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     /** The engine mode the gateway reports on {@code GET /health}, or null when it reports none. */
     String mode() throws IOException, InterruptedException {
-        HttpResponse<String> health = http.send(HttpRequest.newBuilder(gateway.resolve("/health")).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse<String> health = http.send(
+                HttpRequest.newBuilder(gateway.resolve("/health"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (health.statusCode() != 200) {
-            throw new IOException("the gateway's health endpoint " + gateway.resolve("/health") + " answered " + health.statusCode());
+            throw new IOException(
+                    "the gateway's health endpoint " + gateway.resolve("/health") + " answered " + health.statusCode());
         }
         Matcher mode = Pattern.compile("\"mode\":\"([a-z-]+)\"").matcher(health.body());
         return mode.find() ? mode.group(1) : null;
@@ -146,7 +154,14 @@ final class HttpLoadRunner implements AutoCloseable {
         }
     }
 
-    Result run(Workload workload, int concurrency, Duration warmup, Duration duration, long seed, Progress progress, String label)
+    Result run(
+            Workload workload,
+            int concurrency,
+            Duration warmup,
+            Duration duration,
+            long seed,
+            Progress progress,
+            String label)
             throws InterruptedException {
         Recorder recorder = new Recorder(3);
         LongAdder answered = new LongAdder();
@@ -233,7 +248,8 @@ final class HttpLoadRunner implements AutoCloseable {
         return new Sender() {
             @Override
             public Reply send(Workload.Request request, String key) throws IOException {
-                RawHttpConnection.Reply reply = connection.post("/call/" + request.service() + "/" + request.method(), key, request.json());
+                RawHttpConnection.Reply reply =
+                        connection.post("/call/" + request.service() + "/" + request.method(), key, request.json());
                 return new Reply(reply.status(), reply.body());
             }
 
@@ -245,9 +261,13 @@ final class HttpLoadRunner implements AutoCloseable {
     }
 
     private Reply send(Workload.Request request, String key) throws IOException, InterruptedException {
-        HttpRequest post = HttpRequest.newBuilder(gateway.resolve("/call/" + request.service() + "/" + request.method()))
-                .header("Idempotency-Key", key).header("Content-Type", "application/json").timeout(REQUEST_TIMEOUT)
-                .POST(HttpRequest.BodyPublishers.ofString(request.json(), UTF_8)).build();
+        HttpRequest post = HttpRequest.newBuilder(
+                        gateway.resolve("/call/" + request.service() + "/" + request.method()))
+                .header("Idempotency-Key", key)
+                .header("Content-Type", "application/json")
+                .timeout(REQUEST_TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.ofString(request.json(), UTF_8))
+                .build();
         HttpResponse<String> response = http.send(post, HttpResponse.BodyHandlers.ofString(UTF_8));
         return new Reply(response.statusCode(), response.body());
     }

@@ -31,17 +31,23 @@ final class InspectedStore {
     @Option(names = "--store-url", description = "PostgreSQL JDBC URL of the store (instead of up's)")
     String url;
 
-    @Option(names = "--store-user", defaultValue = "${env:MU2SLS_STORE_USER:-postgres}",
+    @Option(
+            names = "--store-user",
+            defaultValue = "${env:MU2SLS_STORE_USER:-postgres}",
             description = "PostgreSQL user (default: $MU2SLS_STORE_USER or postgres)")
     String user;
 
     @Option(names = "--table", description = "PostgreSQL table (default: up's, or mu2sls_<app> with --app)")
     String table;
 
-    @Option(names = "--app", description = "the application whose table to read with --store-url (up names it mu2sls_<app>)")
+    @Option(
+            names = "--app",
+            description = "the application whose table to read with --store-url (up names it mu2sls_<app>)")
     String app;
 
-    @Option(names = "--store-dir", description = "RocksDB store directory (a store of serve or demo, not in use by another process)")
+    @Option(
+            names = "--store-dir",
+            description = "RocksDB store directory (a store of serve or demo, not in use by another process)")
     Path directory;
 
     /** A store opened for reading, with its inspector. */
@@ -70,13 +76,15 @@ final class InspectedStore {
                 tableName = LocalPlatform.readState(state, "table");
             }
             Path passwordFile = LocalPlatform.passwordFile(state);
-            if (!environment.containsKey(PlatformStore.PASSWORD_ENV) && !environment.containsKey(PlatformStore.PASSWORD_FILE_ENV)
+            if (!environment.containsKey(PlatformStore.PASSWORD_ENV)
+                    && !environment.containsKey(PlatformStore.PASSWORD_FILE_ENV)
                     && Files.exists(passwordFile)) {
                 environment.put(PlatformStore.PASSWORD_FILE_ENV, passwordFile.toString());
             }
         }
         if (tableName == null) {
-            throw new IllegalArgumentException("which table? give --table, or --app for the table up names mu2sls_<app>");
+            throw new IllegalArgumentException(
+                    "which table? give --table, or --app for the table up names mu2sls_<app>");
         }
         PostgresStore store = PostgresStore.open(jdbcUrl, user, PlatformStore.password(environment), 2, tableName);
         return opened(store, "PostgreSQL store at " + jdbcUrl + ", table " + tableName);
@@ -99,10 +107,14 @@ final class InspectedStore {
             throw new IllegalArgumentException("--store-dir " + directory + " does not exist");
         }
         try (Stream<Path> entries = Files.list(directory)) {
-            List<String> stores = entries.filter(p -> Files.isRegularFile(p.resolve("CURRENT"))).map(p -> p.getFileName().toString())
-                    .sorted().toList();
+            List<String> stores = entries.filter(p -> Files.isRegularFile(p.resolve("CURRENT")))
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
             throw new IllegalArgumentException("--store-dir " + directory + " holds no RocksDB store"
-                    + (stores.isEmpty() ? "" : "; it holds the stores " + stores + " (one per workload): give one of them"));
+                    + (stores.isEmpty()
+                            ? ""
+                            : "; it holds the stores " + stores + " (one per workload): give one of them"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read --store-dir " + directory + ": " + e.getMessage(), e);
         }

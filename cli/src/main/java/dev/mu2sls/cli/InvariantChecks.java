@@ -36,8 +36,10 @@ final class InvariantChecks {
     /** What {@link #check} checks of {@code workload}, for reports. */
     static String describe(Workload workload) {
         return switch (workload) {
-            case W1, W2, W3 -> "each key's adds serialize in an order consistent with real time that explains every response and the final value";
-            case W4 -> "every acknowledged review stored and listed once for its user and its movie, nothing else, no draft left";
+            case W1, W2, W3 ->
+                "each key's adds serialize in an order consistent with real time that explains every response and the final value";
+            case W4 ->
+                "every acknowledged review stored and listed once for its user and its movie, nothing else, no draft left";
             case W5, W5_HOT -> "no hotel or flight overbooked, committed reservations = placed orders";
             case W6 -> "every audit and the end state see the invariant total";
         };
@@ -81,8 +83,13 @@ final class InvariantChecks {
     private static List<History.Operation> operations(List<LoadRunner.Completed> history) {
         List<History.Operation> operations = new ArrayList<>(history.size());
         for (LoadRunner.Completed completed : history) {
-            operations.add(new History.Operation(completed.id(), completed.request().service(), completed.request().method(),
-                    completed.request().json(), completed.startNanos(), Math.max(completed.endNanos(), completed.startNanos() + 1),
+            operations.add(new History.Operation(
+                    completed.id(),
+                    completed.request().service(),
+                    completed.request().method(),
+                    completed.request().json(),
+                    completed.startNanos(),
+                    Math.max(completed.endNanos(), completed.startNanos() + 1),
                     new History.Outcome.Returned(completed.response())));
         }
         return operations;

@@ -23,7 +23,10 @@ import picocli.CommandLine.Parameters;
  * makes retrying after a failure safe: it retries for up to a minute while the gateway times out
  * or answers 503, and for 5 s while connections are refused (nothing listens there).
  */
-@Command(name = "invoke", mixinStandardHelpOptions = true, description = "Call a service of the application started by ./mu2sls up.")
+@Command(
+        name = "invoke",
+        mixinStandardHelpOptions = true,
+        description = "Call a service of the application started by ./mu2sls up.")
 final class InvokeCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "service")
     String service;
@@ -31,10 +34,15 @@ final class InvokeCommand implements Callable<Integer> {
     @Parameters(index = "1", description = "method")
     String method;
 
-    @Parameters(index = "2", defaultValue = "[]", description = "JSON array (or object by parameter name) of arguments (default: [])")
+    @Parameters(
+            index = "2",
+            defaultValue = "[]",
+            description = "JSON array (or object by parameter name) of arguments (default: [])")
     String arguments;
 
-    @Option(names = "--idempotency-key", description = "the request's key; the same key returns the same answer (default: a new UUID)")
+    @Option(
+            names = "--idempotency-key",
+            description = "the request's key; the same key returns the same answer (default: a new UUID)")
     String key;
 
     @Option(names = "--state-dir", description = "the state directory of up (default: ~/.mu2sls)")
@@ -45,12 +53,17 @@ final class InvokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        URI base = gateway != null ? gateway
-                : URI.create(LocalPlatform.readState(stateDirectory != null ? stateDirectory : UpCommand.defaultStateDirectory(), "gateway"));
+        URI base = gateway != null
+                ? gateway
+                : URI.create(LocalPlatform.readState(
+                        stateDirectory != null ? stateDirectory : UpCommand.defaultStateDirectory(), "gateway"));
         String requestKey = key != null ? key : UUID.randomUUID().toString();
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/call/" + service + "/" + method))
-                .header("Idempotency-Key", requestKey).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(90)).POST(HttpRequest.BodyPublishers.ofString(arguments, UTF_8)).build();
+                .header("Idempotency-Key", requestKey)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(90))
+                .POST(HttpRequest.BodyPublishers.ofString(arguments, UTF_8))
+                .build();
         long giveUpAt = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         long refusedGiveUpAt = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         try (HttpClient http = HttpClient.newHttpClient()) {
@@ -64,7 +77,8 @@ final class InvokeCommand implements Callable<Integer> {
                 } catch (IOException e) {
                     // refused: nothing listens, or the gateway restarts (a few seconds at most)
                     if (System.nanoTime() > (e instanceof ConnectException ? refusedGiveUpAt : giveUpAt)) {
-                        System.err.println("mu2sls invoke: cannot reach the gateway at " + base + ": " + CommandErrors.describe(e));
+                        System.err.println("mu2sls invoke: cannot reach the gateway at " + base + ": "
+                                + CommandErrors.describe(e));
                         return 2;
                     }
                 }

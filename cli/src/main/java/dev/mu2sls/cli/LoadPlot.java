@@ -31,20 +31,32 @@ final class LoadPlot {
 
     static void write(Path png, String title, List<Level> levels) {
         System.setProperty("java.awt.headless", "true");
-        XYChart throughput = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title + ": throughput")
-                .xAxisTitle("concurrent clients").yAxisTitle("requests/s").build();
+        XYChart throughput = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title + ": throughput")
+                .xAxisTitle("concurrent clients")
+                .yAxisTitle("requests/s")
+                .build();
         style(throughput);
         throughput.getStyler().setLegendVisible(false);
         throughput.getStyler().setYAxisMin(0.0);
         throughput.getStyler().setYAxisDecimalPattern("#,##0");
         throughput.getStyler().setXAxisDecimalPattern("#,##0");
         throughput.getStyler().setXAxisLogarithmic(levels.size() > 2);
-        XYSeries series = throughput.addSeries("req/s", levels.stream().map(l -> (double) l.concurrency()).toList(),
+        XYSeries series = throughput.addSeries(
+                "req/s",
+                levels.stream().map(l -> (double) l.concurrency()).toList(),
                 levels.stream().map(Level::rps).toList());
         series.setMarker(SeriesMarkers.CIRCLE);
 
-        XYChart cdf = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title + ": latency CDF")
-                .xAxisTitle("latency (ms, log scale)").yAxisTitle("fraction of requests").build();
+        XYChart cdf = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title + ": latency CDF")
+                .xAxisTitle("latency (ms, log scale)")
+                .yAxisTitle("fraction of requests")
+                .build();
         style(cdf);
         cdf.getStyler().setXAxisLogarithmic(true);
         cdf.getStyler().setYAxisDecimalPattern("0.0#");
@@ -57,7 +69,8 @@ final class LoadPlot {
                 continue;
             }
             for (HistogramIterationValue value : level.latencyMicros().recordedValues()) {
-                millis.add(Math.max(0.001, level.latencyMicros().highestEquivalentValue(value.getValueIteratedTo()) / 1000.0));
+                millis.add(Math.max(
+                        0.001, level.latencyMicros().highestEquivalentValue(value.getValueIteratedTo()) / 1000.0));
                 fraction.add((double) value.getTotalCountToThisValue() / total);
             }
             XYSeries line = cdf.addSeries("c=" + level.concurrency(), millis, fraction);

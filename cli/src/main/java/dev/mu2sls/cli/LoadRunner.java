@@ -21,8 +21,14 @@ import org.HdrHistogram.Recorder;
  */
 final class LoadRunner {
 
-    record Options(Workload workload, int concurrency, Duration duration, Duration warmup, long seed,
-                   boolean sequential, boolean recordHistory) {
+    record Options(
+            Workload workload,
+            int concurrency,
+            Duration duration,
+            Duration warmup,
+            long seed,
+            boolean sequential,
+            boolean recordHistory) {
         Options {
             if (concurrency < 1) {
                 throw new IllegalArgumentException("concurrency must be at least 1: " + concurrency);
@@ -42,8 +48,15 @@ final class LoadRunner {
      * @param engine engine counters of the measured phase
      * @param history every answered request (warm-up included) when recorded
      */
-    record Result(long requests, long errors, double seconds, Histogram latencyMicros, EngineStats engine,
-                  StoreStats store, List<Completed> history, List<String> errorSamples) {
+    record Result(
+            long requests,
+            long errors,
+            double seconds,
+            Histogram latencyMicros,
+            EngineStats engine,
+            StoreStats store,
+            List<Completed> history,
+            List<String> errorSamples) {
         double rps() {
             return requests / seconds;
         }
@@ -154,8 +167,14 @@ final class LoadRunner {
             }
         }
         progress.finish();
-        return new Result(answered.sum(), failed.sum(), (measureEnd - measureStart) / 1e9,
-                recorder.getIntervalHistogram(), after.minus(before), storeAfter.minus(storeBefore), List.copyOf(history),
+        return new Result(
+                answered.sum(),
+                failed.sum(),
+                (measureEnd - measureStart) / 1e9,
+                recorder.getIntervalHistogram(),
+                after.minus(before),
+                storeAfter.minus(storeBefore),
+                List.copyOf(history),
                 List.copyOf(errorSamples));
     }
 

@@ -6,13 +6,32 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** The {@code mu2sls} command line. */
-@Command(name = "mu2sls", mixinStandardHelpOptions = true, version = "mu2sls 0.1.0",
+@Command(
+        name = "mu2sls",
+        mixinStandardHelpOptions = true,
+        version = "mu2sls 0.1.0",
         description = "Microservices as plain Java classes, executed exactly once on serverless platforms.",
-        subcommands = {DemoCommand.class, BenchCommand.class, BenchHttpCommand.class, ServeCommand.class, UpCommand.class, DownCommand.class, InvokeCommand.class,
-                RequestsCommand.class, TransactionsCommand.class, StateCommand.class, DeployCommand.class,
-                FunctionCommand.class, GatewayCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            BenchCommand.class,
+            BenchHttpCommand.class,
+            ServeCommand.class,
+            UpCommand.class,
+            DownCommand.class,
+            InvokeCommand.class,
+            RequestsCommand.class,
+            TransactionsCommand.class,
+            StateCommand.class,
+            DeployCommand.class,
+            FunctionCommand.class,
+            GatewayCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main {
-    @Option(names = CommandErrors.VERBOSE, scope = ScopeType.INHERIT, description = "on an error, print its stack trace too")
+    @Option(
+            names = CommandErrors.VERBOSE,
+            scope = ScopeType.INHERIT,
+            description = "on an error, print its stack trace too")
     boolean verbose;
 
     private Main() {}

@@ -9,19 +9,28 @@ import picocli.CommandLine.Option;
  * the environment ({@link PlatformStore#password}), never from the command line.
  */
 final class PlatformStoreOptions {
-    @Option(names = "--store-url", defaultValue = "${env:MU2SLS_STORE_URL}",
+    @Option(
+            names = "--store-url",
+            defaultValue = "${env:MU2SLS_STORE_URL}",
             description = "PostgreSQL JDBC URL shared by every process of the application (default: $MU2SLS_STORE_URL)")
     String url;
 
-    @Option(names = "--store-user", defaultValue = "${env:MU2SLS_STORE_USER:-postgres}", description = "PostgreSQL user (default: $MU2SLS_STORE_USER or postgres)")
+    @Option(
+            names = "--store-user",
+            defaultValue = "${env:MU2SLS_STORE_USER:-postgres}",
+            description = "PostgreSQL user (default: $MU2SLS_STORE_USER or postgres)")
     String user;
 
-    @Option(names = "--store-pool", defaultValue = "4", description = "connections per process (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--store-pool",
+            defaultValue = "4",
+            description = "connections per process (default: ${DEFAULT-VALUE})")
     int pool;
 
     PostgresStore open(String app) {
         if (url == null || url.isBlank()) {
-            throw new IllegalArgumentException("no store: give --store-url or set MU2SLS_STORE_URL to the PostgreSQL JDBC URL the application shares");
+            throw new IllegalArgumentException(
+                    "no store: give --store-url or set MU2SLS_STORE_URL to the PostgreSQL JDBC URL the application shares");
         }
         return PostgresStore.open(url, user, PlatformStore.password(System.getenv()), pool, PlatformStore.table(app));
     }

@@ -25,8 +25,14 @@ final class Progress {
     void update(String label, double fraction, long requests) {
         fraction = Math.max(0, Math.min(1, fraction));
         int filled = (int) Math.round(fraction * WIDTH);
-        String line = String.format(Locale.ROOT, "%-12s [%s%s] %3d%%  %,d requests", label,
-                "#".repeat(filled), "-".repeat(WIDTH - filled), Math.round(fraction * 100), requests);
+        String line = String.format(
+                Locale.ROOT,
+                "%-12s [%s%s] %3d%%  %,d requests",
+                label,
+                "#".repeat(filled),
+                "-".repeat(WIDTH - filled),
+                Math.round(fraction * 100),
+                requests);
         if (terminal) {
             out.print("\r" + line);
             out.flush();

@@ -56,8 +56,9 @@ final class RawHttpConnection implements AutoCloseable {
         ByteArrayOutputStream request = new ByteArrayOutputStream(256 + content.length);
         request.writeBytes(("POST " + path + " HTTP/1.1\r\n").getBytes(ISO_8859_1));
         request.writeBytes(hostHeader);
-        request.writeBytes(("Idempotency-Key: " + idempotencyKey + "\r\nContent-Type: application/json\r\nContent-Length: "
-                + content.length + "\r\n\r\n").getBytes(ISO_8859_1));
+        request.writeBytes(("Idempotency-Key: " + idempotencyKey
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + content.length + "\r\n\r\n")
+                .getBytes(ISO_8859_1));
         request.writeBytes(content);
         byte[] bytes = request.toByteArray();
         boolean fresh = socket == null;
@@ -106,9 +107,10 @@ final class RawHttpConnection implements AutoCloseable {
             String value = header.substring(colon + 1).trim();
             switch (name) {
                 case "content-length" -> length = Long.parseLong(value);
-                case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                case "transfer-encoding" ->
+                    chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
                 case "connection" -> closeAfter = value.equalsIgnoreCase("close");
-                default -> { }
+                default -> {}
             }
         }
         byte[] body;

@@ -21,12 +21,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code mu2sls requests list|show}: the requests an application's store holds. */
-@Command(name = "requests", mixinStandardHelpOptions = true, description = "List the requests of an application, or show one.",
+@Command(
+        name = "requests",
+        mixinStandardHelpOptions = true,
+        description = "List the requests of an application, or show one.",
         subcommands = {RequestsCommand.ListRequests.class, RequestsCommand.Show.class})
 final class RequestsCommand {
     /** What {@code --status} selects. */
     enum StatusFilter {
-        RUNNING, ACCEPTED, COMPLETED, FAILED, QUARANTINED, STUCK;
+        RUNNING,
+        ACCEPTED,
+        COMPLETED,
+        FAILED,
+        QUARANTINED,
+        STUCK;
 
         Predicate<Request> matches() {
             return switch (this) {
@@ -40,13 +48,18 @@ final class RequestsCommand {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List requests: open ones first, then the most recently ended.")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "List requests: open ones first, then the most recently ended.")
     static final class ListRequests implements Callable<Integer> {
         @Mixin
         InspectedStore source;
 
-        @Option(names = "--status", description = "running (running or accepted), accepted, completed, failed (failed or quarantined), "
-                + "quarantined, or stuck (quarantined, and open ones that made no progress for --older-than)")
+        @Option(
+                names = "--status",
+                description = "running (running or accepted), accepted, completed, failed (failed or quarantined), "
+                        + "quarantined, or stuck (quarantined, and open ones that made no progress for --older-than)")
         StatusFilter status;
 
         @Option(names = "--service", description = "only requests to this service")
@@ -58,8 +71,12 @@ final class RequestsCommand {
         @Option(names = "--limit", defaultValue = "50", description = "at most this many (default: ${DEFAULT-VALUE})")
         int limit;
 
-        @Option(names = "--older-than", defaultValue = "10", description = "with --status stuck: seconds an open request must make no "
-                + "progress (the store keeps no start times, so the command watches that long; default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--older-than",
+                defaultValue = "10",
+                description =
+                        "with --status stuck: seconds an open request must make no "
+                                + "progress (the store keeps no start times, so the command watches that long; default: ${DEFAULT-VALUE})")
         double olderThanSeconds;
 
         @Option(names = "--json", description = "print JSON")
@@ -91,10 +108,12 @@ final class RequestsCommand {
          * Quarantined requests, and open ones still open with the same journal after the wait: a
          * request that makes progress grows its journal or ends.
          */
-        private List<Request> stuck(Inspector inspector, List<Request> first, Predicate<Request> filter) throws InterruptedException {
+        private List<Request> stuck(Inspector inspector, List<Request> first, Predicate<Request> filter)
+                throws InterruptedException {
             long open = first.stream().filter(r -> r.status().isOpen()).count();
             if (open > 0) {
-                System.err.printf("watching %d open request%s for %s s: a request that makes progress in that time is not stuck%n",
+                System.err.printf(
+                        "watching %d open request%s for %s s: a request that makes progress in that time is not stuck%n",
                         open, open == 1 ? "" : "s", olderThanSeconds);
                 Thread.sleep(Duration.ofMillis((long) (olderThanSeconds * 1000)));
             }
@@ -114,15 +133,24 @@ final class RequestsCommand {
         private static String table(List<Request> requests) {
             TextTable table = new TextTable("ID", "STATUS", "SERVICE.METHOD", "ENDED", "STEPS", "RESPONSE");
             for (Request r : requests) {
-                table.row(r.id(), label(r.status()), method(r), r.endedAt() == null ? null : r.endedAt().toString(),
-                        r.status() == Status.RUNNING ? Integer.toString(r.journalLength()) : null, oneLine(outcome(r)));
+                table.row(
+                        r.id(),
+                        label(r.status()),
+                        method(r),
+                        r.endedAt() == null ? null : r.endedAt().toString(),
+                        r.status() == Status.RUNNING ? Integer.toString(r.journalLength()) : null,
+                        oneLine(outcome(r)));
             }
-            return table.toString() + requests.size() + " request" + (requests.size() == 1 ? "" : "s") + System.lineSeparator();
+            return table.toString() + requests.size() + " request" + (requests.size() == 1 ? "" : "s")
+                    + System.lineSeparator();
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true,
-            description = "Show one request: its journal, the calls it made (with theirs), its transactions and its response.")
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Show one request: its journal, the calls it made (with theirs), its transactions and its response.")
     static final class Show implements Callable<Integer> {
         @Mixin
         InspectedStore source;
@@ -136,8 +164,12 @@ final class RequestsCommand {
         @Override
         public Integer call() throws Exception {
             try (InspectedStore.Opened opened = source.open()) {
-                RequestDetail detail = opened.inspector().request(id).orElseThrow(() -> new IllegalArgumentException("no request '" + id
-                        + "' in the " + opened.description() + " (never sent, or its response expired); list them with ./mu2sls requests list"));
+                RequestDetail detail = opened.inspector()
+                        .request(id)
+                        .orElseThrow(
+                                () -> new IllegalArgumentException(
+                                        "no request '" + id + "' in the " + opened.description()
+                                                + " (never sent, or its response expired); list them with ./mu2sls requests list"));
                 System.out.print(json ? InspectionJson.write(detail) + System.lineSeparator() : text(detail));
             }
             return 0;
@@ -148,9 +180,13 @@ final class RequestsCommand {
             String nl = System.lineSeparator();
             StringBuilder out = new StringBuilder();
             out.append("request ").append(r.id()).append(nl);
-            out.append("  status    ").append(label(r.status())).append(r.status() == Status.RUNNING ? ", " + r.journalLength() + " steps recorded" : "")
+            out.append("  status    ")
+                    .append(label(r.status()))
+                    .append(r.status() == Status.RUNNING ? ", " + r.journalLength() + " steps recorded" : "")
                     .append(nl);
-            out.append("  method    ").append(method(r) == null ? "(not recorded)" : method(r)).append(nl);
+            out.append("  method    ")
+                    .append(method(r) == null ? "(not recorded)" : method(r))
+                    .append(nl);
             if (detail.arguments() != null) {
                 out.append("  arguments ").append(detail.arguments()).append(nl);
             }
@@ -160,7 +196,10 @@ final class RequestsCommand {
             }
             out.append(nl).append("journal: ");
             if (detail.journal().isEmpty()) {
-                out.append(r.status().isOpen() ? "no step recorded yet" : "none kept (a completed request's journal goes with its completion)")
+                out.append(
+                                r.status().isOpen()
+                                        ? "no step recorded yet"
+                                        : "none kept (a completed request's journal goes with its completion)")
                         .append(nl);
             } else {
                 out.append(detail.journal().size()).append(" steps").append(nl);
@@ -170,18 +209,35 @@ final class RequestsCommand {
                 }
                 out.append(steps);
             }
-            out.append(nl).append("calls: ").append(detail.calls().isEmpty() ? "none recorded" : detail.calls().size()).append(nl);
+            out.append(nl)
+                    .append("calls: ")
+                    .append(
+                            detail.calls().isEmpty()
+                                    ? "none recorded"
+                                    : detail.calls().size())
+                    .append(nl);
             int depth = r.id().split("/").length;
             for (Request call : detail.calls()) {
-                out.append("  ".repeat(call.id().split("/").length - depth)).append(call.id()).append("  ").append(label(call.status()))
-                        .append("  ").append(method(call) == null ? "" : method(call) + "  ")
-                        .append(call.endedAt() == null ? "" : call.endedAt() + "  ").append(oneLine(outcome(call)) == null ? "" : oneLine(outcome(call)))
+                out.append("  ".repeat(call.id().split("/").length - depth))
+                        .append(call.id())
+                        .append("  ")
+                        .append(label(call.status()))
+                        .append("  ")
+                        .append(method(call) == null ? "" : method(call) + "  ")
+                        .append(call.endedAt() == null ? "" : call.endedAt() + "  ")
+                        .append(oneLine(outcome(call)) == null ? "" : oneLine(outcome(call)))
                         .append(nl);
             }
             if (!detail.transactions().isEmpty()) {
                 out.append(nl).append("transactions:").append(nl);
                 for (Transaction tx : detail.transactions()) {
-                    out.append("  ").append(tx.id()).append("  ").append(tx.state()).append("  ").append(tx.at()).append(nl);
+                    out.append("  ")
+                            .append(tx.id())
+                            .append("  ")
+                            .append(tx.state())
+                            .append("  ")
+                            .append(tx.at())
+                            .append(nl);
                 }
             }
             return out.toString();

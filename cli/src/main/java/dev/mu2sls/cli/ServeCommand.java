@@ -25,10 +25,15 @@ import picocli.CommandLine.Option;
  * header, and may retry with the same key after any failure. The crash tests kill it with
  * {@code kill -9} under load; the HTTP platform of the platforms issue will supersede it.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
         description = "Serve a workload's services over HTTP on 127.0.0.1 with a durable store; recover on start.")
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--workload", defaultValue = "W1", description = "W1, W2, W3, W4, W5, W5-hot or W6 (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--workload",
+            defaultValue = "W1",
+            description = "W1, W2, W3, W4, W5, W5-hot or W6 (default: ${DEFAULT-VALUE})")
     String workload;
 
     @Option(names = "--port", defaultValue = "8080", description = "port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
@@ -42,7 +47,11 @@ final class ServeCommand implements Callable<Integer> {
         Workload w = Workload.parse(workload);
         StoreOptions stores = storeOptions.defaultKind(StoreOptions.Kind.ROCKSDB);
         Store store = stores.open(w.label);
-        Simulator simulator = Simulator.builder().services(w.services).store(store).acceptDurably(true).build();
+        Simulator simulator = Simulator.builder()
+                .services(w.services)
+                .store(store)
+                .acceptDurably(true)
+                .build();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/call/", exchange -> handle(simulator, exchange));
@@ -53,7 +62,8 @@ final class ServeCommand implements Callable<Integer> {
             stores.close();
         }));
         server.start();
-        System.out.println("mu2sls serve: " + w + " on http://127.0.0.1:" + server.getAddress().getPort() + ", " + stores.describe());
+        System.out.println("mu2sls serve: " + w + " on http://127.0.0.1:"
+                + server.getAddress().getPort() + ", " + stores.describe());
         System.out.println("listening on " + server.getAddress().getPort());
         System.out.flush();
         Thread.ofVirtual().start(() -> {
@@ -69,15 +79,22 @@ final class ServeCommand implements Callable<Integer> {
             String[] path = exchange.getRequestURI().getPath().split("/");
             String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
             if (!"POST".equals(exchange.getRequestMethod()) || path.length != 4 || key == null) {
-                reply(exchange, 400, "{\"error\":\"send POST /call/<Service>/<method> with an Idempotency-Key header and a JSON array body\"}");
+                reply(
+                        exchange,
+                        400,
+                        "{\"error\":\"send POST /call/<Service>/<method> with an Idempotency-Key header and a JSON array body\"}");
                 return;
             }
             byte[] body = exchange.getRequestBody().readAllBytes();
             try {
                 Response response = simulator.call(new Invocation(key, path[2], path[3], body, 0));
-                reply(exchange, 200, response.ok()
-                        ? "{\"ok\":true,\"value\":" + new String(response.value(), StandardCharsets.UTF_8) + "}"
-                        : "{\"ok\":false,\"errorType\":" + quote(response.errorType()) + ",\"errorMessage\":" + quote(response.errorMessage()) + "}");
+                reply(
+                        exchange,
+                        200,
+                        response.ok()
+                                ? "{\"ok\":true,\"value\":" + new String(response.value(), StandardCharsets.UTF_8) + "}"
+                                : "{\"ok\":false,\"errorType\":" + quote(response.errorType()) + ",\"errorMessage\":"
+                                        + quote(response.errorMessage()) + "}");
             } catch (InvalidRequestException e) {
                 reply(exchange, 400, "{\"error\":" + quote(e.getMessage()) + ",\"reason\":\"" + e.reason() + "\"}");
             } catch (RuntimeException e) {
@@ -99,6 +116,12 @@ final class ServeCommand implements Callable<Integer> {
         if (text == null) {
             return "null";
         }
-        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + "\"";
+        return "\""
+                + text.replace("\\", "\\\\")
+                        .replace("\"", "\\\"")
+                        .replace("\n", "\\n")
+                        .replace("\r", "\\r")
+                        .replace("\t", "\\t")
+                + "\"";
     }
 }

@@ -17,23 +17,37 @@ import picocli.CommandLine.Option;
 
 /** {@code --store memory|rocksdb|postgres} and where it lives; shared by the commands. */
 final class StoreOptions implements AutoCloseable {
-    enum Kind { MEMORY, ROCKSDB, POSTGRES }
+    enum Kind {
+        MEMORY,
+        ROCKSDB,
+        POSTGRES
+    }
 
-    @Option(names = "--store", description = "memory, rocksdb or postgres (default: memory for bench, rocksdb otherwise)")
+    @Option(
+            names = "--store",
+            description = "memory, rocksdb or postgres (default: memory for bench, rocksdb otherwise)")
     Kind kind;
 
-    @Option(names = "--store-dir", description = "RocksDB data directory (default: a temporary directory, deleted after)")
+    @Option(
+            names = "--store-dir",
+            description = "RocksDB data directory (default: a temporary directory, deleted after)")
     Path directory;
 
     @Option(names = "--store-url", description = "PostgreSQL JDBC URL (default: start a local PostgreSQL for the run)")
     String url;
 
-    @Option(names = "--store-user", defaultValue = "postgres", description = "PostgreSQL user (default: ${DEFAULT-VALUE}); "
-            + "the password comes from $MU2SLS_STORE_PASSWORD or the file $MU2SLS_STORE_PASSWORD_FILE, never the command line")
+    @Option(
+            names = "--store-user",
+            defaultValue = "postgres",
+            description =
+                    "PostgreSQL user (default: ${DEFAULT-VALUE}); "
+                            + "the password comes from $MU2SLS_STORE_PASSWORD or the file $MU2SLS_STORE_PASSWORD_FILE, never the command line")
     String user;
 
-
-    @Option(names = "--no-sync", description = "RocksDB: do not sync the write-ahead log on commit (survives process crashes, not power loss)")
+    @Option(
+            names = "--no-sync",
+            description =
+                    "RocksDB: do not sync the write-ahead log on commit (survives process crashes, not power loss)")
     boolean noSync;
 
     private Path temporaryDirectory;
@@ -52,7 +66,8 @@ final class StoreOptions implements AutoCloseable {
         return switch (kind) {
             case MEMORY -> new MemoryStore();
             case ROCKSDB -> RocksStore.open(baseDirectory().resolve(slug), !noSync);
-            case POSTGRES -> PostgresStore.open(jdbcUrl(), user, PlatformStore.password(System.getenv()), 32, "mu2sls_" + slug);
+            case POSTGRES ->
+                PostgresStore.open(jdbcUrl(), user, PlatformStore.password(System.getenv()), 32, "mu2sls_" + slug);
         };
     }
 
@@ -60,7 +75,8 @@ final class StoreOptions implements AutoCloseable {
     String describe() {
         return switch (kind) {
             case MEMORY -> "in-memory store";
-            case ROCKSDB -> "RocksDB store in " + baseDirectory() + (noSync ? " (WAL not synced)" : " (WAL synced on commit)");
+            case ROCKSDB ->
+                "RocksDB store in " + baseDirectory() + (noSync ? " (WAL not synced)" : " (WAL synced on commit)");
             case POSTGRES -> "PostgreSQL store at " + jdbcUrl();
         };
     }
@@ -93,8 +109,9 @@ final class StoreOptions implements AutoCloseable {
             if (Files.isDirectory(base)) {
                 try (Stream<Path> entries = Files.list(base)) {
                     if (entries.findAny().isPresent()) {
-                        throw new IllegalArgumentException("--store-dir " + base + " is not empty and holds no mu2sls stores (no "
-                                + MARKER + "); give a new or empty directory");
+                        throw new IllegalArgumentException(
+                                "--store-dir " + base + " is not empty and holds no mu2sls stores (no " + MARKER
+                                        + "); give a new or empty directory");
                     }
                 }
             } else if (Files.exists(base)) {
@@ -129,7 +146,8 @@ final class StoreOptions implements AutoCloseable {
         }
         if (temporaryDirectory != null) {
             try (Stream<Path> files = Files.walk(temporaryDirectory)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             } catch (IOException e) {
                 System.err.println("could not delete " + temporaryDirectory + ": " + e.getMessage());
             }

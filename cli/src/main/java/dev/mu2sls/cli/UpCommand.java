@@ -17,17 +17,25 @@ import picocli.CommandLine.Parameters;
  * {@code mu2sls up <app>}: runs an application on the local multi-process platform
  * ({@link LocalPlatform}) until Ctrl-C or {@code mu2sls down}.
  */
-@Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Run an application (an example: counter, chain, tree, media, travel, bank, shortener, social, shop; or a jar) "
-                + "as HTTP functions in separate JVM processes with a gateway, on a shared PostgreSQL; stop with Ctrl-C or ./mu2sls down.")
+@Command(
+        name = "up",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run an application (an example: counter, chain, tree, media, travel, bank, shortener, social, shop; or a jar) "
+                        + "as HTTP functions in separate JVM processes with a gateway, on a shared PostgreSQL; stop with Ctrl-C or ./mu2sls down.")
 final class UpCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "example name or application jar")
     String app;
 
-    @Option(names = "--port", defaultValue = "8080", description = "gateway port on 127.0.0.1, 0 for any (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--port",
+            defaultValue = "8080",
+            description = "gateway port on 127.0.0.1, 0 for any (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--open", description = "let the gateway listen on every interface, not only 127.0.0.1 (functions stay on loopback)")
+    @Option(
+            names = "--open",
+            description = "let the gateway listen on every interface, not only 127.0.0.1 (functions stay on loopback)")
     boolean open;
 
     @Option(names = "--state-dir", description = "state, routes and instance logs (default: ~/.mu2sls)")
@@ -36,46 +44,80 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--store-url", description = "PostgreSQL JDBC URL (default: start a local PostgreSQL)")
     String storeUrl;
 
-    @Option(names = "--store-user", defaultValue = "postgres", description = "PostgreSQL user (default: ${DEFAULT-VALUE}); "
-            + "the password comes from $MU2SLS_STORE_PASSWORD or the file $MU2SLS_STORE_PASSWORD_FILE, never the command line")
+    @Option(
+            names = "--store-user",
+            defaultValue = "postgres",
+            description =
+                    "PostgreSQL user (default: ${DEFAULT-VALUE}); "
+                            + "the password comes from $MU2SLS_STORE_PASSWORD or the file $MU2SLS_STORE_PASSWORD_FILE, never the command line")
     String storeUser;
 
-
-    @Option(names = "--min-instances", defaultValue = "1", description = "instances per service kept running (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--min-instances",
+            defaultValue = "1",
+            description = "instances per service kept running (default: ${DEFAULT-VALUE})")
     int minInstances;
 
-    @Option(names = "--max-instances", defaultValue = "4", description = "instances per service at most (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-instances",
+            defaultValue = "4",
+            description = "instances per service at most (default: ${DEFAULT-VALUE})")
     int maxInstances;
 
-    @Option(names = "--target-concurrency", defaultValue = "8", description = "requests in flight per instance that add an instance (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--target-concurrency",
+            defaultValue = "8",
+            description = "requests in flight per instance that add an instance (default: ${DEFAULT-VALUE})")
     int targetInFlight;
 
-    @Option(names = "--mode", defaultValue = "full", description = "engine mode of every function: full (journal and transactions) "
-            + "or exactly-once (journal; transactions run without isolation) (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--mode",
+            defaultValue = "full",
+            description = "engine mode of every function: full (journal and transactions) "
+                    + "or exactly-once (journal; transactions run without isolation) (default: ${DEFAULT-VALUE})")
     String mode;
 
     @Option(names = "--chaos", description = "kill -9 random instances while running")
     boolean chaos;
 
-    @Option(names = "--chaos-interval", defaultValue = "2", description = "mean seconds between chaos kills (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--chaos-interval",
+            defaultValue = "2",
+            description = "mean seconds between chaos kills (default: ${DEFAULT-VALUE})")
     double chaosSeconds;
 
     @Option(names = "--seed", defaultValue = "42", description = "seed of the chaos (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--instance-jvm-options", defaultValue = "-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1",
+    @Option(
+            names = "--instance-jvm-options",
+            defaultValue = "-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1",
             description = "JVM options of the instances (default: ${DEFAULT-VALUE})")
     String jvmOptions;
 
     @Override
     public Integer call() throws Exception {
         if (minInstances < 1 || maxInstances < minInstances) {
-            throw new IllegalArgumentException("instances must satisfy 1 <= min <= max: got min " + minInstances + ", max " + maxInstances);
+            throw new IllegalArgumentException(
+                    "instances must satisfy 1 <= min <= max: got min " + minInstances + ", max " + maxInstances);
         }
         PlatformMode engineMode = PlatformMode.parse(mode);
-        LocalPlatform.Options options = new LocalPlatform.Options(app, engineMode, storeUrl, storeUser, PlatformStore.password(System.getenv()),
-                stateDirectory != null ? stateDirectory : defaultStateDirectory(), port, minInstances, maxInstances, targetInFlight,
-                chaos ? Duration.ofMillis((long) (chaosSeconds * 1000)) : null, seed, splitOptions(jvmOptions), System.out, open,
+        LocalPlatform.Options options = new LocalPlatform.Options(
+                app,
+                engineMode,
+                storeUrl,
+                storeUser,
+                PlatformStore.password(System.getenv()),
+                stateDirectory != null ? stateDirectory : defaultStateDirectory(),
+                port,
+                minInstances,
+                maxInstances,
+                targetInFlight,
+                chaos ? Duration.ofMillis((long) (chaosSeconds * 1000)) : null,
+                seed,
+                splitOptions(jvmOptions),
+                System.out,
+                open,
                 Main.class.getName());
         LocalPlatform platform = LocalPlatform.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -84,8 +126,9 @@ final class UpCommand implements Callable<Integer> {
             platform.close();
             stopped.countDown();
         }));
-        System.out.println("mu2sls up: " + platform.app().name() + " " + platform.app().serviceNames() + " on " + platform.gateway()
-                + ", mode " + engineMode.label() + (chaos ? ", chaos on" : ""));
+        System.out.println(
+                "mu2sls up: " + platform.app().name() + " " + platform.app().serviceNames() + " on "
+                        + platform.gateway() + ", mode " + engineMode.label() + (chaos ? ", chaos on" : ""));
         System.out.println("call it:  ./mu2sls invoke <Service> <method> '<json-args>'   or   curl -X POST "
                 + platform.gateway() + "/call/<Service>/<method> -d '<json-args>'");
         System.out.println("stop it:  Ctrl-C or ./mu2sls down");
@@ -99,6 +142,8 @@ final class UpCommand implements Callable<Integer> {
     }
 
     static List<String> splitOptions(String options) {
-        return Arrays.stream(options.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(options.trim().split("\\s+"))
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 }

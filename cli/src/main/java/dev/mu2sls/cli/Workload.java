@@ -14,29 +14,47 @@ enum Workload {
             return counterAdd("Counter", random);
         }
     },
-    W2("W2", "chain: Caller1 -> Caller2 -> Counter.add, sync calls",
+    W2(
+            "W2",
+            "chain: Caller1 -> Caller2 -> Counter.add, sync calls",
             Examples.services("Caller1", "Caller2", "Counter")) {
         @Override
         Request next(SplittableRandom random) {
             return counterAdd("Caller1", random);
         }
     },
-    W3("W3", "tree: one transaction, async Backend1.add and Backend2.add, await both, commit",
+    W3(
+            "W3",
+            "tree: one transaction, async Backend1.add and Backend2.add, await both, commit",
             Examples.services("Tree", "Backend1", "Backend2")) {
         @Override
         Request next(SplittableRandom random) {
             return counterAdd("Tree", random);
         }
     },
-    W4("W4", "media: MediaFrontend.compose logs in, registers with ComposeReview, fans out four uploads; 100 users, 1000 movies",
-            Examples.services("MediaFrontend", "User", "ComposeReview", "UniqueId", "MovieId", "Text", "ReviewStorage", "UserReview",
+    W4(
+            "W4",
+            "media: MediaFrontend.compose logs in, registers with ComposeReview, fans out four uploads; 100 users, 1000 movies",
+            Examples.services(
+                    "MediaFrontend",
+                    "User",
+                    "ComposeReview",
+                    "UniqueId",
+                    "MovieId",
+                    "Text",
+                    "ReviewStorage",
+                    "UserReview",
                     "MovieReview")) {
         @Override
         List<Request> setup() {
             List<Request> registrations = new ArrayList<>();
             for (int u = 0; u < MEDIA_USERS; u++) {
-                registrations.add(new Request("User", "register",
-                        "[\"user" + u + "\",\"First" + u + "\",\"Last" + u + "\",\"password" + u + "\"]", null, 0));
+                registrations.add(new Request(
+                        "User",
+                        "register",
+                        "[\"user" + u + "\",\"First" + u + "\",\"Last" + u + "\",\"password" + u + "\"]",
+                        null,
+                        0));
             }
             for (int m = 0; m < MEDIA_MOVIES; m++) {
                 registrations.add(new Request("MovieId", "register", "[\"Movie " + m + "\",\"tt" + m + "\"]", null, 0));
@@ -47,12 +65,20 @@ enum Workload {
         @Override
         Request next(SplittableRandom random) {
             int user = random.nextInt(MEDIA_USERS);
-            return new Request("MediaFrontend", "compose", "[\"user" + user + "\",\"password" + user + "\",\"Movie "
-                    + random.nextInt(MEDIA_MOVIES) + "\"," + random.nextInt(0, 11) + ",\"" + "good ".repeat(random.nextInt(1, 20))
-                    + "\"]", null, 0);
+            return new Request(
+                    "MediaFrontend",
+                    "compose",
+                    "[\"user" + user + "\",\"password" + user + "\",\"Movie "
+                            + random.nextInt(MEDIA_MOVIES) + "\"," + random.nextInt(0, 11) + ",\""
+                            + "good ".repeat(random.nextInt(1, 20))
+                            + "\"]",
+                    null,
+                    0);
         }
     },
-    W5("W5", "travel: Frontend.book reserves hotel and flight in a transaction, then places the order; 100 hotels, 100 flights",
+    W5(
+            "W5",
+            "travel: Frontend.book reserves hotel and flight in a transaction, then places the order; 100 hotels, 100 flights",
             travelServices()) {
         @Override
         List<Request> setup() {
@@ -75,7 +101,9 @@ enum Workload {
             return book(random, 5);
         }
     },
-    W6("W6", "bank: transfers between 1000 accounts in transactions, 1 in 50 requests an audit of all balances",
+    W6(
+            "W6",
+            "bank: transfers between 1000 accounts in transactions, 1 in 50 requests an audit of all balances",
             Examples.services("Bank", "Account")) {
         @Override
         List<Request> setup() {
@@ -91,8 +119,13 @@ enum Workload {
             if (random.nextInt(50) == 0) {
                 return new Request("Bank", "audit", "[]", null, 0);
             }
-            return new Request("Bank", "transfer", "[\"a" + random.nextInt(ACCOUNTS) + "\",\"a" + random.nextInt(ACCOUNTS)
-                    + "\"," + random.nextInt(1, 101) + "]", null, 0);
+            return new Request(
+                    "Bank",
+                    "transfer",
+                    "[\"a" + random.nextInt(ACCOUNTS) + "\",\"a" + random.nextInt(ACCOUNTS) + "\","
+                            + random.nextInt(1, 101) + "]",
+                    null,
+                    0);
         }
     };
 
@@ -155,8 +188,13 @@ enum Workload {
     }
 
     private static Request book(SplittableRandom random, int places) {
-        return new Request("Frontend", "book", "[\"u" + random.nextInt(1000) + "\",\"f" + random.nextInt(places)
-                + "\",\"h" + random.nextInt(places) + "\"]", null, 0);
+        return new Request(
+                "Frontend",
+                "book",
+                "[\"u" + random.nextInt(1000) + "\",\"f" + random.nextInt(places) + "\",\"h" + random.nextInt(places)
+                        + "\"]",
+                null,
+                0);
     }
 
     /**

@@ -46,10 +46,12 @@ class AdminCommandsPostgresTest {
         try (PostgresStore store = PostgresStore.open(postgres.jdbcUrl(), "postgres", password, 2, TABLE)) {
             RecordedRequests.record(store);
         }
-        Files.writeString(LocalPlatform.stateFile(stateDirectory), "{\"pid\": 1, \"store\": \"" + postgres.jdbcUrl()
-                + "\", \"table\": \"" + TABLE + "\"}");
+        Files.writeString(
+                LocalPlatform.stateFile(stateDirectory),
+                "{\"pid\": 1, \"store\": \"" + postgres.jdbcUrl() + "\", \"table\": \"" + TABLE + "\"}");
         Path passwordFile = LocalPlatform.passwordFile(stateDirectory);
-        Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+                passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(passwordFile, password + "\n");
     }
 
@@ -61,18 +63,33 @@ class AdminCommandsPostgresTest {
     @Test
     void stateDirectory_namesStoreAndTable_itsPasswordFileIsNeeded(@TempDir Path withoutPassword) throws Exception {
         Files.copy(LocalPlatform.stateFile(stateDirectory), LocalPlatform.stateFile(withoutPassword));
-        AdminCommandsTest.Run refused = AdminCommandsTest.run("requests", "list", "--state-dir", withoutPassword.toString());
+        AdminCommandsTest.Run refused =
+                AdminCommandsTest.run("requests", "list", "--state-dir", withoutPassword.toString());
         assertThat(refused.exitCode()).isNotZero();
-        assertThat(refused.errors()).as("the command's own lines (the server in this JVM logs too)")
-                .filteredOn(line -> !line.contains("EmbeddedPostgres")).singleElement().asString()
+        assertThat(refused.errors())
+                .as("the command's own lines (the server in this JVM logs too)")
+                .filteredOn(line -> !line.contains("EmbeddedPostgres"))
+                .singleElement()
+                .asString()
                 .startsWith("mu2sls requests list: cannot connect to the PostgreSQL store at");
 
         AdminCommandsTest.Run run = AdminCommandsTest.run("requests", "list", "--state-dir", stateDirectory.toString());
-        assertThat(AdminCommandsTest.ids(run)).containsSubsequence(RecordedRequests.BOOKING, RecordedRequests.RUNNING,
-                RecordedRequests.QUARANTINED, RecordedRequests.FAILED, RecordedRequests.COMPLETED, "Flight.open:f", "Hotel.open:h");
-        assertThat(AdminCommandsTest.run("transactions", "list", "--state-dir", stateDirectory.toString()).lines().get(1))
+        assertThat(AdminCommandsTest.ids(run))
+                .containsSubsequence(
+                        RecordedRequests.BOOKING,
+                        RecordedRequests.RUNNING,
+                        RecordedRequests.QUARANTINED,
+                        RecordedRequests.FAILED,
+                        RecordedRequests.COMPLETED,
+                        "Flight.open:f",
+                        "Hotel.open:h");
+        assertThat(AdminCommandsTest.run("transactions", "list", "--state-dir", stateDirectory.toString())
+                        .lines()
+                        .get(1))
                 .startsWith(RecordedRequests.BOOKING + "/0");
-        assertThat(AdminCommandsTest.run("state", "get", "Hotel", "rooms", "h", "--state-dir", stateDirectory.toString()).out())
+        assertThat(AdminCommandsTest.run(
+                                "state", "get", "Hotel", "rooms", "h", "--state-dir", stateDirectory.toString())
+                        .out())
                 .isEqualTo("Hotel.rooms[\"h\"] = {\"total\":2,\"booked\":0}\n");
     }
 
@@ -91,10 +108,17 @@ class AdminCommandsPostgresTest {
         CompletableFuture<Void> redriven = CompletableFuture.runAsync(() -> {
             Engine[] engine = new Engine[1];
             try (PostgresStore store = PostgresStore.open(postgres.jdbcUrl(), "postgres", password, 2, TABLE)) {
-                engine[0] = Engine.builder().store(store).codec(new JsonCodec()).services(Apps.resolve("chain").services())
-                        .transport(invocation -> engine[0].invoke(invocation)).build();
-                assertThat(watching.await(30, TimeUnit.SECONDS)).as("the command took its first look").isTrue();
-                engine[0].submit(new Invocation(RecordedRequests.ACCEPTED, "Caller1", "add", "[\"k\", 7]".getBytes(UTF_8), 1));
+                engine[0] = Engine.builder()
+                        .store(store)
+                        .codec(new JsonCodec())
+                        .services(Apps.resolve("chain").services())
+                        .transport(invocation -> engine[0].invoke(invocation))
+                        .build();
+                assertThat(watching.await(30, TimeUnit.SECONDS))
+                        .as("the command took its first look")
+                        .isTrue();
+                engine[0].submit(
+                        new Invocation(RecordedRequests.ACCEPTED, "Caller1", "add", "[\"k\", 7]".getBytes(UTF_8), 1));
                 engine[0].close();
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
@@ -107,7 +131,15 @@ class AdminCommandsPostgresTest {
         System.setOut(new PrintStream(out, true, UTF_8));
         int exitCode;
         try {
-            exitCode = Main.run("requests", "list", "--status", "stuck", "--older-than", "3", "--state-dir", stateDirectory.toString());
+            exitCode = Main.run(
+                    "requests",
+                    "list",
+                    "--status",
+                    "stuck",
+                    "--older-than",
+                    "3",
+                    "--state-dir",
+                    stateDirectory.toString());
         } finally {
             System.setErr(originalErr);
             System.setOut(originalOut);
@@ -116,7 +148,8 @@ class AdminCommandsPostgresTest {
 
         assertThat(errors.toString(UTF_8)).startsWith("watching 3 open requests for 3.0 s");
         AdminCommandsTest.Run run = new AdminCommandsTest.Run(exitCode, out.toString(UTF_8), List.of());
-        assertThat(AdminCommandsTest.ids(run)).as("re-driven meanwhile: not stuck")
+        assertThat(AdminCommandsTest.ids(run))
+                .as("re-driven meanwhile: not stuck")
                 .containsExactly(RecordedRequests.BOOKING, RecordedRequests.RUNNING, RecordedRequests.QUARANTINED);
     }
 }

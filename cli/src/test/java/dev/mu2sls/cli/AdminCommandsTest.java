@@ -54,7 +54,10 @@ class AdminCommandsTest {
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
             int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8).lines().toList());
+            return new Run(
+                    code,
+                    out.toString(StandardCharsets.UTF_8),
+                    err.toString(StandardCharsets.UTF_8).lines().toList());
         } finally {
             System.setErr(originalErr);
             System.setOut(originalOut);
@@ -66,17 +69,33 @@ class AdminCommandsTest {
         Run run = run("requests", "list", "--store-dir", store);
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.lines().getFirst()).startsWith("ID").contains("STATUS", "SERVICE.METHOD", "ENDED", "STEPS", "RESPONSE");
-        assertThat(run.lines().subList(1, 9)).satisfiesExactly(
-                line -> assertThat(line).startsWith(RecordedRequests.ACCEPTED).contains("accepted", "Caller1.add"),
-                line -> assertThat(line).startsWith(RecordedRequests.BOOKING).contains("accepted", "Frontend.book"),
-                line -> assertThat(line).startsWith(RecordedRequests.RUNNING).contains("running", "Social.post").containsPattern(" 2 "),
-                line -> assertThat(line).startsWith(RecordedRequests.QUARANTINED).contains("quarantined", "the test..."),
-                line -> assertThat(line).startsWith(RecordedRequests.FAILED)
-                        .contains("failed", "java.lang.IllegalArgumentException: limit must be positive: 0"),
-                line -> assertThat(line).startsWith(RecordedRequests.COMPLETED).contains("completed").endsWith(" 5"),
-                line -> assertThat(line).startsWith("Flight.open:f").contains("completed"),
-                line -> assertThat(line).startsWith("Hotel.open:h").contains("completed"));
+        assertThat(run.lines().getFirst())
+                .startsWith("ID")
+                .contains("STATUS", "SERVICE.METHOD", "ENDED", "STEPS", "RESPONSE");
+        assertThat(run.lines().subList(1, 9))
+                .satisfiesExactly(
+                        line -> assertThat(line)
+                                .startsWith(RecordedRequests.ACCEPTED)
+                                .contains("accepted", "Caller1.add"),
+                        line -> assertThat(line)
+                                .startsWith(RecordedRequests.BOOKING)
+                                .contains("accepted", "Frontend.book"),
+                        line -> assertThat(line)
+                                .startsWith(RecordedRequests.RUNNING)
+                                .contains("running", "Social.post")
+                                .containsPattern(" 2 "),
+                        line -> assertThat(line)
+                                .startsWith(RecordedRequests.QUARANTINED)
+                                .contains("quarantined", "the test..."),
+                        line -> assertThat(line)
+                                .startsWith(RecordedRequests.FAILED)
+                                .contains("failed", "java.lang.IllegalArgumentException: limit must be positive: 0"),
+                        line -> assertThat(line)
+                                .startsWith(RecordedRequests.COMPLETED)
+                                .contains("completed")
+                                .endsWith(" 5"),
+                        line -> assertThat(line).startsWith("Flight.open:f").contains("completed"),
+                        line -> assertThat(line).startsWith("Hotel.open:h").contains("completed"));
         assertThat(run.lines().getLast()).isEqualTo("8 requests");
     }
 
@@ -91,13 +110,17 @@ class AdminCommandsTest {
         assertThat(ids(run("requests", "list", "--limit", "2", "--status", "completed", "--store-dir", store)))
                 .containsExactly(RecordedRequests.COMPLETED, "Flight.open:f");
         assertThat(ids(run("requests", "list", "--calls", "--status", "completed", "--store-dir", store)))
-                .contains(RecordedRequests.RUNNING + "/2", RecordedRequests.RUNNING + "/3", RecordedRequests.BOOKING + "/1",
+                .contains(
+                        RecordedRequests.RUNNING + "/2",
+                        RecordedRequests.RUNNING + "/3",
+                        RecordedRequests.BOOKING + "/1",
                         RecordedRequests.COMPLETED + "/0/0");
     }
 
     @Test
     void requestsList_json_oneObjectPerRequest() throws Exception {
-        JsonNode json = run("requests", "list", "--json", "--status", "failed", "--store-dir", store).json();
+        JsonNode json = run("requests", "list", "--json", "--status", "failed", "--store-dir", store)
+                .json();
 
         assertThat(json).hasSize(2);
         JsonNode failed = json.get(1);
@@ -112,8 +135,12 @@ class AdminCommandsTest {
     void requestsList_stuck_openWithoutProgressAndQuarantined() {
         Run run = run("requests", "list", "--status", "stuck", "--older-than", "0.2", "--store-dir", store);
 
-        assertThat(ids(run)).containsExactly(RecordedRequests.ACCEPTED, RecordedRequests.BOOKING, RecordedRequests.RUNNING,
-                RecordedRequests.QUARANTINED);
+        assertThat(ids(run))
+                .containsExactly(
+                        RecordedRequests.ACCEPTED,
+                        RecordedRequests.BOOKING,
+                        RecordedRequests.RUNNING,
+                        RecordedRequests.QUARANTINED);
     }
 
     @Test
@@ -121,8 +148,14 @@ class AdminCommandsTest {
         Run run = run("requests", "show", RecordedRequests.RUNNING, "--store-dir", store);
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("request Social.post:crashed", "status    running, 2 steps recorded", "method    Social.post",
-                "arguments [\"ann\", \"hello\"]", "journal: 2 steps", "calls: 2");
+        assertThat(run.out())
+                .contains(
+                        "request Social.post:crashed",
+                        "status    running, 2 steps recorded",
+                        "method    Social.post",
+                        "arguments [\"ann\", \"hello\"]",
+                        "journal: 2 steps",
+                        "calls: 2");
         assertThat(run.lines()).anyMatch(line -> line.matches("\\s+0\\s+UUID\\s+-\\s+[0-9a-f-]{36}\\s+-"));
         assertThat(run.lines()).anyMatch(line -> line.matches("\\s+1\\s+NOW\\s+-\\s+\\d{4}-.*Z\\s+-"));
         assertThat(run.lines()).anyMatch(line -> line.startsWith("  Social.post:crashed/2  completed"));
@@ -131,11 +164,13 @@ class AdminCommandsTest {
 
     @Test
     void requestsShow_booking_itsCallsAndPendingTransaction() throws Exception {
-        JsonNode json = run("requests", "show", RecordedRequests.BOOKING, "--json", "--store-dir", store).json();
+        JsonNode json = run("requests", "show", RecordedRequests.BOOKING, "--json", "--store-dir", store)
+                .json();
 
         assertThat(json.at("/request/status").asText()).isEqualTo("ACCEPTED");
         assertThat(json.at("/arguments").asText()).isEqualTo("[\"ann\", \"f\", \"h\"]");
-        assertThat(json.at("/calls").findValuesAsText("id")).containsExactly(RecordedRequests.BOOKING + "/1", RecordedRequests.BOOKING + "/2");
+        assertThat(json.at("/calls").findValuesAsText("id"))
+                .containsExactly(RecordedRequests.BOOKING + "/1", RecordedRequests.BOOKING + "/2");
         assertThat(json.at("/calls").findValuesAsText("value")).containsExactly("true", "true");
         assertThat(json.at("/transactions/0/id").asText()).isEqualTo(RecordedRequests.BOOKING + "/0");
         assertThat(json.at("/transactions/0/state").asText()).isEqualTo("pending");
@@ -145,47 +180,76 @@ class AdminCommandsTest {
     void requestsShow_completedChain_responseAndItsCalleesRecord() {
         Run run = run("requests", "show", RecordedRequests.COMPLETED, "--store-dir", store);
 
-        assertThat(run.out()).contains("status    completed", "response  5", "journal: none kept", "Caller1.add:done/0/0  completed");
+        assertThat(run.out())
+                .contains(
+                        "status    completed", "response  5", "journal: none kept", "Caller1.add:done/0/0  completed");
     }
 
     @Test
     void transactionsList_pendingBooking_ageParticipantsAndWrites() throws Exception {
         Run text = run("transactions", "list", "--store-dir", store);
-        assertThat(text.lines().get(1)).startsWith(RecordedRequests.BOOKING + "/0  " + RecordedRequests.BOOKING)
+        assertThat(text.lines().get(1))
+                .startsWith(RecordedRequests.BOOKING + "/0  " + RecordedRequests.BOOKING)
                 .contains("Hotel.rooms[\"h\"]", "Flight.seats[\"f\"]");
         assertThat(text.lines().getLast()).startsWith("1 pending transaction");
 
-        JsonNode json = run("transactions", "list", "--json", "--store-dir", store).json();
+        JsonNode json =
+                run("transactions", "list", "--json", "--store-dir", store).json();
         assertThat(json).hasSize(1);
-        assertThat(json.at("/0/participants")).extracting(JsonNode::asText)
+        assertThat(json.at("/0/participants"))
+                .extracting(JsonNode::asText)
                 .containsExactly(RecordedRequests.BOOKING + "/1", RecordedRequests.BOOKING + "/2");
-        assertThat(json.at("/0/writes")).extracting(JsonNode::asText)
-                .containsExactly("Flight.passengers[\"f#1\"]", "Flight.seats[\"f\"]", "Hotel.guests[\"h#1\"]", "Hotel.rooms[\"h\"]");
+        assertThat(json.at("/0/writes"))
+                .extracting(JsonNode::asText)
+                .containsExactly(
+                        "Flight.passengers[\"f#1\"]",
+                        "Flight.seats[\"f\"]",
+                        "Hotel.guests[\"h#1\"]",
+                        "Hotel.rooms[\"h\"]");
         assertThat(json.at("/0/ageMillis").asLong()).isNotNegative();
     }
 
     @Test
     void stateGet_keyAndWholeMap_committedValuesOnly() {
-        assertThat(run("state", "get", "Hotel", "rooms", "h", "--store-dir", store).out())
-                .as("the pending booking's provisional write is not state").isEqualTo("Hotel.rooms[\"h\"] = {\"total\":2,\"booked\":0}\n");
+        assertThat(run("state", "get", "Hotel", "rooms", "h", "--store-dir", store)
+                        .out())
+                .as("the pending booking's provisional write is not state")
+                .isEqualTo("Hotel.rooms[\"h\"] = {\"total\":2,\"booked\":0}\n");
         assertThat(run("state", "get", "Flight", "seats", "--store-dir", store).lines())
                 .containsExactly("Flight.seats[\"f\"] = {\"total\":2,\"booked\":0}");
-        assertThat(run("state", "get", "Counter", "counts", "k", "--json", "--store-dir", store).out())
+        assertThat(run("state", "get", "Counter", "counts", "k", "--json", "--store-dir", store)
+                        .out())
                 .isEqualTo("[{\"key\":\"Counter.counts[\\\"k\\\"]\",\"value\":\"5\"}]\n");
     }
 
     @Test
     void failingAdminCommands_oneClearLine_nonZeroExit() {
-        assertOneLine(run("requests", "show", "Caller1.add:nosuch", "--store-dir", store),
+        assertOneLine(
+                run("requests", "show", "Caller1.add:nosuch", "--store-dir", store),
                 "mu2sls requests show: no request 'Caller1.add:nosuch' in the RocksDB store in " + store);
-        assertOneLine(run("state", "get", "Hotel", "hotels", "--store-dir", store), "mu2sls state get: no state Hotel.hotels in");
-        assertOneLine(run("requests", "list", "--store-dir", directory.resolve("missing").toString()),
+        assertOneLine(
+                run("state", "get", "Hotel", "hotels", "--store-dir", store),
+                "mu2sls state get: no state Hotel.hotels in");
+        assertOneLine(
+                run(
+                        "requests",
+                        "list",
+                        "--store-dir",
+                        directory.resolve("missing").toString()),
                 "mu2sls requests list: --store-dir " + directory.resolve("missing") + " does not exist");
-        assertOneLine(run("requests", "list", "--store-dir", directory.toString()),
-                "mu2sls requests list: --store-dir " + directory + " holds no RocksDB store; it holds the stores [store]");
-        assertOneLine(run("transactions", "list", "--state-dir", directory.resolve("nothing-up").toString()),
+        assertOneLine(
+                run("requests", "list", "--store-dir", directory.toString()),
+                "mu2sls requests list: --store-dir " + directory
+                        + " holds no RocksDB store; it holds the stores [store]");
+        assertOneLine(
+                run(
+                        "transactions",
+                        "list",
+                        "--state-dir",
+                        directory.resolve("nothing-up").toString()),
                 "mu2sls transactions list: no application is up from " + directory.resolve("nothing-up"));
-        assertOneLine(run("requests", "list", "--status", "stuck", "--older-than", "-1", "--store-dir", store),
+        assertOneLine(
+                run("requests", "list", "--status", "stuck", "--older-than", "-1", "--store-dir", store),
                 "mu2sls requests list: --older-than must not be negative: got -1.0");
     }
 
@@ -199,6 +263,8 @@ class AdminCommandsTest {
     static List<String> ids(Run run) {
         assertThat(run.exitCode()).as(String.join("\n", run.errors())).isZero();
         List<String> lines = run.lines();
-        return lines.subList(1, lines.size() - 1).stream().map(line -> line.split(" ")[0]).toList();
+        return lines.subList(1, lines.size() - 1).stream()
+                .map(line -> line.split(" ")[0])
+                .toList();
     }
 }

@@ -66,11 +66,28 @@ class AttackCatalogueTest {
     @BeforeAll
     void up() throws Exception {
         state = Files.createTempDirectory("mu2sls-catalogue-");
-        platform = LocalPlatform.start(new LocalPlatform.Options("bank", PlatformMode.FULL, null, "postgres", "ignored", state, 0, 1, 1, 8,
-                null, 1, List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"), new PrintStream(log, true, UTF_8), false, Main.class.getName()));
-        store = PostgresStore.open(platform.storeUrl(), "postgres", platform.storePassword(), 1, PlatformStore.table("bank"));
+        platform = LocalPlatform.start(new LocalPlatform.Options(
+                "bank",
+                PlatformMode.FULL,
+                null,
+                "postgres",
+                "ignored",
+                state,
+                0,
+                1,
+                1,
+                8,
+                null,
+                1,
+                List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"),
+                new PrintStream(log, true, UTF_8),
+                false,
+                Main.class.getName()));
+        store = PostgresStore.open(
+                platform.storeUrl(), "postgres", platform.storePassword(), 1, PlatformStore.table("bank"));
         for (String account : List.of("alice", "bob")) {
-            assertThat(send(post(OPEN, Map.of(), "[\"" + account + "\", 70]")).status).isEqualTo(200);
+            assertThat(send(post(OPEN, Map.of(), "[\"" + account + "\", 70]")).status)
+                    .isEqualTo(200);
         }
     }
 
@@ -83,7 +100,8 @@ class AttackCatalogueTest {
             platform.close();
         }
         try (Stream<Path> files = Files.walk(state)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         }
     }
 
@@ -95,116 +113,455 @@ class AttackCatalogueTest {
                 // routes and methods
                 refused("GET on a method", "GET " + TRANSFER, Map.of(), "", 405, "method-not-allowed", "use POST"),
                 refused("PUT on a method", "PUT " + TRANSFER, Map.of(), "[]", 405, "method-not-allowed", "use POST"),
-                refused("DELETE on a method", "DELETE " + TRANSFER, Map.of(), "", 405, "method-not-allowed", "use POST"),
-                refused("no method segment", "POST /call/Bank", Map.of(), "[]", 404, "unknown-route", "POST /call/<Service>/<method>"),
-                refused("extra segment", "POST /call/Bank/transfer/x", Map.of(), "[]", 404, "unknown-route", "no route"),
+                refused(
+                        "DELETE on a method",
+                        "DELETE " + TRANSFER,
+                        Map.of(),
+                        "",
+                        405,
+                        "method-not-allowed",
+                        "use POST"),
+                refused(
+                        "no method segment",
+                        "POST /call/Bank",
+                        Map.of(),
+                        "[]",
+                        404,
+                        "unknown-route",
+                        "POST /call/<Service>/<method>"),
+                refused(
+                        "extra segment",
+                        "POST /call/Bank/transfer/x",
+                        Map.of(),
+                        "[]",
+                        404,
+                        "unknown-route",
+                        "no route"),
                 refused("root", "POST /", Map.of(), "[]", 404, "unknown-route", "no route"),
                 refused("other path", "POST /admin", Map.of(), "[]", 404, "unknown-route", "no route"),
-                refused("unknown service", "POST /call/Nope/x", Map.of(), "[]", 404, "unknown-service", "unknown service 'Nope'"),
-                refused("unknown method", "POST /call/Bank/steal", Map.of(), "[]", 404, "unknown-method", "no method 'steal'"),
-                refused("item 4: internal withdraw", "POST /call/Account/withdraw", Map.of(), "[\"alice\", -1000]", 404, "unknown-method",
+                refused(
+                        "unknown service",
+                        "POST /call/Nope/x",
+                        Map.of(),
+                        "[]",
+                        404,
+                        "unknown-service",
+                        "unknown service 'Nope'"),
+                refused(
+                        "unknown method",
+                        "POST /call/Bank/steal",
+                        Map.of(),
+                        "[]",
+                        404,
+                        "unknown-method",
+                        "no method 'steal'"),
+                refused(
+                        "item 4: internal withdraw",
+                        "POST /call/Account/withdraw",
+                        Map.of(),
+                        "[\"alice\", -1000]",
+                        404,
+                        "unknown-method",
                         "no method 'withdraw'"),
-                refused("item 4: internal deposit", "POST /call/Account/deposit", Map.of(), "[\"alice\", 1000]", 404, "unknown-method",
+                refused(
+                        "item 4: internal deposit",
+                        "POST /call/Account/deposit",
+                        Map.of(),
+                        "[\"alice\", 1000]",
+                        404,
+                        "unknown-method",
                         "no method 'deposit'"),
-                refused("item 11: encoded space in method", "POST /call/Bank/transfer%20x", Map.of(), "[\"alice\",\"bob\",1]", 404,
-                        "unknown-method", "no method 'transfer%20x'"),
-                refused("item 11: encoded slash in method", "POST /call/Bank/transfer%2Fx", Map.of(), "[\"alice\",\"bob\",1]", 400,
-                        "bad-request", "Ambiguous URI path separator"),
-                refused("item 11: bad UTF-8 in path", "POST /call/Bank/transfer%C3%28", Map.of(), "[]", 400, "bad-request", "UTF-8"),
-                refused("item 11: bad escape in path", "POST /call/Bank/transfer%zz", Map.of(), "[]", 400, "bad-request", ""),
+                refused(
+                        "item 11: encoded space in method",
+                        "POST /call/Bank/transfer%20x",
+                        Map.of(),
+                        "[\"alice\",\"bob\",1]",
+                        404,
+                        "unknown-method",
+                        "no method 'transfer%20x'"),
+                refused(
+                        "item 11: encoded slash in method",
+                        "POST /call/Bank/transfer%2Fx",
+                        Map.of(),
+                        "[\"alice\",\"bob\",1]",
+                        400,
+                        "bad-request",
+                        "Ambiguous URI path separator"),
+                refused(
+                        "item 11: bad UTF-8 in path",
+                        "POST /call/Bank/transfer%C3%28",
+                        Map.of(),
+                        "[]",
+                        400,
+                        "bad-request",
+                        "UTF-8"),
+                refused(
+                        "item 11: bad escape in path",
+                        "POST /call/Bank/transfer%zz",
+                        Map.of(),
+                        "[]",
+                        400,
+                        "bad-request",
+                        ""),
                 refused("item 11: NUL in path", "POST /call/Bank/trans%00fer", Map.of(), "[]", 400, "bad-request", ""),
                 // HTTP the server refuses itself (item 11: JSON, not HTML)
-                refused("item 11: header over 16 KiB", "POST " + TRANSFER, Map.of("X-Big", bigHeader), "[]", 431,
-                        "request-header-fields-too-large", ""),
-                refused("item 11: bad Content-Length", "POST " + TRANSFER, Map.of("Content-Length", "abc"), null, 400, "bad-request", ""),
-                refused("item 11: CR inside a header", "POST " + TRANSFER, Map.of("Idempotency-Key", "a\rb"), "[]", 400, "bad-request", ""),
-                refused("body over 1 MiB", "POST " + TRANSFER, Map.of(), "[\"" + "x".repeat(1 << 20) + "\", \"b\", 1]", 413,
-                        "payload-too-large", "over the limit of 1048576 bytes"),
+                refused(
+                        "item 11: header over 16 KiB",
+                        "POST " + TRANSFER,
+                        Map.of("X-Big", bigHeader),
+                        "[]",
+                        431,
+                        "request-header-fields-too-large",
+                        ""),
+                refused(
+                        "item 11: bad Content-Length",
+                        "POST " + TRANSFER,
+                        Map.of("Content-Length", "abc"),
+                        null,
+                        400,
+                        "bad-request",
+                        ""),
+                refused(
+                        "item 11: CR inside a header",
+                        "POST " + TRANSFER,
+                        Map.of("Idempotency-Key", "a\rb"),
+                        "[]",
+                        400,
+                        "bad-request",
+                        ""),
+                refused(
+                        "body over 1 MiB",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "[\"" + "x".repeat(1 << 20) + "\", \"b\", 1]",
+                        413,
+                        "payload-too-large",
+                        "over the limit of 1048576 bytes"),
                 // idempotency keys
-                refused("key with a slash", "POST " + TRANSFER, Map.of("Idempotency-Key", "a/b"), "[\"alice\",\"bob\",1]", 400,
-                        "bad-idempotency-key", "without spaces or '/'"),
-                refused("key with a space", "POST " + TRANSFER, Map.of("Idempotency-Key", "a b"), "[\"alice\",\"bob\",1]", 400,
-                        "bad-idempotency-key", "without spaces"),
-                refused("key of 201 characters", "POST " + TRANSFER, Map.of("Idempotency-Key", "k".repeat(201)), "[\"alice\",\"bob\",1]",
-                        400, "bad-idempotency-key", "1 to 200"),
-                refused("empty key", "POST " + TRANSFER, Map.of("Idempotency-Key", ""), "[\"alice\",\"bob\",1]", 400,
-                        "bad-idempotency-key", "1 to 200"),
-                refused("non-ASCII key", "POST " + TRANSFER, Map.of("Idempotency-Key", "cl\u00e9"), "[\"alice\",\"bob\",1]", 400,
-                        "bad-idempotency-key", "printable ASCII"),
-                refused("key with a tab", "POST " + TRANSFER, Map.of("Idempotency-Key", "a\tb"), "[\"alice\",\"bob\",1]", 400,
-                        "bad-idempotency-key", "printable ASCII"),
+                refused(
+                        "key with a slash",
+                        "POST " + TRANSFER,
+                        Map.of("Idempotency-Key", "a/b"),
+                        "[\"alice\",\"bob\",1]",
+                        400,
+                        "bad-idempotency-key",
+                        "without spaces or '/'"),
+                refused(
+                        "key with a space",
+                        "POST " + TRANSFER,
+                        Map.of("Idempotency-Key", "a b"),
+                        "[\"alice\",\"bob\",1]",
+                        400,
+                        "bad-idempotency-key",
+                        "without spaces"),
+                refused(
+                        "key of 201 characters",
+                        "POST " + TRANSFER,
+                        Map.of("Idempotency-Key", "k".repeat(201)),
+                        "[\"alice\",\"bob\",1]",
+                        400,
+                        "bad-idempotency-key",
+                        "1 to 200"),
+                refused(
+                        "empty key",
+                        "POST " + TRANSFER,
+                        Map.of("Idempotency-Key", ""),
+                        "[\"alice\",\"bob\",1]",
+                        400,
+                        "bad-idempotency-key",
+                        "1 to 200"),
+                refused(
+                        "non-ASCII key",
+                        "POST " + TRANSFER,
+                        Map.of("Idempotency-Key", "cl\u00e9"),
+                        "[\"alice\",\"bob\",1]",
+                        400,
+                        "bad-idempotency-key",
+                        "printable ASCII"),
+                refused(
+                        "key with a tab",
+                        "POST " + TRANSFER,
+                        Map.of("Idempotency-Key", "a\tb"),
+                        "[\"alice\",\"bob\",1]",
+                        400,
+                        "bad-idempotency-key",
+                        "printable ASCII"),
                 // malformed or wrong arguments (item 10)
-                refused("truncated JSON", "POST " + TRANSFER, Map.of(), "[\"alice\",", 400, "malformed-json", "not valid JSON"),
+                refused(
+                        "truncated JSON",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "[\"alice\",",
+                        400,
+                        "malformed-json",
+                        "not valid JSON"),
                 refused("empty body", "POST " + TRANSFER, Map.of(), "", 400, "malformed-json", "JSON array"),
                 refused("a number", "POST " + TRANSFER, Map.of(), "5", 400, "malformed-json", "JSON array"),
                 refused("a string", "POST " + TRANSFER, Map.of(), "\"alice\"", 400, "malformed-json", "JSON array"),
-                refused("trailing tokens", "POST " + TRANSFER, Map.of(), "[\"alice\",\"bob\",1] x", 400, "malformed-json", "not valid JSON"),
-                refused("invalid UTF-8 in body", "POST " + TRANSFER, Map.of(), "[\"al\u00ffice\",\"bob\",1]", 400, "malformed-json",
+                refused(
+                        "trailing tokens",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "[\"alice\",\"bob\",1] x",
+                        400,
+                        "malformed-json",
                         "not valid JSON"),
-                refused("deep nesting", "POST " + TRANSFER, Map.of(), "[".repeat(100_000) + "]".repeat(100_000), 400, "malformed-json",
+                refused(
+                        "invalid UTF-8 in body",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "[\"al\u00ffice\",\"bob\",1]",
+                        400,
+                        "malformed-json",
                         "not valid JSON"),
-                refused("too few arguments", "POST " + TRANSFER, Map.of(), "[\"alice\",\"bob\"]", 400, "wrong-arity", "takes 3 arguments"),
-                refused("too many arguments", "POST " + TRANSFER, Map.of(), "[\"alice\",\"bob\",1,2]", 400, "wrong-arity", "takes 3"),
+                refused(
+                        "deep nesting",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "[".repeat(100_000) + "]".repeat(100_000),
+                        400,
+                        "malformed-json",
+                        "not valid JSON"),
+                refused(
+                        "too few arguments",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "[\"alice\",\"bob\"]",
+                        400,
+                        "wrong-arity",
+                        "takes 3 arguments"),
+                refused(
+                        "too many arguments",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "[\"alice\",\"bob\",1,2]",
+                        400,
+                        "wrong-arity",
+                        "takes 3"),
                 refused("no arguments", "POST " + TRANSFER, Map.of(), "[]", 400, "wrong-arity", "takes 3"),
                 refused("empty object", "POST " + TRANSFER, Map.of(), "{}", 400, "wrong-arity", "takes 3"),
-                refused("unknown name", "POST " + TRANSFER, Map.of(), "{\"from\":\"alice\",\"to\":\"bob\",\"sum\":1}", 400,
-                        "bad-argument", "no parameter 'sum'"),
-                refused("item 10: duplicate names", "POST " + TRANSFER, Map.of(),
-                        "{\"from\":\"alice\",\"to\":\"bob\",\"amount\":1,\"amount\":1000}", 400, "malformed-json", "Duplicate field"),
-                refused("item 10: 1.9 for a long", "POST " + TRANSFER, Map.of(), "[\"alice\",\"bob\",1.9]", 400, "bad-argument",
+                refused(
+                        "unknown name",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "{\"from\":\"alice\",\"to\":\"bob\",\"sum\":1}",
+                        400,
+                        "bad-argument",
+                        "no parameter 'sum'"),
+                refused(
+                        "item 10: duplicate names",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "{\"from\":\"alice\",\"to\":\"bob\",\"amount\":1,\"amount\":1000}",
+                        400,
+                        "malformed-json",
+                        "Duplicate field"),
+                refused(
+                        "item 10: 1.9 for a long",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "[\"alice\",\"bob\",1.9]",
+                        400,
+                        "bad-argument",
                         "argument 'amount' must be a long"),
-                refused("item 10: 1e2 for a long", "POST " + TRANSFER, Map.of(), "[\"alice\",\"bob\",1e2]", 400, "bad-argument",
+                refused(
+                        "item 10: 1e2 for a long",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "[\"alice\",\"bob\",1e2]",
+                        400,
+                        "bad-argument",
                         "argument 'amount'"),
-                refused("item 10: a number for a String", "POST " + TRANSFER, Map.of(), "[5,\"bob\",1]", 400, "bad-argument",
+                refused(
+                        "item 10: a number for a String",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "[5,\"bob\",1]",
+                        400,
+                        "bad-argument",
                         "argument 'from' must be a java.lang.String"),
-                refused("item 10: a boolean for a String", "POST " + TRANSFER, Map.of(), "[true,\"bob\",1]", 400, "bad-argument",
+                refused(
+                        "item 10: a boolean for a String",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "[true,\"bob\",1]",
+                        400,
+                        "bad-argument",
                         "argument 'from'"),
-                refused("item 10: null for a String", "POST " + TRANSFER, Map.of(), "[null,\"bob\",1]", 400, "bad-argument",
+                refused(
+                        "item 10: null for a String",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "[null,\"bob\",1]",
+                        400,
+                        "bad-argument",
                         "argument 'from' must be a java.lang.String, got null"),
-                refused("item 10: null for a long", "POST " + TRANSFER, Map.of(), "[\"alice\",\"bob\",null]", 400, "bad-argument",
+                refused(
+                        "item 10: null for a long",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "[\"alice\",\"bob\",null]",
+                        400,
+                        "bad-argument",
                         "argument 'amount' must be a long, got null"),
-                refused("a string for a long", "POST " + TRANSFER, Map.of(), "[\"alice\",\"bob\",\"1\"]", 400, "bad-argument",
+                refused(
+                        "a string for a long",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "[\"alice\",\"bob\",\"1\"]",
+                        400,
+                        "bad-argument",
                         "argument 'amount'"),
-                refused("an array for a String", "POST " + TRANSFER, Map.of(), "[[\"alice\"],\"bob\",1]", 400, "bad-argument",
+                refused(
+                        "an array for a String",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "[[\"alice\"],\"bob\",1]",
+                        400,
+                        "bad-argument",
                         "argument 'from'"),
-                refused("an object for a String", "POST " + TRANSFER, Map.of(), "[{\"a\":1},\"bob\",1]", 400, "bad-argument",
+                refused(
+                        "an object for a String",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "[{\"a\":1},\"bob\",1]",
+                        400,
+                        "bad-argument",
                         "argument 'from'"),
-                refused("long overflow", "POST " + TRANSFER, Map.of(), "[\"alice\",\"bob\",9223372036854775808]", 400, "bad-argument",
+                refused(
+                        "long overflow",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "[\"alice\",\"bob\",9223372036854775808]",
+                        400,
+                        "bad-argument",
                         "argument 'amount'"),
-                refused("huge exponent", "POST " + TRANSFER, Map.of(), "[\"alice\",\"bob\",1e400]", 400, "bad-argument",
+                refused(
+                        "huge exponent",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "[\"alice\",\"bob\",1e400]",
+                        400,
+                        "bad-argument",
                         "argument 'amount'"),
-                refused("null for an object argument", "POST " + TRANSFER, Map.of(), "{\"from\":null,\"to\":\"bob\",\"amount\":1}", 400,
-                        "bad-argument", "got null"),
-                refused("item 10: balance of null", "POST /call/Account/balance", Map.of(), "[null]", 400, "bad-argument", "got null"),
+                refused(
+                        "null for an object argument",
+                        "POST " + TRANSFER,
+                        Map.of(),
+                        "{\"from\":null,\"to\":\"bob\",\"amount\":1}",
+                        400,
+                        "bad-argument",
+                        "got null"),
+                refused(
+                        "item 10: balance of null",
+                        "POST /call/Account/balance",
+                        Map.of(),
+                        "[null]",
+                        400,
+                        "bad-argument",
+                        "got null"),
                 // state limits (item 3)
-                refused("item 3: 3,000-character key", "POST " + OPEN, Map.of("Idempotency-Key", "poison"),
-                        "[\"" + "k".repeat(3000) + "\", 1]", 400, "state-limit-exceeded", "over the limit of 1024 bytes"),
-                refused("item 3: 1,200-byte multibyte key", "POST " + OPEN, Map.of(), "[\"" + "\u00e9".repeat(600) + "\", 1]", 400,
-                        "state-limit-exceeded", "over the limit of 1024 bytes"),
+                refused(
+                        "item 3: 3,000-character key",
+                        "POST " + OPEN,
+                        Map.of("Idempotency-Key", "poison"),
+                        "[\"" + "k".repeat(3000) + "\", 1]",
+                        400,
+                        "state-limit-exceeded",
+                        "over the limit of 1024 bytes"),
+                refused(
+                        "item 3: 1,200-byte multibyte key",
+                        "POST " + OPEN,
+                        Map.of(),
+                        "[\"" + "\u00e9".repeat(600) + "\", 1]",
+                        400,
+                        "state-limit-exceeded",
+                        "over the limit of 1024 bytes"),
                 // forged internal calls straight to a function (on loopback)
-                refused("function: no signature", "FUNCTION Account POST /open", Map.of(), "[\"alice\", 1000000]", 401, "unsigned",
+                refused(
+                        "function: no signature",
+                        "FUNCTION Account POST /open",
+                        Map.of(),
+                        "[\"alice\", 1000000]",
+                        401,
+                        "unsigned",
                         ""),
-                refused("function: forged signature", "FUNCTION Account POST /open",
-                        Map.of("Mu2sls-Request-Id", "forged", "Mu2sls-Timestamp", Long.toString(System.currentTimeMillis()),
-                                "Mu2sls-Signature", "00".repeat(32)), "[\"alice\", 1000000]", 403, "bad-signature", ""),
-                refused("function: stale timestamp", "FUNCTION Account POST /open",
-                        Map.of("Mu2sls-Request-Id", "stale", "Mu2sls-Timestamp", "1", "Mu2sls-Signature", "00".repeat(32)),
-                        "[\"alice\", 1000000]", 403, "bad-signature", "does not match"),
-                refused("function: internal method without signature", "FUNCTION Account POST /withdraw", Map.of(), "[\"alice\", -1000]",
-                        401, "unsigned", ""),
-                refused("function: unknown route", "FUNCTION Account POST /a/b", Map.of(), "[]", 404, "unknown-route", "no route"),
-                refused("function: GET on a method", "FUNCTION Account GET /open", Map.of(), "", 405, "method-not-allowed", ""));
+                refused(
+                        "function: forged signature",
+                        "FUNCTION Account POST /open",
+                        Map.of(
+                                "Mu2sls-Request-Id",
+                                "forged",
+                                "Mu2sls-Timestamp",
+                                Long.toString(System.currentTimeMillis()),
+                                "Mu2sls-Signature",
+                                "00".repeat(32)),
+                        "[\"alice\", 1000000]",
+                        403,
+                        "bad-signature",
+                        ""),
+                refused(
+                        "function: stale timestamp",
+                        "FUNCTION Account POST /open",
+                        Map.of(
+                                "Mu2sls-Request-Id",
+                                "stale",
+                                "Mu2sls-Timestamp",
+                                "1",
+                                "Mu2sls-Signature",
+                                "00".repeat(32)),
+                        "[\"alice\", 1000000]",
+                        403,
+                        "bad-signature",
+                        "does not match"),
+                refused(
+                        "function: internal method without signature",
+                        "FUNCTION Account POST /withdraw",
+                        Map.of(),
+                        "[\"alice\", -1000]",
+                        401,
+                        "unsigned",
+                        ""),
+                refused(
+                        "function: unknown route",
+                        "FUNCTION Account POST /a/b",
+                        Map.of(),
+                        "[]",
+                        404,
+                        "unknown-route",
+                        "no route"),
+                refused(
+                        "function: GET on a method",
+                        "FUNCTION Account GET /open",
+                        Map.of(),
+                        "",
+                        405,
+                        "method-not-allowed",
+                        ""));
     }
 
-    private static Arguments refused(String name, String request, Map<String, String> headers, String body, int status, String problem,
-                                     String message) {
+    private static Arguments refused(
+            String name,
+            String request,
+            Map<String, String> headers,
+            String body,
+            int status,
+            String problem,
+            String message) {
         return Arguments.of(name, request, headers, body, status, problem, message);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("refused")
-    void refused_statusProblemAndStoreUnchanged(String name, String request, Map<String, String> headers, String body, int status,
-                                                String problem, String message) throws Exception {
+    void refused_statusProblemAndStoreUnchanged(
+            String name,
+            String request,
+            Map<String, String> headers,
+            String body,
+            int status,
+            String problem,
+            String message)
+            throws Exception {
         List<String> before = quiescentStore();
         Reply reply = send(parse(request, headers, body));
 
@@ -212,7 +569,9 @@ class AttackCatalogueTest {
         assertThat(reply.headers.get("content-type")).as(name + " content type").startsWith("application/json");
         if (problem != null) {
             JsonNode json = JSON.readTree(reply.body);
-            assertThat(json.path("problem").asText()).as(name + ": " + reply.body).isEqualTo(problem);
+            assertThat(json.path("problem").asText())
+                    .as(name + ": " + reply.body)
+                    .isEqualTo(problem);
             assertThat(json.path("error").asText()).as(name).contains(message);
             assertThat(reply.body).as(name + ": no stack trace or HTML").doesNotContain("\tat ", "<html", "Exception:");
         }
@@ -223,7 +582,8 @@ class AttackCatalogueTest {
 
     @Test
     void item1_sameKeyAtAnotherMethod_isAnotherRequest() throws Exception {
-        assertThat(send(post(TRANSFER, Map.of("Idempotency-Key", "K1"), "[\"alice\",\"bob\",5]")).body).isEqualTo("{\"ok\":true,\"value\":true}");
+        assertThat(send(post(TRANSFER, Map.of("Idempotency-Key", "K1"), "[\"alice\",\"bob\",5]")).body)
+                .isEqualTo("{\"ok\":true,\"value\":true}");
         Reply balance = send(post("/call/Account/balance", Map.of("Idempotency-Key", "K1"), "[\"bob\"]"));
         assertThat(balance.body).as("K1 at Account.balance runs balance").matches("\\{\"ok\":true,\"value\":[0-9]+}");
         assertThat(balance.headers.get("idempotency-key")).isEqualTo("K1");
@@ -244,7 +604,8 @@ class AttackCatalogueTest {
         assertThat(problem.path("error").asText()).contains("K-victim");
         assertThat(storeContents()).as("the store, byte for byte").isEqualTo(before);
         assertThat(send(post(TRANSFER, Map.of("Idempotency-Key", "K-victim"), "[\"alice\",\"bob\",1]")).body)
-                .as("the original request again").isEqualTo(first.body);
+                .as("the original request again")
+                .isEqualTo(first.body);
     }
 
     @Test
@@ -260,7 +621,8 @@ class AttackCatalogueTest {
 
     @Test
     void item3_keyOverTheLimitInsideATransaction_400_noBalanceChanges() throws Exception {
-        List<String> before = quiescentStore().stream().filter(AttackCatalogueTest::isState).toList();
+        List<String> before =
+                quiescentStore().stream().filter(AttackCatalogueTest::isState).toList();
 
         Reply reply = send(post(TRANSFER, Map.of(), "[\"alice\",\"" + "k".repeat(2000) + "\",1]"));
 
@@ -268,7 +630,10 @@ class AttackCatalogueTest {
         assertThat(JSON.readTree(reply.body).path("problem").asText()).isEqualTo("state-limit-exceeded");
         // the withdrawal already made in the transaction is aborted: no state key changed (the
         // transaction's own records and the request's journal remain, as for any aborted one)
-        assertThat(quiescentStore().stream().filter(AttackCatalogueTest::isState).toList()).isEqualTo(before);
+        assertThat(quiescentStore().stream()
+                        .filter(AttackCatalogueTest::isState)
+                        .toList())
+                .isEqualTo(before);
     }
 
     /** A row of service state ({@code S service 0 state 0 key}, KeySpace), hex. */
@@ -278,59 +643,88 @@ class AttackCatalogueTest {
 
     @Test
     void item11_percentEncodedKnownMethod_runsIt() throws Exception {
-        assertThat(send(post("/call/Account/%62alance", Map.of(), "[\"alice\"]")).body).matches("\\{\"ok\":true,\"value\":[0-9]+}");
+        assertThat(send(post("/call/Account/%62alance", Map.of(), "[\"alice\"]")).body)
+                .matches("\\{\"ok\":true,\"value\":[0-9]+}");
     }
 
     @Test
     void item3_keyUnderTheLimit_accepted() throws Exception {
-        assertThat(send(post(OPEN, Map.of(), "[\"" + "k".repeat(900) + "\", 1]")).body).isEqualTo("{\"ok\":true,\"value\":null}");
+        assertThat(send(post(OPEN, Map.of(), "[\"" + "k".repeat(900) + "\", 1]")).body)
+                .isEqualTo("{\"ok\":true,\"value\":null}");
     }
 
     @Test
     void clientInternalHeaders_dropped_requestRunsUnderItsOwnId() throws Exception {
-        Reply reply = send(post("/call/Account/balance", Map.of("Mu2sls-Request-Id", "victim", "Mu2sls-Accept", "false",
-                "Mu2sls-Transaction", "victim/1"), "[\"alice\"]"));
+        Reply reply = send(post(
+                "/call/Account/balance",
+                Map.of("Mu2sls-Request-Id", "victim", "Mu2sls-Accept", "false", "Mu2sls-Transaction", "victim/1"),
+                "[\"alice\"]"));
         assertThat(reply.status).isEqualTo(200);
         assertThat(reply.headers.get("idempotency-key")).isNotEqualTo("victim");
     }
 
     @Test
     void item6_localPostgres_refusesTheOldDefaultPassword() {
-        assertThatThrownBy(() -> PostgresStore.open(platform.storeUrl(), "postgres", "postgres", 1, "mu2sls_probe").close())
+        assertThatThrownBy(() -> PostgresStore.open(platform.storeUrl(), "postgres", "postgres", 1, "mu2sls_probe")
+                        .close())
                 .hasStackTraceContaining("password authentication failed");
     }
 
     @Test
     void item6_noInstanceCommandLineCarriesAPassword() {
-        List<String> commandLines = ProcessHandle.current().descendants().map(p -> p.info().commandLine().orElse("")).toList();
+        List<String> commandLines = ProcessHandle.current()
+                .descendants()
+                .map(p -> p.info().commandLine().orElse(""))
+                .toList();
         assertThat(commandLines).as("the platform's processes").isNotEmpty();
-        assertThat(commandLines).noneMatch(line -> line.contains("--store-password") || line.contains(platform.storePassword()));
+        assertThat(commandLines)
+                .noneMatch(line -> line.contains("--store-password") || line.contains(platform.storePassword()));
     }
 
     @Test
     void item5_gatewayAndFunctions_listenOnLoopbackOnly() throws Exception {
-        Optional<InetAddress> external = NetworkInterface.networkInterfaces().filter(this::up)
-                .flatMap(NetworkInterface::inetAddresses).filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress()).findFirst();
+        Optional<InetAddress> external = NetworkInterface.networkInterfaces()
+                .filter(this::up)
+                .flatMap(NetworkInterface::inetAddresses)
+                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress())
+                .findFirst();
         assumeTrue(external.isPresent(), "no non-loopback address on this machine");
         List<Integer> ports = new ArrayList<>(List.of(platform.gateway().getPort()));
         ports.add(function("Account").getPort());
         for (int port : ports) {
             assertThatThrownBy(() -> {
-                try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress(external.get(), port), 2_000);
-                }
-            }).as("port " + port + " from " + external.get()).isInstanceOf(IOException.class);
+                        try (Socket socket = new Socket()) {
+                            socket.connect(new InetSocketAddress(external.get(), port), 2_000);
+                        }
+                    })
+                    .as("port " + port + " from " + external.get())
+                    .isInstanceOf(IOException.class);
         }
     }
 
     @Test
     void item7_secondUpOnTheSameStateDirectory_refused_firstKeepsServing() throws Exception {
-        LocalPlatform.Options second = new LocalPlatform.Options("bank", PlatformMode.FULL, null, "postgres", "ignored", state, 0, 1, 1, 8,
-                null, 1, List.of(), new PrintStream(new ByteArrayOutputStream(), true, UTF_8), false,
+        LocalPlatform.Options second = new LocalPlatform.Options(
+                "bank",
+                PlatformMode.FULL,
+                null,
+                "postgres",
+                "ignored",
+                state,
+                0,
+                1,
+                1,
+                8,
+                null,
+                1,
+                List.of(),
+                new PrintStream(new ByteArrayOutputStream(), true, UTF_8),
+                false,
                 Main.class.getName());
         assertThatThrownBy(() -> LocalPlatform.start(second)).hasMessageContaining("already up");
         assertThat(state.resolve("routes.json")).exists();
-        assertThat(send(post("/call/Account/balance", Map.of(), "[\"alice\"]")).status).isEqualTo(200);
+        assertThat(send(post("/call/Account/balance", Map.of(), "[\"alice\"]")).status)
+                .isEqualTo(200);
     }
 
     @Test
@@ -374,11 +768,15 @@ class AttackCatalogueTest {
     /** One request on a fresh connection, written byte for byte (so malformed ones reach the server as they are). */
     private static Reply send(Request request) throws IOException {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), request.target().getPort()), 5_000);
+            socket.connect(
+                    new InetSocketAddress(
+                            InetAddress.getLoopbackAddress(), request.target().getPort()),
+                    5_000);
             socket.setSoTimeout((int) Duration.ofSeconds(60).toMillis());
-            StringBuilder head = new StringBuilder(request.method() + " " + request.path() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Connection: close\r\n");
-            request.headers().forEach((name, value) -> head.append(name.equals("X-Big") ? value : name + ": " + value).append("\r\n"));
+            StringBuilder head = new StringBuilder(request.method() + " " + request.path()
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "Connection: close\r\n");
+            request.headers().forEach((name, value) -> head.append(name.equals("X-Big") ? value : name + ": " + value)
+                    .append("\r\n"));
             if (request.body() != null && !request.headers().containsKey("Content-Length")) {
                 head.append("Content-Length: ").append(request.body().length).append("\r\n");
             }
@@ -405,7 +803,9 @@ class AttackCatalogueTest {
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            headers.put(
+                    lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).trim());
         }
         String body = text.substring(end + 4);
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
@@ -429,7 +829,8 @@ class AttackCatalogueTest {
     private List<String> storeContents() {
         HexFormat hex = HexFormat.of();
         return store.scan(new byte[0], null, Integer.MAX_VALUE).stream()
-                .map((KeyValue kv) -> hex.formatHex(kv.key()) + "=" + hex.formatHex(kv.value())).toList();
+                .map((KeyValue kv) -> hex.formatHex(kv.key()) + "=" + hex.formatHex(kv.value()))
+                .toList();
     }
 
     /** The store once two reads 300 ms apart agree (what earlier accepted requests left behind has settled). */

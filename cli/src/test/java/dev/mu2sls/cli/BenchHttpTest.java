@@ -70,21 +70,55 @@ class BenchHttpTest {
     @Test
     void upInExactlyOnceMode_benchHttpLabelsItsResultWithTheModeTheFunctionsRun() throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        LocalPlatform.Options options = new LocalPlatform.Options("counter", PlatformMode.EXACTLY_ONCE, null, "postgres", "postgres", state, 0,
-                1, 1, 8, null, 1, List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"), new PrintStream(log, true, UTF_8), false,
+        LocalPlatform.Options options = new LocalPlatform.Options(
+                "counter",
+                PlatformMode.EXACTLY_ONCE,
+                null,
+                "postgres",
+                "postgres",
+                state,
+                0,
+                1,
+                1,
+                8,
+                null,
+                1,
+                List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"),
+                new PrintStream(log, true, UTF_8),
+                false,
                 Main.class.getName());
         try (LocalPlatform platform = LocalPlatform.start(options);
-             HttpClient http = HttpClient.newHttpClient()) {
-            Matcher counter = Pattern.compile("\"Counter\"\\s*:\\s*\\[\\s*\"([^\"]+)\"").matcher(Files.readString(state.resolve("routes.json")));
-            assertThat(counter.find()).as("routes.json lists the Counter instance").isTrue();
-            String health = http.send(HttpRequest.newBuilder(URI.create(counter.group(1) + "/health")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(health).as("the function's engine runs in the mode up was given").contains("\"mode\":\"exactly-once\"");
+                HttpClient http = HttpClient.newHttpClient()) {
+            Matcher counter = Pattern.compile("\"Counter\"\\s*:\\s*\\[\\s*\"([^\"]+)\"")
+                    .matcher(Files.readString(state.resolve("routes.json")));
+            assertThat(counter.find())
+                    .as("routes.json lists the Counter instance")
+                    .isTrue();
+            String health = http.send(
+                            HttpRequest.newBuilder(URI.create(counter.group(1) + "/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(health)
+                    .as("the function's engine runs in the mode up was given")
+                    .contains("\"mode\":\"exactly-once\"");
 
-            Run bench = run("bench-http", "--state-dir", state.toString(), "--workload", "W1", "--concurrency", "4",
-                    "--seconds", "1", "--warmup", "0.5");
+            Run bench = run(
+                    "bench-http",
+                    "--state-dir",
+                    state.toString(),
+                    "--workload",
+                    "W1",
+                    "--concurrency",
+                    "4",
+                    "--seconds",
+                    "1",
+                    "--warmup",
+                    "0.5");
 
-            assertThat(bench.exitCode()).as(bench.lines() + "\n" + log.toString(UTF_8)).isZero();
+            assertThat(bench.exitCode())
+                    .as(bench.lines() + "\n" + log.toString(UTF_8))
+                    .isZero();
             assertThat(bench.lines().getLast()).matches(RESULT.formatted("W1", "exactly-once", 4));
             assertThat(platform.summary()).contains("deaths 0");
         }
@@ -107,32 +141,59 @@ class BenchHttpTest {
                 return routeTable.keySet();
             }
         };
-        HttpCallTransport transport = new HttpCallTransport(routes, signer, Duration.ofSeconds(10), Duration.ofSeconds(10));
+        HttpCallTransport transport =
+                new HttpCallTransport(routes, signer, Duration.ofSeconds(10), Duration.ofSeconds(10));
         List<HttpServerAdapter> servers = new ArrayList<>();
         List<Engine> engines = new ArrayList<>();
         try {
             for (ServiceDefinition service : Workload.W5.services) {
-                Engine engine = Engine.builder().store(store).codec(new JsonCodec()).mode(Mode.FULL).service(service).transport(transport).build();
+                Engine engine = Engine.builder()
+                        .store(store)
+                        .codec(new JsonCodec())
+                        .mode(Mode.FULL)
+                        .service(service)
+                        .transport(transport)
+                        .build();
                 engines.add(engine);
-                FunctionHandler handler = new FunctionHandler(engine, service.name(), signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES);
-                HttpServerAdapter server = HttpServerAdapter.start("127.0.0.1", 0, handler.maxBodyBytes(), handler::handle);
+                FunctionHandler handler =
+                        new FunctionHandler(engine, service.name(), signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES);
+                HttpServerAdapter server =
+                        HttpServerAdapter.start("127.0.0.1", 0, handler.maxBodyBytes(), handler::handle);
                 servers.add(server);
                 routeTable.put(service.name(), List.of(URI.create("http://127.0.0.1:" + server.port())));
             }
-            GatewayHandler gateway = new GatewayHandler(transport, Workload.W5.services, Engine.DEFAULT_MAX_PAYLOAD_BYTES, Mode.FULL,
-                    (invocation, report) -> { }, Telemetry.off());
-            HttpServerAdapter gatewayServer = JettyServer.startNonBlocking("127.0.0.1", 0, gateway.maxBodyBytes(), gateway::handle);
+            GatewayHandler gateway = new GatewayHandler(
+                    transport,
+                    Workload.W5.services,
+                    Engine.DEFAULT_MAX_PAYLOAD_BYTES,
+                    Mode.FULL,
+                    (invocation, report) -> {},
+                    Telemetry.off());
+            HttpServerAdapter gatewayServer =
+                    JettyServer.startNonBlocking("127.0.0.1", 0, gateway.maxBodyBytes(), gateway::handle);
             servers.add(gatewayServer);
 
-            Run bench = run("bench-http", "--gateway", "http://127.0.0.1:" + gatewayServer.port(), "--workload", "W5",
-                    "--concurrency", "4", "--seconds", "1", "--warmup", "0");
+            Run bench = run(
+                    "bench-http",
+                    "--gateway",
+                    "http://127.0.0.1:" + gatewayServer.port(),
+                    "--workload",
+                    "W5",
+                    "--concurrency",
+                    "4",
+                    "--seconds",
+                    "1",
+                    "--warmup",
+                    "0");
 
             assertThat(bench.exitCode()).as(bench.lines().toString()).isZero();
             assertThat(bench.lines()).anyMatch(line -> line.startsWith("set-up: 200 requests"));
             assertThat(bench.lines().getLast()).matches(RESULT.formatted("W5", "full", 4));
             SortedMap<String, String> finalState = new Inspector(store, new JsonCodec()).dumpState();
             assertThat(InvariantChecks.travel(finalState)).isEmpty();
-            assertThat(finalState.keySet()).as("bookings found the hotels and flights opened").anyMatch(k -> k.startsWith("Order.orders"));
+            assertThat(finalState.keySet())
+                    .as("bookings found the hotels and flights opened")
+                    .anyMatch(k -> k.startsWith("Order.orders"));
         } finally {
             servers.forEach(server -> server.stop(0));
             engines.forEach(Engine::close);

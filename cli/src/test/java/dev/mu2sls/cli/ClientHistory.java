@@ -35,7 +35,10 @@ final class ClientHistory implements AutoCloseable {
     final ConcurrentLinkedQueue<String> rejections = new ConcurrentLinkedQueue<>();
     final AtomicLong retries = new AtomicLong();
     private final URI gateway;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     ClientHistory(URI gateway) {
         this.gateway = gateway;
@@ -53,9 +56,12 @@ final class ClientHistory implements AutoCloseable {
 
     /** Sends {@code request} with key {@code id} until acknowledged; records and returns the response. */
     Response call(String id, Workload.Request request) throws InterruptedException {
-        HttpRequest http = HttpRequest.newBuilder(gateway.resolve("/call/" + request.service() + "/" + request.method()))
-                .header("Idempotency-Key", id).timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofString(request.json(), UTF_8)).build();
+        HttpRequest http = HttpRequest.newBuilder(
+                        gateway.resolve("/call/" + request.service() + "/" + request.method()))
+                .header("Idempotency-Key", id)
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(request.json(), UTF_8))
+                .build();
         long start = System.nanoTime();
         while (true) {
             try {
@@ -66,7 +72,8 @@ final class ClientHistory implements AutoCloseable {
                     return response;
                 }
                 if (reply.statusCode() != 503) {
-                    rejections.add(id + " " + request + " -> " + reply.statusCode() + " " + new String(reply.body(), UTF_8));
+                    rejections.add(
+                            id + " " + request + " -> " + reply.statusCode() + " " + new String(reply.body(), UTF_8));
                     return null;
                 }
             } catch (IOException e) {
@@ -78,7 +85,8 @@ final class ClientHistory implements AutoCloseable {
     }
 
     /** Runs {@code clients} closed-loop clients drawing requests from {@code workload} until {@code stop} is set. */
-    List<Thread> start(int clients, AtomicBoolean stop, String prefix, Function<SplittableRandom, Workload.Request> workload) {
+    List<Thread> start(
+            int clients, AtomicBoolean stop, String prefix, Function<SplittableRandom, Workload.Request> workload) {
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int client = c;
@@ -102,7 +110,8 @@ final class ClientHistory implements AutoCloseable {
             if (node.path("ok").asBoolean()) {
                 return Response.success(JSON.writeValueAsBytes(node.get("value")));
             }
-            return Response.failure(node.path("errorType").asText(), node.path("errorMessage").asText(null));
+            return Response.failure(
+                    node.path("errorType").asText(), node.path("errorMessage").asText(null));
         } catch (IOException e) {
             throw new IllegalStateException("not a response: " + new String(body, UTF_8), e);
         }

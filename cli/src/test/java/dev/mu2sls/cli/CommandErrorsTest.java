@@ -36,21 +36,25 @@ class CommandErrorsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "demo --crash-rate 2                                 | probabilities from 0 to 1: got 2.0",
-            "demo --seconds -1                                   | --seconds must be positive: got -1.0",
-            "up nosuchapp                                        | nosuchapp",
-            "down --state-dir /nonexistent/mu2sls                | no application is up from /nonexistent/mu2sls",
-            "bench --config nonsense                             | nonsense",
-            "bench-http --gateway http://127.0.0.1:1 --seconds 1 | connection refused",
-            "up counter --port 99999                             | gateway port must be 0 to 65535: got 99999",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "demo --crash-rate 2                                 | probabilities from 0 to 1: got 2.0",
+                "demo --seconds -1                                   | --seconds must be positive: got -1.0",
+                "up nosuchapp                                        | nosuchapp",
+                "down --state-dir /nonexistent/mu2sls                | no application is up from /nonexistent/mu2sls",
+                "bench --config nonsense                             | nonsense",
+                "bench-http --gateway http://127.0.0.1:1 --seconds 1 | connection refused",
+                "up counter --port 99999                             | gateway port must be 0 to 65535: got 99999",
+            })
     void failingCommand_oneClearLine_nonZeroExit(String command, String message) {
         Run run = run(command.split(" "));
 
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.errors()).as("stderr").hasSize(1);
-        assertThat(run.errors().getFirst()).startsWith("mu2sls " + command.split(" ")[0] + ": ").contains(message);
+        assertThat(run.errors().getFirst())
+                .startsWith("mu2sls " + command.split(" ")[0] + ": ")
+                .contains(message);
     }
 
     @Test
@@ -60,8 +64,10 @@ class CommandErrorsTest {
         Run run = run("demo", "--seconds", "1", "--store", "rocksdb", "--store-dir", directory.toString());
 
         assertThat(run.exitCode()).isNotZero();
-        assertThat(run.errors()).containsExactly("mu2sls demo: --store-dir " + directory + " is not empty and holds no mu2sls stores (no "
-                + StoreOptions.MARKER + "); give a new or empty directory");
+        assertThat(run.errors())
+                .containsExactly(
+                        "mu2sls demo: --store-dir " + directory + " is not empty and holds no mu2sls stores (no "
+                                + StoreOptions.MARKER + "); give a new or empty directory");
         try (var files = Files.list(directory)) {
             assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactly("thesis.tex");
         }
@@ -81,7 +87,8 @@ class CommandErrorsTest {
         Run run = run("invoke", "--gateway", "http://127.0.0.1:1", "Counter", "add", "[\"k\", 1]");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errors()).containsExactly("mu2sls invoke: cannot reach the gateway at http://127.0.0.1:1: connection refused: "
-                + "nothing answers there (is the application up? start it with ./mu2sls up <app>)");
+        assertThat(run.errors())
+                .containsExactly("mu2sls invoke: cannot reach the gateway at http://127.0.0.1:1: connection refused: "
+                        + "nothing answers there (is the application up? start it with ./mu2sls up <app>)");
     }
 }

@@ -21,7 +21,8 @@ class CommandLineTest {
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             int code = Main.run(args);
-            return new Run(code, captured.toString(StandardCharsets.UTF_8).lines().toList());
+            return new Run(
+                    code, captured.toString(StandardCharsets.UTF_8).lines().toList());
         } finally {
             System.setOut(original);
         }
@@ -32,10 +33,22 @@ class CommandLineTest {
         Run demo = run("demo", "--seconds", "3", "--concurrency", "16", "--crash-rate", "0.05", "--stall-rate", "0.02");
         assertThat(demo.lines().getLast()).isEqualTo("anomalies: 0");
         assertThat(demo.exitCode()).isZero();
-        for (String kind : List.of("crash at STEP", "crash at BEFORE_CALL", "crash at AFTER_CALL_REPLY", "crash at BEFORE_COMPLETE",
-                "crash at AFTER_COMPLETE", "crash at BEFORE_STORE_COMMIT", "crash at AFTER_STORE_COMMIT",
-                "timeouts leaving a zombie", "concurrent duplicate deliveries", "sequential duplicate deliveries", "committed")) {
-            String line = demo.lines().stream().filter(l -> l.trim().startsWith(kind)).findFirst().orElseThrow();
+        for (String kind : List.of(
+                "crash at STEP",
+                "crash at BEFORE_CALL",
+                "crash at AFTER_CALL_REPLY",
+                "crash at BEFORE_COMPLETE",
+                "crash at AFTER_COMPLETE",
+                "crash at BEFORE_STORE_COMMIT",
+                "crash at AFTER_STORE_COMMIT",
+                "timeouts leaving a zombie",
+                "concurrent duplicate deliveries",
+                "sequential duplicate deliveries",
+                "committed")) {
+            String line = demo.lines().stream()
+                    .filter(l -> l.trim().startsWith(kind))
+                    .findFirst()
+                    .orElseThrow();
             long count = Long.parseLong(line.trim().substring(line.trim().lastIndexOf(' ') + 1));
             assertThat(count).as(kind).isPositive();
         }
@@ -43,7 +56,18 @@ class CommandLineTest {
 
     @Test
     void bench_printsTheResultLineLast() {
-        Run bench = run("bench", "--workload", "W5", "--config", "full", "--concurrency", "4", "--seconds", "1", "--warmup", "0");
+        Run bench = run(
+                "bench",
+                "--workload",
+                "W5",
+                "--config",
+                "full",
+                "--concurrency",
+                "4",
+                "--seconds",
+                "1",
+                "--warmup",
+                "0");
         assertThat(bench.exitCode()).isZero();
         assertThat(bench.lines().getLast())
                 .matches("mu2sls W5 full c=4 rps=[0-9.]+ p50_ms=[0-9.]+ p99_ms=[0-9.]+ errors=0");

@@ -43,6 +43,7 @@ class CrashRecoveryTest {
     private static final int KILLS = 5;
     private static final int ACCOUNTS = 50;
     private static final long INITIAL = 1000;
+
     @RegisterExtension
     static final PostgresPerClass postgres = new PostgresPerClass();
 
@@ -75,7 +76,9 @@ class CrashRecoveryTest {
             Map<String, List<Long>> answersByKey = new HashMap<>();
             Run run = runUnderKills(server, (client, i, random) -> {
                 String key = "k" + random.nextInt(5);
-                long value = server.call("c" + client + "-" + i, "Counter", "add", "[\"" + key + "\", 1]").get("value").asLong();
+                long value = server.call("c" + client + "-" + i, "Counter", "add", "[\"" + key + "\", 1]")
+                        .get("value")
+                        .asLong();
                 synchronized (answersByKey) {
                     answersByKey.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
                 }
@@ -83,13 +86,17 @@ class CrashRecoveryTest {
             assertThat(run.kills()).isGreaterThanOrEqualTo(KILLS);
             long total = 0;
             for (Map.Entry<String, List<Long>> entry : answersByKey.entrySet()) {
-                long stored = server.call("final-" + entry.getKey(), "Counter", "get", "[\"" + entry.getKey() + "\"]").get("value").asLong();
+                long stored = server.call("final-" + entry.getKey(), "Counter", "get", "[\"" + entry.getKey() + "\"]")
+                        .get("value")
+                        .asLong();
                 List<Long> sorted = entry.getValue().stream().sorted().toList();
                 List<Long> expected = new ArrayList<>();
                 for (long v = 1; v <= sorted.size(); v++) {
                     expected.add(v);
                 }
-                assertThat(sorted).as("answers of the adds to %s (each applied once, in some order)", entry.getKey()).isEqualTo(expected);
+                assertThat(sorted)
+                        .as("answers of the adds to %s (each applied once, in some order)", entry.getKey())
+                        .isEqualTo(expected);
                 assertThat(stored).as("final value of %s", entry.getKey()).isEqualTo(sorted.size());
                 total += stored;
             }
@@ -107,15 +114,23 @@ class CrashRecoveryTest {
             }
             AtomicInteger transfersDone = new AtomicInteger();
             Run run = runUnderKills(server, (client, i, random) -> {
-                JsonNode answer = server.call("t" + client + "-" + i, "Bank", "transfer",
-                        "[\"a" + random.nextInt(ACCOUNTS) + "\", \"a" + random.nextInt(ACCOUNTS) + "\", " + random.nextInt(1, 300) + "]");
+                JsonNode answer = server.call(
+                        "t" + client + "-" + i,
+                        "Bank",
+                        "transfer",
+                        "[\"a" + random.nextInt(ACCOUNTS) + "\", \"a" + random.nextInt(ACCOUNTS) + "\", "
+                                + random.nextInt(1, 300) + "]");
                 assertThat(answer.get("ok").asBoolean()).as(answer.toString()).isTrue();
                 transfersDone.incrementAndGet();
             });
             assertThat(run.kills()).isGreaterThanOrEqualTo(KILLS);
             assertThat(transfersDone.get()).isEqualTo(run.requests());
-            long audit = server.call("audit-final", "Bank", "audit", "[]").get("value").asLong();
-            assertThat(audit).as("total of all balances after %d kills", run.kills()).isEqualTo(ACCOUNTS * INITIAL);
+            long audit = server.call("audit-final", "Bank", "audit", "[]")
+                    .get("value")
+                    .asLong();
+            assertThat(audit)
+                    .as("total of all balances after %d kills", run.kills())
+                    .isEqualTo(ACCOUNTS * INITIAL);
         } finally {
             server.stop();
         }
@@ -164,7 +179,9 @@ class CrashRecoveryTest {
         }
         for (Thread client : clients) {
             client.join(Duration.ofSeconds(120));
-            assertThat(client.isAlive()).as("a client still retrying after two minutes").isFalse();
+            assertThat(client.isAlive())
+                    .as("a client still retrying after two minutes")
+                    .isFalse();
         }
         assertThat(failures).isEmpty();
         return new Run(kills, requests.get());
@@ -174,7 +191,8 @@ class CrashRecoveryTest {
     private static final class ChildServer {
         private final List<String> command = new ArrayList<>();
         private final int port;
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        private final HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         private volatile Process process;
 
         ChildServer(String workload, List<String> store) throws Exception {
@@ -191,8 +209,11 @@ class CrashRecoveryTest {
         }
 
         private void start() throws IOException {
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            process = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             String line;
             while ((line = out.readLine()) != null) {
@@ -222,10 +243,14 @@ class CrashRecoveryTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (true) {
                 try {
-                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                                    URI.create("http://127.0.0.1:" + port + "/call/" + service + "/" + method))
-                            .header("Idempotency-Key", id).timeout(Duration.ofSeconds(10))
-                            .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> response = http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + port + "/call/" + service + "/" + method))
+                                    .header("Idempotency-Key", id)
+                                    .timeout(Duration.ofSeconds(10))
+                                    .POST(HttpRequest.BodyPublishers.ofString(json))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     if (response.statusCode() == 200) {
                         return JSON.readTree(response.body());
                     }

@@ -61,14 +61,34 @@ class GracefulShutdownTest {
         FileRoutes.write(routes, Map.of("Caller2", List.of(URI.create("http://127.0.0.1:" + caller2Port))));
         int caller1Port = freePort();
         Path log = directory.resolve("caller1.log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "function", "--app", "chain", "--service", "Caller1", "--routes", routes.toString(), "--store-url", postgres.jdbcUrl())
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "function",
+                        "--app",
+                        "chain",
+                        "--service",
+                        "Caller1",
+                        "--routes",
+                        routes.toString(),
+                        "--store-url",
+                        postgres.jdbcUrl())
                 .redirectError(log.toFile());
-        builder.environment().putAll(Map.of("PORT", Integer.toString(caller1Port), CallSigner.SECRET_ENV, SECRET,
-                "MU2SLS_SHUTDOWN_GRACE_SECONDS", "60", "MU2SLS_LOG_FORMAT", "json"));
+        builder.environment()
+                .putAll(Map.of(
+                        "PORT",
+                        Integer.toString(caller1Port),
+                        CallSigner.SECRET_ENV,
+                        SECRET,
+                        "MU2SLS_SHUTDOWN_GRACE_SECONDS",
+                        "60",
+                        "MU2SLS_LOG_FORMAT",
+                        "json"));
         Process caller1 = builder.start();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Caller2 caller2 = null;
         try {
             awaitLine(caller1, "listening on");
@@ -76,9 +96,11 @@ class GracefulShutdownTest {
             byte[] body = "[\"k\", 5]".getBytes(UTF_8);
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + caller1Port + "/add"))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-            CallSigner.of(SECRET.getBytes(UTF_8)).sign(new CallSigner.CallMetadata("in-flight", null, "Caller1", "add", true), body)
+            CallSigner.of(SECRET.getBytes(UTF_8))
+                    .sign(new CallSigner.CallMetadata("in-flight", null, "Caller1", "add", true), body)
                     .forEach(request::header);
-            CompletableFuture<HttpResponse<String>> reply = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> reply =
+                    http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
             awaitInFlight(http, caller1Port);
 
             caller1.destroy(); // SIGTERM
@@ -91,7 +113,9 @@ class GracefulShutdownTest {
             HttpResponse<String> answer = reply.get(60, TimeUnit.SECONDS);
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             assertThat(answer.body()).isEqualTo("{\"ok\":true,\"value\":5}");
-            assertThat(caller1.waitFor(30, TimeUnit.SECONDS)).as("the process exits once the request finished").isTrue();
+            assertThat(caller1.waitFor(30, TimeUnit.SECONDS))
+                    .as("the process exits once the request finished")
+                    .isTrue();
             // the log is JSON lines (MU2SLS_LOG_FORMAT=json), one per event
             List<JsonNode> events = new ArrayList<>();
             for (String line : Files.readAllLines(log)) {
@@ -99,9 +123,11 @@ class GracefulShutdownTest {
                     events.add(JSON.readTree(line));
                 }
             }
-            assertThat(events).extracting(event -> event.path("formattedMessage").asText())
+            assertThat(events)
+                    .extracting(event -> event.path("formattedMessage").asText())
                     .anySatisfy(message -> assertThat(message).startsWith("stopping function chain/Caller1"))
-                    .anySatisfy(message -> assertThat(message).startsWith("stopped function chain/Caller1")
+                    .anySatisfy(message -> assertThat(message)
+                            .startsWith("stopped function chain/Caller1")
                             .endsWith("every request in flight finished"));
         } finally {
             caller1.destroyForcibly();
@@ -123,13 +149,20 @@ class GracefulShutdownTest {
     }
 
     private Caller2 startCaller2(int port) {
-        PostgresStore store = PostgresStore.open(postgres.jdbcUrl(), "postgres", "postgres", 2, PlatformStore.table("chain"));
+        PostgresStore store =
+                PostgresStore.open(postgres.jdbcUrl(), "postgres", "postgres", 2, PlatformStore.table("chain"));
         AtomicReference<Engine> engine = new AtomicReference<>();
-        engine.set(Engine.builder().store(store).codec(new JsonCodec()).service(new Caller2Dispatcher()).service(new CounterDispatcher())
-                .transport(invocation -> engine.get().invoke(invocation)).build());
-        FunctionHandler handler = new FunctionHandler(engine.get(), "Caller2", CallSigner.of(SECRET.getBytes(UTF_8)),
-                Engine.DEFAULT_MAX_PAYLOAD_BYTES);
-        return new Caller2(JdkServer.start("127.0.0.1", port, handler.maxBodyBytes(), handler::handle), engine.get(), store);
+        engine.set(Engine.builder()
+                .store(store)
+                .codec(new JsonCodec())
+                .service(new Caller2Dispatcher())
+                .service(new CounterDispatcher())
+                .transport(invocation -> engine.get().invoke(invocation))
+                .build());
+        FunctionHandler handler = new FunctionHandler(
+                engine.get(), "Caller2", CallSigner.of(SECRET.getBytes(UTF_8)), Engine.DEFAULT_MAX_PAYLOAD_BYTES);
+        return new Caller2(
+                JdkServer.start("127.0.0.1", port, handler.maxBodyBytes(), handler::handle), engine.get(), store);
     }
 
     private static void awaitLine(Process process, String text) throws IOException {
@@ -144,8 +177,12 @@ class GracefulShutdownTest {
 
     private static void awaitInFlight(HttpClient http, int port) throws Exception {
         long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
-                HttpResponse.BodyHandlers.ofString()).body().contains("\"inFlight\":1")) {
+        while (!http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body()
+                .contains("\"inFlight\":1")) {
             assertThat(System.nanoTime()).as("the request reached the function").isLessThan(until);
             Thread.sleep(20);
         }
@@ -156,7 +193,9 @@ class GracefulShutdownTest {
         while (true) {
             try (Socket accepted = new Socket("127.0.0.1", port)) {
                 assertThat(accepted.isConnected()).isTrue();
-                assertThat(System.nanoTime()).as("the stopping process refuses new connections").isLessThan(until);
+                assertThat(System.nanoTime())
+                        .as("the stopping process refuses new connections")
+                        .isLessThan(until);
                 Thread.sleep(20);
             } catch (ConnectException refused) {
                 return;

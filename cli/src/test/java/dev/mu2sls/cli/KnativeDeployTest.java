@@ -40,8 +40,20 @@ class KnativeDeployTest {
     @Test
     void travel_oneKnativeServicePerServiceAndGateway_withImageStoreProbesAndConcurrency() throws Exception {
         List<String> lines = new ArrayList<>();
-        int code = run(lines, "deploy", "knative", "travel", "--out", out.toString(), "--no-images", "--namespace", "shop",
-                "--image-prefix", "registry.example.com/mu2sls", "--container-concurrency", "16");
+        int code = run(
+                lines,
+                "deploy",
+                "knative",
+                "travel",
+                "--out",
+                out.toString(),
+                "--no-images",
+                "--namespace",
+                "shop",
+                "--image-prefix",
+                "registry.example.com/mu2sls",
+                "--container-concurrency",
+                "16");
         assertThat(code).as(String.join("\n", lines)).isZero();
         Map<String, JsonNode> services = new TreeMap<>();
         try (var files = Files.list(out)) {
@@ -52,7 +64,8 @@ class KnativeDeployTest {
                 }
             }
         }
-        assertThat(services).containsOnlyKeys("travel-frontend", "travel-hotel", "travel-flight", "travel-order", "travel-gateway");
+        assertThat(services)
+                .containsOnlyKeys("travel-frontend", "travel-hotel", "travel-flight", "travel-order", "travel-gateway");
         for (Map.Entry<String, JsonNode> entry : services.entrySet()) {
             JsonNode manifest = entry.getValue();
             assertThat(manifest.path("apiVersion").asText()).isEqualTo("serving.knative.dev/v1");
@@ -60,37 +73,74 @@ class KnativeDeployTest {
             JsonNode spec = manifest.at("/spec/template/spec");
             assertThat(spec.path("containerConcurrency").asInt()).isEqualTo(16);
             JsonNode container = spec.path("containers").get(0);
-            assertThat(container.path("image").asText()).isEqualTo("registry.example.com/mu2sls/" + entry.getKey() + ":0.1.0");
+            assertThat(container.path("image").asText())
+                    .isEqualTo("registry.example.com/mu2sls/" + entry.getKey() + ":0.1.0");
             assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(8080);
             assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/readyz");
             assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/livez");
-            assertThat(manifest.at("/spec/template/metadata/annotations/prometheus.io~1path").asText()).isEqualTo("/metrics");
+            assertThat(manifest.at("/spec/template/metadata/annotations/prometheus.io~1path")
+                            .asText())
+                    .isEqualTo("/metrics");
             Map<String, JsonNode> env = new TreeMap<>();
-            container.path("env").forEach(variable -> env.put(variable.path("name").asText(), variable));
-            assertThat(env).containsKeys("MU2SLS_STORE_URL", "MU2SLS_STORE_USER", "MU2SLS_STORE_PASSWORD", "MU2SLS_SECRET", "MU2SLS_ROUTES");
-            assertThat(env.get("MU2SLS_HOST").path("value").asText()).as("a pod listens on its network").isEqualTo("0.0.0.0");
-            assertThat(env.get("MU2SLS_STORE_URL").at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("mu2sls-travel");
-            assertThat(env.get("MU2SLS_STORE_URL").at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("store-url");
-            assertThat(env.get("MU2SLS_SECRET").at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("hmac-secret");
+            container
+                    .path("env")
+                    .forEach(variable -> env.put(variable.path("name").asText(), variable));
+            assertThat(env)
+                    .containsKeys(
+                            "MU2SLS_STORE_URL",
+                            "MU2SLS_STORE_USER",
+                            "MU2SLS_STORE_PASSWORD",
+                            "MU2SLS_SECRET",
+                            "MU2SLS_ROUTES");
+            assertThat(env.get("MU2SLS_HOST").path("value").asText())
+                    .as("a pod listens on its network")
+                    .isEqualTo("0.0.0.0");
+            assertThat(env.get("MU2SLS_STORE_URL")
+                            .at("/valueFrom/secretKeyRef/name")
+                            .asText())
+                    .isEqualTo("mu2sls-travel");
+            assertThat(env.get("MU2SLS_STORE_URL")
+                            .at("/valueFrom/secretKeyRef/key")
+                            .asText())
+                    .isEqualTo("store-url");
+            assertThat(env.get("MU2SLS_SECRET")
+                            .at("/valueFrom/secretKeyRef/key")
+                            .asText())
+                    .isEqualTo("hmac-secret");
             assertThat(env.get("MU2SLS_ROUTES").path("value").asText())
-                    .contains("Hotel=http://travel-hotel.shop.svc.cluster.local").contains("Frontend=http://travel-frontend.shop.svc.cluster.local");
-            assertThat(manifest.at("/spec/template/metadata/annotations/autoscaling.knative.dev~1max-scale").asText()).isEqualTo("10");
+                    .contains("Hotel=http://travel-hotel.shop.svc.cluster.local")
+                    .contains("Frontend=http://travel-frontend.shop.svc.cluster.local");
+            assertThat(manifest.at("/spec/template/metadata/annotations/autoscaling.knative.dev~1max-scale")
+                            .asText())
+                    .isEqualTo("10");
             boolean gateway = entry.getKey().equals("travel-gateway");
-            assertThat(manifest.at("/metadata/labels/networking.knative.dev~1visibility").asText()).isEqualTo(gateway ? "" : "cluster-local");
+            assertThat(manifest.at("/metadata/labels/networking.knative.dev~1visibility")
+                            .asText())
+                    .isEqualTo(gateway ? "" : "cluster-local");
         }
         JsonNode secret = YAML.readTree(out.resolve("secret.yaml").toFile());
         assertThat(secret.path("kind").asText()).isEqualTo("Secret");
         assertThat(secret.at("/stringData/hmac-secret").asText()).hasSize(64);
         assertThat(secret.at("/stringData/store-url").asText()).startsWith("jdbc:postgresql://");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("secret.yaml"))))
-                .as("issue 19 item 6: the HMAC key is readable by its owner only").isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("travel-gateway.yaml")))).isNotEqualTo("rw-------");
+                .as("issue 19 item 6: the HMAC key is readable by its owner only")
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("travel-gateway.yaml"))))
+                .isNotEqualTo("rw-------");
     }
 
     @Test
     void images_withoutABaseImage_manifestsWrittenAndTheCommandSaysImagesAreNotBuilt() {
         List<String> lines = new ArrayList<>();
-        int code = run(lines, "deploy", "knative", "counter", "--out", out.toString(), "--base-image", "tar:/nonexistent/base.tar");
+        int code = run(
+                lines,
+                "deploy",
+                "knative",
+                "counter",
+                "--out",
+                out.toString(),
+                "--base-image",
+                "tar:/nonexistent/base.tar");
         assertThat(code).isEqualTo(3);
         assertThat(lines).anyMatch(line -> line.startsWith("images: NOT BUILT"));
         assertThat(out.resolve("counter-counter.yaml")).exists();
@@ -99,6 +149,7 @@ class KnativeDeployTest {
     @Test
     void unknownApp_namesTheExamples() {
         List<String> lines = new ArrayList<>();
-        assertThat(run(lines, "deploy", "knative", "nope", "--out", out.toString(), "--no-images")).isNotZero();
+        assertThat(run(lines, "deploy", "knative", "nope", "--out", out.toString(), "--no-images"))
+                .isNotZero();
     }
 }

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalPlatformChaosTest {
     private static final int CLIENTS = 8;
     private static final int KILLS = 5;
+
     @RegisterExtension
     static final PostgresPerClass postgres = new PostgresPerClass();
 
@@ -55,21 +56,36 @@ class LocalPlatformChaosTest {
             }
         });
         assertThat(CounterHistoryCheck.check(run.history(), finals)).isEmpty();
-        long acknowledged = run.history().stream().mapToLong(c -> c.request().delta()).sum();
+        long acknowledged =
+                run.history().stream().mapToLong(c -> c.request().delta()).sum();
         assertThat(finals.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(acknowledged);
     }
 
     @Test
     void travel_chaosKillsInstances_noOverbookingAndOrdersMatchReservations() throws Exception {
         List<Workload.Request> open = List.of(
-                new Workload.Request("Hotel", "open", "[\"h0\", 12]", null, 0), new Workload.Request("Hotel", "open", "[\"h1\", 12]", null, 0),
-                new Workload.Request("Flight", "open", "[\"f0\", 12]", null, 0), new Workload.Request("Flight", "open", "[\"f1\", 12]", null, 0));
-        Run run = run("travel", open, random -> new Workload.Request("Frontend", "book",
-                "[\"u" + random.nextInt(100) + "\",\"f" + random.nextInt(2) + "\",\"h" + random.nextInt(2) + "\"]", null, 0));
+                new Workload.Request("Hotel", "open", "[\"h0\", 12]", null, 0),
+                        new Workload.Request("Hotel", "open", "[\"h1\", 12]", null, 0),
+                new Workload.Request("Flight", "open", "[\"f0\", 12]", null, 0),
+                        new Workload.Request("Flight", "open", "[\"f1\", 12]", null, 0));
+        Run run = run(
+                "travel",
+                open,
+                random -> new Workload.Request(
+                        "Frontend",
+                        "book",
+                        "[\"u" + random.nextInt(100) + "\",\"f" + random.nextInt(2) + "\",\"h" + random.nextInt(2)
+                                + "\"]",
+                        null,
+                        0));
         assertThat(InvariantChecks.travel(run.state())).isEmpty();
-        long booked = run.history().stream().filter(c -> c.request().method().equals("book"))
-                .filter(c -> !new String(c.response().value(), UTF_8).equals("\"sold out\"")).count();
-        long orders = run.state().keySet().stream().filter(k -> k.startsWith("Order.orders")).count();
+        long booked = run.history().stream()
+                .filter(c -> c.request().method().equals("book"))
+                .filter(c -> !new String(c.response().value(), UTF_8).equals("\"sold out\""))
+                .count();
+        long orders = run.state().keySet().stream()
+                .filter(k -> k.startsWith("Order.orders"))
+                .count();
         assertThat(orders).as("one order per acknowledged booking").isEqualTo(booked);
     }
 
@@ -78,11 +94,26 @@ class LocalPlatformChaosTest {
     private Run run(String app, List<Workload.Request> setup, Function<SplittableRandom, Workload.Request> load)
             throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        LocalPlatform.Options options = new LocalPlatform.Options(app, PlatformMode.FULL, postgres.jdbcUrl(), "postgres", "postgres", state, 0, 2, 3, 8,
-                Duration.ofMillis(1200), 7, List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"),
-                new PrintStream(log, true, UTF_8), false, Main.class.getName());
+        LocalPlatform.Options options = new LocalPlatform.Options(
+                app,
+                PlatformMode.FULL,
+                postgres.jdbcUrl(),
+                "postgres",
+                "postgres",
+                state,
+                0,
+                2,
+                3,
+                8,
+                Duration.ofMillis(1200),
+                7,
+                List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"),
+                new PrintStream(log, true, UTF_8),
+                false,
+                Main.class.getName());
         long starting = System.nanoTime();
-        try (LocalPlatform platform = LocalPlatform.start(options); ClientHistory clients = new ClientHistory(platform.gateway())) {
+        try (LocalPlatform platform = LocalPlatform.start(options);
+                ClientHistory clients = new ClientHistory(platform.gateway())) {
             long started = System.nanoTime();
             for (int i = 0; i < setup.size(); i++) {
                 assertThat(clients.call("setup-" + i, setup.get(i)).ok()).isTrue();
@@ -98,17 +129,26 @@ class LocalPlatformChaosTest {
             stop.set(true);
             for (Thread thread : threads) {
                 thread.join(Duration.ofSeconds(120));
-                assertThat(thread.isAlive()).as("a client still waiting after two minutes\n" + log).isFalse();
+                assertThat(thread.isAlive())
+                        .as("a client still waiting after two minutes\n" + log)
+                        .isFalse();
             }
             assertThat(platform.kills()).as(log.toString(UTF_8)).isGreaterThanOrEqualTo(KILLS);
             assertThat(clients.rejections).as("requests rejected").isEmpty();
             List<LoadRunner.Completed> history = clients.history();
-            assertThat(history).allSatisfy(c -> assertThat(c.response().ok()).as(c.toString()).isTrue());
-            System.out.println(app + ": " + history.size() + " acknowledged requests, " + clients.retries.get() + " client retries, "
-                    + platform.summary() + "; start " + (started - starting) / 1_000_000 + " ms, load " + (loaded - started) / 1_000_000
+            assertThat(history)
+                    .allSatisfy(
+                            c -> assertThat(c.response().ok()).as(c.toString()).isTrue());
+            System.out.println(app + ": " + history.size() + " acknowledged requests, " + clients.retries.get()
+                    + " client retries, "
+                    + platform.summary() + "; start " + (started - starting) / 1_000_000 + " ms, load "
+                    + (loaded - started) / 1_000_000
                     + " ms, drain " + (System.nanoTime() - loaded) / 1_000_000 + " ms");
-            try (PostgresStore store = PostgresStore.open(postgres.jdbcUrl(), "postgres", "postgres", 2, PlatformStore.table(app))) {
-                assertThat(AfterRunCheck.problems(store)).as("left behind after every request completed").isEmpty();
+            try (PostgresStore store =
+                    PostgresStore.open(postgres.jdbcUrl(), "postgres", "postgres", 2, PlatformStore.table(app))) {
+                assertThat(AfterRunCheck.problems(store))
+                        .as("left behind after every request completed")
+                        .isEmpty();
                 return new Run(history, new Inspector(store, new JsonCodec()).dumpState());
             }
         }

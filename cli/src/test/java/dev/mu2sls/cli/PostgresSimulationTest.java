@@ -27,22 +27,31 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PostgresSimulationTest {
     private static final int CLIENTS = 8;
     private static final int PER_CLIENT = 20;
+
     @RegisterExtension
     static final PostgresPerClass postgres = new PostgresPerClass();
 
     @Test
     void counter_randomFaultPlans_isLinearizable() {
         for (long seed = 701; seed < 704; seed++) {
-            run("counter", List.of(new CounterDispatcher()), seed, simulation ->
-                    simulation.runClients(CLIENTS, PER_CLIENT, (random, client, i) -> new Simulation.Request(
-                            "Counter", "add", "[\"k" + random.nextInt(4) + "\", " + (1 + random.nextInt(9)) + "]")));
+            run(
+                    "counter",
+                    List.of(new CounterDispatcher()),
+                    seed,
+                    simulation -> simulation.runClients(
+                            CLIENTS,
+                            PER_CLIENT,
+                            (random, client, i) -> new Simulation.Request(
+                                    "Counter",
+                                    "add",
+                                    "[\"k" + random.nextInt(4) + "\", " + (1 + random.nextInt(9)) + "]")));
         }
     }
 
     @Test
     void travel_randomFaultPlans_isLinearizable() {
-        List<ServiceDefinition> travel = List.of(new FrontendDispatcher(), new HotelDispatcher(), new FlightDispatcher(),
-                new OrderDispatcher());
+        List<ServiceDefinition> travel =
+                List.of(new FrontendDispatcher(), new HotelDispatcher(), new FlightDispatcher(), new OrderDispatcher());
         for (long seed = 801; seed < 804; seed++) {
             run("travel", travel, seed, simulation -> {
                 simulation.invariant(Invariants.travel());
@@ -50,16 +59,27 @@ class PostgresSimulationTest {
                     simulation.call("open-h" + place, "Hotel", "open", "[\"h" + place + "\", 5]");
                     simulation.call("open-f" + place, "Flight", "open", "[\"f" + place + "\", 5]");
                 }
-                simulation.runClients(CLIENTS, PER_CLIENT, (random, client, i) -> new Simulation.Request("Frontend", "book",
-                        "[\"u" + random.nextInt(3) + "\", \"f" + random.nextInt(3) + "\", \"h" + random.nextInt(3) + "\"]"));
+                simulation.runClients(
+                        CLIENTS,
+                        PER_CLIENT,
+                        (random, client, i) -> new Simulation.Request(
+                                "Frontend",
+                                "book",
+                                "[\"u" + random.nextInt(3) + "\", \"f" + random.nextInt(3) + "\", \"h"
+                                        + random.nextInt(3) + "\"]"));
             });
         }
     }
 
     /** One seeded run on a table of its own, checked; fails with the report and the seed. */
     private static void run(String app, List<ServiceDefinition> services, long seed, Consumer<Simulation> load) {
-        try (PostgresStore store = PostgresStore.open(postgres.jdbcUrl(), "postgres", "postgres", 4, "sim_" + app + "_" + seed);
-             Simulation simulation = Simulation.builder(services).store(store).seed(seed).faults(Faults.RANDOM).build()) {
+        try (PostgresStore store =
+                        PostgresStore.open(postgres.jdbcUrl(), "postgres", "postgres", 4, "sim_" + app + "_" + seed);
+                Simulation simulation = Simulation.builder(services)
+                        .store(store)
+                        .seed(seed)
+                        .faults(Faults.RANDOM)
+                        .build()) {
             load.accept(simulation);
             Simulation.Verdict verdict = simulation.check();
             System.out.println("over PostgreSQL: " + verdict.report());

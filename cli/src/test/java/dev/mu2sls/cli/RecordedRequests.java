@@ -37,7 +37,10 @@ final class RecordedRequests {
         services.addAll(Apps.resolve("travel").services());
         services.addAll(Apps.resolve("social").services());
         Engine[] engine = new Engine[1];
-        engine[0] = Engine.builder().store(store).codec(new JsonCodec()).services(services)
+        engine[0] = Engine.builder()
+                .store(store)
+                .codec(new JsonCodec())
+                .services(services)
                 .transport(invocation -> engine[0].invoke(invocation))
                 .faults((point, invocation, step) -> {
                     // Frontend.book: 0 begin, 1-2 async reserves, 3-4 awaits, 5 commit
@@ -57,7 +60,9 @@ final class RecordedRequests {
             crash(() -> submit(e, BOOKING, "Frontend", "book", "[\"ann\", \"f\", \"h\"]"));
             crash(() -> submit(e, RUNNING, "Social", "post", "[\"ann\", \"hello\"]"));
             crash(() -> submit(e, ACCEPTED, "Caller1", "add", "[\"k\", 7]"));
-            e.quarantine(new Invocation(QUARANTINED, "Caller1", "add", "[\"k\", 1]".getBytes(UTF_8), 0), Engine.QUARANTINED,
+            e.quarantine(
+                    new Invocation(QUARANTINED, "Caller1", "add", "[\"k\", 1]".getBytes(UTF_8), 0),
+                    Engine.QUARANTINED,
                     "the test gave up on it");
         }
     }

@@ -55,6 +55,7 @@ class UnawaitedCallKillTest {
     private static final Duration NO_ANSWER_WAIT = Duration.ofSeconds(2);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1");
+
     @RegisterExtension
     static final PostgresPerClass postgres = new PostgresPerClass();
 
@@ -64,23 +65,31 @@ class UnawaitedCallKillTest {
     @Test
     void placeWhileMailerStopped_noAnswerUntilTheMailIsSent_andAfterKill9AndRetry_eachMailSentOnce() throws Exception {
         Apps.App shop = Apps.resolve("shop");
-        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-             PostgresStore store = PostgresStore.open(postgres.jdbcUrl(), "postgres", "postgres", 1, PlatformStore.table(shop.name()))) {
+        try (HttpClient http = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(2))
+                        .build();
+                PostgresStore store = PostgresStore.open(
+                        postgres.jdbcUrl(), "postgres", "postgres", 1, PlatformStore.table(shop.name()))) {
             Inspector inspector = new Inspector(store, new JsonCodec());
             long starting = System.nanoTime();
             Up first = Up.start(state, postgres.jdbcUrl(), 1);
             long started = System.nanoTime();
             try {
-                assertThat(place(http, first.gateway(), "order-0")).as("with the mailer running").isEqualTo("placed order-0");
+                assertThat(place(http, first.gateway(), "order-0"))
+                        .as("with the mailer running")
+                        .isEqualTo("placed order-0");
 
                 first.signal("STOP", first.instancesOf("Mailer"));
                 List<CompletableFuture<HttpResponse<String>>> unanswered = new ArrayList<>();
                 for (int i = 1; i <= ORDERS; i++) {
-                    unanswered.add(http.sendAsync(placeRequest(first.gateway(), "order-" + i), HttpResponse.BodyHandlers.ofString()));
+                    unanswered.add(http.sendAsync(
+                            placeRequest(first.gateway(), "order-" + i), HttpResponse.BodyHandlers.ofString()));
                 }
                 awaitOrdersRecorded(inspector);
                 Thread.sleep(NO_ANSWER_WAIT.toMillis());
-                assertThat(unanswered).as("answers while the mail of each order is still unsent (stopped Mailer)")
+                assertThat(unanswered)
+                        .as("answers while the mail of each order is still unsent (stopped Mailer)")
                         .noneMatch(CompletableFuture::isDone);
 
                 first.kill9All();
@@ -96,20 +105,31 @@ class UnawaitedCallKillTest {
             long restarted = System.nanoTime();
             try {
                 for (int i = 0; i <= ORDERS; i++) {
-                    assertThat(place(http, second.gateway(), "order-" + i)).as("the retried order-%d", i).isEqualTo("placed order-" + i);
+                    assertThat(place(http, second.gateway(), "order-" + i))
+                            .as("the retried order-%d", i)
+                            .isEqualTo("placed order-" + i);
                 }
                 for (int i = 0; i <= ORDERS; i++) {
-                    assertThat(call(http, second.gateway(), "Mailer", "sent", "order-" + i, "sent-" + i).asLong())
-                            .as("mails sent for order-%d", i).isEqualTo(1);
+                    assertThat(call(http, second.gateway(), "Mailer", "sent", "order-" + i, "sent-" + i)
+                                    .asLong())
+                            .as("mails sent for order-%d", i)
+                            .isEqualTo(1);
                 }
                 Map<String, String> dump = inspector.dumpState();
                 for (int i = 0; i <= ORDERS; i++) {
                     assertThat(dump).containsEntry("Shop.orders[\"order-" + i + "\"]", "\"placed\"");
                 }
-                assertThat(AfterRunCheck.problems(store)).as("left behind after every request completed").isEmpty();
-                System.out.printf("shop: %d orders held unanswered, kill -9 of every process, each mail sent once; start %d ms, "
-                                + "orders until killed %d ms, restart %d ms, retries and checks %d ms%n", ORDERS, millis(starting, started),
-                        millis(started, killed), millis(killed, restarted), millis(restarted, System.nanoTime()));
+                assertThat(AfterRunCheck.problems(store))
+                        .as("left behind after every request completed")
+                        .isEmpty();
+                System.out.printf(
+                        "shop: %d orders held unanswered, kill -9 of every process, each mail sent once; start %d ms, "
+                                + "orders until killed %d ms, restart %d ms, retries and checks %d ms%n",
+                        ORDERS,
+                        millis(starting, started),
+                        millis(started, killed),
+                        millis(killed, restarted),
+                        millis(restarted, System.nanoTime()));
             } finally {
                 second.close();
             }
@@ -124,7 +144,9 @@ class UnawaitedCallKillTest {
             if (IntStream.rangeClosed(1, ORDERS).allMatch(i -> dump.containsKey("Shop.orders[\"order-" + i + "\"]"))) {
                 return;
             }
-            assertThat(System.nanoTime()).as("orders recorded within 60 s: %s", dump).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("orders recorded within 60 s: %s", dump)
+                    .isLessThan(deadline);
             Thread.sleep(100);
         }
     }
@@ -134,8 +156,10 @@ class UnawaitedCallKillTest {
     }
 
     private static HttpRequest placeRequest(URI gateway, String order) {
-        return HttpRequest.newBuilder(gateway.resolve("/call/Shop/place")).header("Idempotency-Key", order)
-                .POST(HttpRequest.BodyPublishers.ofString("[\"" + order + "\"]")).build();
+        return HttpRequest.newBuilder(gateway.resolve("/call/Shop/place"))
+                .header("Idempotency-Key", order)
+                .POST(HttpRequest.BodyPublishers.ofString("[\"" + order + "\"]"))
+                .build();
     }
 
     private static String place(HttpClient http, URI gateway, String order) throws Exception {
@@ -143,10 +167,13 @@ class UnawaitedCallKillTest {
     }
 
     /** Sends until the gateway answers 200 (it may still be re-driving), with the same key; the answer's value. */
-    private static JsonNode call(HttpClient http, URI gateway, String service, String method, String argument, String key)
-            throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/call/" + service + "/" + method)).header("Idempotency-Key", key)
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString("[\"" + argument + "\"]")).build();
+    private static JsonNode call(
+            HttpClient http, URI gateway, String service, String method, String argument, String key) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/call/" + service + "/" + method))
+                .header("Idempotency-Key", key)
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("[\"" + argument + "\"]"))
+                .build();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
@@ -157,7 +184,9 @@ class UnawaitedCallKillTest {
                     assertThat(body.path("ok").asBoolean()).as(response.body()).isTrue();
                     return body.get("value");
                 }
-                assertThat(response.statusCode()).as("%s.%s %s: %s", service, method, key, response.body()).isEqualTo(503);
+                assertThat(response.statusCode())
+                        .as("%s.%s %s: %s", service, method, key, response.body())
+                        .isEqualTo(503);
                 last = response.statusCode() + " " + response.body();
             } catch (IOException e) {
                 last = e.toString();
@@ -177,11 +206,27 @@ class UnawaitedCallKillTest {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(JVM_OPTIONS);
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "up", "shop", "--port", "0",
-                    "--state-dir", state.toString(), "--store-url", storeUrl, "--min-instances", "1", "--max-instances", "1",
-                    "--instance-jvm-options", String.join(" ", JVM_OPTIONS)));
+            command.addAll(List.of(
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Main.class.getName(),
+                    "up",
+                    "shop",
+                    "--port",
+                    "0",
+                    "--state-dir",
+                    state.toString(),
+                    "--store-url",
+                    storeUrl,
+                    "--min-instances",
+                    "1",
+                    "--max-instances",
+                    "1",
+                    "--instance-jvm-options",
+                    String.join(" ", JVM_OPTIONS)));
             Path log = state.resolve("up-" + run + ".log");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put(PlatformStore.PASSWORD_ENV, "postgres");
             Process process = builder.start();
             try {
@@ -203,8 +248,12 @@ class UnawaitedCallKillTest {
                         return URI.create(written.path("gateway").asText());
                     }
                 }
-                assertThat(process.isAlive()).as("up exited:\n%s", Files.readString(log, UTF_8)).isTrue();
-                assertThat(System.nanoTime()).as("up ready within %s:\n%s", START_TIMEOUT, Files.readString(log, UTF_8)).isLessThan(deadline);
+                assertThat(process.isAlive())
+                        .as("up exited:\n%s", Files.readString(log, UTF_8))
+                        .isTrue();
+                assertThat(System.nanoTime())
+                        .as("up ready within %s:\n%s", START_TIMEOUT, Files.readString(log, UTF_8))
+                        .isLessThan(deadline);
                 Thread.sleep(100);
             }
         }
@@ -212,23 +261,35 @@ class UnawaitedCallKillTest {
         /** The running instances of {@code service}, as the platform reported starting them ("started Mailer :port (pid N)"). */
         List<ProcessHandle> instancesOf(String service) throws IOException {
             Pattern started = Pattern.compile("platform: started " + service + " :\\d+ \\(pid (\\d+)\\)");
-            Set<Long> reported = Files.readAllLines(log, UTF_8).stream().map(started::matcher).filter(Matcher::find)
-                    .map(m -> Long.parseLong(m.group(1))).collect(Collectors.toSet());
-            List<ProcessHandle> instances = process.descendants().filter(p -> reported.contains(p.pid())).toList();
-            assertThat(instances).as("running %s instances of the platform", service).isNotEmpty();
+            Set<Long> reported = Files.readAllLines(log, UTF_8).stream()
+                    .map(started::matcher)
+                    .filter(Matcher::find)
+                    .map(m -> Long.parseLong(m.group(1)))
+                    .collect(Collectors.toSet());
+            List<ProcessHandle> instances = process.descendants()
+                    .filter(p -> reported.contains(p.pid()))
+                    .toList();
+            assertThat(instances)
+                    .as("running %s instances of the platform", service)
+                    .isNotEmpty();
             return instances;
         }
 
         void signal(String signal, List<ProcessHandle> targets) throws Exception {
             List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
             targets.forEach(p -> command.add(Long.toString(p.pid())));
-            assertThat(new ProcessBuilder(command).inheritIO().start().waitFor()).as(String.join(" ", command)).isZero();
+            assertThat(new ProcessBuilder(command).inheritIO().start().waitFor())
+                    .as(String.join(" ", command))
+                    .isZero();
         }
 
         /** {@code kill -9} of up, the gateway and every instance at once, as when the machine loses power. */
         void kill9All() throws Exception {
-            List<ProcessHandle> all = Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
-            assertThat(all).as("up, its gateway and the Shop and Mailer instances").hasSizeGreaterThanOrEqualTo(4);
+            List<ProcessHandle> all = Stream.concat(Stream.of(process.toHandle()), process.descendants())
+                    .toList();
+            assertThat(all)
+                    .as("up, its gateway and the Shop and Mailer instances")
+                    .hasSizeGreaterThanOrEqualTo(4);
             signal("9", all);
             for (ProcessHandle p : all) {
                 p.onExit().get(30, TimeUnit.SECONDS);

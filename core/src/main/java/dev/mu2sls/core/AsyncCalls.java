@@ -24,8 +24,8 @@ final class AsyncCalls {
     }
 
     CompletableFuture<Response> start(Handle call) {
-        return inFlight.computeIfAbsent(call.step,
-                step -> CompletableFuture.supplyAsync(() -> transport.call(call.invocation), executor));
+        return inFlight.computeIfAbsent(
+                call.step, step -> CompletableFuture.supplyAsync(() -> transport.call(call.invocation), executor));
     }
 
     /** A call issued at {@code step}; what {@link dev.mu2sls.DurableFuture} wraps. */

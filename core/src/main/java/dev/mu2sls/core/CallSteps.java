@@ -30,8 +30,13 @@ final class CallSteps {
     /** Whether this execution started without reading its request record (a first delivery). */
     private boolean recordUnchecked;
 
-    CallSteps(Execution execution, EngineContext ctx, StepLog log, AsyncCalls calls, TransactionSteps transactions,
-              boolean recordUnchecked) {
+    CallSteps(
+            Execution execution,
+            EngineContext ctx,
+            StepLog log,
+            AsyncCalls calls,
+            TransactionSteps transactions,
+            boolean recordUnchecked) {
         this.execution = execution;
         this.ctx = ctx;
         this.log = log;
@@ -119,7 +124,10 @@ final class CallSteps {
         while (!futures.get(winner).isDone()) {
             winner++;
         }
-        log.buffer(new JournalEntry(s, JournalEntry.Op.AWAIT_ANY, target.array(),
+        log.buffer(new JournalEntry(
+                s,
+                JournalEntry.Op.AWAIT_ANY,
+                target.array(),
                 ByteBuffer.allocate(4).putInt(winner).array()));
         return winner;
     }
@@ -220,8 +228,14 @@ final class CallSteps {
 
     private Invocation childInvocation(int s, MethodRef callee, Object[] args) {
         Invocation invocation = execution.invocation();
-        return new Invocation(invocation.requestId() + "/" + s, callee.service(), callee.method(),
-                ctx.codec().encodeArguments(callee, args), 0, transactions.joinedId(), execution.deadline());
+        return new Invocation(
+                invocation.requestId() + "/" + s,
+                callee.service(),
+                callee.method(),
+                ctx.codec().encodeArguments(callee, args),
+                0,
+                transactions.joinedId(),
+                execution.deadline());
     }
 
     private static byte[] callTarget(MethodRef callee) {
@@ -230,7 +244,8 @@ final class CallSteps {
 
     private Object unwrap(MethodRef callee, Response response) {
         if (!response.ok()) {
-            throw new ServiceCallException(callee.service(), callee.method(), response.errorType(), response.errorMessage());
+            throw new ServiceCallException(
+                    callee.service(), callee.method(), response.errorType(), response.errorMessage());
         }
         return ctx.codec().decode(response.value(), callee.returnType());
     }

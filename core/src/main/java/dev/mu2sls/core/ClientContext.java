@@ -56,7 +56,8 @@ public abstract class ClientContext implements ExecutionContext {
     public final Object call(MethodRef method, Object[] args) {
         Response response = send(method.service(), method.method(), codec.encodeArguments(method, args));
         if (!response.ok()) {
-            throw new ServiceCallException(method.service(), method.method(), response.errorType(), response.errorMessage());
+            throw new ServiceCallException(
+                    method.service(), method.method(), response.errorType(), response.errorMessage());
         }
         return codec.decode(response.value(), method.returnType());
     }

@@ -22,10 +22,13 @@ final class EffectAttempts {
             if (retry == null) {
                 return RetryPolicy.DEFAULT;
             }
-            return RetryPolicy.builder().maxAttempts(retry.maxAttempts())
+            return RetryPolicy.builder()
+                    .maxAttempts(retry.maxAttempts())
                     .initialBackoff(java.time.Duration.ofMillis(retry.initialBackoffMillis()))
                     .maxBackoff(java.time.Duration.ofMillis(retry.maxBackoffMillis()))
-                    .backoffMultiplier(retry.backoffMultiplier()).terminal(retry.terminal()).build();
+                    .backoffMultiplier(retry.backoffMultiplier())
+                    .terminal(retry.terminal())
+                    .build();
         }
     };
 
@@ -41,7 +44,8 @@ final class EffectAttempts {
      * backing off in between; {@code beforeAttempt} runs before each (the deadline check).
      * Errors (the engine's control flow, injected crashes) are never caught.
      */
-    static Response run(RetryPolicy policy, String key, EffectBody body, Codec codec, Type type, Runnable beforeAttempt) {
+    static Response run(
+            RetryPolicy policy, String key, EffectBody body, Codec codec, Type type, Runnable beforeAttempt) {
         for (int attempt = 1; ; attempt++) {
             beforeAttempt.run();
             try {

@@ -47,8 +47,13 @@ final class EffectSteps {
             outcome = Response.fromBytes(recorded.value());
         } else {
             calls.beforeCall(s);
-            outcome = EffectAttempts.run(EffectAttempts.policy(policy, serviceInstance), idempotencyKey(execution.invocation(), s),
-                    body, ctx.codec(), type, execution::checkDeadline);
+            outcome = EffectAttempts.run(
+                    EffectAttempts.policy(policy, serviceInstance),
+                    idempotencyKey(execution.invocation(), s),
+                    body,
+                    ctx.codec(),
+                    type,
+                    execution::checkDeadline);
             byte[] journaled = outcome.toBytes();
             log.buffer(new JournalEntry(s, JournalEntry.Op.EFFECT, target, journaled));
             execution.persistPending();

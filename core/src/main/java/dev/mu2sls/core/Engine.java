@@ -269,7 +269,8 @@ public final class Engine implements AutoCloseable {
 
         /** Largest accepted argument payload in bytes (default 1 MiB). */
         public Builder maxPayloadBytes(int maxPayloadBytes) {
-            settings.maxPayloadBytes = EngineSettings.checked(maxPayloadBytes > 0, maxPayloadBytes, "maximum payload must be positive");
+            settings.maxPayloadBytes =
+                    EngineSettings.checked(maxPayloadBytes > 0, maxPayloadBytes, "maximum payload must be positive");
             return this;
         }
 
@@ -280,7 +281,8 @@ public final class Engine implements AutoCloseable {
          * keeps happening the cache pauses itself. Correctness does not depend on it.
          */
         public Builder stateCacheEntries(int entries) {
-            settings.stateCacheEntries = EngineSettings.checked(entries >= 0, entries, "state cache entries must be 0 (off) or positive");
+            settings.stateCacheEntries =
+                    EngineSettings.checked(entries >= 0, entries, "state cache entries must be 0 (off) or positive");
             return this;
         }
 

@@ -12,9 +12,18 @@ import java.util.concurrent.ExecutorService;
  * @param asyncCalls where async calls run, as the observer wraps it
  * @param clock the store-clock time for deadlines, completion times, retention and leases
  */
-record EngineContext(EngineStore store, Codec codec, CallTransport transport, ExecutorService asyncCalls,
-                     FaultInjector faults, Entropy entropy, InstantSource clock, ExecutionListener listener,
-                     EngineObserver observer, Mode mode, EngineCounters counters) {
+record EngineContext(
+        EngineStore store,
+        Codec codec,
+        CallTransport transport,
+        ExecutorService asyncCalls,
+        FaultInjector faults,
+        Entropy entropy,
+        InstantSource clock,
+        ExecutionListener listener,
+        EngineObserver observer,
+        Mode mode,
+        EngineCounters counters) {
 
     long clockMillis() {
         return clock.millis();

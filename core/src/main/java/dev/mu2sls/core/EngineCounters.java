@@ -20,10 +20,23 @@ final class EngineCounters {
     final LongAdder quarantined = new LongAdder();
 
     EngineStats snapshot(StateCache stateCache) {
-        return new EngineStats(invocations.sum(), executions.sum(), replays.sum(), deduplicated.sum(),
-                fenced.sum(), storeTransactions.sum(), storeReads.sum(), responsesExpired.sum(),
-                transactionsCommitted.sum(), transactionsAborted.sum(), transactionConflicts.sum(), transactionsExpired.sum(),
-                stateCache.hits(), stateCache.staleHits(), expired.sum(), quarantined.sum());
+        return new EngineStats(
+                invocations.sum(),
+                executions.sum(),
+                replays.sum(),
+                deduplicated.sum(),
+                fenced.sum(),
+                storeTransactions.sum(),
+                storeReads.sum(),
+                responsesExpired.sum(),
+                transactionsCommitted.sum(),
+                transactionsAborted.sum(),
+                transactionConflicts.sum(),
+                transactionsExpired.sum(),
+                stateCache.hits(),
+                stateCache.staleHits(),
+                expired.sum(),
+                quarantined.sum());
     }
 
     /** Counts a transaction's end, and says how to report it. */

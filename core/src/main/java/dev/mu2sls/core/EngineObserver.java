@@ -46,8 +46,8 @@ public interface EngineObserver {
      * {@code step}, ended: its outcome is durable. {@code startedNanos} is {@link System#nanoTime()}
      * when its ending began.
      */
-    default void transactionEnded(Invocation invocation, String transactionId, int step, TransactionOutcome outcome,
-                                  long startedNanos) {}
+    default void transactionEnded(
+            Invocation invocation, String transactionId, int step, TransactionOutcome outcome, long startedNanos) {}
 
     /** The engine quarantined {@code invocation}'s request with {@code report} (Engine.quarantine). */
     default void requestQuarantined(Invocation invocation, String report) {}

@@ -48,15 +48,17 @@ final class EngineSettings {
             throw new IllegalStateException("an engine needs a store: call store(...)");
         }
         if (codec == null) {
-            throw new IllegalStateException("an engine needs a codec: call codec(...), e.g. with JsonCodec from mu2sls-json");
+            throw new IllegalStateException(
+                    "an engine needs a codec: call codec(...), e.g. with JsonCodec from mu2sls-json");
         }
         if (services.isEmpty()) {
-            throw new IllegalStateException("an engine needs at least one service: call service(...) or discoverServices()");
+            throw new IllegalStateException(
+                    "an engine needs at least one service: call service(...) or discoverServices()");
         }
         if (transport == null) {
             transport = invocation -> {
-                throw new IllegalStateException("no call transport configured; "
-                        + invocation.service() + "." + invocation.method() + " cannot be reached");
+                throw new IllegalStateException("no call transport configured; " + invocation.service() + "."
+                        + invocation.method() + " cannot be reached");
             };
         }
         return this;
@@ -66,8 +68,17 @@ final class EngineSettings {
     EngineContext context() {
         EngineCounters counters = new EngineCounters();
         EngineStore engineStore = new EngineStore(store, observer, counters, new StateCache(stateCacheEntries));
-        return new EngineContext(engineStore, codec, observer.calls(transport),
-                observer.asyncCalls(Executors.newVirtualThreadPerTaskExecutor()), faults, entropy,
-                clock != null ? clock : store.clock(), listener, observer, mode, counters);
+        return new EngineContext(
+                engineStore,
+                codec,
+                observer.calls(transport),
+                observer.asyncCalls(Executors.newVirtualThreadPerTaskExecutor()),
+                faults,
+                entropy,
+                clock != null ? clock : store.clock(),
+                listener,
+                observer,
+                mode,
+                counters);
     }
 }

@@ -60,7 +60,8 @@ final class EngineState implements State {
     private String declare(String name) {
         Objects.requireNonNull(name, "state name");
         if (name.isEmpty() || name.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("service " + service + ": state name must be non-empty and free of NUL: '" + name + "'");
+            throw new IllegalArgumentException(
+                    "service " + service + ": state name must be non-empty and free of NUL: '" + name + "'");
         }
         if (!names.add(name)) {
             throw new IllegalArgumentException("service " + service + " declares state '" + name
@@ -129,8 +130,8 @@ final class EngineState implements State {
                 return entries;
             }
             for (KeyValue kv : access().scan(from, to, limit)) {
-                entries.add(new AbstractMap.SimpleImmutableEntry<>(keys.decode(kv.key(), prefix.length),
-                        (V) codec.decode(kv.value(), valueType)));
+                entries.add(new AbstractMap.SimpleImmutableEntry<>(
+                        keys.decode(kv.key(), prefix.length), (V) codec.decode(kv.value(), valueType)));
             }
             return entries;
         }

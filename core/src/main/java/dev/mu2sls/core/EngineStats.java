@@ -20,21 +20,42 @@ package dev.mu2sls.core;
  * @param executionsExpired executions stopped at their deadline without persisting (A6)
  * @param requestsQuarantined requests ended as failed with a report (a replay diverged, or given up on)
  */
-public record EngineStats(long invocations, long executions, long replays, long deduplicated, long fenced,
-                          long storeTransactions, long storeReads, long responsesExpired,
-                          long transactionsCommitted, long transactionsAborted, long transactionConflicts,
-                          long transactionsExpired, long stateCacheHits, long stateCacheStale,
-                          long executionsExpired, long requestsQuarantined) {
+public record EngineStats(
+        long invocations,
+        long executions,
+        long replays,
+        long deduplicated,
+        long fenced,
+        long storeTransactions,
+        long storeReads,
+        long responsesExpired,
+        long transactionsCommitted,
+        long transactionsAborted,
+        long transactionConflicts,
+        long transactionsExpired,
+        long stateCacheHits,
+        long stateCacheStale,
+        long executionsExpired,
+        long requestsQuarantined) {
 
     /** The counts between {@code earlier} and this snapshot. */
     public EngineStats minus(EngineStats earlier) {
-        return new EngineStats(invocations - earlier.invocations, executions - earlier.executions,
-                replays - earlier.replays, deduplicated - earlier.deduplicated, fenced - earlier.fenced,
-                storeTransactions - earlier.storeTransactions, storeReads - earlier.storeReads,
-                responsesExpired - earlier.responsesExpired, transactionsCommitted - earlier.transactionsCommitted,
-                transactionsAborted - earlier.transactionsAborted, transactionConflicts - earlier.transactionConflicts,
-                transactionsExpired - earlier.transactionsExpired, stateCacheHits - earlier.stateCacheHits,
-                stateCacheStale - earlier.stateCacheStale, executionsExpired - earlier.executionsExpired,
+        return new EngineStats(
+                invocations - earlier.invocations,
+                executions - earlier.executions,
+                replays - earlier.replays,
+                deduplicated - earlier.deduplicated,
+                fenced - earlier.fenced,
+                storeTransactions - earlier.storeTransactions,
+                storeReads - earlier.storeReads,
+                responsesExpired - earlier.responsesExpired,
+                transactionsCommitted - earlier.transactionsCommitted,
+                transactionsAborted - earlier.transactionsAborted,
+                transactionConflicts - earlier.transactionConflicts,
+                transactionsExpired - earlier.transactionsExpired,
+                stateCacheHits - earlier.stateCacheHits,
+                stateCacheStale - earlier.stateCacheStale,
+                executionsExpired - earlier.executionsExpired,
                 requestsQuarantined - earlier.requestsQuarantined);
     }
 }

@@ -46,6 +46,7 @@ final class Execution implements ExecutionContext, StateAccess {
      * zombie that outlives it cannot act on records that retention may have deleted.
      */
     private final long deadline;
+
     private final StepLog log;
     private final Segment segment = new Segment();
     private final SegmentCommit commit;
@@ -62,10 +63,20 @@ final class Execution implements ExecutionContext, StateAccess {
     /** Whether this is a client request and whether its acceptance record is written yet. */
     private Acceptance acceptance;
 
-    Execution(EngineContext ctx, Invocation invocation, ServiceRuntime service, MethodRef method, byte[] digest,
-              long deadline, StoredJournal stored, AsyncCalls asyncCalls, Acceptance acceptance, CommitHold hold) {
+    Execution(
+            EngineContext ctx,
+            Invocation invocation,
+            ServiceRuntime service,
+            MethodRef method,
+            byte[] digest,
+            long deadline,
+            StoredJournal stored,
+            AsyncCalls asyncCalls,
+            Acceptance acceptance,
+            CommitHold hold) {
         // a persisted journal was persisted with the acceptance record (see Acceptance.PENDING)
-        this.acceptance = acceptance == Acceptance.PENDING && !stored.entries().isEmpty() ? Acceptance.RECORDED : acceptance;
+        this.acceptance =
+                acceptance == Acceptance.PENDING && !stored.entries().isEmpty() ? Acceptance.RECORDED : acceptance;
         this.hold = hold;
         this.ctx = ctx;
         this.invocation = invocation;
@@ -73,7 +84,8 @@ final class Execution implements ExecutionContext, StateAccess {
         this.method = method;
         this.digest = digest;
         this.deadline = deadline;
-        this.commit = new SegmentCommit(ctx, invocation, digest, deadline, ThreadLocalRandom.current().nextLong() | 1);
+        this.commit = new SegmentCommit(
+                ctx, invocation, digest, deadline, ThreadLocalRandom.current().nextLong() | 1);
         this.log = new StepLog(invocation, service.name(), method.method(), ctx.faults(), stored);
         this.transactions = new TransactionSteps(this, ctx, log, segment);
         this.state = new StateSteps(ctx, log, segment, transactions);
@@ -90,14 +102,16 @@ final class Execution implements ExecutionContext, StateAccess {
     Response run(Object[] args) {
         Response response;
         try {
-            Object result = Contexts.runAs(this, () -> service.definition().invoke(service.instance(), method.index(), args));
+            Object result =
+                    Contexts.runAs(this, () -> service.definition().invoke(service.instance(), method.index(), args));
             log.rethrowIfStopped();
             response = Response.success(ctx.codec().encode(result, method.returnType()));
         } catch (ControlFlow | NondeterminismException flow) {
             throw flow;
         } catch (Exception failure) {
             log.rethrowIfStopped();
-            if (failure instanceof InvalidRequestException invalid && invalid.reason() == InvalidRequestException.Reason.STATE_LIMIT_EXCEEDED) {
+            if (failure instanceof InvalidRequestException invalid
+                    && invalid.reason() == InvalidRequestException.Reason.STATE_LIMIT_EXCEEDED) {
                 throw invalid; // the request, not the handler, is at fault: refused (400), not recorded as its response
             }
             response = Response.failure(failure.getClass().getName(), failure.getMessage());
@@ -105,8 +119,10 @@ final class Execution implements ExecutionContext, StateAccess {
         }
         String leftOpen = transactions.abortLeftOpen();
         if (leftOpen != null && response.ok()) {
-            response = Response.failure(IllegalStateException.class.getName(), where() + " returned while " + leftOpen
-                    + " was still open; it was aborted. Commit or abort every transaction you begin, or use Transaction.run");
+            response = Response.failure(
+                    IllegalStateException.class.getName(),
+                    where() + " returned while " + leftOpen
+                            + " was still open; it was aborted. Commit or abort every transaction you begin, or use Transaction.run");
         }
         return complete(response);
     }
@@ -320,8 +336,15 @@ final class Execution implements ExecutionContext, StateAccess {
     }
 
     private SegmentResult<Void> applySegment(StoreTransaction st, long now) {
-        return segment.persist(st, transactions.joinedId(), invocation.requestId(), log.persistedLength(),
-                ctx.store().stateCache(), now) ? new SegmentResult.Committed<>(null) : new SegmentResult.Conflict<>();
+        return segment.persist(
+                        st,
+                        transactions.joinedId(),
+                        invocation.requestId(),
+                        log.persistedLength(),
+                        ctx.store().stateCache(),
+                        now)
+                ? new SegmentResult.Committed<>(null)
+                : new SegmentResult.Conflict<>();
     }
 
     private Response complete(Response response) {

@@ -22,12 +22,14 @@ final class Fence {
      *
      * @throws InvalidRequestException if the record belongs to another request with the same id
      */
-    static <T> SegmentResult<T> refusal(RequestRecord record, Invocation invocation, byte[] digest, long token, int base) {
+    static <T> SegmentResult<T> refusal(
+            RequestRecord record, Invocation invocation, byte[] digest, long token, int base) {
         if (record != null && !record.isFor(digest)) {
             throw reusedId(invocation);
         }
         if (record instanceof RequestRecord.Completed completed) {
-            return completed.completedBy() == token ? new SegmentResult.AlreadyCompleted<>()
+            return completed.completedBy() == token
+                    ? new SegmentResult.AlreadyCompleted<>()
                     : new SegmentResult.Fenced<>(completed.response());
         }
         int persisted = record == null ? 0 : ((RequestRecord.Running) record).journalLength();
@@ -35,7 +37,10 @@ final class Fence {
     }
 
     static InvalidRequestException reusedId(Invocation invocation) {
-        return new InvalidRequestException(Reason.IDEMPOTENCY_KEY_REUSED, invocation.service(), invocation.method(),
+        return new InvalidRequestException(
+                Reason.IDEMPOTENCY_KEY_REUSED,
+                invocation.service(),
+                invocation.method(),
                 "request id '" + invocation.requestId() + "' was already used for another request (another service, "
                         + "method or arguments); a retry must send the same request, and a new request needs a new id");
     }

@@ -90,8 +90,16 @@ public final class Inspector {
      * @param errorType the exception type when {@link Status#isFailure()}, else null
      * @param errorMessage the exception message or quarantine report when it failed, else null
      */
-    public record Request(String id, Status status, String service, String method, Instant endedAt, int journalLength,
-                          String value, String errorType, String errorMessage) {
+    public record Request(
+            String id,
+            Status status,
+            String service,
+            String method,
+            Instant endedAt,
+            int journalLength,
+            String value,
+            String errorType,
+            String errorMessage) {
         /** Whether this is a call made by another request ({@code parent/step}). */
         public boolean isCall() {
             return RequestIds.isCall(id);
@@ -131,8 +139,12 @@ public final class Inspector {
      *     number of {@code /} in its id beyond the request's)
      * @param transactions the transactions it or its calls began
      */
-    public record RequestDetail(Request request, String arguments, List<Step> journal, List<Request> calls,
-                                List<Transaction> transactions) {}
+    public record RequestDetail(
+            Request request,
+            String arguments,
+            List<Step> journal,
+            List<Request> calls,
+            List<Transaction> transactions) {}
 
     /**
      * A transaction still pending: a coordinator persisted into it and has not ended it.
@@ -144,8 +156,13 @@ public final class Inspector {
      * @param participants requests that recorded reads in it
      * @param writes the state keys it provisionally wrote, {@code Service.state["key"]}
      */
-    public record PendingTransaction(String id, String coordinator, Instant since, long ageMillis, List<String> participants,
-                                     List<String> writes) {}
+    public record PendingTransaction(
+            String id,
+            String coordinator,
+            Instant since,
+            long ageMillis,
+            List<String> participants,
+            List<String> writes) {}
 
     /**
      * One persistent state entry.

@@ -21,20 +21,28 @@ import java.util.Objects;
  *     persist anything or send a call (a call inherits its caller's), or 0 for none yet: the
  *     engine then gives the execution its maximum age from its start (docs/guarantees.md, A6)
  */
-public record Invocation(String requestId, String service, String method, byte[] arguments, int attempt,
-                         String transactionId, long deadlineMillis) {
+public record Invocation(
+        String requestId,
+        String service,
+        String method,
+        byte[] arguments,
+        int attempt,
+        String transactionId,
+        long deadlineMillis) {
     public Invocation {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(arguments, "arguments");
         if (deadlineMillis < 0) {
-            throw new IllegalArgumentException("deadline must be 0 (none) or a time in milliseconds: " + deadlineMillis);
+            throw new IllegalArgumentException(
+                    "deadline must be 0 (none) or a time in milliseconds: " + deadlineMillis);
         }
     }
 
     /** A delivery with no deadline of its own yet. */
-    public Invocation(String requestId, String service, String method, byte[] arguments, int attempt, String transactionId) {
+    public Invocation(
+            String requestId, String service, String method, byte[] arguments, int attempt, String transactionId) {
         this(requestId, service, method, arguments, attempt, transactionId, 0);
     }
 
@@ -85,20 +93,27 @@ public record Invocation(String requestId, String service, String method, byte[]
             parts[i] = new byte[in.getInt()];
             in.get(parts[i]);
         }
-        return new Invocation(new String(parts[0], UTF_8), new String(parts[1], UTF_8), new String(parts[2], UTF_8), parts[3], 0);
+        return new Invocation(
+                new String(parts[0], UTF_8), new String(parts[1], UTF_8), new String(parts[2], UTF_8), parts[3], 0);
     }
 
     /** Equal when every component is, the arguments by content. */
     @Override
     public boolean equals(Object other) {
-        return other instanceof Invocation that && attempt == that.attempt && deadlineMillis == that.deadlineMillis
-                && requestId.equals(that.requestId) && service.equals(that.service) && method.equals(that.method)
-                && Arrays.equals(arguments, that.arguments) && Objects.equals(transactionId, that.transactionId);
+        return other instanceof Invocation that
+                && attempt == that.attempt
+                && deadlineMillis == that.deadlineMillis
+                && requestId.equals(that.requestId)
+                && service.equals(that.service)
+                && method.equals(that.method)
+                && Arrays.equals(arguments, that.arguments)
+                && Objects.equals(transactionId, that.transactionId);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(requestId, service, method, Arrays.hashCode(arguments), attempt, transactionId, deadlineMillis);
+        return Objects.hash(
+                requestId, service, method, Arrays.hashCode(arguments), attempt, transactionId, deadlineMillis);
     }
 
     @Override

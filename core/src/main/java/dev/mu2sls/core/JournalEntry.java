@@ -31,7 +31,9 @@ public record JournalEntry(int step, Op op, byte[] target, byte[] value) {
      * next steps. The target is the transaction id, {@code requestId/beginStep}.
      */
     public boolean conflicted() {
-        return (op == Op.TX_COMMIT || op == Op.TX_ABORT) && value != null && value.length == 1
+        return (op == Op.TX_COMMIT || op == Op.TX_ABORT)
+                && value != null
+                && value.length == 1
                 && TxOutcome.of(value[0]) == TxOutcome.CONFLICT;
     }
 
@@ -41,8 +43,21 @@ public record JournalEntry(int step, Op op, byte[] target, byte[] value) {
      * next free code.
      */
     public enum Op {
-        GET(0), CONTAINS(1), PUT(2), REMOVE(3), SCAN(4), CALL(5), ASYNC_CALL(6), AWAIT(7), AWAIT_ANY(8), UUID(9),
-        NOW(10), RANDOM(11), TX_BEGIN(12), TX_COMMIT(13), TX_ABORT(14),
+        GET(0),
+        CONTAINS(1),
+        PUT(2),
+        REMOVE(3),
+        SCAN(4),
+        CALL(5),
+        ASYNC_CALL(6),
+        AWAIT(7),
+        AWAIT_ANY(8),
+        UUID(9),
+        NOW(10),
+        RANDOM(11),
+        TX_BEGIN(12),
+        TX_COMMIT(13),
+        TX_ABORT(14),
         /** A journaled side effect ({@code Effects.run}): the target is its name, the value its outcome as a {@link Response}. */
         EFFECT(15);
 
@@ -89,7 +104,10 @@ public record JournalEntry(int step, Op op, byte[] target, byte[] value) {
     /** Equal when step, operation and the bytes of target and value are. */
     @Override
     public boolean equals(Object other) {
-        return other instanceof JournalEntry that && step == that.step && op == that.op && Arrays.equals(target, that.target)
+        return other instanceof JournalEntry that
+                && step == that.step
+                && op == that.op
+                && Arrays.equals(target, that.target)
                 && Arrays.equals(value, that.value);
     }
 
@@ -101,7 +119,8 @@ public record JournalEntry(int step, Op op, byte[] target, byte[] value) {
     /** The step and operation, the lengths of target and value. */
     @Override
     public String toString() {
-        return "JournalEntry[step " + step + " " + op + ", target " + (target == null ? "none" : target.length + " bytes")
-                + ", value " + (value == null ? "none" : value.length + " bytes") + "]";
+        return "JournalEntry[step " + step + " " + op + ", target "
+                + (target == null ? "none" : target.length + " bytes") + ", value "
+                + (value == null ? "none" : value.length + " bytes") + "]";
     }
 }

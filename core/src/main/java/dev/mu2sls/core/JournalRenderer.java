@@ -24,7 +24,9 @@ final class JournalRenderer {
     /** The journal of {@code requestId}, rendered; the methods its calls called go into {@code calledMethods}. */
     List<Inspector.Step> steps(String requestId, Map<String, String> calledMethods) {
         List<JournalEntry> entries = new ArrayList<>();
-        scan.forEach(KeySpace.journalPrefix(requestId), KeySpace.journalEnd(requestId),
+        scan.forEach(
+                KeySpace.journalPrefix(requestId),
+                KeySpace.journalEnd(requestId),
                 kv -> JournalCodec.decodeInto(kv.key(), kv.value(), entries));
         List<Inspector.Step> steps = new ArrayList<>(entries.size());
         for (JournalEntry entry : entries) {
@@ -72,13 +74,16 @@ final class JournalRenderer {
             case SCAN -> ScanCodec.decode(value).size() + " entries";
             case CALL, AWAIT, EFFECT -> {
                 Response response = Response.fromBytes(value);
-                yield response.ok() ? values.brief(response.value()) : "failed: " + response.errorType() + ": " + response.errorMessage();
+                yield response.ok()
+                        ? values.brief(response.value())
+                        : "failed: " + response.errorType() + ": " + response.errorMessage();
             }
             case AWAIT_ANY -> "winner " + in.getInt();
             case UUID -> new UUID(in.getLong(), in.getLong()).toString();
             case NOW -> Instant.ofEpochSecond(in.getLong(), in.getInt()).toString();
             case RANDOM -> "seed " + in.getLong();
-            case TX_COMMIT, TX_ABORT -> TxOutcome.of(value[0]).name().toLowerCase(Locale.ROOT).replace('_', ' ');
+            case TX_COMMIT, TX_ABORT ->
+                TxOutcome.of(value[0]).name().toLowerCase(Locale.ROOT).replace('_', ' ');
             case REMOVE, ASYNC_CALL, TX_BEGIN -> null;
         };
     }

@@ -35,24 +35,32 @@ final class KeyCodec<K> {
         }
         return switch (key) {
             case String s -> tagged(STRING, s.getBytes(UTF_8));
-            case Long l -> ByteBuffer.allocate(9).put(LONG).putLong(l ^ Long.MIN_VALUE).array();
-            case Integer i -> ByteBuffer.allocate(5).put(INT).putInt(i ^ Integer.MIN_VALUE).array();
-            case UUID u -> ByteBuffer.allocate(17).put(UUID_TAG)
-                    .putLong(u.getMostSignificantBits() ^ Long.MIN_VALUE)
-                    .putLong(u.getLeastSignificantBits() ^ Long.MIN_VALUE).array();
-            default -> throw new IllegalArgumentException("unsupported key " + key.getClass().getName());
+            case Long l ->
+                ByteBuffer.allocate(9).put(LONG).putLong(l ^ Long.MIN_VALUE).array();
+            case Integer i ->
+                ByteBuffer.allocate(5).put(INT).putInt(i ^ Integer.MIN_VALUE).array();
+            case UUID u ->
+                ByteBuffer.allocate(17)
+                        .put(UUID_TAG)
+                        .putLong(u.getMostSignificantBits() ^ Long.MIN_VALUE)
+                        .putLong(u.getLeastSignificantBits() ^ Long.MIN_VALUE)
+                        .array();
+            default ->
+                throw new IllegalArgumentException(
+                        "unsupported key " + key.getClass().getName());
         };
     }
 
     K decode(byte[] bytes, int offset) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes, offset + 1, bytes.length - offset - 1);
-        Object key = switch (bytes[offset]) {
-            case STRING -> new String(bytes, offset + 1, bytes.length - offset - 1, UTF_8);
-            case LONG -> buffer.getLong() ^ Long.MIN_VALUE;
-            case INT -> buffer.getInt() ^ Integer.MIN_VALUE;
-            case UUID_TAG -> new UUID(buffer.getLong() ^ Long.MIN_VALUE, buffer.getLong() ^ Long.MIN_VALUE);
-            default -> throw new IllegalStateException("corrupt key encoding tag " + bytes[offset]);
-        };
+        Object key =
+                switch (bytes[offset]) {
+                    case STRING -> new String(bytes, offset + 1, bytes.length - offset - 1, UTF_8);
+                    case LONG -> buffer.getLong() ^ Long.MIN_VALUE;
+                    case INT -> buffer.getInt() ^ Integer.MIN_VALUE;
+                    case UUID_TAG -> new UUID(buffer.getLong() ^ Long.MIN_VALUE, buffer.getLong() ^ Long.MIN_VALUE);
+                    default -> throw new IllegalStateException("corrupt key encoding tag " + bytes[offset]);
+                };
         return type.cast(key);
     }
 

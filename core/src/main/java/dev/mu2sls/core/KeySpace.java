@@ -40,7 +40,12 @@ final class KeySpace {
         byte[] s = service.getBytes(UTF_8);
         byte[] n = stateName.getBytes(UTF_8);
         return ByteBuffer.allocate(1 + s.length + 1 + n.length + 1)
-                .put(STATE).put(s).put((byte) 0).put(n).put((byte) 0).array();
+                .put(STATE)
+                .put(s)
+                .put((byte) 0)
+                .put(n)
+                .put((byte) 0)
+                .array();
     }
 
     static byte[] concat(byte[] prefix, byte[] suffix) {
@@ -72,11 +77,17 @@ final class KeySpace {
 
     static byte[] journalPrefix(String requestId) {
         byte[] id = requestId.getBytes(UTF_8);
-        return ByteBuffer.allocate(1 + id.length + 1).put(JOURNAL).put(id).put((byte) 0).array();
+        return ByteBuffer.allocate(1 + id.length + 1)
+                .put(JOURNAL)
+                .put(id)
+                .put((byte) 0)
+                .array();
     }
 
     static byte[] journalChunk(String requestId, int firstStep) {
-        return concat(journalPrefix(requestId), ByteBuffer.allocate(4).putInt(firstStep).array());
+        return concat(
+                journalPrefix(requestId),
+                ByteBuffer.allocate(4).putInt(firstStep).array());
     }
 
     static byte[] journalEnd(String requestId) {
@@ -108,7 +119,9 @@ final class KeySpace {
     }
 
     static byte[] txRead(byte kind, String txId, String requestId, int step) {
-        return concat(concat(txPrefix(kind, txId), request(requestId)), ByteBuffer.allocate(5).put((byte) 0).putInt(step).array());
+        return concat(
+                concat(txPrefix(kind, txId), request(requestId)),
+                ByteBuffer.allocate(5).put((byte) 0).putInt(step).array());
     }
 
     private static byte[] tagged(byte kind, String text) {

@@ -28,13 +28,24 @@ public final class Limits {
      */
     static void checkStateWrite(String service, String stateName, byte[] key, byte[] value, int maxValueBytes) {
         if (key.length > MAX_STATE_KEY_BYTES) {
-            throw new InvalidRequestException(Reason.STATE_LIMIT_EXCEEDED, service, null, null, "a key of " + service + "."
-                    + stateName + " is " + key.length + " bytes encoded, over the limit of " + MAX_STATE_KEY_BYTES
-                    + " bytes that every store accepts; use shorter keys (a hash of a long one, say)");
+            throw new InvalidRequestException(
+                    Reason.STATE_LIMIT_EXCEEDED,
+                    service,
+                    null,
+                    null,
+                    "a key of " + service + "."
+                            + stateName + " is " + key.length + " bytes encoded, over the limit of "
+                            + MAX_STATE_KEY_BYTES
+                            + " bytes that every store accepts; use shorter keys (a hash of a long one, say)");
         }
         if (value != null && value.length > maxValueBytes) {
-            throw new InvalidRequestException(Reason.STATE_LIMIT_EXCEEDED, service, null, null, "a value of " + service + "."
-                    + stateName + " is " + value.length + " bytes encoded, over the limit of " + maxValueBytes + " bytes");
+            throw new InvalidRequestException(
+                    Reason.STATE_LIMIT_EXCEEDED,
+                    service,
+                    null,
+                    null,
+                    "a value of " + service + "." + stateName + " is " + value.length
+                            + " bytes encoded, over the limit of " + maxValueBytes + " bytes");
         }
     }
 }

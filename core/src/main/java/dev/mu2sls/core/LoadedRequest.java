@@ -38,7 +38,8 @@ sealed interface LoadedRequest permits LoadedRequest.Recorded, StoredJournal {
             if (current instanceof RequestRecord.Completed completed) {
                 return new Read(new Recorded(completed.response()), null);
             }
-            List<KeyValue> chunks = tx.scan(KeySpace.journalPrefix(requestId), KeySpace.journalEnd(requestId), Integer.MAX_VALUE);
+            List<KeyValue> chunks =
+                    tx.scan(KeySpace.journalPrefix(requestId), KeySpace.journalEnd(requestId), Integer.MAX_VALUE);
             List<JournalEntry> entries = new ArrayList<>();
             List<byte[]> chunkKeys = new ArrayList<>(chunks.size());
             for (KeyValue chunk : chunks) {
@@ -47,9 +48,12 @@ sealed interface LoadedRequest permits LoadedRequest.Recorded, StoredJournal {
             }
             int expected = current == null ? 0 : ((RequestRecord.Running) current).journalLength();
             // Reads before commit may be inconsistent; only a committed (validated) mismatch is real.
-            return entries.size() == expected ? new Read(new StoredJournal(entries, chunkKeys), null)
-                    : new Read(null, "request " + requestId + " has " + entries.size()
-                            + " journaled steps but its record says " + expected + "; the store lost journal chunks");
+            return entries.size() == expected
+                    ? new Read(new StoredJournal(entries, chunkKeys), null)
+                    : new Read(
+                            null,
+                            "request " + requestId + " has " + entries.size() + " journaled steps but its record says "
+                                    + expected + "; the store lost journal chunks");
         });
         if (read.lostChunks() != null) {
             throw new IllegalStateException(read.lostChunks());

@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
 
 /** Requests as their records show them, read for the {@link Inspector}. */
 final class RequestListing {
-    private static final Pattern GATEWAY_ID = Pattern.compile("([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)\\."
-            + "([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*):.+");
+    private static final Pattern GATEWAY_ID =
+            Pattern.compile("([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)\\."
+                    + "([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*):.+");
 
     private final StoreScan scan;
     private final ValueRenderer values;
@@ -95,16 +96,18 @@ final class RequestListing {
             String callId = KeySpace.requestIdOf(kv.key());
             RequestRecord callRecord = RequestRecord.decode(kv.key(), kv.value());
             callRecords.put(callId, callRecord);
-            if (callRecord instanceof RequestRecord.Running || callRecord instanceof RequestRecord.Completed c && c.quarantined()) {
+            if (callRecord instanceof RequestRecord.Running
+                    || callRecord instanceof RequestRecord.Completed c && c.quarantined()) {
                 journals.steps(callId, calledMethods); // learns what its own calls called
             }
         });
         List<Request> calls = new ArrayList<>(callRecords.size());
-        callRecords.forEach((callId, callRecord) -> calls.add(request(callId, callRecord, null, calledMethods.get(callId))));
+        callRecords.forEach(
+                (callId, callRecord) -> calls.add(request(callId, callRecord, null, calledMethods.get(callId))));
         calls.sort(Comparator.comparing(Request::id, RequestIds::compare));
         String arguments = invocation == null ? null : values.brief(invocation.arguments());
-        return Optional.of(new Inspector.RequestDetail(request(id, record, invocation, null), arguments, journal, calls,
-                transactions.begunBy(id)));
+        return Optional.of(new Inspector.RequestDetail(
+                request(id, record, invocation, null), arguments, journal, calls, transactions.begunBy(id)));
     }
 
     private Request request(String id, RequestRecord record, Invocation invocation, String calledMethod) {
@@ -126,13 +129,22 @@ final class RequestListing {
         }
         return switch (record) {
             case null -> new Request(id, Status.ACCEPTED, service, method, null, 0, null, null, null);
-            case RequestRecord.Running running -> new Request(id, Status.RUNNING, service, method, null, running.journalLength(),
-                    null, null, null);
+            case RequestRecord.Running running ->
+                new Request(id, Status.RUNNING, service, method, null, running.journalLength(), null, null, null);
             case RequestRecord.Completed completed -> {
                 Response response = completed.response();
-                Status status = completed.quarantined() ? Status.QUARANTINED : response.ok() ? Status.COMPLETED : Status.FAILED;
-                yield new Request(id, status, service, method, Instant.ofEpochMilli(completed.completedAtMillis()), 0,
-                        response.ok() ? values.brief(response.value()) : null, response.errorType(), response.errorMessage());
+                Status status =
+                        completed.quarantined() ? Status.QUARANTINED : response.ok() ? Status.COMPLETED : Status.FAILED;
+                yield new Request(
+                        id,
+                        status,
+                        service,
+                        method,
+                        Instant.ofEpochMilli(completed.completedAtMillis()),
+                        0,
+                        response.ok() ? values.brief(response.value()) : null,
+                        response.errorType(),
+                        response.errorMessage());
             }
         };
     }
@@ -148,12 +160,18 @@ final class RequestListing {
                 quarantinedIds.add(KeySpace.requestIdOf(kv.key()));
             }
         });
-        int completed = (int) records.stream().filter(RequestRecord.Completed.class::isInstance).count();
+        int completed = (int) records.stream()
+                .filter(RequestRecord.Completed.class::isInstance)
+                .count();
         int journalChunks = scan.count(KeySpace.JOURNAL);
         for (String requestId : quarantinedIds) { // kept for the operator until the response expires: not left behind
             journalChunks -= scan.count(KeySpace.journalPrefix(requestId), KeySpace.journalEnd(requestId));
         }
-        return new Inspector.RequestCounts(journalChunks, records.size() - completed, completed, quarantinedIds.size(),
+        return new Inspector.RequestCounts(
+                journalChunks,
+                records.size() - completed,
+                completed,
+                quarantinedIds.size(),
                 scan.count(KeySpace.ACCEPTED));
     }
 }

@@ -63,21 +63,29 @@ sealed interface RequestRecord {
         in.get(digest);
         return switch (kind) {
             case RUNNING -> new Running(digest, in.getInt());
-            case COMPLETED, QUARANTINED -> new Completed(digest, in.getLong(), in.getLong(), kind == QUARANTINED,
-                    Response.readFrom(in));
+            case COMPLETED, QUARANTINED ->
+                new Completed(digest, in.getLong(), in.getLong(), kind == QUARANTINED, Response.readFrom(in));
             default -> throw new IllegalArgumentException("unknown request record kind " + kind);
         };
     }
 
     static byte[] running(byte[] digest, int journalLength) {
-        return ByteBuffer.allocate(2 + DIGEST_BYTES + 4).put(StoredFormat.V1).put(RUNNING).put(digest)
-                .putInt(journalLength).array();
+        return ByteBuffer.allocate(2 + DIGEST_BYTES + 4)
+                .put(StoredFormat.V1)
+                .put(RUNNING)
+                .put(digest)
+                .putInt(journalLength)
+                .array();
     }
 
-    static byte[] completed(byte[] digest, long completedAtMillis, long completedBy, boolean quarantined, Response response) {
+    static byte[] completed(
+            byte[] digest, long completedAtMillis, long completedBy, boolean quarantined, Response response) {
         ByteBuffer out = ByteBuffer.allocate(2 + DIGEST_BYTES + 16 + response.encodedLength());
-        out.put(StoredFormat.V1).put(quarantined ? QUARANTINED : COMPLETED).put(digest)
-                .putLong(completedAtMillis).putLong(completedBy);
+        out.put(StoredFormat.V1)
+                .put(quarantined ? QUARANTINED : COMPLETED)
+                .put(digest)
+                .putLong(completedAtMillis)
+                .putLong(completedBy);
         response.writeTo(out);
         return out.array();
     }

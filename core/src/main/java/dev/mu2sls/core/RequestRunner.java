@@ -13,6 +13,7 @@ import java.time.Duration;
 final class RequestRunner {
     /** Replays because a read value changed, in a row, before an execution holds other commits back. */
     private static final int HOLD_COMMITS_AFTER_STALE_REPLAYS = 3;
+
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
 
     private final EngineContext ctx;
@@ -88,7 +89,8 @@ final class RequestRunner {
         long deadline = deadlineOf(invocation);
         // A first delivery is almost always a fresh request: it skips the read of its request
         // record (one store round trip) and finds a duplicate when it persists or calls.
-        LoadedRequest loaded = invocation.attempt() == 0 ? StoredJournal.UNCHECKED
+        LoadedRequest loaded = invocation.attempt() == 0
+                ? StoredJournal.UNCHECKED
                 : LoadedRequest.load(ctx.store(), invocation, digest);
         int staleReplays = 0;
         while (true) {
@@ -103,9 +105,11 @@ final class RequestRunner {
             // An execution whose reads keep changing before it persists them (a long read of a
             // range that short writers keep changing: W6's audit) holds other commits back for
             // its next segment, so that nothing of this process overtakes it again.
-            CommitHold hold = staleReplays >= HOLD_COMMITS_AFTER_STALE_REPLAYS ? ctx.store().holdCommits() : CommitHold.NONE;
-            Execution execution = new Execution(ctx, invocation, service, method, digest, deadline, journal, calls,
-                    acceptance, hold);
+            CommitHold hold = staleReplays >= HOLD_COMMITS_AFTER_STALE_REPLAYS
+                    ? ctx.store().holdCommits()
+                    : CommitHold.NONE;
+            Execution execution =
+                    new Execution(ctx, invocation, service, method, digest, deadline, journal, calls, acceptance, hold);
             counters.executions.increment();
             EngineObserver.Attempt attempt = ctx.observer().attemptStarted(invocation);
             try {
@@ -147,23 +151,36 @@ final class RequestRunner {
     Response quarantine(Invocation invocation, String errorType, String report) {
         byte[] requestKey = KeySpace.request(invocation.requestId());
         byte[] digest = RequestRecord.digestOf(invocation);
-        Response failure = Response.failure(errorType, "request " + invocation.requestId() + " (" + invocation.service() + "."
-                + invocation.method() + ") was quarantined: " + report);
+        Response failure = Response.failure(
+                errorType,
+                "request " + invocation.requestId() + " (" + invocation.service() + "." + invocation.method()
+                        + ") was quarantined: " + report);
         Response response = ctx.store().transact(tx -> {
             RequestRecord current = RequestRecord.decode(requestKey, tx.get(requestKey));
             tx.delete(KeySpace.accepted(invocation.requestId()));
             if (current instanceof RequestRecord.Completed completed) {
                 return completed.response();
             }
-            tx.put(requestKey, RequestRecord.completed(current == null || current.digest() == null ? digest : current.digest(),
-                    ctx.clockMillis(), 0, true, failure));
+            tx.put(
+                    requestKey,
+                    RequestRecord.completed(
+                            current == null || current.digest() == null ? digest : current.digest(),
+                            ctx.clockMillis(),
+                            0,
+                            true,
+                            failure));
             return failure;
         });
         if (response == failure) {
             ctx.counters().quarantined.increment();
             ctx.observer().requestQuarantined(invocation, report);
-            LOG.log(System.Logger.Level.WARNING, "quarantined request {0} ({1}.{2}): {3}", invocation.requestId(),
-                    invocation.service(), invocation.method(), report);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "quarantined request {0} ({1}.{2}): {3}",
+                    invocation.requestId(),
+                    invocation.service(),
+                    invocation.method(),
+                    report);
         }
         return response;
     }

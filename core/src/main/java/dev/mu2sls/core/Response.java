@@ -88,8 +88,11 @@ public record Response(boolean ok, byte[] value, String errorType, String errorM
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Response that && ok == that.ok && Arrays.equals(value, that.value)
-                && Objects.equals(errorType, that.errorType) && Objects.equals(errorMessage, that.errorMessage);
+        return other instanceof Response that
+                && ok == that.ok
+                && Arrays.equals(value, that.value)
+                && Objects.equals(errorType, that.errorType)
+                && Objects.equals(errorMessage, that.errorMessage);
     }
 
     @Override
@@ -99,7 +102,8 @@ public record Response(boolean ok, byte[] value, String errorType, String errorM
 
     @Override
     public String toString() {
-        return ok ? "Response[ok " + new String(value, UTF_8) + "]"
+        return ok
+                ? "Response[ok " + new String(value, UTF_8) + "]"
                 : "Response[failed " + errorType + ": " + errorMessage + "]";
     }
 }

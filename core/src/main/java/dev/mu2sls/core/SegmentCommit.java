@@ -59,8 +59,10 @@ final class SegmentCommit {
 
     /** Commits {@code effect} checked against the deadline alone (it writes no journal). */
     <T> SegmentResult<T> commitUnfenced(Effect<T> effect) {
-        return ctx.store().transact(st -> Fence.expired(ctx.clockMillis(), deadline)
-                ? new SegmentResult.Expired<>() : effect.apply(st, false));
+        return ctx.store()
+                .transact(st -> Fence.expired(ctx.clockMillis(), deadline)
+                        ? new SegmentResult.Expired<>()
+                        : effect.apply(st, false));
     }
 
     /** Writes the request record: inserted (see {@link #commit}) or over the one read. */

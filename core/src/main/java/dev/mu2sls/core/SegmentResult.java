@@ -32,7 +32,8 @@ sealed interface SegmentResult<T> {
     /** What stops an execution whose segment was refused. */
     default ControlFlow stop() {
         return switch (this) {
-            case Committed<T> committed -> throw new IllegalStateException("a committed segment does not stop its execution");
+            case Committed<T> committed ->
+                throw new IllegalStateException("a committed segment does not stop its execution");
             case Fenced<T> fenced -> new ControlFlow.Fenced(fenced.response());
             // a persist that landed though its reply was lost: the replay finds it journaled
             case Diverged<T> diverged -> new ControlFlow.ReplayRequired(true);

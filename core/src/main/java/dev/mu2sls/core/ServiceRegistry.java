@@ -51,7 +51,10 @@ final class ServiceRegistry {
     ServiceRuntime runtime(String serviceName) {
         ServiceRuntime service = services.get(serviceName);
         if (service == null) {
-            throw new InvalidRequestException(Reason.UNKNOWN_SERVICE, serviceName, null,
+            throw new InvalidRequestException(
+                    Reason.UNKNOWN_SERVICE,
+                    serviceName,
+                    null,
                     "unknown service '" + serviceName + "'; this application has " + services.keySet());
         }
         return service;
@@ -60,8 +63,13 @@ final class ServiceRegistry {
     private ServiceRuntime resolve(String serviceName, String methodName) {
         ServiceRuntime service = runtime(serviceName);
         if (service.definition().method(methodName) == null) {
-            List<String> methods = service.definition().methods().stream().map(MethodRef::method).toList();
-            throw new InvalidRequestException(Reason.UNKNOWN_METHOD, serviceName, methodName,
+            List<String> methods = service.definition().methods().stream()
+                    .map(MethodRef::method)
+                    .toList();
+            throw new InvalidRequestException(
+                    Reason.UNKNOWN_METHOD,
+                    serviceName,
+                    methodName,
                     "service " + serviceName + " has no method '" + methodName + "'; it has " + methods);
         }
         return service;
@@ -70,12 +78,18 @@ final class ServiceRegistry {
     private void checkRequest(Invocation invocation) {
         String id = invocation.requestId();
         if (id.isEmpty() || id.length() > Limits.MAX_REQUEST_ID_LENGTH || id.indexOf('\0') >= 0) {
-            throw new InvalidRequestException(Reason.BAD_REQUEST_ID, invocation.service(), invocation.method(),
+            throw new InvalidRequestException(
+                    Reason.BAD_REQUEST_ID,
+                    invocation.service(),
+                    invocation.method(),
                     "request id must be 1 to " + Limits.MAX_REQUEST_ID_LENGTH + " characters without NUL; got "
                             + id.length() + " characters");
         }
         if (invocation.arguments().length > maxPayloadBytes) {
-            throw new InvalidRequestException(Reason.PAYLOAD_TOO_LARGE, invocation.service(), invocation.method(),
+            throw new InvalidRequestException(
+                    Reason.PAYLOAD_TOO_LARGE,
+                    invocation.service(),
+                    invocation.method(),
                     "arguments of " + invocation.service() + "." + invocation.method() + " are "
                             + invocation.arguments().length + " bytes, over the limit of " + maxPayloadBytes
                             + " bytes; send smaller values or raise maxPayloadBytes");
@@ -85,12 +99,18 @@ final class ServiceRegistry {
     /** A client's request id also leaves room for derived call ids and has no {@code /}. */
     static void checkClientRequestId(Invocation invocation) {
         if (invocation.requestId().length() > Limits.MAX_CLIENT_REQUEST_ID_LENGTH) {
-            throw new InvalidRequestException(Reason.BAD_REQUEST_ID, invocation.service(), invocation.method(),
+            throw new InvalidRequestException(
+                    Reason.BAD_REQUEST_ID,
+                    invocation.service(),
+                    invocation.method(),
                     "client request id is " + invocation.requestId().length() + " characters, over the limit of "
                             + Limits.MAX_CLIENT_REQUEST_ID_LENGTH);
         }
         if (invocation.requestId().indexOf('/') >= 0) {
-            throw new InvalidRequestException(Reason.BAD_REQUEST_ID, invocation.service(), invocation.method(),
+            throw new InvalidRequestException(
+                    Reason.BAD_REQUEST_ID,
+                    invocation.service(),
+                    invocation.method(),
                     "client request id '" + invocation.requestId() + "' contains '/', which only derived call ids use");
         }
     }

@@ -25,11 +25,16 @@ final class StateListing {
         byte[] prefix = KeySpace.statePrefix(service, stateName);
         List<Inspector.StateEntry> entries = new ArrayList<>();
         if (key == null) {
-            scan.forEach(prefix, Keys.prefixEnd(prefix), kv -> {
-                if (entries.size() < limit) {
-                    entries.add(new Inspector.StateEntry(KeySpace.describeState(kv.key()), values.whole(kv.value())));
-                }
-            }, limit);
+            scan.forEach(
+                    prefix,
+                    Keys.prefixEnd(prefix),
+                    kv -> {
+                        if (entries.size() < limit) {
+                            entries.add(new Inspector.StateEntry(
+                                    KeySpace.describeState(kv.key()), values.whole(kv.value())));
+                        }
+                    },
+                    limit);
             return entries;
         }
         for (byte[] encoded : candidateKeys(key)) {

@@ -110,8 +110,8 @@ final class StateSteps {
      * What a scan sees: the first {@code limit} entries of {@code committed} state under the
      * transaction's {@code provisional} writes, under the segment's {@code own}.
      */
-    static List<KeyValue> overlay(List<KeyValue> committed, Map<byte[], Write> provisional, Map<byte[], Write> own,
-                                  int limit) {
+    static List<KeyValue> overlay(
+            List<KeyValue> committed, Map<byte[], Write> provisional, Map<byte[], Write> own, int limit) {
         TreeMap<byte[], Write> merged = new TreeMap<>(Keys.ORDER);
         for (KeyValue kv : committed) {
             merged.put(kv.key(), new Write.Put(kv.value()));
@@ -138,8 +138,14 @@ final class StateSteps {
             return new UUID(value.getLong(), value.getLong());
         }
         UUID uuid = ctx.entropy().uuid();
-        log.buffer(new JournalEntry(s, JournalEntry.Op.UUID, StepLog.NO_TARGET, ByteBuffer.allocate(16)
-                .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array()));
+        log.buffer(new JournalEntry(
+                s,
+                JournalEntry.Op.UUID,
+                StepLog.NO_TARGET,
+                ByteBuffer.allocate(16)
+                        .putLong(uuid.getMostSignificantBits())
+                        .putLong(uuid.getLeastSignificantBits())
+                        .array()));
         return uuid;
     }
 
@@ -151,8 +157,14 @@ final class StateSteps {
             return Instant.ofEpochSecond(value.getLong(), value.getInt());
         }
         Instant now = ctx.entropy().now();
-        log.buffer(new JournalEntry(s, JournalEntry.Op.NOW, StepLog.NO_TARGET,
-                ByteBuffer.allocate(12).putLong(now.getEpochSecond()).putInt(now.getNano()).array()));
+        log.buffer(new JournalEntry(
+                s,
+                JournalEntry.Op.NOW,
+                StepLog.NO_TARGET,
+                ByteBuffer.allocate(12)
+                        .putLong(now.getEpochSecond())
+                        .putInt(now.getNano())
+                        .array()));
         return now;
     }
 
@@ -163,7 +175,11 @@ final class StateSteps {
             return ByteBuffer.wrap(recorded.value()).getLong();
         }
         long seed = ctx.entropy().randomSeed();
-        log.buffer(new JournalEntry(s, JournalEntry.Op.RANDOM, StepLog.NO_TARGET, ByteBuffer.allocate(8).putLong(seed).array()));
+        log.buffer(new JournalEntry(
+                s,
+                JournalEntry.Op.RANDOM,
+                StepLog.NO_TARGET,
+                ByteBuffer.allocate(8).putLong(seed).array()));
         return seed;
     }
 }

@@ -37,6 +37,7 @@ final class StepLog {
     private boolean impure;
     /** Whether a pending step holds a result a re-execution could not reproduce by re-calling. */
     private boolean mustPersistBeforeCall;
+
     private ControlFlow stopped;
 
     StepLog(Invocation invocation, String service, String method, FaultInjector faults, StoredJournal stored) {
@@ -83,7 +84,9 @@ final class StepLog {
     void checkPutValue(int s, byte[] key, byte[] fingerprint) {
         byte[] recorded = journal.get(s).value();
         if (recorded != null && !Arrays.equals(recorded, fingerprint)) {
-            throw divergence(s, "PUT " + KeySpace.describeState(key) + " of the value journaled",
+            throw divergence(
+                    s,
+                    "PUT " + KeySpace.describeState(key) + " of the value journaled",
                     "PUT " + KeySpace.describeState(key) + " of another value");
         }
     }
@@ -171,7 +174,8 @@ final class StepLog {
             case GET, CONTAINS, PUT, REMOVE -> op + " " + KeySpace.describeState(target);
             case SCAN -> "SCAN";
             case CALL, ASYNC_CALL -> op + " " + new String(target, UTF_8);
-            case AWAIT, AWAIT_ANY -> op + " of the call made at step " + ByteBuffer.wrap(target).getInt();
+            case AWAIT, AWAIT_ANY ->
+                op + " of the call made at step " + ByteBuffer.wrap(target).getInt();
             case UUID, NOW, RANDOM -> "Deterministic." + op.name().toLowerCase() + "()";
             case TX_BEGIN -> "Transaction.begin()";
             case TX_COMMIT -> "Transaction.commit()";

@@ -33,8 +33,12 @@ final class StoredFormat {
     static <T> T decode(String what, byte[] key, byte[] bytes, Function<byte[], T> decoder) {
         try {
             return decoder.apply(bytes);
-        } catch (BufferUnderflowException | IndexOutOfBoundsException | NegativeArraySizeException | IllegalArgumentException e) {
-            throw new CorruptRecordException(what, key, bytes, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } catch (BufferUnderflowException
+                | IndexOutOfBoundsException
+                | NegativeArraySizeException
+                | IllegalArgumentException e) {
+            throw new CorruptRecordException(
+                    what, key, bytes, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
     }
 }

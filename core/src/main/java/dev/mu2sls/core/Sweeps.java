@@ -57,8 +57,13 @@ final class Sweeps {
             runner.quarantine(invocation, InvalidRequestException.class.getName(), unrunnable.getMessage());
             return false;
         } catch (RuntimeException failed) {
-            LOG.log(System.Logger.Level.WARNING, "recovery: request {0} ({1}.{2}) failed this time and stays accepted: {3}",
-                    invocation.requestId(), invocation.service(), invocation.method(), failed.toString());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "recovery: request {0} ({1}.{2}) failed this time and stays accepted: {3}",
+                    invocation.requestId(),
+                    invocation.service(),
+                    invocation.method(),
+                    failed.toString());
             return false;
         }
     }

@@ -33,7 +33,8 @@ final class TransactionListing {
                 pending.add(pendingTransaction(KeySpace.txIdOf(kv.key()), status.atMillis(), now));
             }
         });
-        pending.sort(Comparator.comparing(Inspector.PendingTransaction::since).thenComparing(Inspector.PendingTransaction::id));
+        pending.sort(Comparator.comparing(Inspector.PendingTransaction::since)
+                .thenComparing(Inspector.PendingTransaction::id));
         return List.copyOf(pending.subList(0, Math.min(limit, pending.size())));
     }
 
@@ -42,8 +43,8 @@ final class TransactionListing {
         List<Inspector.Transaction> transactions = new ArrayList<>();
         scan.forEach(KeySpace.txStatus(requestId + "/"), KeySpace.txStatus(requestId + "0"), kv -> {
             TxStatus status = TxStatus.decode(kv.key(), kv.value());
-            transactions.add(new Inspector.Transaction(KeySpace.txIdOf(kv.key()), describe(status.state()),
-                    Instant.ofEpochMilli(status.atMillis())));
+            transactions.add(new Inspector.Transaction(
+                    KeySpace.txIdOf(kv.key()), describe(status.state()), Instant.ofEpochMilli(status.atMillis())));
         });
         transactions.sort(Comparator.comparing(Inspector.Transaction::id, RequestIds::compare));
         return transactions;
@@ -64,8 +65,13 @@ final class TransactionListing {
             }
         });
         String coordinator = txId.substring(0, txId.lastIndexOf('/'));
-        return new Inspector.PendingTransaction(txId, coordinator, Instant.ofEpochMilli(sinceMillis), Math.max(0, now - sinceMillis),
-                List.copyOf(participants), List.copyOf(writes));
+        return new Inspector.PendingTransaction(
+                txId,
+                coordinator,
+                Instant.ofEpochMilli(sinceMillis),
+                Math.max(0, now - sinceMillis),
+                List.copyOf(participants),
+                List.copyOf(writes));
     }
 
     private static String describe(TxStatus.State state) {
@@ -76,7 +82,8 @@ final class TransactionListing {
     Inspector.TransactionCounts counts() {
         List<TxStatus> statuses = new ArrayList<>();
         scan.forEach(KeySpace.TX_STATUS, kv -> statuses.add(TxStatus.decode(kv.key(), kv.value())));
-        int ended = (int) statuses.stream().filter(status -> status.state().ended()).count();
+        int ended =
+                (int) statuses.stream().filter(status -> status.state().ended()).count();
         return new Inspector.TransactionCounts(statuses.size() - ended, ended, scan.count(KeySpace.TX_RECORDS));
     }
 }

@@ -86,18 +86,23 @@ final class TransactionSteps {
         TxContext t = ownOpen(handle, "commit");
         switch (t.kind) {
             case NOOP -> end(t);
-            case JOINED -> { } // flat nesting: the outermost transaction commits
+            case JOINED -> {} // flat nesting: the outermost transaction commits
             case OWNED -> {
                 if (!t.unawaited.isEmpty()) {
-                    throw new IllegalStateException("cannot commit " + t + ": the calls made at steps " + t.unawaited
-                            + " inside it were never awaited; await every call made in a transaction before committing");
+                    throw new IllegalStateException(
+                            "cannot commit " + t + ": the calls made at steps " + t.unawaited
+                                    + " inside it were never awaited; await every call made in a transaction before committing");
                 }
                 switch (finish(t, JournalEntry.Op.TX_COMMIT)) {
-                    case COMMITTED -> { }
-                    case CONFLICT -> throw new TransactionConflictException(t.id, t
-                            + " conflicted with a concurrent commit and was not applied; run it again (Transaction.run does)");
-                    case ABORTED_BY_PARTICIPANT -> throw new TransactionAbortedException(t.id, t
-                            + " was aborted by a service called inside it; nothing it wrote was applied");
+                    case COMMITTED -> {}
+                    case CONFLICT ->
+                        throw new TransactionConflictException(
+                                t.id,
+                                t
+                                        + " conflicted with a concurrent commit and was not applied; run it again (Transaction.run does)");
+                    case ABORTED_BY_PARTICIPANT ->
+                        throw new TransactionAbortedException(
+                                t.id, t + " was aborted by a service called inside it; nothing it wrote was applied");
                     case ABORTED -> throw new IllegalStateException("commit of " + t + " ended as an abort");
                 }
             }
@@ -111,8 +116,10 @@ final class TransactionSteps {
             case JOINED -> abortAsParticipant(t);
             case OWNED -> {
                 if (finish(t, JournalEntry.Op.TX_ABORT) == TxOutcome.CONFLICT) {
-                    throw new TransactionConflictException(t.id, t + " read data that changed before it aborted, so "
-                            + "the decision to abort may rest on stale reads; run it again (Transaction.run does)");
+                    throw new TransactionConflictException(
+                            t.id,
+                            t + " read data that changed before it aborted, so "
+                                    + "the decision to abort may rest on stale reads; run it again (Transaction.run does)");
                 }
             }
         }
@@ -143,7 +150,8 @@ final class TransactionSteps {
                     + execution.where() + " (a transaction belongs to the execution that began it)");
         }
         if (!tx.isOpen()) {
-            throw new IllegalStateException("cannot " + action + " " + tx + ": it already ended; commit or abort a transaction once");
+            throw new IllegalStateException(
+                    "cannot " + action + " " + tx + ": it already ended; commit or abort a transaction once");
         }
         return tx;
     }
@@ -176,7 +184,8 @@ final class TransactionSteps {
             Ended ended = execution.accept(execution.segmentCommit().commit(base, false, (st, insert) -> {
                 Map<byte[], byte[]> applied = new TreeMap<>(Keys.ORDER);
                 TxOutcome decided = TxWrites.finish(st, t.id, op == JournalEntry.Op.TX_COMMIT, segment, now, applied);
-                execution.writeJournal(st, false, base, chunkKey, new JournalEntry(s, op, target, decided.journalValue()));
+                execution.writeJournal(
+                        st, false, base, chunkKey, new JournalEntry(s, op, target, decided.journalValue()));
                 return new SegmentResult.Committed<>(new Ended(decided, applied));
             }));
             outcome = ended.outcome();
@@ -202,7 +211,8 @@ final class TransactionSteps {
             int base = log.persistedLength();
             byte[] chunkKey = KeySpace.journalChunk(invocation.requestId(), base);
             long now = ctx.clockMillis();
-            JournalEntry entry = new JournalEntry(s, JournalEntry.Op.TX_ABORT, target, TxOutcome.ABORTED.journalValue());
+            JournalEntry entry =
+                    new JournalEntry(s, JournalEntry.Op.TX_ABORT, target, TxOutcome.ABORTED.journalValue());
             execution.accept(execution.segmentCommit().commit(base, false, (st, insert) -> {
                 TxWrites.abortByParticipant(st, t.id, now);
                 execution.writeJournal(st, false, base, chunkKey, entry);

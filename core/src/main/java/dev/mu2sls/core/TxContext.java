@@ -8,12 +8,17 @@ import java.util.TreeSet;
  * because it was called inside it (for its whole run), or, with transactions off, a no-op.
  */
 final class TxContext implements TransactionHandle {
-    enum Kind { OWNED, JOINED, NOOP }
+    enum Kind {
+        OWNED,
+        JOINED,
+        NOOP
+    }
 
     final String id;
     final Kind kind;
     /** Steps of async calls made inside the transaction and not yet awaited. */
     final TreeSet<Integer> unawaited = new TreeSet<>();
+
     private boolean open = true;
 
     private TxContext(String id, Kind kind) {

@@ -54,6 +54,10 @@ record TxStatus(State state, long atMillis) {
     }
 
     byte[] encode() {
-        return ByteBuffer.allocate(10).put(StoredFormat.V1).put(state.code).putLong(atMillis).array();
+        return ByteBuffer.allocate(10)
+                .put(StoredFormat.V1)
+                .put(state.code)
+                .putLong(atMillis)
+                .array();
     }
 }

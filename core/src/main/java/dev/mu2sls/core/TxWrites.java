@@ -62,7 +62,8 @@ final class TxWrites {
 
     /** Provisional writes of {@code txId} to state keys in {@code [from, to)}. */
     static Map<byte[], Write> inRange(EngineStore store, String txId, byte[] from, byte[] to) {
-        List<KeyValue> entries = store.scan(KeySpace.txWrite(txId, from), KeySpace.txWrite(txId, to), Integer.MAX_VALUE);
+        List<KeyValue> entries =
+                store.scan(KeySpace.txWrite(txId, from), KeySpace.txWrite(txId, to), Integer.MAX_VALUE);
         Map<byte[], Write> writes = new TreeMap<>(Keys.ORDER);
         for (KeyValue kv : entries) {
             writes.put(KeySpace.stateKeyOfTxWrite(txId, kv.key()), Write.of(value(kv.value())));
@@ -77,8 +78,8 @@ final class TxWrites {
      * segment (the request's journal length when it was recorded), so that {@link #finish} can
      * tell a transaction whose reads all held at one moment.
      */
-    static void record(StoreTransaction st, String txId, String requestId, int segmentNumber, Segment segment,
-                       long nowMillis) {
+    static void record(
+            StoreTransaction st, String txId, String requestId, int segmentNumber, Segment segment, long nowMillis) {
         byte[] statusKey = KeySpace.txStatus(txId);
         TxStatus status = TxStatus.decode(statusKey, st.get(statusKey));
         if (status != null && status.state().ended()) {
@@ -89,7 +90,8 @@ final class TxWrites {
         }
         segment.writes().forEach((key, write) -> st.put(KeySpace.txWrite(txId, key), encodeWrite(write.valueOrNull())));
         for (Segment.Read read : segment.reads()) {
-            st.put(KeySpace.txRead(KeySpace.TX_READ, txId, requestId, read.step()),
+            st.put(
+                    KeySpace.txRead(KeySpace.TX_READ, txId, requestId, read.step()),
                     encodeRead(segmentNumber, read.key(), read.value()));
         }
         for (Segment.ScanRead scan : segment.scans()) {
@@ -119,8 +121,13 @@ final class TxWrites {
      *
      * @param applied receives each state write a commit applied (null value: deleted)
      */
-    static TxOutcome finish(StoreTransaction st, String txId, boolean commit, Segment own, long nowMillis,
-                            Map<byte[], byte[]> applied) {
+    static TxOutcome finish(
+            StoreTransaction st,
+            String txId,
+            boolean commit,
+            Segment own,
+            long nowMillis,
+            Map<byte[], byte[]> applied) {
         byte[] statusKey = KeySpace.txStatus(txId);
         TxStatus status = TxStatus.decode(statusKey, st.get(statusKey));
         Records records = Records.of(st, txId);
@@ -149,7 +156,8 @@ final class TxWrites {
             own.writes().forEach((key, write) -> applied.put(key, write.valueOrNull()));
         }
         records.drop(st);
-        TxStatus.State ended = outcome == TxOutcome.COMMITTED ? TxStatus.State.COMMITTED
+        TxStatus.State ended = outcome == TxOutcome.COMMITTED
+                ? TxStatus.State.COMMITTED
                 : status != null && status.state().ended() ? status.state() : TxStatus.State.ABORTED;
         st.put(statusKey, new TxStatus(ended, nowMillis).encode());
         return outcome;
@@ -178,8 +186,9 @@ final class TxWrites {
                     case KeySpace.TX_WRITE -> records.writes.add(record);
                     case KeySpace.TX_READ -> records.reads.add(record);
                     case KeySpace.TX_SCAN -> records.scans.add(record);
-                    default -> throw new IllegalStateException("transaction " + txId + " has a record of unknown kind '"
-                            + (char) kind + "'; was the store written by a newer mu2sls?");
+                    default ->
+                        throw new IllegalStateException("transaction " + txId + " has a record of unknown kind '"
+                                + (char) kind + "'; was the store written by a newer mu2sls?");
                 }
             }
             return records;
@@ -216,12 +225,14 @@ final class TxWrites {
     /** A read record's segment: the recording request's part of the key, and the segment number in the value. */
     private static byte[] segmentOf(KeyValue read, int prefix) {
         int requestEnd = read.key().length - 5; // a 0 byte and the step follow the request
-        return ByteBuffer.allocate(requestEnd - prefix + 4).put(read.key(), prefix, requestEnd - prefix)
-                .putInt(readRecord(read.value()).getInt()).array();
+        return ByteBuffer.allocate(requestEnd - prefix + 4)
+                .put(read.key(), prefix, requestEnd - prefix)
+                .putInt(readRecord(read.value()).getInt())
+                .array();
     }
 
     private static boolean readsCurrent(StoreTransaction st, Records records, Segment own) {
-        if (!own.readsHold(st, (key, value) -> { })) {
+        if (!own.readsHold(st, (key, value) -> {})) {
             return false;
         }
         for (KeyValue read : records.reads) {
@@ -271,8 +282,14 @@ final class TxWrites {
     private static byte[] encodeScan(int segment, Segment.ScanRead scan) {
         byte[] entries = ScanCodec.encode(scan.committed());
         return ByteBuffer.allocate(17 + scan.from().length + scan.to().length + entries.length)
-                .put(StoredFormat.V1).putInt(segment).putInt(scan.from().length).put(scan.from())
-                .putInt(scan.to().length).put(scan.to())
-                .putInt(scan.fetchLimit()).put(entries).array();
+                .put(StoredFormat.V1)
+                .putInt(segment)
+                .putInt(scan.from().length)
+                .put(scan.from())
+                .putInt(scan.to().length)
+                .put(scan.to())
+                .putInt(scan.fetchLimit())
+                .put(entries)
+                .array();
     }
 }

@@ -39,7 +39,8 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
 
     Response run(Object[] args) {
         try {
-            Object result = Contexts.runAs(this, () -> service.definition().invoke(service.instance(), method.index(), args));
+            Object result =
+                    Contexts.runAs(this, () -> service.definition().invoke(service.instance(), method.index(), args));
             return Response.success(ctx.codec().encode(result, method.returnType()));
         } catch (Exception failure) {
             return Response.failure(failure.getClass().getName(), failure.getMessage());
@@ -97,8 +98,8 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
     public PendingCall callAsync(MethodRef callee, Object[] args) {
         crashPoint();
         Invocation child = child(callee, args);
-        return new Async(callee, CompletableFuture.supplyAsync(() -> ctx.transport().call(child),
-                Thread.ofVirtual()::start));
+        return new Async(
+                callee, CompletableFuture.supplyAsync(() -> ctx.transport().call(child), Thread.ofVirtual()::start));
     }
 
     @Override
@@ -113,7 +114,8 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
 
     @Override
     public int awaitAny(List<PendingCall> pending) {
-        CompletableFuture<?>[] futures = pending.stream().map(p -> ((Async) p).future).toArray(CompletableFuture[]::new);
+        CompletableFuture<?>[] futures =
+                pending.stream().map(p -> ((Async) p).future).toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.anyOf(futures).join();
         } catch (CompletionException ignored) {
@@ -146,8 +148,13 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
     @Override
     public Object effect(String name, Type type, RetryPolicy policy, EffectBody body) {
         crashPoint();
-        Response outcome = EffectAttempts.run(EffectAttempts.policy(policy, service.instance()),
-                EffectSteps.idempotencyKey(invocation, step), body, ctx.codec(), type, () -> {});
+        Response outcome = EffectAttempts.run(
+                EffectAttempts.policy(policy, service.instance()),
+                EffectSteps.idempotencyKey(invocation, step),
+                body,
+                ctx.codec(),
+                type,
+                () -> {});
         return EffectAttempts.unwrap(name, outcome, type, ctx.codec());
     }
 
@@ -187,19 +194,25 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
 
     private void endTransaction(TransactionHandle transaction, String action) {
         if (transaction != tx || !tx.isOpen()) {
-            throw new IllegalStateException("cannot " + action + " " + transaction + ": it is not open in this execution");
+            throw new IllegalStateException(
+                    "cannot " + action + " " + transaction + ": it is not open in this execution");
         }
         tx.close();
     }
 
     private Invocation child(MethodRef callee, Object[] args) {
-        return new Invocation(invocation.requestId() + "/u" + calls++, callee.service(), callee.method(),
-                ctx.codec().encodeArguments(callee, args), 0);
+        return new Invocation(
+                invocation.requestId() + "/u" + calls++,
+                callee.service(),
+                callee.method(),
+                ctx.codec().encodeArguments(callee, args),
+                0);
     }
 
     private Object unwrap(MethodRef callee, Response response) {
         if (!response.ok()) {
-            throw new ServiceCallException(callee.service(), callee.method(), response.errorType(), response.errorMessage());
+            throw new ServiceCallException(
+                    callee.service(), callee.method(), response.errorType(), response.errorMessage());
         }
         return ctx.codec().decode(response.value(), callee.returnType());
     }

@@ -13,6 +13,9 @@ final class ValueFingerprint {
     static byte[] of(byte[] value) {
         CRC32C crc = new CRC32C();
         crc.update(value);
-        return ByteBuffer.allocate(8).putInt(value.length).putInt((int) crc.getValue()).array();
+        return ByteBuffer.allocate(8)
+                .putInt(value.length)
+                .putInt((int) crc.getValue())
+                .array();
     }
 }

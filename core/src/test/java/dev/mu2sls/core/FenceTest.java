@@ -18,37 +18,67 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FenceTest {
     static final Invocation INVOCATION = new Invocation("r1", "Hotel", "reserve", "[\"h1\"]".getBytes(UTF_8), 0);
     static final byte[] DIGEST = RequestRecord.digestOf(INVOCATION);
-    static final byte[] OTHER_DIGEST = RequestRecord.digestOf(
-            new Invocation("r1", "Hotel", "reserve", "[\"h2\"]".getBytes(UTF_8), 0));
+    static final byte[] OTHER_DIGEST =
+            RequestRecord.digestOf(new Invocation("r1", "Hotel", "reserve", "[\"h2\"]".getBytes(UTF_8), 0));
     static final long TOKEN = 41;
     static final Response ANSWER = Response.success("42".getBytes(UTF_8));
 
     static Stream<Arguments> refusals() {
         return Stream.of(
                 Arguments.of("no record, nothing persisted: admitted", null, 0, null),
-                Arguments.of("no record, but this execution persisted steps: another got further", null, 3,
+                Arguments.of(
+                        "no record, but this execution persisted steps: another got further",
+                        null,
+                        3,
                         new SegmentResult.Diverged<>()),
-                Arguments.of("running with no steps, nothing persisted: admitted", new RequestRecord.Running(DIGEST, 0), 0, null),
-                Arguments.of("running as this execution left it: admitted", new RequestRecord.Running(DIGEST, 3), 3, null),
-                Arguments.of("running with a longer journal: diverged", new RequestRecord.Running(DIGEST, 5), 3,
+                Arguments.of(
+                        "running with no steps, nothing persisted: admitted",
+                        new RequestRecord.Running(DIGEST, 0),
+                        0,
+                        null),
+                Arguments.of(
+                        "running as this execution left it: admitted", new RequestRecord.Running(DIGEST, 3), 3, null),
+                Arguments.of(
+                        "running with a longer journal: diverged",
+                        new RequestRecord.Running(DIGEST, 5),
+                        3,
                         new SegmentResult.Diverged<>()),
-                Arguments.of("running with a shorter journal: diverged", new RequestRecord.Running(DIGEST, 2), 3,
+                Arguments.of(
+                        "running with a shorter journal: diverged",
+                        new RequestRecord.Running(DIGEST, 2),
+                        3,
                         new SegmentResult.Diverged<>()),
-                Arguments.of("running in format 0 (no digest), same length: admitted", new RequestRecord.Running(null, 3), 3, null),
-                Arguments.of("completed by another execution: fenced with its response",
-                        new RequestRecord.Completed(DIGEST, 5, 99, false, ANSWER), 3, new SegmentResult.Fenced<>(ANSWER)),
-                Arguments.of("completed by this very execution (its reply was lost): already completed",
-                        new RequestRecord.Completed(DIGEST, 5, TOKEN, false, ANSWER), 3, new SegmentResult.AlreadyCompleted<>()),
-                Arguments.of("completed in format 0 (no digest, no token): fenced",
-                        new RequestRecord.Completed(null, 5, 0, false, ANSWER), 0, new SegmentResult.Fenced<>(ANSWER)),
-                Arguments.of("quarantined: fenced with the report",
-                        new RequestRecord.Completed(DIGEST, 5, 0, true, Response.failure(Engine.QUARANTINED, "why")), 2,
+                Arguments.of(
+                        "running in format 0 (no digest), same length: admitted",
+                        new RequestRecord.Running(null, 3),
+                        3,
+                        null),
+                Arguments.of(
+                        "completed by another execution: fenced with its response",
+                        new RequestRecord.Completed(DIGEST, 5, 99, false, ANSWER),
+                        3,
+                        new SegmentResult.Fenced<>(ANSWER)),
+                Arguments.of(
+                        "completed by this very execution (its reply was lost): already completed",
+                        new RequestRecord.Completed(DIGEST, 5, TOKEN, false, ANSWER),
+                        3,
+                        new SegmentResult.AlreadyCompleted<>()),
+                Arguments.of(
+                        "completed in format 0 (no digest, no token): fenced",
+                        new RequestRecord.Completed(null, 5, 0, false, ANSWER),
+                        0,
+                        new SegmentResult.Fenced<>(ANSWER)),
+                Arguments.of(
+                        "quarantined: fenced with the report",
+                        new RequestRecord.Completed(DIGEST, 5, 0, true, Response.failure(Engine.QUARANTINED, "why")),
+                        2,
                         new SegmentResult.Fenced<>(Response.failure(Engine.QUARANTINED, "why"))));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("refusals")
-    void refusal_recordAndPersistedSteps_decides(String name, RequestRecord record, int base, SegmentResult<Void> expected) {
+    void refusal_recordAndPersistedSteps_decides(
+            String name, RequestRecord record, int base, SegmentResult<Void> expected) {
         assertThat(Fence.<Void>refusal(record, INVOCATION, DIGEST, TOKEN, base)).isEqualTo(expected);
     }
 
@@ -62,8 +92,8 @@ class FenceTest {
     @MethodSource("reusedIds")
     void refusal_recordOfAnotherRequest_throwsReusedId(String name, RequestRecord record) {
         assertThatThrownBy(() -> Fence.refusal(record, INVOCATION, DIGEST, TOKEN, 0))
-                .isInstanceOfSatisfying(InvalidRequestException.class,
-                        e -> assertThat(e.reason()).isEqualTo(InvalidRequestException.Reason.IDEMPOTENCY_KEY_REUSED))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.reason())
+                        .isEqualTo(InvalidRequestException.Reason.IDEMPOTENCY_KEY_REUSED))
                 .hasMessageContaining("request id 'r1' was already used for another request");
     }
 
@@ -84,14 +114,16 @@ class FenceTest {
     @ParameterizedTest(name = "{0} replays, reloading the journal: {1}")
     @MethodSource("stops")
     void stop_replayingResults_replayFromTheRightJournal(SegmentResult<Void> result, boolean reload) {
-        assertThat(result.stop()).isInstanceOfSatisfying(ControlFlow.ReplayRequired.class,
-                replay -> assertThat(replay.reload).isEqualTo(reload));
+        assertThat(result.stop())
+                .isInstanceOfSatisfying(ControlFlow.ReplayRequired.class, replay -> assertThat(replay.reload)
+                        .isEqualTo(reload));
     }
 
     @Test
     void stop_fenced_carriesTheRecordedResponse() {
-        assertThat(new SegmentResult.Fenced<Void>(ANSWER).stop()).isInstanceOfSatisfying(ControlFlow.Fenced.class,
-                fenced -> assertThat(fenced.response).isEqualTo(ANSWER));
+        assertThat(new SegmentResult.Fenced<Void>(ANSWER).stop())
+                .isInstanceOfSatisfying(ControlFlow.Fenced.class, fenced -> assertThat(fenced.response)
+                        .isEqualTo(ANSWER));
     }
 
     @Test

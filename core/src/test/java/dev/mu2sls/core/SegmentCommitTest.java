@@ -31,14 +31,24 @@ class SegmentCommitTest {
     private static final byte[] MARKER = "marker".getBytes(UTF_8);
     private static final Response ANSWER = FenceTest.ANSWER;
 
-    private static final Consumer<StoreTransaction> EMPTY = st -> { };
+    private static final Consumer<StoreTransaction> EMPTY = st -> {};
 
     private final Store store = new MemoryStore();
-    private final EngineStore engineStore = new EngineStore(store, EngineObserver.NONE, new EngineCounters(), new StateCache(0));
+    private final EngineStore engineStore =
+            new EngineStore(store, EngineObserver.NONE, new EngineCounters(), new StateCache(0));
 
     private EngineContext context() {
-        return new EngineContext(engineStore, null, null, null, FaultInjector.NONE, Entropy.system(),
-                InstantSource.fixed(Instant.ofEpochMilli(NOW)), ExecutionListener.NONE, EngineObserver.NONE, Mode.FULL,
+        return new EngineContext(
+                engineStore,
+                null,
+                null,
+                null,
+                FaultInjector.NONE,
+                Entropy.system(),
+                InstantSource.fixed(Instant.ofEpochMilli(NOW)),
+                ExecutionListener.NONE,
+                EngineObserver.NONE,
+                Mode.FULL,
                 new EngineCounters());
     }
 
@@ -53,31 +63,56 @@ class SegmentCommitTest {
         return st -> st.put(REQUEST_KEY, record);
     }
 
-
     static Stream<Arguments> commits() {
         return Stream.of(
-                Arguments.of("fresh request, first segment inserts the record", EMPTY, 0, NOW + 1,
+                Arguments.of(
+                        "fresh request, first segment inserts the record",
+                        EMPTY,
+                        0,
+                        NOW + 1,
                         new SegmentResult.Committed<>("done")),
-                Arguments.of("record as this execution left it", record(RequestRecord.running(DIGEST, 2)), 2, NOW + 1,
+                Arguments.of(
+                        "record as this execution left it",
+                        record(RequestRecord.running(DIGEST, 2)),
+                        2,
+                        NOW + 1,
                         new SegmentResult.Committed<>("done")),
-                Arguments.of("past the deadline: nothing written", record(RequestRecord.running(DIGEST, 2)), 2, NOW,
+                Arguments.of(
+                        "past the deadline: nothing written",
+                        record(RequestRecord.running(DIGEST, 2)),
+                        2,
+                        NOW,
                         new SegmentResult.Expired<>()),
-                Arguments.of("another execution journaled further", record(RequestRecord.running(DIGEST, 4)), 2, NOW + 1,
+                Arguments.of(
+                        "another execution journaled further",
+                        record(RequestRecord.running(DIGEST, 4)),
+                        2,
+                        NOW + 1,
                         new SegmentResult.Diverged<>()),
-                Arguments.of("first segment, but another execution inserted the record first",
-                        record(RequestRecord.running(DIGEST, 3)), 0, NOW + 1, new SegmentResult.Diverged<>()),
-                Arguments.of("completed by another execution: fenced",
-                        record(RequestRecord.completed(DIGEST, 5, 99, false, ANSWER)), 0, NOW + 1,
+                Arguments.of(
+                        "first segment, but another execution inserted the record first",
+                        record(RequestRecord.running(DIGEST, 3)),
+                        0,
+                        NOW + 1,
+                        new SegmentResult.Diverged<>()),
+                Arguments.of(
+                        "completed by another execution: fenced",
+                        record(RequestRecord.completed(DIGEST, 5, 99, false, ANSWER)),
+                        0,
+                        NOW + 1,
                         new SegmentResult.Fenced<>(ANSWER)),
-                Arguments.of("completed by this execution's own token: already completed",
-                        record(RequestRecord.completed(DIGEST, 5, TOKEN, false, ANSWER)), 2, NOW + 1,
+                Arguments.of(
+                        "completed by this execution's own token: already completed",
+                        record(RequestRecord.completed(DIGEST, 5, TOKEN, false, ANSWER)),
+                        2,
+                        NOW + 1,
                         new SegmentResult.AlreadyCompleted<>()));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("commits")
-    void commit_storeContents_decideTheResult(String name, Consumer<StoreTransaction> contents, int base,
-                                              long deadline, SegmentResult<String> expected) {
+    void commit_storeContents_decideTheResult(
+            String name, Consumer<StoreTransaction> contents, int base, long deadline, SegmentResult<String> expected) {
         given(contents);
         SegmentCommit commit = new SegmentCommit(context(), INVOCATION, DIGEST, deadline, TOKEN);
         SegmentResult<String> result = commit.commit(base, true, (st, insert) -> {
@@ -90,56 +125,75 @@ class SegmentCommitTest {
         assertThat(store.get(MARKER)).isEqualTo(committed ? MARKER : null);
         if (committed) {
             assertThat(RequestRecord.decode(REQUEST_KEY, store.get(REQUEST_KEY)))
-                    .isInstanceOfSatisfying(RequestRecord.Running.class, r -> assertThat(r.journalLength()).isEqualTo(base + 1));
+                    .isInstanceOfSatisfying(RequestRecord.Running.class, r -> assertThat(r.journalLength())
+                            .isEqualTo(base + 1));
         }
     }
 
     static Stream<Arguments> loads() {
         JournalEntry get = new JournalEntry(0, JournalEntry.Op.GET, KeySpace.statePrefix("Hotel", "rooms"), null);
         JournalEntry uuid = new JournalEntry(1, JournalEntry.Op.UUID, new byte[0], new byte[16]);
-        Consumer<StoreTransaction> twoSteps = st -> st.put(KeySpace.journalChunk("r1", 0),
-                JournalCodec.encode(List.of(get, uuid)));
+        Consumer<StoreTransaction> twoSteps =
+                st -> st.put(KeySpace.journalChunk("r1", 0), JournalCodec.encode(List.of(get, uuid)));
         return Stream.of(
                 Arguments.of("nothing stored: an empty journal", EMPTY, StoredJournal.EMPTY.entries()),
-                Arguments.of("running with no steps: an empty journal", record(RequestRecord.running(DIGEST, 0)),
+                Arguments.of(
+                        "running with no steps: an empty journal",
+                        record(RequestRecord.running(DIGEST, 0)),
                         StoredJournal.EMPTY.entries()),
-                Arguments.of("running with two steps: the journal",
-                        record(RequestRecord.running(DIGEST, 2)).andThen(twoSteps), List.of(get, uuid)),
-                Arguments.of("completed: its recorded response",
-                        record(RequestRecord.completed(DIGEST, 5, 99, false, ANSWER)).andThen(twoSteps),
+                Arguments.of(
+                        "running with two steps: the journal",
+                        record(RequestRecord.running(DIGEST, 2)).andThen(twoSteps),
+                        List.of(get, uuid)),
+                Arguments.of(
+                        "completed: its recorded response",
+                        record(RequestRecord.completed(DIGEST, 5, 99, false, ANSWER))
+                                .andThen(twoSteps),
                         new LoadedRequest.Recorded(ANSWER)));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("loads")
-    void load_storeContents_decideWhatADeliveryStartsFrom(String name, Consumer<StoreTransaction> contents,
-                                                          Object expected) {
+    void load_storeContents_decideWhatADeliveryStartsFrom(
+            String name, Consumer<StoreTransaction> contents, Object expected) {
         given(contents);
         LoadedRequest loaded = LoadedRequest.load(engineStore, INVOCATION, DIGEST);
         if (expected instanceof LoadedRequest.Recorded) {
             assertThat(loaded).isEqualTo(expected);
         } else {
-            assertThat(loaded).isInstanceOfSatisfying(StoredJournal.class,
-                    journal -> assertThat(journal.entries()).usingRecursiveFieldByFieldElementComparator().isEqualTo(expected));
+            assertThat(loaded).isInstanceOfSatisfying(StoredJournal.class, journal -> assertThat(journal.entries())
+                    .usingRecursiveFieldByFieldElementComparator()
+                    .isEqualTo(expected));
         }
     }
 
     static Stream<Arguments> badLoads() {
         byte[] other = FenceTest.OTHER_DIGEST;
         return Stream.of(
-                Arguments.of("record of another request, nothing journaled", record(RequestRecord.running(other, 0)),
-                        InvalidRequestException.class, "was already used for another request"),
-                Arguments.of("record of another request, completed", record(RequestRecord.completed(other, 5, 9, false, ANSWER)),
-                        InvalidRequestException.class, "was already used for another request"),
-                Arguments.of("a record counting more steps than the journal has", record(RequestRecord.running(DIGEST, 3)),
-                        IllegalStateException.class, "has 0 journaled steps but its record says 3"));
+                Arguments.of(
+                        "record of another request, nothing journaled",
+                        record(RequestRecord.running(other, 0)),
+                        InvalidRequestException.class,
+                        "was already used for another request"),
+                Arguments.of(
+                        "record of another request, completed",
+                        record(RequestRecord.completed(other, 5, 9, false, ANSWER)),
+                        InvalidRequestException.class,
+                        "was already used for another request"),
+                Arguments.of(
+                        "a record counting more steps than the journal has",
+                        record(RequestRecord.running(DIGEST, 3)),
+                        IllegalStateException.class,
+                        "has 0 journaled steps but its record says 3"));
     }
 
     @ParameterizedTest(name = "{0}: refused")
     @MethodSource("badLoads")
-    void load_inconsistentStoreContents_throws(String name, Consumer<StoreTransaction> contents,
-                                               Class<? extends Throwable> type, String message) {
+    void load_inconsistentStoreContents_throws(
+            String name, Consumer<StoreTransaction> contents, Class<? extends Throwable> type, String message) {
         given(contents);
-        assertThatThrownBy(() -> LoadedRequest.load(engineStore, INVOCATION, DIGEST)).isInstanceOf(type).hasMessageContaining(message);
+        assertThatThrownBy(() -> LoadedRequest.load(engineStore, INVOCATION, DIGEST))
+                .isInstanceOf(type)
+                .hasMessageContaining(message);
     }
 }

@@ -35,33 +35,80 @@ class SegmentTest {
     }
 
     private static List<KeyValue> committed(Object... keysAndValues) {
-        return writes(keysAndValues).entrySet().stream().map(e -> new KeyValue(e.getKey(), e.getValue().valueOrNull())).toList();
+        return writes(keysAndValues).entrySet().stream()
+                .map(e -> new KeyValue(e.getKey(), e.getValue().valueOrNull()))
+                .toList();
     }
 
     static Stream<Arguments> overlays() {
         return Stream.of(
-                Arguments.of("committed state alone", committed(A, bytes("1"), B, bytes("2")), writes(), writes(), 10, "sa=1 sb=2"),
-                Arguments.of("the limit cuts the result", committed(A, bytes("1"), B, bytes("2")), writes(), writes(), 1, "sa=1"),
-                Arguments.of("own writes over committed state", committed(A, bytes("1")), writes(), writes(A, bytes("9"), C, bytes("3")),
-                        10, "sa=9 sc=3"),
-                Arguments.of("own delete hides a committed entry", committed(A, bytes("1"), B, bytes("2")), writes(), writes(A, null),
-                        10, "sb=2"),
-                Arguments.of("provisional writes over committed state", committed(A, bytes("1")), writes(A, bytes("7")), writes(),
-                        10, "sa=7"),
-                Arguments.of("own writes over provisional ones", committed(), writes(A, bytes("7"), B, null), writes(A, bytes("8")),
-                        10, "sa=8"),
-                Arguments.of("a provisional delete hides a committed entry, the limit counts what is seen",
-                        committed(A, bytes("1"), B, bytes("2"), C, bytes("3")), writes(A, null), writes(), 1, "sb=2"));
+                Arguments.of(
+                        "committed state alone",
+                        committed(A, bytes("1"), B, bytes("2")),
+                        writes(),
+                        writes(),
+                        10,
+                        "sa=1 sb=2"),
+                Arguments.of(
+                        "the limit cuts the result",
+                        committed(A, bytes("1"), B, bytes("2")),
+                        writes(),
+                        writes(),
+                        1,
+                        "sa=1"),
+                Arguments.of(
+                        "own writes over committed state",
+                        committed(A, bytes("1")),
+                        writes(),
+                        writes(A, bytes("9"), C, bytes("3")),
+                        10,
+                        "sa=9 sc=3"),
+                Arguments.of(
+                        "own delete hides a committed entry",
+                        committed(A, bytes("1"), B, bytes("2")),
+                        writes(),
+                        writes(A, null),
+                        10,
+                        "sb=2"),
+                Arguments.of(
+                        "provisional writes over committed state",
+                        committed(A, bytes("1")),
+                        writes(A, bytes("7")),
+                        writes(),
+                        10,
+                        "sa=7"),
+                Arguments.of(
+                        "own writes over provisional ones",
+                        committed(),
+                        writes(A, bytes("7"), B, null),
+                        writes(A, bytes("8")),
+                        10,
+                        "sa=8"),
+                Arguments.of(
+                        "a provisional delete hides a committed entry, the limit counts what is seen",
+                        committed(A, bytes("1"), B, bytes("2"), C, bytes("3")),
+                        writes(A, null),
+                        writes(),
+                        1,
+                        "sb=2"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("overlays")
-    void overlay_committedProvisionalAndOwnWrites_scanSeesTheNewest(String name, List<KeyValue> committed,
-                                                                     Map<byte[], Write> provisional, Map<byte[], Write> own,
-                                                                     int limit, String expected) {
+    void overlay_committedProvisionalAndOwnWrites_scanSeesTheNewest(
+            String name,
+            List<KeyValue> committed,
+            Map<byte[], Write> provisional,
+            Map<byte[], Write> own,
+            int limit,
+            String expected) {
         List<KeyValue> seen = StateSteps.overlay(committed, provisional, own, limit);
-        assertThat(String.join(" ", seen.stream().map(kv -> new String(kv.key(), UTF_8) + "=" + new String(kv.value(), UTF_8))
-                .toList())).isEqualTo(expected);
+        assertThat(String.join(
+                        " ",
+                        seen.stream()
+                                .map(kv -> new String(kv.key(), UTF_8) + "=" + new String(kv.value(), UTF_8))
+                                .toList()))
+                .isEqualTo(expected);
     }
 
     @Test

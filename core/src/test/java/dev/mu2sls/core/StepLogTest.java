@@ -28,7 +28,9 @@ class StepLogTest {
 
     /** The state key of {@code service.state[key]} with a string key, as the engine encodes it. */
     private static byte[] state(String service, String name, String key) {
-        return KeySpace.concat(KeySpace.statePrefix(service, name), KeyCodec.of(String.class, service, name).encode(key));
+        return KeySpace.concat(
+                KeySpace.statePrefix(service, name),
+                KeyCodec.of(String.class, service, name).encode(key));
     }
 
     private static JournalEntry entry(int step, JournalEntry.Op op, byte[] target, byte[] value) {
@@ -74,67 +76,104 @@ class StepLogTest {
 
     static Stream<Arguments> replays() {
         return Stream.of(
-                Arguments.of("nothing journaled: every step runs",
-                        List.of(), List.of(Step.of(JournalEntry.Op.GET, ROOMS_H1)), List.of("run")),
-                Arguments.of("a journaled GET replays its value",
+                Arguments.of(
+                        "nothing journaled: every step runs",
+                        List.of(),
+                        List.of(Step.of(JournalEntry.Op.GET, ROOMS_H1)),
+                        List.of("run")),
+                Arguments.of(
+                        "a journaled GET replays its value",
                         List.of(entry(0, JournalEntry.Op.GET, ROOMS_H1, FIVE)),
-                        List.of(Step.of(JournalEntry.Op.GET, ROOMS_H1)), List.of("5")),
-                Arguments.of("a journaled CALL replays, the next step runs",
+                        List.of(Step.of(JournalEntry.Op.GET, ROOMS_H1)),
+                        List.of("5")),
+                Arguments.of(
+                        "a journaled CALL replays, the next step runs",
                         List.of(entry(0, JournalEntry.Op.CALL, FLIGHT, "ok".getBytes(UTF_8))),
                         List.of(Step.of(JournalEntry.Op.CALL, FLIGHT), Step.of(JournalEntry.Op.GET, ROOMS_H1)),
                         List.of("ok", "run")),
-                Arguments.of("a PUT of the value journaled replays",
+                Arguments.of(
+                        "a PUT of the value journaled replays",
                         List.of(entry(0, JournalEntry.Op.PUT, ROOMS_H1, ValueFingerprint.of(FIVE))),
-                        List.of(new Step(JournalEntry.Op.PUT, ROOMS_H1, FIVE)), List.of("replayed")),
-                Arguments.of("a PUT journaled without a fingerprint (older journals) replays any value",
+                        List.of(new Step(JournalEntry.Op.PUT, ROOMS_H1, FIVE)),
+                        List.of("replayed")),
+                Arguments.of(
+                        "a PUT journaled without a fingerprint (older journals) replays any value",
                         List.of(entry(0, JournalEntry.Op.PUT, ROOMS_H1, null)),
-                        List.of(new Step(JournalEntry.Op.PUT, ROOMS_H1, "6".getBytes(UTF_8))), List.of("replayed")),
-                Arguments.of("a REMOVE replays",
+                        List.of(new Step(JournalEntry.Op.PUT, ROOMS_H1, "6".getBytes(UTF_8))),
+                        List.of("replayed")),
+                Arguments.of(
+                        "a REMOVE replays",
                         List.of(entry(0, JournalEntry.Op.REMOVE, ROOMS_H1, null)),
-                        List.of(Step.of(JournalEntry.Op.REMOVE, ROOMS_H1)), List.of("replayed")));
+                        List.of(Step.of(JournalEntry.Op.REMOVE, ROOMS_H1)),
+                        List.of("replayed")));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("replays")
-    void begin_stepsMatchingTheJournal_replayItsValues(String name, List<JournalEntry> journal, List<Step> steps,
-                                                      List<String> expected) {
+    void begin_stepsMatchingTheJournal_replayItsValues(
+            String name, List<JournalEntry> journal, List<Step> steps, List<String> expected) {
         assertThat(replay(journal, steps)).isEqualTo(expected);
     }
 
     static Stream<Arguments> divergences() {
         return Stream.of(
-                Arguments.of("another operation at a step",
+                Arguments.of(
+                        "another operation at a step",
                         List.of(entry(0, JournalEntry.Op.PUT, ROOMS_H1, null)),
-                        List.of(Step.of(JournalEntry.Op.CALL, FLIGHT)), 0,
-                        "PUT Hotel.rooms[\"h1\"]", "CALL Flight.reserve"),
-                Arguments.of("another key",
+                        List.of(Step.of(JournalEntry.Op.CALL, FLIGHT)),
+                        0,
+                        "PUT Hotel.rooms[\"h1\"]",
+                        "CALL Flight.reserve"),
+                Arguments.of(
+                        "another key",
                         List.of(entry(0, JournalEntry.Op.GET, ROOMS_H1, FIVE)),
-                        List.of(Step.of(JournalEntry.Op.GET, ROOMS_H2)), 0,
-                        "GET Hotel.rooms[\"h1\"]", "GET Hotel.rooms[\"h2\"]"),
-                Arguments.of("another callee, after a step that matched",
-                        List.of(entry(0, JournalEntry.Op.GET, ROOMS_H1, FIVE), entry(1, JournalEntry.Op.CALL, FLIGHT, null)),
-                        List.of(Step.of(JournalEntry.Op.GET, ROOMS_H1), Step.of(JournalEntry.Op.CALL, HOTEL)), 1,
-                        "CALL Flight.reserve", "CALL Hotel.reserve"),
-                Arguments.of("a PUT of another value to the same key",
+                        List.of(Step.of(JournalEntry.Op.GET, ROOMS_H2)),
+                        0,
+                        "GET Hotel.rooms[\"h1\"]",
+                        "GET Hotel.rooms[\"h2\"]"),
+                Arguments.of(
+                        "another callee, after a step that matched",
+                        List.of(
+                                entry(0, JournalEntry.Op.GET, ROOMS_H1, FIVE),
+                                entry(1, JournalEntry.Op.CALL, FLIGHT, null)),
+                        List.of(Step.of(JournalEntry.Op.GET, ROOMS_H1), Step.of(JournalEntry.Op.CALL, HOTEL)),
+                        1,
+                        "CALL Flight.reserve",
+                        "CALL Hotel.reserve"),
+                Arguments.of(
+                        "a PUT of another value to the same key",
                         List.of(entry(0, JournalEntry.Op.PUT, ROOMS_H1, ValueFingerprint.of(FIVE))),
-                        List.of(new Step(JournalEntry.Op.PUT, ROOMS_H1, "6".getBytes(UTF_8))), 0,
-                        "PUT Hotel.rooms[\"h1\"] of the value journaled", "PUT Hotel.rooms[\"h1\"] of another value"),
-                Arguments.of("a drawn value where the journal has a state read",
+                        List.of(new Step(JournalEntry.Op.PUT, ROOMS_H1, "6".getBytes(UTF_8))),
+                        0,
+                        "PUT Hotel.rooms[\"h1\"] of the value journaled",
+                        "PUT Hotel.rooms[\"h1\"] of another value"),
+                Arguments.of(
+                        "a drawn value where the journal has a state read",
                         List.of(entry(0, JournalEntry.Op.GET, ROOMS_H1, FIVE)),
-                        List.of(Step.of(JournalEntry.Op.UUID, new byte[0])), 0,
-                        "GET Hotel.rooms[\"h1\"]", "Deterministic.uuid()"),
-                Arguments.of("a return before the journal ends",
-                        List.of(entry(0, JournalEntry.Op.GET, ROOMS_H1, FIVE), entry(1, JournalEntry.Op.TX_BEGIN, new byte[0], null)),
-                        List.of(Step.of(JournalEntry.Op.GET, ROOMS_H1)), 1,
-                        "Transaction.begin()", "RETURN from Hotel.reserve"));
+                        List.of(Step.of(JournalEntry.Op.UUID, new byte[0])),
+                        0,
+                        "GET Hotel.rooms[\"h1\"]",
+                        "Deterministic.uuid()"),
+                Arguments.of(
+                        "a return before the journal ends",
+                        List.of(
+                                entry(0, JournalEntry.Op.GET, ROOMS_H1, FIVE),
+                                entry(1, JournalEntry.Op.TX_BEGIN, new byte[0], null)),
+                        List.of(Step.of(JournalEntry.Op.GET, ROOMS_H1)),
+                        1,
+                        "Transaction.begin()",
+                        "RETURN from Hotel.reserve"));
     }
 
     @ParameterizedTest(name = "{0}: diverges")
     @MethodSource("divergences")
-    void begin_stepsOffTheJournal_diverge(String name, List<JournalEntry> journal, List<Step> steps, int step,
-                                          String expected, String actual) {
+    void begin_stepsOffTheJournal_diverge(
+            String name, List<JournalEntry> journal, List<Step> steps, int step, String expected, String actual) {
         assertThatThrownBy(() -> replay(journal, steps)).isInstanceOfSatisfying(NondeterminismException.class, e -> {
-            assertThat(e.getMessage()).contains("step " + step).contains(expected).contains(actual);
+            assertThat(e.getMessage())
+                    .contains("step " + step)
+                    .contains(expected)
+                    .contains(actual);
         });
     }
 
@@ -153,13 +192,15 @@ class StepLogTest {
     void persisted_movesThePendingStepsIntoTheJournal() {
         StepLog log = log(List.of(entry(0, JournalEntry.Op.GET, ROOMS_H1, FIVE)));
         log.begin(JournalEntry.Op.GET, ROOMS_H1);
-        log.buffer(entry(log.begin(JournalEntry.Op.UUID, new byte[0]), JournalEntry.Op.UUID, new byte[0], new byte[16]));
+        log.buffer(
+                entry(log.begin(JournalEntry.Op.UUID, new byte[0]), JournalEntry.Op.UUID, new byte[0], new byte[16]));
         byte[] chunk = KeySpace.journalChunk("r1", 1);
         log.persisted(chunk, List.of());
         assertThat(log.persistedLength()).isEqualTo(2);
         assertThat(log.pending()).isEmpty();
         assertThat(log.mustPersistBeforeCall()).isFalse();
-        assertThat(log.snapshot().chunkKeys()).hasSize(2).last().satisfies(k -> assertThat(Keys.ORDER.compare(k, chunk)).isZero());
+        assertThat(log.snapshot().chunkKeys()).hasSize(2).last().satisfies(k -> assertThat(Keys.ORDER.compare(k, chunk))
+                .isZero());
     }
 
     @Test

@@ -29,8 +29,11 @@ class StoredFormatTest {
     private static byte[] fixture(String name) {
         try (InputStream in = StoredFormatTest.class.getResourceAsStream("/format/" + name + ".hex")) {
             assertThat(in).as("fixture format/%s.hex", name).isNotNull();
-            String hex = new String(in.readAllBytes(), UTF_8).lines().filter(line -> !line.startsWith("#"))
-                    .collect(Collectors.joining()).strip();
+            String hex = new String(in.readAllBytes(), UTF_8)
+                    .lines()
+                    .filter(line -> !line.startsWith("#"))
+                    .collect(Collectors.joining())
+                    .strip();
             return HEX.parseHex(hex);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -40,12 +43,14 @@ class StoredFormatTest {
     @Test
     void format1_writesExactlyTheFixtures() {
         assertThat(RequestRecord.running(DIGEST, 7)).isEqualTo(fixture("v1/request-running"));
-        assertThat(RequestRecord.completed(DIGEST, 1_700_000_000_000L, 99, false, OK_42)).isEqualTo(fixture("v1/request-completed"));
+        assertThat(RequestRecord.completed(DIGEST, 1_700_000_000_000L, 99, false, OK_42))
+                .isEqualTo(fixture("v1/request-completed"));
         assertThat(RequestRecord.completed(DIGEST, 5, 0, true, Response.failure("T", "why")))
                 .isEqualTo(fixture("v1/request-quarantined"));
         assertThat(new TxStatus(TxStatus.State.COMMITTED, 1234).encode()).isEqualTo(fixture("v1/tx-status-committed"));
         assertThat(new Invocation("r1", "Counter", "add", "[\"k\",1]".getBytes(UTF_8), 3).encode())
-                .as("attempts are per delivery, not stored").isEqualTo(fixture("v1/accepted-request"));
+                .as("attempts are per delivery, not stored")
+                .isEqualTo(fixture("v1/accepted-request"));
         assertThat(JournalCodec.encode(twoSteps())).isEqualTo(fixture("v1/journal-chunk"));
         assertThat(JournalCodec.encode(twoEffects())).isEqualTo(fixture("v1/journal-chunk-effect"));
     }
@@ -55,8 +60,10 @@ class StoredFormatTest {
     void journalChunkWithEffects_decodesItsOutcomes() {
         List<JournalEntry> decoded = JournalCodec.decode(KEY, fixture("v1/journal-chunk-effect"));
 
-        assertThat(decoded).extracting(JournalEntry::step, JournalEntry::op)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(3, JournalEntry.Op.EFFECT),
+        assertThat(decoded)
+                .extracting(JournalEntry::step, JournalEntry::op)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(3, JournalEntry.Op.EFFECT),
                         org.assertj.core.groups.Tuple.tuple(4, JournalEntry.Op.EFFECT));
         assertThat(decoded.get(0).target()).asString(UTF_8).isEqualTo("charge");
         assertThat(Response.fromBytes(decoded.get(0).value())).isEqualTo(OK_42);
@@ -65,31 +72,40 @@ class StoredFormatTest {
 
     @Test
     void requestRecords_bothFormats() {
-        assertThat(RequestRecord.decode(KEY, fixture("v1/request-running"))).usingRecursiveComparison()
+        assertThat(RequestRecord.decode(KEY, fixture("v1/request-running")))
+                .usingRecursiveComparison()
                 .isEqualTo(new RequestRecord.Running(DIGEST, 7));
-        RequestRecord.Completed completed = (RequestRecord.Completed) RequestRecord.decode(KEY, fixture("v1/request-completed"));
+        RequestRecord.Completed completed =
+                (RequestRecord.Completed) RequestRecord.decode(KEY, fixture("v1/request-completed"));
         assertThat(completed.digest()).isEqualTo(DIGEST);
         assertThat(completed.completedAtMillis()).isEqualTo(1_700_000_000_000L);
         assertThat(completed.completedBy()).isEqualTo(99);
         assertThat(completed.quarantined()).isFalse();
         assertThat(completed.response()).isEqualTo(OK_42);
-        RequestRecord.Completed quarantined = (RequestRecord.Completed) RequestRecord.decode(KEY, fixture("v1/request-quarantined"));
+        RequestRecord.Completed quarantined =
+                (RequestRecord.Completed) RequestRecord.decode(KEY, fixture("v1/request-quarantined"));
         assertThat(quarantined.quarantined()).isTrue();
         assertThat(quarantined.response()).isEqualTo(Response.failure("T", "why"));
 
-        assertThat(RequestRecord.decode(KEY, fixture("v0/request-running"))).isEqualTo(new RequestRecord.Running(null, 7));
-        RequestRecord.Completed old = (RequestRecord.Completed) RequestRecord.decode(KEY, fixture("v0/request-completed"));
+        assertThat(RequestRecord.decode(KEY, fixture("v0/request-running")))
+                .isEqualTo(new RequestRecord.Running(null, 7));
+        RequestRecord.Completed old =
+                (RequestRecord.Completed) RequestRecord.decode(KEY, fixture("v0/request-completed"));
         assertThat(old.digest()).isNull();
         assertThat(old.completedAtMillis()).isEqualTo(1_700_000_000_000L);
         assertThat(old.completedBy()).isZero();
         assertThat(old.response()).isEqualTo(OK_42);
-        assertThat(old.isFor(DIGEST)).as("a format-0 record predates digests: any request may claim it").isTrue();
+        assertThat(old.isFor(DIGEST))
+                .as("a format-0 record predates digests: any request may claim it")
+                .isTrue();
     }
 
     @Test
     void transactionStatus_bothFormats() {
-        assertThat(TxStatus.decode(KEY, fixture("v1/tx-status-committed"))).isEqualTo(new TxStatus(TxStatus.State.COMMITTED, 1234));
-        assertThat(TxStatus.decode(KEY, fixture("v0/tx-status-expired"))).isEqualTo(new TxStatus(TxStatus.State.EXPIRED, 1234));
+        assertThat(TxStatus.decode(KEY, fixture("v1/tx-status-committed")))
+                .isEqualTo(new TxStatus(TxStatus.State.COMMITTED, 1234));
+        assertThat(TxStatus.decode(KEY, fixture("v0/tx-status-expired")))
+                .isEqualTo(new TxStatus(TxStatus.State.EXPIRED, 1234));
     }
 
     @Test
@@ -122,10 +138,18 @@ class StoredFormatTest {
 
     @Test
     void provisionalWrite_bothFormats() {
-        assertThat(TxWrites.value(fixture("v1/provisional-put"))).asString(UTF_8).isEqualTo("1");
-        assertThat(TxWrites.value(fixture("v1/provisional-delete"))).as("a delete").isNull();
-        assertThat(TxWrites.value(fixture("v0/provisional-put"))).asString(UTF_8).isEqualTo("1");
-        assertThat(TxWrites.value(fixture("v0/provisional-delete"))).as("a format-0 delete").isNull();
+        assertThat(TxWrites.value(fixture("v1/provisional-put")))
+                .asString(UTF_8)
+                .isEqualTo("1");
+        assertThat(TxWrites.value(fixture("v1/provisional-delete")))
+                .as("a delete")
+                .isNull();
+        assertThat(TxWrites.value(fixture("v0/provisional-put")))
+                .asString(UTF_8)
+                .isEqualTo("1");
+        assertThat(TxWrites.value(fixture("v0/provisional-delete")))
+                .as("a format-0 delete")
+                .isNull();
     }
 
     @Test
@@ -138,7 +162,8 @@ class StoredFormatTest {
                 .hasMessageContaining("request record")
                 .hasMessageContaining("Rr1")
                 .hasMessageContaining("81 01 00 01 02");
-        assertThatThrownBy(() -> RequestRecord.decode(KEY, HEX.parseHex("8109000102030405060708090a0b0c0d0e0f00000007")))
+        assertThatThrownBy(
+                        () -> RequestRecord.decode(KEY, HEX.parseHex("8109000102030405060708090a0b0c0d0e0f00000007")))
                 .isInstanceOf(CorruptRecordException.class)
                 .hasMessageContaining("unknown request record kind 9");
         assertThatThrownBy(() -> TxStatus.decode(KEY, HEX.parseHex("8107")))
@@ -153,12 +178,18 @@ class StoredFormatTest {
     }
 
     private static List<JournalEntry> twoEffects() {
-        return List.of(new JournalEntry(3, JournalEntry.Op.EFFECT, "charge".getBytes(UTF_8), OK_42.toBytes()),
-                new JournalEntry(4, JournalEntry.Op.EFFECT, "refund".getBytes(UTF_8), Response.failure("x.Declined", "no").toBytes()));
+        return List.of(
+                new JournalEntry(3, JournalEntry.Op.EFFECT, "charge".getBytes(UTF_8), OK_42.toBytes()),
+                new JournalEntry(
+                        4,
+                        JournalEntry.Op.EFFECT,
+                        "refund".getBytes(UTF_8),
+                        Response.failure("x.Declined", "no").toBytes()));
     }
 
     private static List<JournalEntry> twoSteps() {
-        return List.of(new JournalEntry(0, JournalEntry.Op.PUT, "t".getBytes(UTF_8), "1".getBytes(UTF_8)),
+        return List.of(
+                new JournalEntry(0, JournalEntry.Op.PUT, "t".getBytes(UTF_8), "1".getBytes(UTF_8)),
                 new JournalEntry(1, JournalEntry.Op.CALL, "c".getBytes(UTF_8), null));
     }
 }

@@ -27,8 +27,8 @@ class TxWritesTest {
     }
 
     /** A participant segment that read {@code keys} (as the store holds them now) and wrote {@code writes}. */
-    private void recordSegment(String txId, String requestId, int segment, int firstStep, List<byte[]> keys,
-                               Map<byte[], byte[]> writes) {
+    private void recordSegment(
+            String txId, String requestId, int segment, int firstStep, List<byte[]> keys, Map<byte[], byte[]> writes) {
         store.run(st -> {
             Segment buffered = new Segment();
             keys.forEach(key -> buffered.read(firstStep + keys.indexOf(key), key, st.get(key)));

@@ -28,7 +28,8 @@ class ValueEqualityTest {
 
     @Test
     void response_sameValueInOtherArrays_equalWithEqualHash() {
-        assertThat(Response.success("5".getBytes(UTF_8))).isEqualTo(Response.success("5".getBytes(UTF_8)))
+        assertThat(Response.success("5".getBytes(UTF_8)))
+                .isEqualTo(Response.success("5".getBytes(UTF_8)))
                 .hasSameHashCodeAs(Response.success("5".getBytes(UTF_8)));
     }
 }

@@ -27,12 +27,18 @@ class AbandonedTransactionTest {
         Engine[] engine = new Engine[1];
         MemoryStore store = new MemoryStore();
         Inspector inspector = new Inspector(store, new JsonCodec());
-        engine[0] = Engine.builder().store(store).codec(new JsonCodec()).services(Workloads.W5)
-                .clock(now::get).transactionLease(LEASE)
+        engine[0] = Engine.builder()
+                .store(store)
+                .codec(new JsonCodec())
+                .services(Workloads.W5)
+                .clock(now::get)
+                .transactionLease(LEASE)
                 .transport(invocation -> engine[0].invoke(invocation))
                 .faults((point, invocation, step) -> {
                     // Frontend.book: 0 begin, 1-2 async reserves, 3-4 awaits, 5 commit
-                    if (invocation.requestId().equals("abandoned") && point == CrashPoint.BEFORE_STORE_COMMIT && step == 5) {
+                    if (invocation.requestId().equals("abandoned")
+                            && point == CrashPoint.BEFORE_STORE_COMMIT
+                            && step == 5) {
                         throw new InjectedCrash(point, "the test's abandoned coordinator");
                     }
                 })
@@ -43,19 +49,25 @@ class AbandonedTransactionTest {
 
             assertThatThrownBy(() -> call(e, "abandoned", "Frontend", "book", "[\"ann\", \"f\", \"h\"]"))
                     .isInstanceOf(InjectedCrash.class);
-            assertThat(inspector.transactionCounts().pending()).as("the abandoned transaction is pending").isEqualTo(1);
+            assertThat(inspector.transactionCounts().pending())
+                    .as("the abandoned transaction is pending")
+                    .isEqualTo(1);
             assertThat(inspector.transactionCounts().provisionalRecords()).isPositive();
 
             long start = System.nanoTime();
             Response later = call(e, "later", "Frontend", "book", "[\"bob\", \"f\", \"h\"]");
             Duration waited = Duration.ofNanos(System.nanoTime() - start);
-            assertThat(new String(later.value(), UTF_8)).as("bob gets the only room and seat").isNotEqualTo("\"sold out\"");
+            assertThat(new String(later.value(), UTF_8))
+                    .as("bob gets the only room and seat")
+                    .isNotEqualTo("\"sold out\"");
             assertThat(waited).isLessThan(LEASE.plusSeconds(1));
             assertThat(inspector.dumpState()).containsEntry("Hotel.guests[\"h#1\"]", "\"bob\"");
 
             now.set(now.get().plus(LEASE).plusSeconds(1));
             assertThat(e.expireTransactions()).isEqualTo(1);
-            assertThat(inspector.transactionCounts().provisionalRecords()).as("orphan records after the lease").isZero();
+            assertThat(inspector.transactionCounts().provisionalRecords())
+                    .as("orphan records after the lease")
+                    .isZero();
             assertThat(inspector.transactionCounts().pending()).isZero();
         }
     }

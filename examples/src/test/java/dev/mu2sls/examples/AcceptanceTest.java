@@ -29,7 +29,9 @@ class AcceptanceTest {
     /** An engine over W1 and W2 on one store, calling itself, that crashes client requests at {@code point}. */
     private static Engine engine(MemoryStore store, CrashPoint point) {
         AtomicReference<Engine> self = new AtomicReference<>();
-        Engine engine = Engine.builder().store(store).codec(new JsonCodec())
+        Engine engine = Engine.builder()
+                .store(store)
+                .codec(new JsonCodec())
                 .services(List.of(new CounterDispatcher(), new Caller1Dispatcher(), new Caller2Dispatcher()))
                 .transport(call -> self.get().invoke(call))
                 .faults((at, invocation, step) -> {
@@ -60,7 +62,8 @@ class AcceptanceTest {
             assertThat(restarted.recover()).as("requests re-driven").isZero();
             assertThat(state(store)).doesNotContainKey("Counter.counts[\"k\"]");
             // the client's retry runs it
-            assertThat(new String(restarted.submit(add("Counter")).value(), UTF_8)).isEqualTo("5");
+            assertThat(new String(restarted.submit(add("Counter")).value(), UTF_8))
+                    .isEqualTo("5");
         }
     }
 
@@ -75,7 +78,8 @@ class AcceptanceTest {
             assertThat(restarted.recover()).as("requests re-driven").isEqualTo(1);
             assertThat(state(store)).containsEntry("Counter.counts[\"k\"]", "5");
             assertThat(restarted.recover()).as("requests left after completion").isZero();
-            assertThat(new String(restarted.submit(add("Caller1")).value(), UTF_8)).isEqualTo("5");
+            assertThat(new String(restarted.submit(add("Caller1")).value(), UTF_8))
+                    .isEqualTo("5");
             assertThat(state(store)).containsEntry("Counter.counts[\"k\"]", "5");
         }
     }
@@ -86,12 +90,16 @@ class AcceptanceTest {
         MemoryStore store = new MemoryStore();
         try (Engine crashing = engine(store, CrashPoint.BEFORE_COMPLETE)) {
             // a client's retry (attempt 1) records its acceptance before it runs, then crashes
-            assertThatThrownBy(() -> crashing.submit(add("Counter").withAttempt(1))).isInstanceOf(InjectedCrash.class);
+            assertThatThrownBy(() -> crashing.submit(add("Counter").withAttempt(1)))
+                    .isInstanceOf(InjectedCrash.class);
         }
         try (Engine engine = engine(store, null)) {
             engine.invoke(add("Counter").withAttempt(7)); // a platform's duplicate delivery completes it
-            assertThat(new String(engine.submit(add("Counter").withAttempt(2)).value(), UTF_8)).isEqualTo("5");
-            assertThat(engine.recover()).as("accepted requests left to re-drive").isZero();
+            assertThat(new String(engine.submit(add("Counter").withAttempt(2)).value(), UTF_8))
+                    .isEqualTo("5");
+            assertThat(engine.recover())
+                    .as("accepted requests left to re-drive")
+                    .isZero();
             assertThat(state(store)).containsEntry("Counter.counts[\"k\"]", "5");
         }
     }

@@ -26,9 +26,13 @@ class AfterRunCheckExtensionTest {
     void simulatorLeavingAJournal_failsTheTestNamingTheJournal() {
         TestExecutionSummary summary = run(LeavesAJournal.class);
         assertThat(summary.getTestsFailedCount()).isEqualTo(1);
-        assertThat(summary.getFailures().getFirst().getException()).isInstanceOf(AssertionError.class)
-                .hasMessageContainingAll("left things behind", "@SkipAfterRunCheck",
-                        "request bookkeeping left after every request completed", "journalChunks=1");
+        assertThat(summary.getFailures().getFirst().getException())
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContainingAll(
+                        "left things behind",
+                        "@SkipAfterRunCheck",
+                        "request bookkeeping left after every request completed",
+                        "journalChunks=1");
     }
 
     @Test
@@ -60,7 +64,12 @@ class AfterRunCheckExtensionTest {
 
     private static TestExecutionSummary run(Class<?> scenario) {
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
-        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(scenario)).build(), listener);
+        LauncherFactory.create()
+                .execute(
+                        LauncherDiscoveryRequestBuilder.request()
+                                .selectors(selectClass(scenario))
+                                .build(),
+                        listener);
         return listener.getSummary();
     }
 
@@ -69,7 +78,8 @@ class AfterRunCheckExtensionTest {
      * would leave: {@code J <id> 0x00 <first step>} (docs/architecture.md, "Key layout").
      */
     private static void leaveAJournal() {
-        try (Simulator simulator = Simulator.builder().services(List.of(new CounterDispatcher())).build()) {
+        try (Simulator simulator =
+                Simulator.builder().services(List.of(new CounterDispatcher())).build()) {
             simulator.call("r1", "Counter", "add", "[\"k\", 1]");
             byte[] strayChunk = {'J', 'r', '1', 0, 0, 0, 0, 0};
             simulator.store().run(tx -> {
@@ -114,9 +124,12 @@ class AfterRunCheckExtensionTest {
     static class ThrowsInAThread {
         @Test
         void throwsInAThread() throws InterruptedException {
-            Thread.ofVirtual().name("failing-by-scenario").start(() -> {
-                throw new IllegalStateException("the scenario's uncaught failure");
-            }).join();
+            Thread.ofVirtual()
+                    .name("failing-by-scenario")
+                    .start(() -> {
+                        throw new IllegalStateException("the scenario's uncaught failure");
+                    })
+                    .join();
         }
     }
 }

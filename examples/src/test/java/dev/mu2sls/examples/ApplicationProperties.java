@@ -20,16 +20,19 @@ class ApplicationProperties {
 
     @Property(tries = 300, shrinking = ShrinkingMode.OFF)
     void media_underRandomFaultPlan_refinesSpec(@ForAll long seed) {
-        SpecComparison.run(Workloads.W4, FaultPlan.random(seed), Workloads.media(seed)).assertEquivalent();
+        SpecComparison.run(Workloads.W4, FaultPlan.random(seed), Workloads.media(seed))
+                .assertEquivalent();
     }
 
     @Property(tries = 300, shrinking = ShrinkingMode.OFF)
     void shortener_underRandomFaultPlan_refinesSpec(@ForAll long seed) {
-        SpecComparison.run(Workloads.SHORTENER, FaultPlan.random(seed), Workloads.shortener(seed)).assertEquivalent();
+        SpecComparison.run(Workloads.SHORTENER, FaultPlan.random(seed), Workloads.shortener(seed))
+                .assertEquivalent();
     }
 
     @Property(tries = 300, shrinking = ShrinkingMode.OFF)
     void social_underRandomFaultPlan_refinesSpec(@ForAll long seed) {
-        SpecComparison.run(Workloads.SOCIAL, FaultPlan.random(seed), Workloads.social(seed)).assertEquivalent();
+        SpecComparison.run(Workloads.SOCIAL, FaultPlan.random(seed), Workloads.social(seed))
+                .assertEquivalent();
     }
 }

@@ -20,13 +20,17 @@ class BankTest {
 
     @Test
     void sixtyFourClientsTransferring_underFaults_auditsAndEndStateSeeInvariantTotal() throws Exception {
-        try (Simulator simulator = Simulator.builder().services(Workloads.W6).faultPlan(FaultPlan.demo(6)).build()) {
+        try (Simulator simulator = Simulator.builder()
+                .services(Workloads.W6)
+                .faultPlan(FaultPlan.demo(6))
+                .build()) {
             List<Long> audits = runTransfersWithAudits(simulator, 2);
             long expectedTotal = ACCOUNTS * INITIAL;
             assertThat(audits).as("audits during the load").isNotEmpty().containsOnly(expectedTotal);
             long endTotal = simulator.inspector().dumpState().entrySet().stream()
                     .filter(e -> e.getKey().startsWith("Account.balances"))
-                    .mapToLong(e -> Long.parseLong(e.getValue())).sum();
+                    .mapToLong(e -> Long.parseLong(e.getValue()))
+                    .sum();
             assertThat(endTotal).isEqualTo(expectedTotal);
             assertThat(simulator.engine().stats().transactionsCommitted()).isPositive();
         }
@@ -37,12 +41,17 @@ class BankTest {
     void transactionsOff_auditsSeeTransfersHalfDone() throws Exception {
         List<Long> audits = new ArrayList<>();
         for (int round = 0; round < 5 && audits.stream().allMatch(total -> total == ACCOUNTS * INITIAL); round++) {
-            try (Simulator simulator = Simulator.builder().services(Workloads.W6).mode(Mode.EXACTLY_ONCE)
-                    .faultPlan(FaultPlan.demo(round)).build()) {
+            try (Simulator simulator = Simulator.builder()
+                    .services(Workloads.W6)
+                    .mode(Mode.EXACTLY_ONCE)
+                    .faultPlan(FaultPlan.demo(round))
+                    .build()) {
                 audits.addAll(runTransfersWithAudits(simulator, 8));
             }
         }
-        assertThat(audits).as("audits that saw a total other than the invariant").anyMatch(total -> total != ACCOUNTS * INITIAL);
+        assertThat(audits)
+                .as("audits that saw a total other than the invariant")
+                .anyMatch(total -> total != ACCOUNTS * INITIAL);
     }
 
     private static List<Long> runTransfersWithAudits(Simulator simulator, int auditors) throws Exception {
@@ -64,14 +73,19 @@ class BankTest {
             }));
         }
         List<ConcurrentLoad.Answer> answers = ConcurrentLoad.run(simulator, 64, 40, 6, (random, i) -> new String[] {
-            "Bank", "transfer", "[\"a" + random.nextInt(ACCOUNTS) + "\", \"a" + random.nextInt(ACCOUNTS) + "\", "
-                    + random.nextInt(1, 150) + "]"});
+            "Bank",
+            "transfer",
+            "[\"a" + random.nextInt(ACCOUNTS) + "\", \"a" + random.nextInt(ACCOUNTS) + "\", " + random.nextInt(1, 150)
+                    + "]"
+        });
         loadRunning.set(false);
         for (Thread auditor : auditorThreads) {
             auditor.join();
         }
         simulator.awaitQuiescence(Duration.ofSeconds(30));
-        assertThat(answers).hasSize(64 * 40).allSatisfy(a -> assertThat(a.response().ok()).isTrue());
+        assertThat(answers)
+                .hasSize(64 * 40)
+                .allSatisfy(a -> assertThat(a.response().ok()).isTrue());
         return audits;
     }
 }

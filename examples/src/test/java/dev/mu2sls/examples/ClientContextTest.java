@@ -20,14 +20,16 @@ class ClientContextTest {
     @Test
     void generatedClient_outsideAService_callsTheEngine() {
         try (Simulator simulator = Simulator.builder()
-                .services(List.of(new CounterDispatcher(), new BankDispatcher(), new AccountDispatcher())).build()) {
+                .services(List.of(new CounterDispatcher(), new BankDispatcher(), new AccountDispatcher()))
+                .build()) {
             CounterClient counter = new CounterClient(ClientContext.of(simulator.engine()));
             BankClient bank = new BankClient(ClientContext.of(simulator.engine()));
 
             assertThat(counter.add("k", 4)).isEqualTo(4);
             assertThat(counter.add("k", 1)).isEqualTo(5);
-            assertThatThrownBy(() -> bank.transfer("a", "b", -1)).isInstanceOfSatisfying(ServiceCallException.class,
-                    e -> assertThat(e.errorMessage()).isEqualTo("amount must be positive: -1"));
+            assertThatThrownBy(() -> bank.transfer("a", "b", -1))
+                    .isInstanceOfSatisfying(ServiceCallException.class, e -> assertThat(e.errorMessage())
+                            .isEqualTo("amount must be positive: -1"));
             assertThatThrownBy(() -> counter.async().add("k", 1)).isInstanceOf(IllegalStateException.class);
             assertThat(simulator.inspector().dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
         }

@@ -28,7 +28,8 @@ class ConcurrentDuplicatesTest {
         return concurrently(simulator, invocation, true);
     }
 
-    private static List<Response> concurrently(Simulator simulator, Invocation invocation, boolean submit) throws Exception {
+    private static List<Response> concurrently(Simulator simulator, Invocation invocation, boolean submit)
+            throws Exception {
         CyclicBarrier start = new CyclicBarrier(EXECUTIONS);
         List<Future<Response>> futures = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(EXECUTIONS)) {
@@ -36,7 +37,8 @@ class ConcurrentDuplicatesTest {
                 int attempt = i;
                 futures.add(pool.submit(() -> {
                     start.await();
-                    return submit ? simulator.engine().submit(invocation)
+                    return submit
+                            ? simulator.engine().submit(invocation)
                             : simulator.engine().invoke(invocation.withAttempt(attempt));
                 }));
             }
@@ -57,7 +59,8 @@ class ConcurrentDuplicatesTest {
         try (Simulator simulator = simulator(Workloads.W1)) {
             Invocation add = new Invocation("dup-1", "Counter", "add", "[\"k\", 5]".getBytes(UTF_8), 0);
             List<Response> responses = invokeConcurrently(simulator, add);
-            assertThat(responses).hasSize(EXECUTIONS).allSatisfy(r -> assertThat(r).isEqualTo(responses.get(0)));
+            assertThat(responses).hasSize(EXECUTIONS).allSatisfy(r -> assertThat(r)
+                    .isEqualTo(responses.get(0)));
             assertThat(new String(responses.get(0).value(), UTF_8)).isEqualTo("5");
             assertThat(simulator.inspector().dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
         }
@@ -69,7 +72,8 @@ class ConcurrentDuplicatesTest {
             simulator.call("before", "Counter", "add", "[\"k\", 100]");
             Invocation add = new Invocation("dup-2", "Caller1", "add", "[\"k\", 7]".getBytes(UTF_8), 0);
             List<Response> responses = invokeConcurrently(simulator, add);
-            assertThat(responses).allSatisfy(r -> assertThat(new String(r.value(), UTF_8)).isEqualTo("107"));
+            assertThat(responses)
+                    .allSatisfy(r -> assertThat(new String(r.value(), UTF_8)).isEqualTo("107"));
             assertThat(simulator.inspector().dumpState()).containsEntry("Counter.counts[\"k\"]", "107");
         }
     }
@@ -77,7 +81,8 @@ class ConcurrentDuplicatesTest {
     @Test
     void sixtyFourConcurrentExecutions_mixedFanOut_appliedOnceSameResponse() throws Exception {
         try (Simulator simulator = simulator(Workloads.MIXED)) {
-            Invocation batch = new Invocation("dup-3", "Orchestrator", "process", "[\"u\", [1, 2, 3]]".getBytes(UTF_8), 0);
+            Invocation batch =
+                    new Invocation("dup-3", "Orchestrator", "process", "[\"u\", [1, 2, 3]]".getBytes(UTF_8), 0);
             List<Response> responses = invokeConcurrently(simulator, batch);
             assertThat(responses).allSatisfy(r -> assertThat(r).isEqualTo(responses.get(0)));
             assertThat(simulator.inspector().dumpState())
@@ -97,7 +102,9 @@ class ConcurrentDuplicatesTest {
             assertThat(again).isEqualTo(first);
             assertThat(new String(again.value(), UTF_8)).isEqualTo("5");
             assertThat(simulator.inspector().dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
-            assertThat(simulator.engine().recover()).as("acceptance records left to re-drive").isZero();
+            assertThat(simulator.engine().recover())
+                    .as("acceptance records left to re-drive")
+                    .isZero();
         }
     }
 
@@ -106,9 +113,12 @@ class ConcurrentDuplicatesTest {
         try (Simulator simulator = simulator(Workloads.W1)) {
             Invocation add = new Invocation("client-dup-64", "Counter", "add", "[\"k\", 5]".getBytes(UTF_8), 0);
             List<Response> responses = submitConcurrently(simulator, add);
-            assertThat(responses).hasSize(EXECUTIONS).allSatisfy(r -> assertThat(r).isEqualTo(responses.get(0)));
+            assertThat(responses).hasSize(EXECUTIONS).allSatisfy(r -> assertThat(r)
+                    .isEqualTo(responses.get(0)));
             assertThat(simulator.inspector().dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
-            assertThat(simulator.engine().recover()).as("acceptance records left to re-drive").isZero();
+            assertThat(simulator.engine().recover())
+                    .as("acceptance records left to re-drive")
+                    .isZero();
         }
     }
 }

@@ -19,8 +19,13 @@ final class ConcurrentLoad {
      * Runs {@code clients} virtual threads, each sending {@code perClient} requests made by
      * {@code next(random, requestNumber)} as {service, method, json}, and returns every answer.
      */
-    static List<Answer> run(Simulator simulator, int clients, int perClient, long seed,
-                            BiFunction<SplittableRandom, Integer, String[]> next) throws InterruptedException {
+    static List<Answer> run(
+            Simulator simulator,
+            int clients,
+            int perClient,
+            long seed,
+            BiFunction<SplittableRandom, Integer, String[]> next)
+            throws InterruptedException {
         ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
@@ -30,7 +35,11 @@ final class ConcurrentLoad {
                 for (int i = 0; i < perClient; i++) {
                     String[] request = next.apply(random, i);
                     String id = "c" + client + "-" + i;
-                    answers.add(new Answer(id, request[0], request[1], request[2],
+                    answers.add(new Answer(
+                            id,
+                            request[0],
+                            request[1],
+                            request[2],
                             simulator.call(id, request[0], request[1], request[2])));
                 }
             }));

@@ -34,7 +34,9 @@ class CrashPointCoverageTest {
             stalls += faults.stalls();
         }
         for (CrashPoint point : CrashPoint.values()) {
-            assertThat(hits[point.ordinal()]).as("crashes injected at %s", point).isPositive();
+            assertThat(hits[point.ordinal()])
+                    .as("crashes injected at %s", point)
+                    .isPositive();
         }
         assertThat(stalls).as("timeouts leaving zombies").isPositive();
     }

@@ -40,15 +40,21 @@ class EdgeCasesTest {
     @Test
     void unawaitedCall_completesExactlyOnceBeforeTheAnswer_underCrashes() {
         for (long seed = 0; seed < 200; seed++) {
-            FaultPlan plan = FaultPlan.builder(seed).crashes(0.2, EnumSet.allOf(CrashPoint.class)).faultyAttempts(2)
-                    .concurrentDuplicates(0.1).build();
-            try (Simulator simulator = Simulator.builder().services(List.of(new ShopDispatcher(), new MailerDispatcher()))
-                    .faultPlan(plan).build()) {
+            FaultPlan plan = FaultPlan.builder(seed)
+                    .crashes(0.2, EnumSet.allOf(CrashPoint.class))
+                    .faultyAttempts(2)
+                    .concurrentDuplicates(0.1)
+                    .build();
+            try (Simulator simulator = Simulator.builder()
+                    .services(List.of(new ShopDispatcher(), new MailerDispatcher()))
+                    .faultPlan(plan)
+                    .build()) {
                 Response response = simulator.call("o" + seed, "Shop", "place", "[\"o" + seed + "\"]");
 
                 assertThat(response.ok()).as("seed %d", seed).isTrue();
                 // no quiescence wait: the answer itself waits for the call
-                assertThat(simulator.inspector().dumpState()).as("seed %d", seed)
+                assertThat(simulator.inspector().dumpState())
+                        .as("seed %d", seed)
                         .containsEntry("Shop.orders[\"o" + seed + "\"]", "\"placed\"")
                         .containsEntry("Mailer.sent[\"o" + seed + "\"]", "1");
             }
@@ -59,9 +65,12 @@ class EdgeCasesTest {
     @Test
     void replayWritingAnotherValueToTheSameKey_isQuarantinedAsNondeterministic() {
         FlakyValue.EXECUTIONS.set(0);
-        FaultPlan plan = FaultPlan.builder(1).crashAt("fv-1", CrashPoint.BEFORE_CALL, 1).build();
+        FaultPlan plan =
+                FaultPlan.builder(1).crashAt("fv-1", CrashPoint.BEFORE_CALL, 1).build();
         try (Simulator simulator = Simulator.builder()
-                .services(List.of(new FlakyValueDispatcher(), new CounterDispatcher())).faultPlan(plan).build()) {
+                .services(List.of(new FlakyValueDispatcher(), new CounterDispatcher()))
+                .faultPlan(plan)
+                .build()) {
             Response response = simulator.call("fv-1", "FlakyValue", "write", "[\"k\"]");
 
             assertThat(response.ok()).isFalse();
@@ -78,12 +87,18 @@ class EdgeCasesTest {
     void completionWhoseCommitReplyWasLost_reachesTheListenerOnce() {
         Map<String, AtomicInteger> completions = new ConcurrentHashMap<>();
         FaultPlan plan = FaultPlan.builder(7).lostReplies(0.5).faultyAttempts(1).build();
-        try (Simulator simulator = Simulator.builder().services(List.of(new CounterDispatcher())).faultPlan(plan)
-                .listener((requestId, journal) -> completions.computeIfAbsent(requestId, id -> new AtomicInteger())
+        try (Simulator simulator = Simulator.builder()
+                .services(List.of(new CounterDispatcher()))
+                .faultPlan(plan)
+                .listener((requestId, journal) -> completions
+                        .computeIfAbsent(requestId, id -> new AtomicInteger())
                         .incrementAndGet())
                 .build()) {
             for (int i = 0; i < 20; i++) {
-                assertThat(simulator.call("r" + i, "Counter", "add", "[\"k\", 1]").value()).asString(UTF_8)
+                assertThat(simulator
+                                .call("r" + i, "Counter", "add", "[\"k\", 1]")
+                                .value())
+                        .asString(UTF_8)
                         .isEqualTo(String.valueOf(i + 1));
             }
             assertThat(simulator.faults().lostReplies()).as("replies lost").isPositive();
@@ -95,17 +110,21 @@ class EdgeCasesTest {
     /** A request id sent again with other arguments is refused, not answered with the first response. */
     @Test
     void requestIdReusedForAnotherRequest_isRefused_onEveryPath() {
-        try (Simulator simulator = Simulator.builder().services(List.of(new CounterDispatcher())).build()) {
+        try (Simulator simulator =
+                Simulator.builder().services(List.of(new CounterDispatcher())).build()) {
             simulator.call("r1", "Counter", "add", "[\"k\", 1]");
 
             for (int attempt : new int[] {0, 1}) {
                 Invocation other = new Invocation("r1", "Counter", "add", "[\"k\", 2]".getBytes(UTF_8), attempt);
-                assertThatThrownBy(() -> simulator.engine().submit(other)).as("attempt %d", attempt)
+                assertThatThrownBy(() -> simulator.engine().submit(other))
+                        .as("attempt %d", attempt)
                         .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.reason())
                                 .isEqualTo(InvalidRequestException.Reason.IDEMPOTENCY_KEY_REUSED));
             }
-            assertThat(simulator.call("r1", "Counter", "add", "[\"k\", 1]").value()).as("the same request again")
-                    .asString(UTF_8).isEqualTo("1");
+            assertThat(simulator.call("r1", "Counter", "add", "[\"k\", 1]").value())
+                    .as("the same request again")
+                    .asString(UTF_8)
+                    .isEqualTo("1");
             assertThat(simulator.inspector().dumpState()).containsEntry("Counter.counts[\"k\"]", "1");
         }
     }
@@ -137,11 +156,14 @@ class EdgeCasesTest {
         }
 
         try (Engine restarted = engine(store, FaultInjector.NONE)) {
-            assertThat(restarted.recover()).as("requests re-driven, the poison one ending quarantined").isEqualTo(3);
+            assertThat(restarted.recover())
+                    .as("requests re-driven, the poison one ending quarantined")
+                    .isEqualTo(3);
             assertThat(restarted.stats().requestsQuarantined()).isEqualTo(1);
             assertThat(new Inspector(store, new JsonCodec()).dumpState()).containsEntry("Counter.counts[\"k\"]", "2");
 
-            Response poison = restarted.submit(new Invocation("flaky-1", "Flaky", "write", "[\"k\"]".getBytes(UTF_8), 1));
+            Response poison =
+                    restarted.submit(new Invocation("flaky-1", "Flaky", "write", "[\"k\"]".getBytes(UTF_8), 1));
             assertThat(poison.ok()).isFalse();
             assertThat(poison.errorMessage()).contains("quarantined", "diverged on replay");
             assertThat(restarted.recover()).as("nothing is left accepted").isZero();
@@ -150,9 +172,13 @@ class EdgeCasesTest {
 
     private static Engine engine(Store store, FaultInjector faults) {
         AtomicReference<Engine> self = new AtomicReference<>();
-        Engine engine = Engine.builder().store(store).codec(new JsonCodec()).faults(faults)
+        Engine engine = Engine.builder()
+                .store(store)
+                .codec(new JsonCodec())
+                .faults(faults)
                 .services(List.of(new FlakyDispatcher(), new CounterDispatcher()))
-                .transport(invocation -> self.get().invoke(invocation)).build();
+                .transport(invocation -> self.get().invoke(invocation))
+                .build();
         self.set(engine);
         return engine;
     }

@@ -55,20 +55,30 @@ class EdgeProperties {
 
     @AfterContainer
     static void report() {
-        System.out.printf("EdgeProperties: %d plans, %d with a stall past the response retention, %d more with a stall"
+        System.out.printf(
+                "EdgeProperties: %d plans, %d with a stall past the response retention, %d more with a stall"
                         + " past the transaction lease only; %d commit replies lost, %d executions stopped at their deadline%n",
-                PLANS.sum(), PLANS_PAST_RETENTION.sum(), PLANS_PAST_LEASE_ONLY.sum(), LOST_REPLIES.sum(), EXPIRED_EXECUTIONS.sum());
+                PLANS.sum(),
+                PLANS_PAST_RETENTION.sum(),
+                PLANS_PAST_LEASE_ONLY.sum(),
+                LOST_REPLIES.sum(),
+                EXPIRED_EXECUTIONS.sum());
     }
 
     static void configure(Simulator.Builder simulator) {
-        simulator.acceptDurably(true).responseRetention(Duration.ofMinutes(10)).transactionLease(Duration.ofSeconds(30))
+        simulator
+                .acceptDurably(true)
+                .responseRetention(Duration.ofMinutes(10))
+                .transactionLease(Duration.ofSeconds(30))
                 .maxExecutionAge(Duration.ofMinutes(1));
     }
 
     private static void check(List<ServiceDefinition> services, long seed, List<Request> requests) {
-        SpecComparison.Result result = SpecComparison.run(services, FaultPlan.edges(seed), requests, EdgeProperties::configure);
+        SpecComparison.Result result =
+                SpecComparison.run(services, FaultPlan.edges(seed), requests, EdgeProperties::configure);
         record(result.faults());
-        result.assertEquivalent(); // responses, final state, and nothing left behind (no journal, pending status or intent)
+        result.assertEquivalent(); // responses, final state, and nothing left behind (no journal, pending status or
+        // intent)
     }
 
     private static void record(FaultCounts faults) {
@@ -88,7 +98,8 @@ class EdgeProperties {
         List<Request> requests = new ArrayList<>();
         int accounts = 3;
         for (int i = 0; i < accounts; i++) {
-            requests.add(new Request("open-a" + i, "Account", "open", "[\"a" + i + "\", " + random.nextInt(5, 20) + "]"));
+            requests.add(
+                    new Request("open-a" + i, "Account", "open", "[\"a" + i + "\", " + random.nextInt(5, 20) + "]"));
         }
         int count = random.nextInt(3, 10);
         for (int i = 0; i < count; i++) {
@@ -97,7 +108,10 @@ class EdgeProperties {
             } else {
                 int from = random.nextInt(accounts);
                 int to = (from + 1 + random.nextInt(accounts - 1)) % accounts;
-                requests.add(new Request("x" + i, "Bank", "transfer",
+                requests.add(new Request(
+                        "x" + i,
+                        "Bank",
+                        "transfer",
                         "[\"a" + from + "\", \"a" + to + "\", " + random.nextInt(1, 15) + "]"));
             }
         }

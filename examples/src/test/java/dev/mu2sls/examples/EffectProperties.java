@@ -43,7 +43,10 @@ class EffectProperties {
             Map<String, String> state = result.implementationState();
             api.chargesByOrder().forEach((order, charges) -> {
                 if (order.startsWith("o")) {
-                    assertThat(charges).as("charges of %s, replay with -Dmu2sls.seed=%d", order, result.plan().seed())
+                    assertThat(charges)
+                            .as(
+                                    "charges of %s, replay with -Dmu2sls.seed=%d",
+                                    order, result.plan().seed())
                             .containsExactly(unquote(state.get("Checkout.receipts[\"" + order + "\"]")));
                 }
             });
@@ -61,14 +64,21 @@ class EffectProperties {
             SpecComparison.Result result = run(seed);
 
             everyJournaledChargeWasMade(result, api);
-            long notifications = result.requests().stream().filter(r -> r.method().equals("notifyCustomer")).count();
-            assertThat((long) Checkout.NOTIFICATIONS.get()).as("notification bodies run, seed %d", seed)
+            long notifications = result.requests().stream()
+                    .filter(r -> r.method().equals("notifyCustomer"))
+                    .count();
+            assertThat((long) Checkout.NOTIFICATIONS.get())
+                    .as("notification bodies run, seed %d", seed)
                     .isGreaterThanOrEqualTo(notifications);
-            extraExecutions += api.chargesByOrder().values().stream().mapToInt(charges -> charges.size() - 1).sum();
+            extraExecutions += api.chargesByOrder().values().stream()
+                    .mapToInt(charges -> charges.size() - 1)
+                    .sum();
         }
         System.out.println("EffectProperties: " + extraExecutions + " extra charge executions over " + PLANS
                 + " plans with a provider that ignores idempotency keys (at least once, not exactly once)");
-        assertThat(extraExecutions).as("the plans reach the window between a body and its journal entry").isPositive();
+        assertThat(extraExecutions)
+                .as("the plans reach the window between a body and its journal entry")
+                .isPositive();
     }
 
     /** Runs a workload under {@code FaultPlan.random(seed)} and checks it against the spec. */
@@ -83,8 +93,11 @@ class EffectProperties {
         for (Response response : result.implementation()) {
             String value = response.ok() ? unquote(new String(response.value(), UTF_8)) : "";
             if (value.startsWith("ch-")) {
-                assertThat(api.issued(value)).as("charge %s made by a body, replay with -Dmu2sls.seed=%d", value,
-                        result.plan().seed()).isTrue();
+                assertThat(api.issued(value))
+                        .as(
+                                "charge %s made by a body, replay with -Dmu2sls.seed=%d",
+                                value, result.plan().seed())
+                        .isTrue();
             }
         }
     }
@@ -99,7 +112,10 @@ class EffectProperties {
             if (pick < 60) {
                 requests.add(new Request("e" + i, "Checkout", "pay", "[\"" + order + "\", " + amount + "]"));
             } else if (pick < 75) {
-                requests.add(new Request("e" + i, "Checkout", "payInTransaction",
+                requests.add(new Request(
+                        "e" + i,
+                        "Checkout",
+                        "payInTransaction",
                         "[\"tx" + i + "\", " + amount + ", " + random.nextBoolean() + "]"));
             } else if (pick < 90) {
                 requests.add(new Request("e" + i, "Checkout", "notifyCustomer", "[\"" + order + "\"]"));
@@ -112,7 +128,8 @@ class EffectProperties {
 
     private static long baseSeed(String test) {
         long seed = Long.getLong("mu2sls.seed", new SplittableRandom().nextLong() >>> 1);
-        System.out.println("EffectProperties." + test + ": seed " + seed + ", " + PLANS + " plans (replay with -Dmu2sls.seed=" + seed + ")");
+        System.out.println("EffectProperties." + test + ": seed " + seed + ", " + PLANS
+                + " plans (replay with -Dmu2sls.seed=" + seed + ")");
         return seed;
     }
 

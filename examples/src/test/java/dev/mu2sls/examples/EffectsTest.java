@@ -44,7 +44,8 @@ class EffectsTest {
             assertThat(again).isEqualTo(first);
             assertThat(api.calls()).isEqualTo(1);
             assertThat(api.keysSeen()).containsExactly("p1#1");
-            assertThat(new Inspector(store, new JsonCodec()).dumpState()).containsEntry("Checkout.revenue", "30")
+            assertThat(new Inspector(store, new JsonCodec()).dumpState())
+                    .containsEntry("Checkout.revenue", "30")
                     .containsEntry("Checkout.receipts[\"o1\"]", new String(first.value(), UTF_8));
         }
     }
@@ -62,7 +63,9 @@ class EffectsTest {
             assertThat(retried.ok()).isTrue();
             assertThat(api.calls()).as("body executions").isEqualTo(2);
             assertThat(api.keysSeen()).containsExactly("p2#1", "p2#1");
-            assertThat(api.chargesByOrder().get("o2")).as("charges: the provider deduplicated by key").hasSize(1);
+            assertThat(api.chargesByOrder().get("o2"))
+                    .as("charges: the provider deduplicated by key")
+                    .hasSize(1);
             assertThat(new Inspector(store, new JsonCodec()).dumpState()).containsEntry("Checkout.revenue", "40");
         }
     }
@@ -77,7 +80,8 @@ class EffectsTest {
 
             assertThat(retried.ok()).isTrue();
             assertThat(api.calls()).isEqualTo(1);
-            assertThat(new Inspector(store, new JsonCodec()).dumpState()).containsEntry("Checkout.receipts[\"o3\"]", new String(retried.value(), UTF_8));
+            assertThat(new Inspector(store, new JsonCodec()).dumpState())
+                    .containsEntry("Checkout.receipts[\"o3\"]", new String(retried.value(), UTF_8));
         }
     }
 
@@ -104,8 +108,9 @@ class EffectsTest {
 
             assertThat(response.ok()).isFalse();
             assertThat(response.errorType()).isEqualTo(EffectFailedException.class.getName());
-            assertThat(response.errorMessage()).isEqualTo("effect 'charge' failed with " + UncheckedIOException.class.getName()
-                    + ": java.io.IOException: payment provider unreachable");
+            assertThat(response.errorMessage())
+                    .isEqualTo("effect 'charge' failed with " + UncheckedIOException.class.getName()
+                            + ": java.io.IOException: payment provider unreachable");
             assertThat(api.calls()).as("3 attempts, then never again").isEqualTo(3);
         }
     }
@@ -115,26 +120,33 @@ class EffectsTest {
         FakePaymentApi api = FakePaymentApi.install(true);
         try (Engine engine = engine(FaultInjector.NONE, Mode.FULL)) {
             Response declined = engine.submit(pay("p6", "o6", -1, 0));
-            Response caught = engine.submit(new Invocation("p7", "Checkout", "payOnce", "[\"o7\", 5]".getBytes(UTF_8), 0));
+            Response caught =
+                    engine.submit(new Invocation("p7", "Checkout", "payOnce", "[\"o7\", 5]".getBytes(UTF_8), 0));
 
             assertThat(declined.errorType()).isEqualTo(EffectFailedException.class.getName());
-            assertThat(declined.errorMessage()).contains(CardDeclinedException.class.getName(), "amount must be positive: -1");
+            assertThat(declined.errorMessage())
+                    .contains(CardDeclinedException.class.getName(), "amount must be positive: -1");
             assertThat(api.calls()).as("a terminal type is not retried").isEqualTo(2);
             assertThat(caught.ok()).isTrue();
         }
         FakePaymentApi.install(true).failNext(1);
         try (Engine engine = engine(FaultInjector.NONE, Mode.FULL)) {
-            Response once = engine.submit(new Invocation("p8", "Checkout", "payOnce", "[\"o8\", 5]".getBytes(UTF_8), 0));
+            Response once =
+                    engine.submit(new Invocation("p8", "Checkout", "payOnce", "[\"o8\", 5]".getBytes(UTF_8), 0));
 
-            assertThat(new String(once.value(), UTF_8)).as("noRetries: the first failure is final").isEqualTo("\"declined\"");
-            assertThat(new Inspector(store, new JsonCodec()).dumpState()).containsEntry("Checkout.receipts[\"o8\"]",
-                    "\"declined: " + UncheckedIOException.class.getName() + "\"");
+            assertThat(new String(once.value(), UTF_8))
+                    .as("noRetries: the first failure is final")
+                    .isEqualTo("\"declined\"");
+            assertThat(new Inspector(store, new JsonCodec()).dumpState())
+                    .containsEntry(
+                            "Checkout.receipts[\"o8\"]", "\"declined: " + UncheckedIOException.class.getName() + "\"");
         }
     }
 
     @Test
     void idempotencyKeys_areTheRequestIdAndStep_andRequestContextNamesTheRequest() {
-        try (Simulator simulator = Simulator.builder().services(List.of(new CheckoutDispatcher())).build()) {
+        try (Simulator simulator =
+                Simulator.builder().services(List.of(new CheckoutDispatcher())).build()) {
             Response keys = simulator.call("k1", "Checkout", "keys", "[]");
 
             assertThat(new String(keys.value(), UTF_8)).isEqualTo("[\"k1\",\"k1#0\",\"k1 k1#1\"]");
@@ -143,11 +155,14 @@ class EffectsTest {
 
     @Test
     void journaledOperations_insideABody_areRefused() {
-        try (Simulator simulator = Simulator.builder().services(List.of(new CheckoutDispatcher())).build()) {
+        try (Simulator simulator =
+                Simulator.builder().services(List.of(new CheckoutDispatcher())).build()) {
             Response response = simulator.call("m1", "Checkout", "misuse", "[]");
 
-            assertThat(new String(response.value(), UTF_8)).contains(IllegalStateException.class.getName(),
-                    "Deterministic.uuid() cannot be used inside the body of effect 'misuse'");
+            assertThat(new String(response.value(), UTF_8))
+                    .contains(
+                            IllegalStateException.class.getName(),
+                            "Deterministic.uuid() cannot be used inside the body of effect 'misuse'");
         }
     }
 
@@ -157,7 +172,8 @@ class EffectsTest {
         try (Engine engine = engine(crashAt(CrashPoint.BEFORE_COMPLETE, 1), Mode.FULL)) {
             Invocation notify = new Invocation("n1", "Checkout", "notifyCustomer", "[\"o9\"]".getBytes(UTF_8), 0);
             assertThatThrownBy(() -> engine.submit(notify)).isInstanceOf(InjectedCrash.class);
-            Response response = engine.submit(new Invocation("n1", "Checkout", "notifyCustomer", "[\"o9\"]".getBytes(UTF_8), 1));
+            Response response =
+                    engine.submit(new Invocation("n1", "Checkout", "notifyCustomer", "[\"o9\"]".getBytes(UTF_8), 1));
 
             assertThat(response.ok()).isTrue();
             assertThat(Checkout.NOTIFICATIONS).hasValue(1);
@@ -168,14 +184,16 @@ class EffectsTest {
     @Test
     void effectInsideAnAbortedTransaction_isNotRolledBack() {
         FakePaymentApi api = FakePaymentApi.install(true);
-        try (Simulator simulator = Simulator.builder().services(List.of(new CheckoutDispatcher())).build()) {
+        try (Simulator simulator =
+                Simulator.builder().services(List.of(new CheckoutDispatcher())).build()) {
             Response aborted = simulator.call("t1", "Checkout", "payInTransaction", "[\"o10\", 7, true]");
             Response committed = simulator.call("t2", "Checkout", "payInTransaction", "[\"o11\", 8, false]");
 
             assertThat(aborted.ok()).isTrue();
             assertThat(committed.ok()).isTrue();
             assertThat(api.chargesByOrder()).containsOnlyKeys("o10", "o11");
-            assertThat(simulator.inspector().dumpState()).doesNotContainKey("Checkout.receipts[\"o10\"]")
+            assertThat(simulator.inspector().dumpState())
+                    .doesNotContainKey("Checkout.receipts[\"o10\"]")
                     .containsEntry("Checkout.receipts[\"o11\"]", "\"pending\"");
         }
     }
@@ -186,10 +204,16 @@ class EffectsTest {
         FakePaymentApi api = FakePaymentApi.install(false);
         Checkout.NOTIFICATIONS.set(0);
         RecordedChoices choices = new RecordedChoices(1);
-        List<String[]> requests = List.of(new String[] {"s1", "pay", "[\"o1\", 3]"}, new String[] {"s2", "pay", "[\"o2\", 4]"},
-                new String[] {"s3", "notifyCustomer", "[\"o1\"]"}, new String[] {"s4", "payOnce", "[\"o3\", -1]"});
+        List<String[]> requests = List.of(
+                new String[] {"s1", "pay", "[\"o1\", 3]"},
+                new String[] {"s2", "pay", "[\"o2\", 4]"},
+                new String[] {"s3", "notifyCustomer", "[\"o1\"]"},
+                new String[] {"s4", "payOnce", "[\"o3\", -1]"});
         List<Response> implementation = new ArrayList<>();
-        try (Simulator simulator = Simulator.builder().services(List.of(new CheckoutDispatcher())).listener(choices).build()) {
+        try (Simulator simulator = Simulator.builder()
+                .services(List.of(new CheckoutDispatcher()))
+                .listener(choices)
+                .build()) {
             requests.forEach(r -> implementation.add(simulator.call(r[0], "Checkout", r[1], r[2])));
         }
         int charges = api.calls();
@@ -205,7 +229,8 @@ class EffectsTest {
 
         assertThat(api.calls()).as("bodies run by the spec").isEqualTo(charges);
         assertThat(Checkout.NOTIFICATIONS).hasValue(1);
-        assertThat(neverRun.errorMessage()).contains("no journaled outcome for effect 'charge' at step 1 of request s5");
+        assertThat(neverRun.errorMessage())
+                .contains("no journaled outcome for effect 'charge' at step 1 of request s5");
     }
 
     /** Without the journal (Mode.UNSAFE) every execution runs the body again: what the journal saves. */
@@ -236,9 +261,15 @@ class EffectsTest {
     }
 
     private Engine engine(FaultInjector faults, Mode mode) {
-        return Engine.builder().store(store).codec(new JsonCodec()).faults(faults).mode(mode)
-                .services(List.of(new CheckoutDispatcher())).transport(invocation -> {
+        return Engine.builder()
+                .store(store)
+                .codec(new JsonCodec())
+                .faults(faults)
+                .mode(mode)
+                .services(List.of(new CheckoutDispatcher()))
+                .transport(invocation -> {
                     throw new AssertionError("no calls expected: " + invocation);
-                }).build();
+                })
+                .build();
     }
 }

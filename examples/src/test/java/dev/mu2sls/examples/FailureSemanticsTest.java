@@ -45,7 +45,9 @@ class FailureSemanticsTest {
             assertThat(failed.ok()).isFalse();
             assertThat(failed.errorType()).isEqualTo(IllegalStateException.class.getName());
             assertThat(failed.errorMessage()).isEqualTo("posting k refused after 1 posts");
-            assertThat(again).as("a duplicate gets the recorded failure, nothing runs again").isEqualTo(failed);
+            assertThat(again)
+                    .as("a duplicate gets the recorded failure, nothing runs again")
+                    .isEqualTo(failed);
             assertThat(simulator.inspector().dumpState())
                     .as("the segment persisted before the call stays; the one that threw is discarded")
                     .containsEntry("Ledger.entries[\"k/before\"]", "5")
@@ -63,14 +65,21 @@ class FailureSemanticsTest {
             List<Request> requests = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 String key = "k" + random.nextInt(3);
-                requests.add(random.nextInt(5) == 0 ? new Request("p" + i, "Ledger", "poison", "[\"" + key + "\"]")
-                        : new Request("p" + i, "Ledger", "post", "[\"" + key + "\", " + random.nextInt(1, 9) + ", "
-                                + random.nextBoolean() + "]"));
+                requests.add(
+                        random.nextInt(5) == 0
+                                ? new Request("p" + i, "Ledger", "poison", "[\"" + key + "\"]")
+                                : new Request(
+                                        "p" + i,
+                                        "Ledger",
+                                        "post",
+                                        "[\"" + key + "\", " + random.nextInt(1, 9) + ", " + random.nextBoolean()
+                                                + "]"));
             }
             SpecComparison.Result result = SpecComparison.run(SERVICES, FaultPlan.random(seed), requests);
 
             result.assertEquivalent();
-            assertThat(result.implementationState().keySet()).as("seed %d", seed)
+            assertThat(result.implementationState().keySet())
+                    .as("seed %d", seed)
                     .noneMatch(key -> key.matches("Ledger\\.entries\\[\"k\\d\"]")); // poison never writes
         }
     }
@@ -90,8 +99,13 @@ class FailureSemanticsTest {
         AtomicReference<Engine> self = new AtomicReference<>();
         MemoryStore store = new MemoryStore();
         Inspector inspector = new Inspector(store, new JsonCodec());
-        try (Engine engine = Engine.builder().store(store).codec(new JsonCodec()).faults(crashesPoison)
-                .services(SERVICES).transport(invocation -> self.get().invoke(invocation)).build()) {
+        try (Engine engine = Engine.builder()
+                .store(store)
+                .codec(new JsonCodec())
+                .faults(crashesPoison)
+                .services(SERVICES)
+                .transport(invocation -> self.get().invoke(invocation))
+                .build()) {
             self.set(engine);
             Thread platform = Thread.ofVirtual().start(() -> {
                 Invocation stuck = invocation("stuck", "post", "[\"s\", 1, false]", 0);
@@ -101,15 +115,20 @@ class FailureSemanticsTest {
                 }
                 engine.quarantine(stuck, Engine.QUARANTINED, "the platform gave up after 5 deliveries");
             });
-            List<Response> others = IntStream.range(0, 40).parallel().mapToObj(i -> engine.submit(i % 4 == 0
-                    ? invocation("poison-" + i, "poison", "[\"x" + i + "\"]", 0)
-                    : invocation("ok-" + i, "post", "[\"o\", 1, false]", 0))).toList();
+            List<Response> others = IntStream.range(0, 40)
+                    .parallel()
+                    .mapToObj(i -> engine.submit(
+                            i % 4 == 0
+                                    ? invocation("poison-" + i, "poison", "[\"x" + i + "\"]", 0)
+                                    : invocation("ok-" + i, "post", "[\"o\", 1, false]", 0)))
+                    .toList();
             platform.join();
 
             assertThat(others).filteredOn(Response::ok).hasSize(30);
             assertThat(others).filteredOn(r -> !r.ok()).allSatisfy(r -> assertThat(r.errorType())
                     .isEqualTo(IllegalArgumentException.class.getName()));
-            assertThat(inspector.dumpState()).containsEntry("Counter.counts[\"o\"]", "30")
+            assertThat(inspector.dumpState())
+                    .containsEntry("Counter.counts[\"o\"]", "30")
                     .containsEntry("Ledger.entries[\"o/before\"]", "30");
             Response later = engine.submit(invocation("stuck", "post", "[\"s\", 1, false]", 9));
             assertThat(later.ok()).isFalse();

@@ -41,32 +41,52 @@ class HistoryCheckTest {
 
     @Test
     void counter_randomFaultPlans_isLinearizable() {
-        forSeeds(101, 6, seed -> assertLinearizable(check(Workloads.W1, Mode.FULL, Faults.RANDOM, seed,
-                s -> s.runClients(CLIENTS, PER_CLIENT, Workloads.counterClients("Counter", 4)))));
+        forSeeds(
+                101,
+                6,
+                seed -> assertLinearizable(check(
+                        Workloads.W1,
+                        Mode.FULL,
+                        Faults.RANDOM,
+                        seed,
+                        s -> s.runClients(CLIENTS, PER_CLIENT, Workloads.counterClients("Counter", 4)))));
     }
 
     @Test
     void chain_randomFaultPlans_isLinearizable() {
-        forSeeds(201, 5, seed -> assertLinearizable(check(Workloads.W2, Mode.FULL, Faults.RANDOM, seed,
-                s -> s.runClients(CLIENTS, PER_CLIENT, Workloads.counterClients("Caller1", 4)))));
+        forSeeds(
+                201,
+                5,
+                seed -> assertLinearizable(check(
+                        Workloads.W2,
+                        Mode.FULL,
+                        Faults.RANDOM,
+                        seed,
+                        s -> s.runClients(CLIENTS, PER_CLIENT, Workloads.counterClients("Caller1", 4)))));
     }
 
     @Test
     void travel_randomFaultPlans_isLinearizable() {
-        forSeeds(501, 6, seed -> assertLinearizable(check(Workloads.W5, Mode.FULL, Faults.RANDOM, seed, s -> {
-            s.invariant(Invariants.travel());
-            Workloads.openTravel(s, 3, 5);
-            s.runClients(CLIENTS, PER_CLIENT, Workloads.travelClients(3, 3));
-        })));
+        forSeeds(
+                501,
+                6,
+                seed -> assertLinearizable(check(Workloads.W5, Mode.FULL, Faults.RANDOM, seed, s -> {
+                    s.invariant(Invariants.travel());
+                    Workloads.openTravel(s, 3, 5);
+                    s.runClients(CLIENTS, PER_CLIENT, Workloads.travelClients(3, 3));
+                })));
     }
 
     @Test
     void bank_randomFaultPlans_isLinearizable() {
-        forSeeds(601, 6, seed -> assertLinearizable(check(Workloads.W6, Mode.FULL, Faults.RANDOM, seed, s -> {
-            s.invariant(Invariants.bank(10 * 100));
-            Workloads.openAccounts(s, 10, 100);
-            s.runClients(CLIENTS, PER_CLIENT, Workloads.bankClients(10));
-        })));
+        forSeeds(
+                601,
+                6,
+                seed -> assertLinearizable(check(Workloads.W6, Mode.FULL, Faults.RANDOM, seed, s -> {
+                    s.invariant(Invariants.bank(10 * 100));
+                    Workloads.openAccounts(s, 10, 100);
+                    s.runClients(CLIENTS, PER_CLIENT, Workloads.bankClients(10));
+                })));
     }
 
     // ---- can fail: a mechanism switched off ----------------------------------------------------
@@ -75,36 +95,52 @@ class HistoryCheckTest {
     @Test
     @SkipAfterRunCheck("Mode.UNSAFE answers duplicates differently on purpose: the test shows the checker catches it")
     void counter_unsafeUnderCrashesAndDuplicates_checkerReportsDoubleApplied() {
-        forSeeds(11, 3, seed -> assertViolation(check(Workloads.W1, Mode.UNSAFE, Faults.CRASHES_AND_DUPLICATES, seed,
-                s -> s.runClients(4, 10, Workloads.counterClients("Counter", 2)))));
+        forSeeds(
+                11,
+                3,
+                seed -> assertViolation(check(
+                        Workloads.W1,
+                        Mode.UNSAFE,
+                        Faults.CRASHES_AND_DUPLICATES,
+                        seed,
+                        s -> s.runClients(4, 10, Workloads.counterClients("Counter", 2)))));
     }
 
     /** Without transactions, concurrent bookings overwrite each other's reservations and an abort undoes nothing. */
     @Test
     void travel_transactionsOff_checkerReportsViolation() {
-        assertViolationInSomeSeed(21, 6, seed -> check(Workloads.W5, Mode.EXACTLY_ONCE, Faults.DEMO, seed, s -> {
-            Workloads.openTravel(s, 2, 3);
-            s.runClients(CLIENTS, 6, Workloads.travelClients(2, 2));
-        }));
+        assertViolationInSomeSeed(
+                21,
+                6,
+                seed -> check(Workloads.W5, Mode.EXACTLY_ONCE, Faults.DEMO, seed, s -> {
+                    Workloads.openTravel(s, 2, 3);
+                    s.runClients(CLIENTS, 6, Workloads.travelClients(2, 2));
+                }));
     }
 
     /** Without transactions, concurrent transfers lose updates and audits see transfers half done. */
     @Test
     void bank_transactionsOff_checkerReportsViolation() {
-        assertViolationInSomeSeed(31, 6, seed -> check(Workloads.W6, Mode.EXACTLY_ONCE, Faults.DEMO, seed, s -> {
-            Workloads.openAccounts(s, 4, 100);
-            s.runClients(CLIENTS, 15, Workloads.bankClients(4));
-        }));
+        assertViolationInSomeSeed(
+                31,
+                6,
+                seed -> check(Workloads.W6, Mode.EXACTLY_ONCE, Faults.DEMO, seed, s -> {
+                    Workloads.openAccounts(s, 4, 100);
+                    s.runClients(CLIENTS, 15, Workloads.bankClients(4));
+                }));
     }
 
     /** W4 under random faults: the four concurrent uploads and the publishing transaction explain every review. */
     @Test
     void media_randomFaultPlans_isLinearizable() {
-        forSeeds(401, 4, seed -> assertLinearizable(check(Workloads.W4, Mode.FULL, Faults.RANDOM, seed, s -> {
-            s.invariant(Invariants.media());
-            Workloads.registerMedia(s, 3, 3);
-            s.runClients(CLIENTS, 6, Workloads.mediaClients(3, 3));
-        })));
+        forSeeds(
+                401,
+                4,
+                seed -> assertLinearizable(check(Workloads.W4, Mode.FULL, Faults.RANDOM, seed, s -> {
+                    s.invariant(Invariants.media());
+                    Workloads.registerMedia(s, 3, 3);
+                    s.runClients(CLIENTS, 6, Workloads.mediaClients(3, 3));
+                })));
     }
 
     /**
@@ -120,17 +156,23 @@ class HistoryCheckTest {
                 Workloads.registerMedia(s, 2, 2);
                 s.runClients(4, 5, Workloads.mediaClients(2, 2));
             });
-            assertThat(verdict.problems()).as(verdict.report()).anyMatch(problem -> problem.contains("a compose applied twice"));
+            assertThat(verdict.problems())
+                    .as(verdict.report())
+                    .anyMatch(problem -> problem.contains("a compose applied twice"));
         });
     }
 
     // ---- helpers -------------------------------------------------------------------------------
 
     /** Runs {@code body} on a recorded simulation and checks it. */
-    private static Simulation.Verdict check(List<ServiceDefinition> services, Mode mode, Faults faults, long seed,
-                                            Consumer<Simulation> body) {
-        try (Simulation simulation = Simulation.builder(services).seed(seed).faults(faults).mode(mode)
-                .timeLimit(Duration.ofSeconds(20)).build()) {
+    private static Simulation.Verdict check(
+            List<ServiceDefinition> services, Mode mode, Faults faults, long seed, Consumer<Simulation> body) {
+        try (Simulation simulation = Simulation.builder(services)
+                .seed(seed)
+                .faults(faults)
+                .mode(mode)
+                .timeLimit(Duration.ofSeconds(20))
+                .build()) {
             body.accept(simulation);
             Simulation.Verdict verdict = simulation.check();
             System.out.println(verdict.report());
@@ -174,8 +216,9 @@ class HistoryCheckTest {
             }
             reports.add(verdict.report());
         }
-        throw new AssertionError("no run reported a violation (seeds " + seeds + (only != null ? ", from -D" + Mu2slsSimulation.SEED_PROPERTY : "")
-                + "):\n" + String.join("\n", reports));
+        throw new AssertionError("no run reported a violation (seeds " + seeds
+                + (only != null ? ", from -D" + Mu2slsSimulation.SEED_PROPERTY : "") + "):\n"
+                + String.join("\n", reports));
     }
 
     private static void assertViolation(Simulation.Verdict verdict) {

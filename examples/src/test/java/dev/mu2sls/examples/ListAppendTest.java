@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mu2sls.check.ListAppendChecker;
 import dev.mu2sls.core.Mode;
 import dev.mu2sls.core.Response;
-import dev.mu2sls.examples.lists.ListsDispatcher;
 import dev.mu2sls.examples.lists.ListTransactionsDispatcher;
+import dev.mu2sls.examples.lists.ListsDispatcher;
 import dev.mu2sls.simulator.FaultPlan;
 import dev.mu2sls.simulator.Simulator;
 import dev.mu2sls.spi.ServiceDefinition;
@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * plans, every history checked for dependency cycles, dirty reads and lost writes.
  */
 class ListAppendTest {
-    private static final List<ServiceDefinition> SERVICES = List.of(new ListTransactionsDispatcher(), new ListsDispatcher());
+    private static final List<ServiceDefinition> SERVICES =
+            List.of(new ListTransactionsDispatcher(), new ListsDispatcher());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int KEYS = 4;
 
@@ -54,7 +55,11 @@ class ListAppendTest {
     }
 
     private static ListAppendChecker.Result runHistory(long seed, FaultPlan plan, Mode mode) throws Exception {
-        try (Simulator simulator = Simulator.builder().services(SERVICES).faultPlan(plan).mode(mode).build()) {
+        try (Simulator simulator = Simulator.builder()
+                .services(SERVICES)
+                .faultPlan(plan)
+                .mode(mode)
+                .build()) {
             AtomicInteger unique = new AtomicInteger();
             List<ConcurrentLoad.Answer> answers = ConcurrentLoad.run(simulator, 8, 4, seed, (random, i) -> {
                 List<Map<String, Object>> ops = new ArrayList<>();
@@ -88,16 +93,19 @@ class ListAppendTest {
     }
 
     private static ListAppendChecker.Txn toTxn(ConcurrentLoad.Answer answer) throws Exception {
-        assertThat(answer.response().ok()).as("transaction %s failed: %s", answer.id(), answer.response()).isTrue();
+        assertThat(answer.response().ok())
+                .as("transaction %s failed: %s", answer.id(), answer.response())
+                .isTrue();
         List<List<Map<String, Object>>> args = JSON.readValue(answer.json(), new TypeReference<>() {});
         List<List<Integer>> results = JSON.readValue(answer.response().value(), new TypeReference<>() {});
         List<ListAppendChecker.Op> ops = new ArrayList<>();
         for (int i = 0; i < args.getFirst().size(); i++) {
             Map<String, Object> op = args.getFirst().get(i);
             String key = (String) op.get("key");
-            ops.add(op.get("kind").equals("append")
-                    ? ListAppendChecker.Op.append(key, (Integer) op.get("value"))
-                    : ListAppendChecker.Op.read(key, results.get(i)));
+            ops.add(
+                    op.get("kind").equals("append")
+                            ? ListAppendChecker.Op.append(key, (Integer) op.get("value"))
+                            : ListAppendChecker.Op.read(key, results.get(i)));
         }
         return new ListAppendChecker.Txn(answer.id(), ops);
     }

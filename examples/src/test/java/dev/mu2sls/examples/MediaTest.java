@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mu2sls.core.Response;
 import dev.mu2sls.simulator.FaultPlan;
-import dev.mu2sls.simulator.SpecComparison;
 import dev.mu2sls.simulator.Simulator;
+import dev.mu2sls.simulator.SpecComparison;
 import java.time.Duration;
 import java.util.SortedMap;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +23,9 @@ class MediaTest {
     void setUp() {
         simulator = Simulator.builder().services(Workloads.W4).build();
         for (SpecComparison.Request setup : Workloads.mediaSetup(2, 2)) {
-            assertThat(call(setup.id(), setup.service(), setup.method(), setup.jsonArguments()).ok()).isTrue();
+            assertThat(call(setup.id(), setup.service(), setup.method(), setup.jsonArguments())
+                            .ok())
+                    .isTrue();
         }
     }
 
@@ -38,23 +40,34 @@ class MediaTest {
 
     private String value(String id, String service, String method, String json) {
         Response response = call(id, service, method, json);
-        assertThat(response.ok()).as("%s.%s %s: %s", service, method, json, response).isTrue();
+        assertThat(response.ok())
+                .as("%s.%s %s: %s", service, method, json, response)
+                .isTrue();
         return new String(response.value(), UTF_8);
     }
 
     @Test
     void compose_validReviews_storedAndListedNewestFirstByUserAndMovie() {
-        String first = value("c1", "MediaFrontend", "compose", Workloads.args("user0", "password0", "Movie 1", 7, "fine"));
-        String second = value("c2", "MediaFrontend", "compose", Workloads.args("user0", "password0", "Movie 0", 10, "great"));
-        String third = value("c3", "MediaFrontend", "compose", Workloads.args("user1", "password1", "Movie 1", 0, "awful"));
+        String first =
+                value("c1", "MediaFrontend", "compose", Workloads.args("user0", "password0", "Movie 1", 7, "fine"));
+        String second =
+                value("c2", "MediaFrontend", "compose", Workloads.args("user0", "password0", "Movie 0", 10, "great"));
+        String third =
+                value("c3", "MediaFrontend", "compose", Workloads.args("user1", "password1", "Movie 1", 0, "awful"));
 
         assertThat(value("r1", "ReviewStorage", "get", "[" + first + "]"))
-                .contains("\"reviewId\":" + first, "\"userId\":1", "\"movieId\":\"tt0000001\"", "\"rating\":7", "\"text\":\"fine\"");
+                .contains(
+                        "\"reviewId\":" + first,
+                        "\"userId\":1",
+                        "\"movieId\":\"tt0000001\"",
+                        "\"rating\":7",
+                        "\"text\":\"fine\"");
         assertThat(value("r2", "UserReview", "reviews", "[1]")).isEqualTo("[" + second + "," + first + "]");
         assertThat(value("r3", "UserReview", "reviews", "[2]")).isEqualTo("[" + third + "]");
         assertThat(value("r4", "MovieReview", "reviews", "[\"tt0000001\"]")).isEqualTo("[" + third + "," + first + "]");
         assertThat(value("r5", "MovieReview", "reviews", "[\"tt0000000\"]")).isEqualTo("[" + second + "]");
-        assertThat(simulator.inspector().dumpState().keySet()).as("drafts left in ComposeReview")
+        assertThat(simulator.inspector().dumpState().keySet())
+                .as("drafts left in ComposeReview")
                 .noneMatch(key -> key.startsWith("ComposeReview."));
     }
 
@@ -69,8 +82,8 @@ class MediaTest {
             username taken      | User          | register | ["user1", "A", "B", "secret"]                 | username 'user1' is already registered
             title taken         | MovieId       | register | ["Movie 0", "tt7777777"]                      | movie title 'Movie 0' is already registered as tt0000000, not tt7777777
             """)
-    void badInput_failsWithClearErrorAndChangesNothing(String name, String service, String method, String json, String message)
-            throws Exception {
+    void badInput_failsWithClearErrorAndChangesNothing(
+            String name, String service, String method, String json, String message) throws Exception {
         value("c0", "MediaFrontend", "compose", Workloads.args("user1", "password1", "Movie 1", 4, "before"));
         SortedMap<String, String> before = simulator.inspector().dumpState();
 
@@ -86,9 +99,11 @@ class MediaTest {
     /** The paper's scale: 100 users and 1000 movies registered, then reviews under every kind of fault. */
     @Test
     void benchScale_underDemoFaults_refinesSpec() {
-        SpecComparison.Result result = SpecComparison.run(Workloads.W4, FaultPlan.demo(4), Workloads.mediaBench(4, 100));
+        SpecComparison.Result result =
+                SpecComparison.run(Workloads.W4, FaultPlan.demo(4), Workloads.mediaBench(4, 100));
         result.assertEquivalent();
-        assertThat(result.implementationState().keySet().stream().filter(key -> key.startsWith("ReviewStorage.reviews")))
+        assertThat(result.implementationState().keySet().stream()
+                        .filter(key -> key.startsWith("ReviewStorage.reviews")))
                 .hasSize(100);
         assertThat(result.faults().reExecutions()).isPositive();
     }

@@ -25,16 +25,30 @@ class NondeterminismTest {
     void handlerDivergingOnReplay_isReportedWithServiceMethodStepExpectedActual() {
         Flaky.EXECUTIONS.set(0);
         // Crash the first execution right before its call: its PUT (step 0) is journaled by then.
-        FaultPlan plan = FaultPlan.builder(1).crashAt("flaky-1", CrashPoint.BEFORE_CALL, 1).build();
+        FaultPlan plan = FaultPlan.builder(1)
+                .crashAt("flaky-1", CrashPoint.BEFORE_CALL, 1)
+                .build();
         try (Simulator simulator = Simulator.builder()
-                .services(List.of(new FlakyDispatcher(), new CounterDispatcher())).faultPlan(plan).build()) {
+                .services(List.of(new FlakyDispatcher(), new CounterDispatcher()))
+                .faultPlan(plan)
+                .build()) {
             Response response = simulator.call("flaky-1", "Flaky", "write", "[\"k\"]");
 
             assertThat(response.ok()).isFalse();
             assertThat(response.errorType()).isEqualTo(NondeterminismException.class.getName());
-            assertThat(response.errorMessage()).contains("flaky-1", "Flaky.write", "quarantined", "step 0", "diverged on replay",
-                    "PUT Flaky.notes[\"k\"]", "PUT Flaky.notes[\"other-k\"]", "Deterministic");
-            assertThat(simulator.call("flaky-1", "Flaky", "write", "[\"k\"]")).as("a later delivery").isEqualTo(response);
+            assertThat(response.errorMessage())
+                    .contains(
+                            "flaky-1",
+                            "Flaky.write",
+                            "quarantined",
+                            "step 0",
+                            "diverged on replay",
+                            "PUT Flaky.notes[\"k\"]",
+                            "PUT Flaky.notes[\"other-k\"]",
+                            "Deterministic");
+            assertThat(simulator.call("flaky-1", "Flaky", "write", "[\"k\"]"))
+                    .as("a later delivery")
+                    .isEqualTo(response);
             assertThat(simulator.engine().stats().requestsQuarantined()).isEqualTo(1);
             assertThat(simulator.inspector().dumpState())
                     .containsEntry("Flaky.notes[\"k\"]", "\"first\"")

@@ -27,9 +27,14 @@ class ResponseRetentionTest {
         InstantSource clock = now::get;
         MemoryStore store = new MemoryStore();
         Inspector inspector = new Inspector(store, new JsonCodec());
-        try (Engine engine = Engine.builder().store(store).codec(new JsonCodec())
-                .services(Workloads.W1).clock(clock).responseRetention(Duration.ofMinutes(10))
-                .maxExecutionAge(Duration.ofMinutes(1)).build()) {
+        try (Engine engine = Engine.builder()
+                .store(store)
+                .codec(new JsonCodec())
+                .services(Workloads.W1)
+                .clock(clock)
+                .responseRetention(Duration.ofMinutes(10))
+                .maxExecutionAge(Duration.ofMinutes(1))
+                .build()) {
             Invocation add = new Invocation("r-1", "Counter", "add", "[\"k\", 2]".getBytes(UTF_8), 0);
             engine.invoke(add);
             assertThat(inspector.requestCounts()).isEqualTo(new Inspector.RequestCounts(0, 0, 1, 0, 0));

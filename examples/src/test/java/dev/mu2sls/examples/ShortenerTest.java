@@ -28,15 +28,20 @@ class ShortenerTest {
 
     private String value(String id, String service, String method, String json) {
         Response response = simulator.call(id, service, method, json);
-        assertThat(response.ok()).as("%s.%s %s: %s", service, method, json, response).isTrue();
+        assertThat(response.ok())
+                .as("%s.%s %s: %s", service, method, json, response)
+                .isTrue();
         return new String(response.value(), UTF_8);
     }
 
     @Test
     void shortenAndResolve_sameUrlSameCode_visitsCounted() {
-        assertThat(value("s1", "Shortener", "shorten", "[\"https://example.com/a\"]")).isEqualTo("\"1\"");
-        assertThat(value("s2", "Shortener", "shorten", "[\"https://example.com/b\"]")).isEqualTo("\"2\"");
-        assertThat(value("s3", "Shortener", "shorten", "[\"https://example.com/a\"]")).isEqualTo("\"1\"");
+        assertThat(value("s1", "Shortener", "shorten", "[\"https://example.com/a\"]"))
+                .isEqualTo("\"1\"");
+        assertThat(value("s2", "Shortener", "shorten", "[\"https://example.com/b\"]"))
+                .isEqualTo("\"2\"");
+        assertThat(value("s3", "Shortener", "shorten", "[\"https://example.com/a\"]"))
+                .isEqualTo("\"1\"");
         assertThat(value("r1", "Shortener", "resolve", "[\"1\"]")).isEqualTo("\"https://example.com/a\"");
         assertThat(value("r2", "Shortener", "resolve", "[\"1\"]")).isEqualTo("\"https://example.com/a\"");
         assertThat(value("v1", "Analytics", "visits", "[\"1\"]")).isEqualTo("2");
@@ -45,8 +50,10 @@ class ShortenerTest {
 
     @Test
     void alias_equalToNextGeneratedCode_generatorSkipsIt() {
-        assertThat(value("a1", "Shortener", "alias", "[\"https://example.com/docs\", \"1\"]")).isEqualTo("\"1\"");
-        assertThat(value("s1", "Shortener", "shorten", "[\"https://example.com/a\"]")).isEqualTo("\"2\"");
+        assertThat(value("a1", "Shortener", "alias", "[\"https://example.com/docs\", \"1\"]"))
+                .isEqualTo("\"1\"");
+        assertThat(value("s1", "Shortener", "shorten", "[\"https://example.com/a\"]"))
+                .isEqualTo("\"2\"");
         assertThat(value("r1", "Shortener", "resolve", "[\"1\"]")).isEqualTo("\"https://example.com/docs\"");
         assertThat(value("l1", "Shortener", "link", "[\"1\"]")).contains("\"custom\":true");
     }

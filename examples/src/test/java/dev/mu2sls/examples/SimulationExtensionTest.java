@@ -44,10 +44,17 @@ class SimulationExtensionTest {
         TestExecutionSummary summary = run(UnsafeCounter.class);
         assertThat(summary.getTestsFailedCount()).isEqualTo(1);
         Throwable failure = summary.getFailures().getFirst().getException();
-        assertThat(failure).isInstanceOf(AssertionError.class).hasMessageContainingAll(
-                "mu2sls simulation FAILED", "mode UNSAFE", "NOT linearizable", "observed ok", "spec answers ok",
-                "replay with @Mu2slsSimulation(seed = ", "faults = Faults.CRASHES_AND_DUPLICATES, mode = Mode.UNSAFE)",
-                "-Dmu2sls.seed=");
+        assertThat(failure)
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContainingAll(
+                        "mu2sls simulation FAILED",
+                        "mode UNSAFE",
+                        "NOT linearizable",
+                        "observed ok",
+                        "spec answers ok",
+                        "replay with @Mu2slsSimulation(seed = ",
+                        "faults = Faults.CRASHES_AND_DUPLICATES, mode = Mode.UNSAFE)",
+                        "-Dmu2sls.seed=");
     }
 
     @Test
@@ -62,17 +69,27 @@ class SimulationExtensionTest {
     void testThatFailsOnItsOwn_keepsItsOwnFailure() {
         TestExecutionSummary summary = run(FailingOnItsOwn.class);
         assertThat(summary.getTestsFailedCount()).isEqualTo(1);
-        assertThat(summary.getFailures().getFirst().getException()).hasMessageContaining("the test's own assertion").hasMessageNotContaining("mu2sls simulation");
+        assertThat(summary.getFailures().getFirst().getException())
+                .hasMessageContaining("the test's own assertion")
+                .hasMessageNotContaining("mu2sls simulation");
     }
 
     private static TestExecutionSummary run(Class<?> scenario) {
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
-        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(scenario)).build(), listener);
+        LauncherFactory.create()
+                .execute(
+                        LauncherDiscoveryRequestBuilder.request()
+                                .selectors(selectClass(scenario))
+                                .build(),
+                        listener);
         return listener.getSummary();
     }
 
     private static String failures(TestExecutionSummary summary) {
-        return summary.getFailures().stream().map(f -> String.valueOf(f.getException())).toList().toString();
+        return summary.getFailures().stream()
+                .map(f -> String.valueOf(f.getException()))
+                .toList()
+                .toString();
     }
 
     // ---- scenarios, run only through the launcher above ------------------------------------------

@@ -26,7 +26,9 @@ class SocialTest {
 
     private String value(String id, String service, String method, String json) {
         Response response = simulator.call(id, service, method, json);
-        assertThat(response.ok()).as("%s.%s %s: %s", service, method, json, response).isTrue();
+        assertThat(response.ok())
+                .as("%s.%s %s: %s", service, method, json, response)
+                .isTrue();
         return new String(response.value(), UTF_8);
     }
 
@@ -53,7 +55,11 @@ class SocialTest {
         assertThat(ann.indexOf(second)).as("newest first").isLessThan(ann.indexOf(first));
         assertThat(value("t2", "Social", "timeline", "[\"bob\"]")).contains(first, second);
         String cat = value("t3", "Social", "timeline", "[\"cat\"]");
-        assertThat(cat).as("posted while following").contains(first).as("posted after unfollowing").doesNotContain(second);
+        assertThat(cat)
+                .as("posted while following")
+                .contains(first)
+                .as("posted after unfollowing")
+                .doesNotContain(second);
         assertThat(value("t4", "Social", "timeline", "[\"dan\"]")).isEqualTo("[]");
         assertThat(value("g1", "PostStorage", "get", "[\"" + second + "\"]")).contains("\"text\":\"again\"");
     }

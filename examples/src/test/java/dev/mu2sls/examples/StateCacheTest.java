@@ -26,7 +26,9 @@ class StateCacheTest {
 
     private static Engine engine(MemoryStore store) {
         AtomicReference<Engine> self = new AtomicReference<>();
-        Engine engine = Engine.builder().store(store).codec(new JsonCodec())
+        Engine engine = Engine.builder()
+                .store(store)
+                .codec(new JsonCodec())
                 .services(List.of(new CounterDispatcher(), new BankDispatcher(), new AccountDispatcher()))
                 .transport(call -> self.get().invoke(call))
                 .build();
@@ -42,11 +44,14 @@ class StateCacheTest {
     @Test
     void staleCachedValue_isFoundAtValidation_andTheRequestReplaysOnTheCommittedOne() {
         MemoryStore store = new MemoryStore();
-        try (Engine a = engine(store); Engine b = engine(store)) {
+        try (Engine a = engine(store);
+                Engine b = engine(store)) {
             assertThat(call(a, "Counter", "add", "[\"k\", 1]")).isEqualTo("1");
             assertThat(call(b, "Counter", "add", "[\"k\", 1]")).isEqualTo("2");
             EngineStats before = a.stats();
-            assertThat(call(a, "Counter", "add", "[\"k\", 1]")).as("a's cached 1 is stale").isEqualTo("3");
+            assertThat(call(a, "Counter", "add", "[\"k\", 1]"))
+                    .as("a's cached 1 is stale")
+                    .isEqualTo("3");
             EngineStats stale = a.stats().minus(before);
             assertThat(stale.stateCacheStale()).isEqualTo(1);
             assertThat(stale.replays()).isEqualTo(1);
@@ -64,13 +69,16 @@ class StateCacheTest {
     @Test
     void staleCachedValueInATransaction_conflictsOnce_thenCommitsOnTheCommittedOne() {
         MemoryStore store = new MemoryStore();
-        try (Engine a = engine(store); Engine b = engine(store)) {
+        try (Engine a = engine(store);
+                Engine b = engine(store)) {
             call(a, "Account", "open", "[\"x\", 100]");
             call(a, "Account", "open", "[\"y\", 0]");
             assertThat(call(a, "Bank", "transfer", "[\"x\", \"y\", 10]")).isEqualTo("true");
             assertThat(call(b, "Bank", "transfer", "[\"x\", \"y\", 80]")).isEqualTo("true");
             // a's cache says x holds 90; it holds 10
-            assertThat(call(a, "Bank", "transfer", "[\"x\", \"y\", 50]")).as("x has 10 left").isEqualTo("false");
+            assertThat(call(a, "Bank", "transfer", "[\"x\", \"y\", 50]"))
+                    .as("x has 10 left")
+                    .isEqualTo("false");
             assertThat(call(a, "Account", "balance", "[\"x\"]")).isEqualTo("10");
             assertThat(call(a, "Account", "balance", "[\"y\"]")).isEqualTo("90");
             assertThat(a.stats().stateCacheStale()).isPositive();
@@ -85,7 +93,8 @@ class StateCacheTest {
     void instancesTakingTurns_pauseTheirCaches_andEveryAddCounts() {
         MemoryStore store = new MemoryStore();
         int rounds = 1600;
-        try (Engine a = engine(store); Engine b = engine(store)) {
+        try (Engine a = engine(store);
+                Engine b = engine(store)) {
             for (int i = 0; i < rounds; i++) {
                 call(i % 2 == 0 ? a : b, "Counter", "add", "[\"k" + (i / 2) % 4 + "\", 1]");
             }
@@ -93,15 +102,21 @@ class StateCacheTest {
                 assertThat(call(a, "Counter", "get", "[\"k" + key + "\"]")).isEqualTo(String.valueOf(rounds / 4));
             }
             long stale = a.stats().stateCacheStale() + b.stats().stateCacheStale();
-            assertThat(stale).as("stale cached values among %d requests", rounds).isLessThan(rounds / 8);
+            assertThat(stale)
+                    .as("stale cached values among %d requests", rounds)
+                    .isLessThan(rounds / 8);
         }
     }
 
     @Test
     void cacheOff_everyReadGoesToTheStore() {
         MemoryStore store = new MemoryStore();
-        try (Engine off = Engine.builder().store(store).codec(new JsonCodec()).service(new CounterDispatcher())
-                .stateCacheEntries(0).build()) {
+        try (Engine off = Engine.builder()
+                .store(store)
+                .codec(new JsonCodec())
+                .service(new CounterDispatcher())
+                .stateCacheEntries(0)
+                .build()) {
             call(off, "Counter", "add", "[\"k\", 1]");
             call(off, "Counter", "add", "[\"k\", 1]");
             assertThat(off.stats().stateCacheHits()).isZero();

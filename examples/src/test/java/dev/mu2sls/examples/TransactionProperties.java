@@ -17,11 +17,13 @@ class TransactionProperties {
 
     @Property(tries = 500, shrinking = ShrinkingMode.OFF)
     void tree_underRandomFaultPlan_refinesSpec(@ForAll long seed) {
-        SpecComparison.run(Workloads.W3, FaultPlan.random(seed), Workloads.tree(seed)).assertEquivalent();
+        SpecComparison.run(Workloads.W3, FaultPlan.random(seed), Workloads.tree(seed))
+                .assertEquivalent();
     }
 
     @Property(tries = 500, shrinking = ShrinkingMode.OFF)
     void travel_underRandomFaultPlan_refinesSpec(@ForAll long seed) {
-        SpecComparison.run(Workloads.W5, FaultPlan.random(seed), Workloads.travel(seed)).assertEquivalent();
+        SpecComparison.run(Workloads.W5, FaultPlan.random(seed), Workloads.travel(seed))
+                .assertEquivalent();
     }
 }

@@ -26,18 +26,26 @@ class TravelContentionTest {
     @Test
     @Timeout(120)
     void hotVariant_sixtyFourClients_finishesWithinCapacityAndOrdersMatchReservations() throws Exception {
-        try (Simulator simulator = Simulator.builder().services(Workloads.W5).faultPlan(FaultPlan.demo(5)).build()) {
+        try (Simulator simulator = Simulator.builder()
+                .services(Workloads.W5)
+                .faultPlan(FaultPlan.demo(5))
+                .build()) {
             for (int i = 0; i < PLACES; i++) {
                 simulator.call("open-h" + i, "Hotel", "open", "[\"h" + i + "\", " + CAPACITY + "]");
                 simulator.call("open-f" + i, "Flight", "open", "[\"f" + i + "\", " + CAPACITY + "]");
             }
             List<ConcurrentLoad.Answer> answers = ConcurrentLoad.run(simulator, 64, 6, 5, (random, i) -> new String[] {
-                "Frontend", "book", "[\"u" + random.nextInt(100) + "\", \"f" + random.nextInt(PLACES) + "\", \"h"
-                        + random.nextInt(PLACES) + "\"]"});
+                "Frontend",
+                "book",
+                "[\"u" + random.nextInt(100) + "\", \"f" + random.nextInt(PLACES) + "\", \"h" + random.nextInt(PLACES)
+                        + "\"]"
+            });
             simulator.awaitQuiescence(Duration.ofSeconds(30));
             SortedMap<String, String> state = simulator.inspector().dumpState();
 
-            long booked = answers.stream().filter(a -> !new String(a.response().value(), UTF_8).equals("\"sold out\"")).count();
+            long booked = answers.stream()
+                    .filter(a -> !new String(a.response().value(), UTF_8).equals("\"sold out\""))
+                    .count();
             assertThat(answers).allSatisfy(a -> assertThat(a.response().ok()).isTrue());
             assertThat(booked).as("bookings that committed").isPositive().isLessThanOrEqualTo(PLACES * CAPACITY);
 
@@ -47,7 +55,8 @@ class TravelContentionTest {
                 if (key.startsWith("Hotel.guests")) {
                     String hotel = key.substring("Hotel.guests[\"".length(), key.indexOf('#'));
                     reservations.merge("hotel " + hotel + " " + value, 1, Integer::sum);
-                    assertThat(Integer.parseInt(key.substring(key.indexOf('#') + 1, key.length() - 2))).isLessThanOrEqualTo(CAPACITY);
+                    assertThat(Integer.parseInt(key.substring(key.indexOf('#') + 1, key.length() - 2)))
+                            .isLessThanOrEqualTo(CAPACITY);
                 } else if (key.startsWith("Flight.passengers")) {
                     String flight = key.substring("Flight.passengers[\"".length(), key.indexOf('#'));
                     reservations.merge("flight " + flight + " " + value, 1, Integer::sum);
@@ -57,8 +66,11 @@ class TravelContentionTest {
                     orders.merge("flight " + field(value, "flight") + " \"" + user + "\"", 1, Integer::sum);
                 }
             });
-            assertThat(reservations).as("committed reservations vs placed orders").isEqualTo(orders);
-            assertThat(orders.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(2 * (int) booked);
+            assertThat(reservations)
+                    .as("committed reservations vs placed orders")
+                    .isEqualTo(orders);
+            assertThat(orders.values().stream().mapToInt(Integer::intValue).sum())
+                    .isEqualTo(2 * (int) booked);
             List<String> capacities = new ArrayList<>();
             state.forEach((key, value) -> {
                 if (key.startsWith("Hotel.rooms") || key.startsWith("Flight.seats")) {

@@ -1,5 +1,7 @@
 package dev.mu2sls.examples;
 
+import dev.mu2sls.examples.bank.AccountDispatcher;
+import dev.mu2sls.examples.bank.BankDispatcher;
 import dev.mu2sls.examples.chain.Caller1Dispatcher;
 import dev.mu2sls.examples.chain.Caller2Dispatcher;
 import dev.mu2sls.examples.counter.CounterDispatcher;
@@ -12,8 +14,6 @@ import dev.mu2sls.examples.media.UniqueIdDispatcher;
 import dev.mu2sls.examples.media.UserDispatcher;
 import dev.mu2sls.examples.media.UserReviewDispatcher;
 import dev.mu2sls.examples.mixed.OrchestratorDispatcher;
-import dev.mu2sls.examples.bank.AccountDispatcher;
-import dev.mu2sls.examples.bank.BankDispatcher;
 import dev.mu2sls.examples.mixed.ShardDispatcher;
 import dev.mu2sls.examples.shortener.AnalyticsDispatcher;
 import dev.mu2sls.examples.shortener.ShortenerDispatcher;
@@ -38,21 +38,32 @@ import java.util.SplittableRandom;
 /** Services and seeded request sequences of the workloads the property tests run. */
 final class Workloads {
     static final List<ServiceDefinition> W1 = List.of(new CounterDispatcher());
-    static final List<ServiceDefinition> W2 = List.of(new Caller1Dispatcher(), new Caller2Dispatcher(), new CounterDispatcher());
+    static final List<ServiceDefinition> W2 =
+            List.of(new Caller1Dispatcher(), new Caller2Dispatcher(), new CounterDispatcher());
     static final List<ServiceDefinition> MIXED = List.of(new OrchestratorDispatcher(), new ShardDispatcher());
-    static final List<ServiceDefinition> W3 = List.of(new TreeDispatcher(), new Backend1Dispatcher(), new Backend2Dispatcher());
-    static final List<ServiceDefinition> W5 = List.of(new FrontendDispatcher(), new HotelDispatcher(),
-            new FlightDispatcher(), new OrderDispatcher());
+    static final List<ServiceDefinition> W3 =
+            List.of(new TreeDispatcher(), new Backend1Dispatcher(), new Backend2Dispatcher());
+    static final List<ServiceDefinition> W5 =
+            List.of(new FrontendDispatcher(), new HotelDispatcher(), new FlightDispatcher(), new OrderDispatcher());
     static final List<ServiceDefinition> W6 = List.of(new BankDispatcher(), new AccountDispatcher());
     /** W4 media; its front end is the service {@code MediaFrontend} (W5 has a {@code Frontend}). */
-    static final List<ServiceDefinition> W4 = List.of(new dev.mu2sls.examples.media.FrontendDispatcher(),
-            new UserDispatcher(), new ComposeReviewDispatcher(), new UniqueIdDispatcher(), new MovieIdDispatcher(),
-            new TextDispatcher(), new ReviewStorageDispatcher(), new UserReviewDispatcher(), new MovieReviewDispatcher());
+    static final List<ServiceDefinition> W4 = List.of(
+            new dev.mu2sls.examples.media.FrontendDispatcher(),
+            new UserDispatcher(),
+            new ComposeReviewDispatcher(),
+            new UniqueIdDispatcher(),
+            new MovieIdDispatcher(),
+            new TextDispatcher(),
+            new ReviewStorageDispatcher(),
+            new UserReviewDispatcher(),
+            new MovieReviewDispatcher());
+
     static final List<ServiceDefinition> SHORTENER = List.of(new ShortenerDispatcher(), new AnalyticsDispatcher());
-    static final List<ServiceDefinition> SOCIAL = List.of(new SocialDispatcher(), new SocialGraphDispatcher(),
-            new PostStorageDispatcher(), new TimelineDispatcher());
+    static final List<ServiceDefinition> SOCIAL = List.of(
+            new SocialDispatcher(), new SocialGraphDispatcher(), new PostStorageDispatcher(), new TimelineDispatcher());
     /** W4 at the paper's scale. */
     static final int MEDIA_USERS = 100;
+
     static final int MEDIA_MOVIES = 1000;
 
     private Workloads() {}
@@ -79,7 +90,8 @@ final class Workloads {
         int count = random.nextInt(3, 10);
         List<Request> requests = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            requests.add(new Request("t" + i, "Tree", "add", "[\"k" + random.nextInt(3) + "\", " + random.nextInt(1, 10) + "]"));
+            requests.add(new Request(
+                    "t" + i, "Tree", "add", "[\"k" + random.nextInt(3) + "\", " + random.nextInt(1, 10) + "]"));
         }
         return requests;
     }
@@ -94,8 +106,12 @@ final class Workloads {
         }
         int count = random.nextInt(2, 7);
         for (int i = 0; i < count; i++) {
-            requests.add(new Request("b" + i, "Frontend", "book",
-                    "[\"u" + random.nextInt(3) + "\", \"f" + random.nextInt(2) + "\", \"h" + random.nextInt(2) + "\"]"));
+            requests.add(new Request(
+                    "b" + i,
+                    "Frontend",
+                    "book",
+                    "[\"u" + random.nextInt(3) + "\", \"f" + random.nextInt(2) + "\", \"h" + random.nextInt(2)
+                            + "\"]"));
         }
         return requests;
     }
@@ -109,7 +125,8 @@ final class Workloads {
             String user = "u" + random.nextInt(2);
             int kind = random.nextInt(10);
             if (kind == 0) {
-                requests.add(new Request("m" + i, "Orchestrator", "receipt", "[\"" + user + "\", " + random.nextInt(1, 4) + "]"));
+                requests.add(new Request(
+                        "m" + i, "Orchestrator", "receipt", "[\"" + user + "\", " + random.nextInt(1, 4) + "]"));
             } else if (kind == 1) {
                 requests.add(new Request("m" + i, "Orchestrator", "process", "[\"" + user + "\", []]"));
             } else {
@@ -140,16 +157,38 @@ final class Workloads {
             int user = random.nextInt(users);
             int kind = random.nextInt(20);
             switch (kind) {
-                case 0 -> requests.add(new Request(id, "MediaFrontend", "compose",
-                        args(username(user), "wrong", title(random.nextInt(movies)), 5, "text " + i)));
-                case 1 -> requests.add(new Request(id, "MediaFrontend", "compose",
-                        args("nobody", password(0), title(random.nextInt(movies)), 5, "text " + i)));
-                case 2 -> requests.add(new Request(id, "MediaFrontend", "compose",
-                        args(username(user), password(user), "Unknown Movie", 5, "text " + i)));
-                case 3 -> requests.add(new Request(id, "MediaFrontend", "compose",
-                        args(username(user), password(user), title(random.nextInt(movies)), random.nextBoolean() ? -1 : 11, "text")));
+                case 0 ->
+                    requests.add(new Request(
+                            id,
+                            "MediaFrontend",
+                            "compose",
+                            args(username(user), "wrong", title(random.nextInt(movies)), 5, "text " + i)));
+                case 1 ->
+                    requests.add(new Request(
+                            id,
+                            "MediaFrontend",
+                            "compose",
+                            args("nobody", password(0), title(random.nextInt(movies)), 5, "text " + i)));
+                case 2 ->
+                    requests.add(new Request(
+                            id,
+                            "MediaFrontend",
+                            "compose",
+                            args(username(user), password(user), "Unknown Movie", 5, "text " + i)));
+                case 3 ->
+                    requests.add(new Request(
+                            id,
+                            "MediaFrontend",
+                            "compose",
+                            args(
+                                    username(user),
+                                    password(user),
+                                    title(random.nextInt(movies)),
+                                    random.nextBoolean() ? -1 : 11,
+                                    "text")));
                 case 4, 5 -> requests.add(new Request(id, "UserReview", "reviews", args(user + 1)));
-                case 6, 7 -> requests.add(new Request(id, "MovieReview", "reviews", args(movieId(random.nextInt(movies)))));
+                case 6, 7 ->
+                    requests.add(new Request(id, "MovieReview", "reviews", args(movieId(random.nextInt(movies)))));
                 default -> requests.add(mediaCompose(random, id, users, movies));
             }
         }
@@ -170,8 +209,8 @@ final class Workloads {
     static List<Request> mediaSetup(int users, int movies) {
         List<Request> requests = new ArrayList<>(users + movies);
         for (int u = 0; u < users; u++) {
-            requests.add(new Request("register-user" + u, "User", "register",
-                    args(username(u), "First" + u, "Last" + u, password(u))));
+            requests.add(new Request(
+                    "register-user" + u, "User", "register", args(username(u), "First" + u, "Last" + u, password(u))));
         }
         for (int m = 0; m < movies; m++) {
             requests.add(new Request("register-movie" + m, "MovieId", "register", args(title(m), movieId(m))));
@@ -182,8 +221,16 @@ final class Workloads {
     /** A valid review by a random registered user of a random registered movie. */
     static Request mediaCompose(SplittableRandom random, String id, int users, int movies) {
         int user = random.nextInt(users);
-        return new Request(id, "MediaFrontend", "compose", args(username(user), password(user),
-                title(random.nextInt(movies)), random.nextInt(0, 11), "review " + id + ": " + "good ".repeat(random.nextInt(1, 20))));
+        return new Request(
+                id,
+                "MediaFrontend",
+                "compose",
+                args(
+                        username(user),
+                        password(user),
+                        title(random.nextInt(movies)),
+                        random.nextInt(0, 11),
+                        "review " + id + ": " + "good ".repeat(random.nextInt(1, 20))));
     }
 
     static String username(int user) {
@@ -218,9 +265,16 @@ final class Workloads {
             String code = random.nextInt(4) == 0 ? alias : Integer.toString(random.nextInt(1, 5));
             switch (random.nextInt(12)) {
                 case 0, 1, 2, 3 -> requests.add(new Request(id, "Shortener", "shorten", args(url)));
-                case 4 -> requests.add(new Request(id, "Shortener", "shorten", args(random.nextBoolean() ? "ftp://example.com/x" : "not a url")));
+                case 4 ->
+                    requests.add(new Request(
+                            id,
+                            "Shortener",
+                            "shorten",
+                            args(random.nextBoolean() ? "ftp://example.com/x" : "not a url")));
                 case 5, 6 -> requests.add(new Request(id, "Shortener", "alias", args(url, alias)));
-                case 7 -> requests.add(new Request(id, "Shortener", "alias", args(url, random.nextBoolean() ? "" : "bad alias")));
+                case 7 ->
+                    requests.add(
+                            new Request(id, "Shortener", "alias", args(url, random.nextBoolean() ? "" : "bad alias")));
                 case 8, 9 -> requests.add(new Request(id, "Shortener", "resolve", args(code)));
                 case 10 -> requests.add(new Request(id, "Analytics", "visits", args(code)));
                 default -> requests.add(new Request(id, "Shortener", "link", args(code)));
@@ -249,8 +303,12 @@ final class Workloads {
             String user = "u" + random.nextInt(4);
             String other = "u" + random.nextInt(4);
             switch (random.nextInt(12)) {
-                case 0, 1, 2, 3 -> requests.add(new Request(id, "Social", "post",
-                        args(user, random.nextInt(10) == 0 ? " " : "post " + i + " by " + user)));
+                case 0, 1, 2, 3 ->
+                    requests.add(new Request(
+                            id,
+                            "Social",
+                            "post",
+                            args(user, random.nextInt(10) == 0 ? " " : "post " + i + " by " + user)));
                 case 4, 5, 11 -> requests.add(new Request(id, "Social", "timeline", args(user)));
                 case 6, 7 -> requests.add(new Request(id, "SocialGraph", "follow", args(user, other)));
                 case 8 -> requests.add(new Request(id, "SocialGraph", "unfollow", args(user, other)));
@@ -269,7 +327,9 @@ final class Workloads {
                 json.append(", ");
             }
             if (value instanceof String text) {
-                json.append('"').append(text.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+                json.append('"')
+                        .append(text.replace("\\", "\\\\").replace("\"", "\\\""))
+                        .append('"');
             } else {
                 json.append(value);
             }
@@ -300,14 +360,18 @@ final class Workloads {
 
     /** W5: bookings of random flights and hotels by a few users. */
     static Simulation.Script travelClients(int places, int users) {
-        return (random, client, i) -> new Simulation.Request("Frontend", "book", "[\"u" + random.nextInt(users) + "\", \"f"
-                + random.nextInt(places) + "\", \"h" + random.nextInt(places) + "\"]");
+        return (random, client, i) -> new Simulation.Request(
+                "Frontend",
+                "book",
+                "[\"u" + random.nextInt(users) + "\", \"f" + random.nextInt(places) + "\", \"h" + random.nextInt(places)
+                        + "\"]");
     }
 
     /** W4 setup: registers {@code users} users and {@code movies} movies, one request at a time. */
     static void registerMedia(Simulation simulation, int users, int movies) {
         for (Request registration : mediaSetup(users, movies)) {
-            simulation.call(registration.id(), registration.service(), registration.method(), registration.jsonArguments());
+            simulation.call(
+                    registration.id(), registration.service(), registration.method(), registration.jsonArguments());
         }
     }
 
@@ -330,7 +394,10 @@ final class Workloads {
     static Simulation.Script bankClients(int accounts) {
         return (random, client, i) -> random.nextInt(8) == 0
                 ? new Simulation.Request("Bank", "audit", "[]")
-                : new Simulation.Request("Bank", "transfer", "[\"a" + random.nextInt(accounts) + "\", \"a"
-                        + random.nextInt(accounts) + "\", " + random.nextInt(1, 150) + "]");
+                : new Simulation.Request(
+                        "Bank",
+                        "transfer",
+                        "[\"a" + random.nextInt(accounts) + "\", \"a" + random.nextInt(accounts) + "\", "
+                                + random.nextInt(1, 150) + "]");
     }
 }

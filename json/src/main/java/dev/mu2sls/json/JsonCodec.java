@@ -4,8 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -48,15 +48,29 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JsonCodec implements Codec {
     /** Parameter types whose arguments decode from the token stream ({@link #decodeScalarArray}). */
-    private static final Set<Type> SCALARS = Set.of(String.class, boolean.class, Boolean.class, int.class, Integer.class,
-            long.class, Long.class, short.class, Short.class, byte.class, Byte.class, double.class, Double.class,
-            float.class, Float.class);
+    private static final Set<Type> SCALARS = Set.of(
+            String.class,
+            boolean.class,
+            Boolean.class,
+            int.class,
+            Integer.class,
+            long.class,
+            Long.class,
+            short.class,
+            Short.class,
+            byte.class,
+            Byte.class,
+            double.class,
+            Double.class,
+            float.class,
+            Float.class);
 
     // A shared buffer pool: the default ThreadLocal one allocates fresh buffers on every new
     // virtual thread, and every async call and simulated instance is one.
     private final JsonMapper mapper = JsonMapper.builder(JsonFactory.builder()
                     .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
-                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
             .addModule(new JavaTimeModule())
             .addModule(new Jdk8Module())
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
@@ -64,9 +78,10 @@ public final class JsonCodec implements Codec {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .withCoercionConfig(LogicalType.Textual, text -> text.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .withCoercionConfig(
+                    LogicalType.Textual, text -> text.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .build();
@@ -88,8 +103,8 @@ public final class JsonCodec implements Codec {
     }
 
     private ObjectReader elementReader(Type type) {
-        return elementReaders.computeIfAbsent(type,
-                t -> mapper.readerFor(javaType(t)).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
+        return elementReaders.computeIfAbsent(
+                type, t -> mapper.readerFor(javaType(t)).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
     }
 
     @Override
@@ -97,8 +112,10 @@ public final class JsonCodec implements Codec {
         try {
             return writer(type).writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot serialize a " + value.getClass().getName() + " as "
-                    + type.getTypeName() + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot serialize a " + value.getClass().getName() + " as " + type.getTypeName() + ": "
+                            + e.getOriginalMessage(),
+                    e);
         }
     }
 
@@ -115,7 +132,10 @@ public final class JsonCodec implements Codec {
     public byte[] encodeArguments(MethodRef method, Object[] args) {
         List<Type> types = method.parameterTypes();
         if (args.length != types.size()) {
-            throw new InvalidRequestException(Reason.WRONG_ARITY, method.service(), method.method(),
+            throw new InvalidRequestException(
+                    Reason.WRONG_ARITY,
+                    method.service(),
+                    method.method(),
                     method + " takes " + types.size() + " arguments, got " + args.length);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 + 16 * args.length);
@@ -127,9 +147,13 @@ public final class JsonCodec implements Codec {
             try {
                 out.writeBytes(writer(types.get(i)).writeValueAsBytes(args[i]));
             } catch (JsonProcessingException e) {
-                throw new InvalidRequestException(Reason.NOT_SERIALIZABLE, method.service(), method.method(),
-                        method.parameterNames().get(i), method + " argument '" + method.parameterNames().get(i)
-                        + "' cannot be serialized: " + e.getOriginalMessage());
+                throw new InvalidRequestException(
+                        Reason.NOT_SERIALIZABLE,
+                        method.service(),
+                        method.method(),
+                        method.parameterNames().get(i),
+                        method + " argument '" + method.parameterNames().get(i) + "' cannot be serialized: "
+                                + e.getOriginalMessage());
             }
         }
         out.write(']');
@@ -188,29 +212,45 @@ public final class JsonCodec implements Codec {
         try {
             root = mapper.readTree(json);
         } catch (IOException e) {
-            throw new InvalidRequestException(Reason.MALFORMED_JSON, method.service(), method.method(),
+            throw new InvalidRequestException(
+                    Reason.MALFORMED_JSON,
+                    method.service(),
+                    method.method(),
                     "arguments of " + method + " are not valid JSON: " + firstLine(e.getMessage()));
         }
         List<String> names = method.parameterNames();
         if (root == null || !(root.isArray() || root.isObject())) {
-            throw new InvalidRequestException(Reason.MALFORMED_JSON, method.service(), method.method(),
+            throw new InvalidRequestException(
+                    Reason.MALFORMED_JSON,
+                    method.service(),
+                    method.method(),
                     "arguments of " + method + " must be a JSON array " + signature(method)
                             + " or an object keyed by parameter name");
         }
         if (root.isArray() && root.size() != names.size()) {
-            throw new InvalidRequestException(Reason.WRONG_ARITY, method.service(), method.method(),
+            throw new InvalidRequestException(
+                    Reason.WRONG_ARITY,
+                    method.service(),
+                    method.method(),
                     method + " takes " + names.size() + " arguments " + signature(method) + ", got " + root.size());
         }
         if (root.isObject()) {
             for (Iterator<String> fields = root.fieldNames(); fields.hasNext(); ) {
                 String field = fields.next();
                 if (!names.contains(field)) {
-                    throw new InvalidRequestException(Reason.BAD_ARGUMENT, method.service(), method.method(), field,
+                    throw new InvalidRequestException(
+                            Reason.BAD_ARGUMENT,
+                            method.service(),
+                            method.method(),
+                            field,
                             method + " has no parameter '" + field + "'; its parameters are " + signature(method));
                 }
             }
             if (root.size() != names.size()) {
-                throw new InvalidRequestException(Reason.WRONG_ARITY, method.service(), method.method(),
+                throw new InvalidRequestException(
+                        Reason.WRONG_ARITY,
+                        method.service(),
+                        method.method(),
                         method + " takes " + names.size() + " arguments " + signature(method) + ", got " + root.size());
             }
         }
@@ -221,14 +261,24 @@ public final class JsonCodec implements Codec {
             try {
                 args[i] = reader(type).readValue(node);
             } catch (IOException | IllegalArgumentException e) {
-                throw new InvalidRequestException(Reason.BAD_ARGUMENT, method.service(), method.method(), names.get(i),
+                throw new InvalidRequestException(
+                        Reason.BAD_ARGUMENT,
+                        method.service(),
+                        method.method(),
+                        names.get(i),
                         method + " argument '" + names.get(i) + "' must be a " + type.getTypeName() + ", got "
                                 + abbreviate(node.toString()));
             }
             if (args[i] == null && !method.nullableParameters().get(i)) {
-                throw new InvalidRequestException(Reason.BAD_ARGUMENT, method.service(), method.method(), names.get(i),
+                throw new InvalidRequestException(
+                        Reason.BAD_ARGUMENT,
+                        method.service(),
+                        method.method(),
+                        names.get(i),
                         method + " argument '" + names.get(i) + "' must be a " + type.getTypeName() + ", got null"
-                                + (type instanceof Class<?> c && c.isPrimitive() ? "" : " (annotate the parameter @Nullable to accept null)"));
+                                + (type instanceof Class<?> c && c.isPrimitive()
+                                        ? ""
+                                        : " (annotate the parameter @Nullable to accept null)"));
             }
         }
         return args;
@@ -245,7 +295,9 @@ public final class JsonCodec implements Codec {
             if (i > 0) {
                 out.append(", ");
             }
-            out.append(method.parameterTypes().get(i).getTypeName()).append(' ').append(method.parameterNames().get(i));
+            out.append(method.parameterTypes().get(i).getTypeName())
+                    .append(' ')
+                    .append(method.parameterNames().get(i));
         }
         return out.append(')').toString();
     }

@@ -18,11 +18,46 @@ import org.junit.jupiter.api.Test;
  * {@code -Dmu2sls.seed=<the printed seed>}.
  */
 class ScalarArgumentsTest {
-    private static final List<Type> SCALARS = List.of(String.class, boolean.class, Boolean.class, int.class, Integer.class,
-            long.class, Long.class, short.class, byte.class, double.class, Double.class, float.class);
-    private static final List<String> VALUES = List.of("\"k\"", "\"\"", "\"1\"", "\"true\"", "\"\\u00e9\\n\"", "0", "-1", "7",
-            "127", "128", "32768", "2147483648", "-9223372036854775808", "9223372036854775808", "1.5", "-0.0", "1e3", "1E-2",
-            "3.4028236E38", "true", "false", "null", "[]", "[1]", "{}", "{\"a\":1}");
+    private static final List<Type> SCALARS = List.of(
+            String.class,
+            boolean.class,
+            Boolean.class,
+            int.class,
+            Integer.class,
+            long.class,
+            Long.class,
+            short.class,
+            byte.class,
+            double.class,
+            Double.class,
+            float.class);
+    private static final List<String> VALUES = List.of(
+            "\"k\"",
+            "\"\"",
+            "\"1\"",
+            "\"true\"",
+            "\"\\u00e9\\n\"",
+            "0",
+            "-1",
+            "7",
+            "127",
+            "128",
+            "32768",
+            "2147483648",
+            "-9223372036854775808",
+            "9223372036854775808",
+            "1.5",
+            "-0.0",
+            "1e3",
+            "1E-2",
+            "3.4028236E38",
+            "true",
+            "false",
+            "null",
+            "[]",
+            "[1]",
+            "{}",
+            "{\"a\":1}");
     private static final List<String> TRAILERS = List.of("", " ", "\n", " 1", "]", ",", " []", "x");
     private final JsonCodec codec = new JsonCodec();
 
@@ -51,16 +86,24 @@ class ScalarArgumentsTest {
                 if (!method.parameterTypes().isEmpty()) {
                     streamed++;
                 }
-                assertThat(refused).as(what + ": streamed, but the tree refuses").isNull();
+                assertThat(refused)
+                        .as(what + ": streamed, but the tree refuses")
+                        .isNull();
                 assertThat(fast).as(what).containsExactly(reference);
             }
             if (refused == null) {
                 assertThat(decoded).as(what).isNotNull().containsExactly(reference);
             } else {
-                assertThat(decodeRefused).as(what).isNotNull().hasSameClassAs(refused).hasMessage(refused.getMessage());
+                assertThat(decodeRefused)
+                        .as(what)
+                        .isNotNull()
+                        .hasSameClassAs(refused)
+                        .hasMessage(refused.getMessage());
             }
         }
-        assertThat(streamed).as("cases with arguments the fast path decoded itself (not only through the tree)").isGreaterThan(1_000);
+        assertThat(streamed)
+                .as("cases with arguments the fast path decoded itself (not only through the tree)")
+                .isGreaterThan(1_000);
     }
 
     private static MethodRef randomMethod(SplittableRandom random) {
@@ -78,7 +121,8 @@ class ScalarArgumentsTest {
         int count = random.nextInt(10) < 8 ? arity : random.nextInt(5);
         StringBuilder json = new StringBuilder(random.nextBoolean() ? "[" : " [ ");
         for (int v = 0; v < count; v++) {
-            json.append(v > 0 ? (random.nextBoolean() ? "," : " , ") : "").append(VALUES.get(random.nextInt(VALUES.size())));
+            json.append(v > 0 ? (random.nextBoolean() ? "," : " , ") : "")
+                    .append(VALUES.get(random.nextInt(VALUES.size())));
         }
         json.append(']');
         return random.nextInt(10) < 8 ? json.toString() : json + TRAILERS.get(random.nextInt(TRAILERS.size()));

@@ -39,12 +39,15 @@ final class EngineMetrics {
      * Histogram buckets of request and store-commit durations: a fixed ladder from 100 µs to 30 s
      * (fifteen buckets, where Micrometer's percentile histogram has about seventy per series).
      */
-    static final Duration[] BUCKETS = Stream.of(0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 5000.0, 30000.0)
-            .map(millis -> Duration.ofNanos((long) (millis * 1_000_000))).toArray(Duration[]::new);
+    static final Duration[] BUCKETS = Stream.of(
+                    0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 5000.0, 30000.0)
+            .map(millis -> Duration.ofNanos((long) (millis * 1_000_000)))
+            .toArray(Duration[]::new);
 
     private final MeterRegistry registry;
     /** By service, then method: two lookups of strings the invocation holds, no key built per request. */
     private final Map<String, Map<String, MethodMeters>> methods = new ConcurrentHashMap<>();
+
     private final Map<String, ServiceMeters> services = new ConcurrentHashMap<>();
     final AtomicInteger running = new AtomicInteger();
     final AtomicInteger pendingTransactions = new AtomicInteger();
@@ -52,9 +55,11 @@ final class EngineMetrics {
     EngineMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("mu2sls.running.requests", running, AtomicInteger::get)
-                .description("deliveries the engine is running now").register(registry);
+                .description("deliveries the engine is running now")
+                .register(registry);
         Gauge.builder("mu2sls.pending.transactions", pendingTransactions, AtomicInteger::get)
-                .description("transactions pending in the store at the last housekeeping sweep").register(registry);
+                .description("transactions pending in the store at the last housekeeping sweep")
+                .register(registry);
     }
 
     MethodMeters method(Invocation invocation) {
@@ -63,8 +68,10 @@ final class EngineMetrics {
             ofService = methods.computeIfAbsent(invocation.service(), service -> new ConcurrentHashMap<>());
         }
         MethodMeters meters = ofService.get(invocation.method());
-        return meters != null ? meters
-                : ofService.computeIfAbsent(invocation.method(), method -> new MethodMeters(invocation.service(), method));
+        return meters != null
+                ? meters
+                : ofService.computeIfAbsent(
+                        invocation.method(), method -> new MethodMeters(invocation.service(), method));
     }
 
     ServiceMeters service(String service) {
@@ -78,6 +85,7 @@ final class EngineMetrics {
         private final String method;
         /** By outcome; registered when an outcome first happens (but OK, at once). */
         private final Counter[] requests = new Counter[RequestOutcome.values().length];
+
         private final Timer[] durations = new Timer[RequestOutcome.values().length];
         final Counter reexecutions;
         final Counter replays;
@@ -89,17 +97,22 @@ final class EngineMetrics {
             this.method = method;
             register(RequestOutcome.OK);
             reexecutions = Counter.builder("mu2sls.reexecutions")
-                    .description("deliveries of a request after its first (a retry after a crash, a timeout, a lost reply)")
-                    .tags("service", service, "method", method).register(registry);
+                    .description(
+                            "deliveries of a request after its first (a retry after a crash, a timeout, a lost reply)")
+                    .tags("service", service, "method", method)
+                    .register(registry);
             replays = Counter.builder("mu2sls.replays")
                     .description("handler re-runs from the journal within a delivery (a stale read or a divergence)")
-                    .tags("service", service, "method", method).register(registry);
+                    .tags("service", service, "method", method)
+                    .register(registry);
             fenced = Counter.builder("mu2sls.fenced")
                     .description("executions stopped because another execution completed the request")
-                    .tags("service", service, "method", method).register(registry);
+                    .tags("service", service, "method", method)
+                    .register(registry);
             quarantined = Counter.builder("mu2sls.quarantined")
                     .description("requests ended as failed with a report: a replay diverged, or the platform gave up")
-                    .tags("service", service, "method", method).register(registry);
+                    .tags("service", service, "method", method)
+                    .register(registry);
         }
 
         void delivered(RequestOutcome outcome, long nanos) {
@@ -115,9 +128,12 @@ final class EngineMetrics {
         }
 
         private synchronized void register(RequestOutcome outcome) {
-            requests[outcome.ordinal()] = Counter.builder("mu2sls.requests").description("deliveries handled, by outcome")
-                    .tags("service", service, "method", method, "outcome", outcome.tag).register(registry);
-            durations[outcome.ordinal()] = Timer.builder("mu2sls.request.duration").description("time to handle a delivery")
+            requests[outcome.ordinal()] = Counter.builder("mu2sls.requests")
+                    .description("deliveries handled, by outcome")
+                    .tags("service", service, "method", method, "outcome", outcome.tag)
+                    .register(registry);
+            durations[outcome.ordinal()] = Timer.builder("mu2sls.request.duration")
+                    .description("time to handle a delivery")
                     .tags("service", service, "method", method, "outcome", outcome.tag)
                     .serviceLevelObjectives(BUCKETS)
                     .register(registry);
@@ -133,18 +149,28 @@ final class EngineMetrics {
 
         ServiceMeters(String service) {
             transactions[TransactionOutcome.COMMITTED.ordinal()] = Counter.builder("mu2sls.tx.commits")
-                    .description("transactions committed").tag("service", service).register(registry);
+                    .description("transactions committed")
+                    .tag("service", service)
+                    .register(registry);
             transactions[TransactionOutcome.CONFLICT.ordinal()] = Counter.builder("mu2sls.tx.conflicts")
-                    .description("transaction commits that found a stale read (the coordinator runs again)").tag("service", service)
+                    .description("transaction commits that found a stale read (the coordinator runs again)")
+                    .tag("service", service)
                     .register(registry);
             transactions[TransactionOutcome.ABORTED.ordinal()] = Counter.builder("mu2sls.tx.aborts")
-                    .description("transactions aborted by their code").tag("service", service).register(registry);
-            storeCommits = Counter.builder("mu2sls.store.commits").description("store transactions committed")
-                    .tags("service", service, "outcome", "ok").register(registry);
-            storeCommitFailures = Counter.builder("mu2sls.store.commits").description("store transactions committed")
-                    .tags("service", service, "outcome", "error").register(registry);
+                    .description("transactions aborted by their code")
+                    .tag("service", service)
+                    .register(registry);
+            storeCommits = Counter.builder("mu2sls.store.commits")
+                    .description("store transactions committed")
+                    .tags("service", service, "outcome", "ok")
+                    .register(registry);
+            storeCommitFailures = Counter.builder("mu2sls.store.commits")
+                    .description("store transactions committed")
+                    .tags("service", service, "outcome", "error")
+                    .register(registry);
             storeCommitDuration = Timer.builder("mu2sls.store.commit.duration")
-                    .description("time to commit a store transaction, retries included").tag("service", service)
+                    .description("time to commit a store transaction, retries included")
+                    .tag("service", service)
                     .serviceLevelObjectives(BUCKETS)
                     .register(registry);
         }

@@ -23,30 +23,40 @@ final class MetricsSummary {
                 continue;
             }
             switch (meter) {
-                case Timer timer when name.equals("mu2sls.request.duration") && timer.count() > 0 -> requests.append(String.format(
-                        "  %-28s %-8s %,10d requests  mean %8.3f ms  max %8.3f ms%n",
-                        meter.getId().getTag("service") + "." + meter.getId().getTag("method"), meter.getId().getTag("outcome"),
-                        timer.count(), timer.mean(TimeUnit.MILLISECONDS), timer.max(TimeUnit.MILLISECONDS)));
-                case Timer timer when name.equals("mu2sls.store.commit.duration") -> {
+                case Timer timer
+                when name.equals("mu2sls.request.duration") && timer.count() > 0 ->
+                    requests.append(String.format(
+                            "  %-28s %-8s %,10d requests  mean %8.3f ms  max %8.3f ms%n",
+                            meter.getId().getTag("service") + "."
+                                    + meter.getId().getTag("method"),
+                            meter.getId().getTag("outcome"),
+                            timer.count(),
+                            timer.mean(TimeUnit.MILLISECONDS),
+                            timer.max(TimeUnit.MILLISECONDS)));
+                case Timer timer
+                when name.equals("mu2sls.store.commit.duration") -> {
                     totals.merge("store commit time (ms)", timer.totalTime(TimeUnit.MILLISECONDS), Double::sum);
                     totals.merge("store commits timed", (double) timer.count(), Double::sum);
                 }
                 case Counter counter -> totals.merge(name, counter.count(), Double::sum);
                 case FunctionCounter counter -> totals.merge(name, counter.count(), Double::sum);
                 case Gauge gauge -> totals.merge(name, gauge.value(), Double::sum);
-                default -> { }
+                default -> {}
             }
         }
         StringBuilder out = new StringBuilder("metrics (mu2sls_* meters of this process):\n").append(requests);
         double commits = totals.getOrDefault("store commits timed", 0.0);
         if (commits > 0) {
-            out.append(String.format("  store commits %,.0f, mean %.3f ms%n", commits, totals.get("store commit time (ms)") / commits));
+            out.append(String.format(
+                    "  store commits %,.0f, mean %.3f ms%n", commits, totals.get("store commit time (ms)") / commits));
         }
         StringBuilder counters = new StringBuilder();
         totals.forEach((name, value) -> {
             if (name.startsWith("mu2sls.") && !name.equals("mu2sls.requests") && !name.equals("mu2sls.store.commits")) {
-                counters.append(counters.isEmpty() ? "  " : ", ").append(name.substring("mu2sls.".length()).replace('.', '_'))
-                        .append(' ').append(String.format("%,.0f", value));
+                counters.append(counters.isEmpty() ? "  " : ", ")
+                        .append(name.substring("mu2sls.".length()).replace('.', '_'))
+                        .append(' ')
+                        .append(String.format("%,.0f", value));
             }
         });
         return out.append(counters).append('\n').toString();

@@ -52,8 +52,12 @@ final class RecoveryDigest {
         if (now - due < 0 || !nextAtNanos.compareAndSet(due, now + intervalNanos) || !log.isInfoEnabled()) {
             return;
         }
-        log.info("recovering from faults: {} re-deliveries, {} executions fenced (another completed the request), {} replays, "
-                        + "{} transaction conflicts since the last report", redeliveries.sumThenReset(), fenced.sumThenReset(),
-                replays.sumThenReset(), conflicts.sumThenReset());
+        log.info(
+                "recovering from faults: {} re-deliveries, {} executions fenced (another completed the request), {} replays, "
+                        + "{} transaction conflicts since the last report",
+                redeliveries.sumThenReset(),
+                fenced.sumThenReset(),
+                replays.sumThenReset(),
+                conflicts.sumThenReset());
     }
 }

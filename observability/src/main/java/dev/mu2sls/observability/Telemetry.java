@@ -47,6 +47,7 @@ public final class Telemetry implements AutoCloseable {
     public static final String METRICS_ENV = "MU2SLS_METRICS";
     /** The instrumentation scope of mu2sls's spans. */
     public static final String SCOPE = "dev.mu2sls";
+
     private static final Logger LOG = LoggerFactory.getLogger(Telemetry.class);
 
     private final PrometheusMeterRegistry registry;
@@ -112,7 +113,8 @@ public final class Telemetry implements AutoCloseable {
         if (exporter != null) {
             return !exporter.equalsIgnoreCase("none");
         }
-        return environment.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT") || environment.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+        return environment.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT")
+                || environment.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
     }
 
     private static OpenTelemetrySdk startSdk(String serviceName, Map<String, String> environment) {
@@ -127,15 +129,24 @@ public final class Telemetry implements AutoCloseable {
         try {
             // defaults the OTEL_* variables override; OTLP over HTTP, as the JDK's client sends it (no gRPC)
             sdk = AutoConfiguredOpenTelemetrySdk.builder()
-                    .addPropertiesSupplier(() -> Map.of("otel.service.name", serviceName, "otel.exporter.otlp.protocol", "http/protobuf",
-                            "otel.metrics.exporter", "none", "otel.logs.exporter", "none"))
+                    .addPropertiesSupplier(() -> Map.of(
+                            "otel.service.name",
+                            serviceName,
+                            "otel.exporter.otlp.protocol",
+                            "http/protobuf",
+                            "otel.metrics.exporter",
+                            "none",
+                            "otel.logs.exporter",
+                            "none"))
                     .addPropertiesCustomizer(defaults -> configured)
                     .disableShutdownHook()
                     .build()
                     .getOpenTelemetrySdk();
         } catch (ConfigurationException e) {
-            throw new IllegalArgumentException("tracing is misconfigured by the OTEL_* variables: " + e.getMessage()
-                    + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"), e);
+            throw new IllegalArgumentException(
+                    "tracing is misconfigured by the OTEL_* variables: " + e.getMessage()
+                            + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"),
+                    e);
         }
         try {
             GlobalOpenTelemetry.set(sdk);
@@ -159,15 +170,32 @@ public final class Telemetry implements AutoCloseable {
         if (registry == null) {
             return;
         }
-        counter("mu2sls.state.cache.hits", "state reads served from the engine's cache", engine, service, e -> e.stats().stateCacheHits());
-        counter("mu2sls.state.cache.stale", "cached values found stale when validated", engine, service, e -> e.stats().stateCacheStale());
-        counter("mu2sls.deduplicated", "deliveries answered from a recorded response", engine, service, e -> e.stats().deduplicated());
-        counter("mu2sls.tx.expired", "transactions aborted as abandoned past their lease", engine, service, e -> e.stats().transactionsExpired());
-        counter("mu2sls.responses.expired", "recorded responses dropped after their retention", engine, service, e -> e.stats().responsesExpired());
+        counter("mu2sls.state.cache.hits", "state reads served from the engine's cache", engine, service, e -> e.stats()
+                .stateCacheHits());
+        counter("mu2sls.state.cache.stale", "cached values found stale when validated", engine, service, e -> e.stats()
+                .stateCacheStale());
+        counter("mu2sls.deduplicated", "deliveries answered from a recorded response", engine, service, e -> e.stats()
+                .deduplicated());
+        counter(
+                "mu2sls.tx.expired",
+                "transactions aborted as abandoned past their lease",
+                engine,
+                service,
+                e -> e.stats().transactionsExpired());
+        counter(
+                "mu2sls.responses.expired",
+                "recorded responses dropped after their retention",
+                engine,
+                service,
+                e -> e.stats().responsesExpired());
     }
 
-    private void counter(String name, String description, Engine engine, String service, ToDoubleFunction<Engine> count) {
-        FunctionCounter.builder(name, engine, count).description(description).tag("service", service).register(registry);
+    private void counter(
+            String name, String description, Engine engine, String service, ToDoubleFunction<Engine> count) {
+        FunctionCounter.builder(name, engine, count)
+                .description(description)
+                .tag("service", service)
+                .register(registry);
     }
 
     /** The registry, for meters of the platform (the gateway's); null when metrics are off. */

@@ -16,8 +16,8 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.time.Instant;
-import java.util.concurrent.ExecutorService;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -48,6 +48,7 @@ final class TelemetryObserver implements EngineObserver {
     private final Tracer tracer;
     /** The delivery this thread runs; deliveries nest when a platform runs a call on the caller's thread. */
     private final ThreadLocal<Delivery> current = new ThreadLocal<>();
+
     private final RecoveryDigest digest = new RecoveryDigest(LOG, TimeUnit.SECONDS.toNanos(10));
 
     TelemetryObserver(EngineMetrics metrics, Tracer tracer) {
@@ -78,8 +79,12 @@ final class TelemetryObserver implements EngineObserver {
                 meters.reexecutions.increment();
             }
             digest.redelivered();
-            LOG.debug("re-delivery {} of request {} to {}.{}", invocation.attempt(), invocation.requestId(),
-                    invocation.service(), invocation.method());
+            LOG.debug(
+                    "re-delivery {} of request {} to {}.{}",
+                    invocation.attempt(),
+                    invocation.requestId(),
+                    invocation.service(),
+                    invocation.method());
         }
         if (metrics != null) {
             metrics.running.incrementAndGet();
@@ -122,7 +127,9 @@ final class TelemetryObserver implements EngineObserver {
     }
 
     private Span deliverySpan(Invocation invocation) {
-        Span span = tracer.spanBuilder(invocation.service() + "." + invocation.method()).setSpanKind(SpanKind.SERVER).startSpan();
+        Span span = tracer.spanBuilder(invocation.service() + "." + invocation.method())
+                .setSpanKind(SpanKind.SERVER)
+                .startSpan();
         if (span.isRecording()) { // attributes only for spans that are kept: most are not, when sampling
             span.setAttribute(REQUEST_ID, invocation.requestId())
                     .setAttribute(DELIVERY_ATTEMPT, (long) invocation.attempt())
@@ -153,10 +160,12 @@ final class TelemetryObserver implements EngineObserver {
     public Attempt attemptStarted(Invocation invocation) {
         Delivery delivery = current.get();
         int execution = delivery == null ? 0 : delivery.executions++;
-        Span span = traced() ? tracer.spanBuilder("attempt")
-                .setAttribute(REQUEST_ID, invocation.requestId())
-                .setAttribute(EXECUTION, (long) execution)
-                .startSpan() : null;
+        Span span = traced()
+                ? tracer.spanBuilder("attempt")
+                        .setAttribute(REQUEST_ID, invocation.requestId())
+                        .setAttribute(EXECUTION, (long) execution)
+                        .startSpan()
+                : null;
         return new ObservedAttempt(invocation, span, span == null ? null : span.makeCurrent());
     }
 
@@ -185,7 +194,8 @@ final class TelemetryObserver implements EngineObserver {
                 metrics.method(invocation).replays.increment();
             }
             digest.replayed();
-            LOG.debug("request {} replays from its journal (a read changed or the journal grew)", invocation.requestId());
+            LOG.debug(
+                    "request {} replays from its journal (a read changed or the journal grew)", invocation.requestId());
         }
 
         @Override
@@ -195,8 +205,11 @@ final class TelemetryObserver implements EngineObserver {
                 metrics.method(invocation).fenced.increment();
             }
             digest.fenced();
-            LOG.debug("fenced: another execution completed request {} ({}.{}); this one stopped and returns its response",
-                    invocation.requestId(), invocation.service(), invocation.method());
+            LOG.debug(
+                    "fenced: another execution completed request {} ({}.{}); this one stopped and returns its response",
+                    invocation.requestId(),
+                    invocation.service(),
+                    invocation.method());
         }
 
         @Override
@@ -243,14 +256,17 @@ final class TelemetryObserver implements EngineObserver {
     }
 
     @Override
-    public void transactionEnded(Invocation invocation, String transactionId, int step, TransactionOutcome outcome,
-                                 long startedNanos) {
+    public void transactionEnded(
+            Invocation invocation, String transactionId, int step, TransactionOutcome outcome, long startedNanos) {
         if (metrics != null) {
             metrics.service(invocation.service()).transactionEnded(outcome);
         }
         if (outcome == TransactionOutcome.CONFLICT) {
             digest.conflicted();
-            LOG.debug("transaction {} found a stale read at commit; request {} runs it again", transactionId, invocation.requestId());
+            LOG.debug(
+                    "transaction {} found a stale read at commit; request {} runs it again",
+                    transactionId,
+                    invocation.requestId());
         }
         if (traced()) {
             long elapsed = System.nanoTime() - startedNanos;
@@ -325,8 +341,8 @@ final class TelemetryObserver implements EngineObserver {
         static final String TRANSACTION_ID = "transaction_id";
 
         static LogContext enter(Invocation invocation) {
-            LogContext before = new LogContext(MDC.get(REQUEST_ID), MDC.get(SERVICE), MDC.get(METHOD), MDC.get(ATTEMPT),
-                    MDC.get(TRANSACTION_ID));
+            LogContext before = new LogContext(
+                    MDC.get(REQUEST_ID), MDC.get(SERVICE), MDC.get(METHOD), MDC.get(ATTEMPT), MDC.get(TRANSACTION_ID));
             MDC.put(REQUEST_ID, invocation.requestId());
             MDC.put(SERVICE, invocation.service());
             MDC.put(METHOD, invocation.method());

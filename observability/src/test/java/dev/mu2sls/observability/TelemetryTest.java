@@ -38,27 +38,45 @@ class TelemetryTest {
         engineLog.addAppender(logged);
         engineLog.setLevel(Level.DEBUG);
         try (Telemetry telemetry = Telemetry.create(true, null);
-             Engine engine = Engine.builder().store(new MemoryStore()).codec(new JsonCodec()).service(new CounterDispatcher())
-                     .observer(telemetry.observer()).build()) {
+                Engine engine = Engine.builder()
+                        .store(new MemoryStore())
+                        .codec(new JsonCodec())
+                        .service(new CounterDispatcher())
+                        .observer(telemetry.observer())
+                        .build()) {
             MDC.put("request_id", "the caller's");
             engine.invoke(new Invocation("r-1", "Counter", "add", "[\"k\", 2]".getBytes(UTF_8), 0));
             engine.invoke(new Invocation("r-1", "Counter", "add", "[\"k\", 2]".getBytes(UTF_8), 1));
 
             assertThat(MDC.get("request_id")).isEqualTo("the caller's");
             assertThat(MDC.get("service")).isNull();
-            List<ILoggingEvent> redeliveries = logged.list.stream().filter(e -> e.getFormattedMessage().startsWith("re-delivery")).toList();
+            List<ILoggingEvent> redeliveries = logged.list.stream()
+                    .filter(e -> e.getFormattedMessage().startsWith("re-delivery"))
+                    .toList();
             assertThat(redeliveries).hasSize(1);
             assertThat(redeliveries.getFirst().getLevel()).isEqualTo(Level.DEBUG);
             assertThat(redeliveries.getFirst().getMDCPropertyMap())
-                    .containsExactlyInAnyOrderEntriesOf(Map.of("request_id", "r-1", "service", "Counter", "method", "add", "attempt", "1"));
+                    .containsExactlyInAnyOrderEntriesOf(
+                            Map.of("request_id", "r-1", "service", "Counter", "method", "add", "attempt", "1"));
             // the first fault is summed up at INFO at once, the next ones at most every 10 s
             assertThat(logged.list).anySatisfy(event -> {
                 assertThat(event.getLevel()).isEqualTo(Level.INFO);
-                assertThat(event.getFormattedMessage()).startsWith("recovering from faults: 1 re-deliveries, 0 executions fenced");
+                assertThat(event.getFormattedMessage())
+                        .startsWith("recovering from faults: 1 re-deliveries, 0 executions fenced");
             });
-            assertThat(telemetry.registry().get("mu2sls.reexecutions").tags("service", "Counter", "method", "add").counter().count())
+            assertThat(telemetry
+                            .registry()
+                            .get("mu2sls.reexecutions")
+                            .tags("service", "Counter", "method", "add")
+                            .counter()
+                            .count())
                     .isEqualTo(1.0);
-            assertThat(telemetry.registry().get("mu2sls.requests").tags("service", "Counter", "outcome", "ok").counter().count())
+            assertThat(telemetry
+                            .registry()
+                            .get("mu2sls.requests")
+                            .tags("service", "Counter", "outcome", "ok")
+                            .counter()
+                            .count())
                     .isEqualTo(2.0);
             assertThat(telemetry.summary()).contains("Counter.add", "reexecutions 1");
         } finally {
@@ -73,30 +91,43 @@ class TelemetryTest {
             assertThat(telemetry.tracingOn()).isFalse();
             assertThat(telemetry.scrape()).contains("jvm_memory_used_bytes");
         }
-        try (Telemetry telemetry = Telemetry.fromEnvironment("svc", Map.of(Telemetry.METRICS_ENV, "off",
-                "OTEL_TRACES_EXPORTER", "none", "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"))) {
+        try (Telemetry telemetry = Telemetry.fromEnvironment(
+                "svc",
+                Map.of(
+                        Telemetry.METRICS_ENV,
+                        "off",
+                        "OTEL_TRACES_EXPORTER",
+                        "none",
+                        "OTEL_EXPORTER_OTLP_ENDPOINT",
+                        "http://127.0.0.1:4318"))) {
             assertThat(telemetry.metricsOn()).isFalse();
             assertThat(telemetry.tracingOn()).isFalse();
             assertThat(telemetry.scrape()).isEmpty();
             assertThat(telemetry.summary()).isEmpty();
         }
-        try (Telemetry telemetry = Telemetry.fromEnvironment("svc", Map.of("OTEL_SDK_DISABLED", "true",
-                "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"))) {
+        try (Telemetry telemetry = Telemetry.fromEnvironment(
+                "svc", Map.of("OTEL_SDK_DISABLED", "true", "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"))) {
             assertThat(telemetry.tracingOn()).isFalse();
         }
     }
 
     @Test
     void fromEnvironment_anOtlpEndpointTurnsTracingOn() {
-        try (Telemetry telemetry = Telemetry.fromEnvironment("svc", Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"))) {
+        try (Telemetry telemetry =
+                Telemetry.fromEnvironment("svc", Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"))) {
             assertThat(telemetry.tracingOn()).isTrue();
         }
     }
 
     @Test
     void fromEnvironment_grpcAsked_refusedWithTheReason() {
-        assertThatThrownBy(() -> Telemetry.fromEnvironment("svc", Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4317",
-                "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")))
+        assertThatThrownBy(() -> Telemetry.fromEnvironment(
+                        "svc",
+                        Map.of(
+                                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                                "http://127.0.0.1:4317",
+                                "OTEL_EXPORTER_OTLP_PROTOCOL",
+                                "grpc")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("tracing is misconfigured by the OTEL_* variables");
     }

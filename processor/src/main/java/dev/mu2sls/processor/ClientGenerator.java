@@ -31,16 +31,20 @@ final class ClientGenerator {
         TypeSpec.Builder asyncType = TypeSpec.classBuilder(async)
                 .addJavadoc("Asynchronous calls to {@code $L}: each starts the call and returns at once.\n", service)
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+                .addMethod(MethodSpec.constructorBuilder()
+                        .addModifiers(Modifier.PRIVATE)
+                        .build());
 
         TypeSpec.Builder type = TypeSpec.classBuilder(client)
                 .addOriginatingElement(model.type())
                 .addAnnotation(TypeCode.GENERATED)
-                .addJavadoc("Typed client of the {@code $L} service ({@link $T}): synchronous calls, and\n"
-                        + "asynchronous calls through {@link #async()}, inside a service execution. Outside one (a test,\n"
-                        + "a tool), construct it with a client context, e.g. {@code ClientContext.of(engine)} or\n"
-                        + "{@code GatewayClient.of(uri)}: then each synchronous call is one client request.\n",
-                        service, model.className())
+                .addJavadoc(
+                        "Typed client of the {@code $L} service ({@link $T}): synchronous calls, and\n"
+                                + "asynchronous calls through {@link #async()}, inside a service execution. Outside one (a test,\n"
+                                + "a tool), construct it with a client context, e.g. {@code ClientContext.of(engine)} or\n"
+                                + "{@code GatewayClient.of(uri)}: then each synchronous call is one client request.\n",
+                        service,
+                        model.className())
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL);
 
         for (Operation operation : model.operations()) {
@@ -51,15 +55,22 @@ final class ClientGenerator {
                 .build());
         type.addField(FieldSpec.builder(TypeCode.EXECUTION_CONTEXT, "outside", Modifier.PRIVATE, Modifier.FINAL)
                 .build());
-        type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+        type.addMethod(MethodSpec.constructorBuilder()
+                .addModifiers(Modifier.PUBLIC)
                 .addJavadoc("A client for service code: calls go through the current execution.\n")
-                .addStatement("this.outside = null").build());
-        type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+                .addStatement("this.outside = null")
+                .build());
+        type.addMethod(MethodSpec.constructorBuilder()
+                .addModifiers(Modifier.PUBLIC)
                 .addJavadoc("A client for callers outside any service, sending each call through {@code context}.\n")
                 .addParameter(TypeCode.EXECUTION_CONTEXT, "context")
-                .addStatement("this.outside = $T.requireNonNull(context, $S)", ClassName.get("java.util", "Objects"), "context")
+                .addStatement(
+                        "this.outside = $T.requireNonNull(context, $S)",
+                        ClassName.get("java.util", "Objects"),
+                        "context")
                 .build());
-        type.addMethod(MethodSpec.methodBuilder("context").addModifiers(Modifier.PRIVATE)
+        type.addMethod(MethodSpec.methodBuilder("context")
+                .addModifiers(Modifier.PRIVATE)
                 .returns(TypeCode.EXECUTION_CONTEXT)
                 .addStatement("return outside != null ? outside : $T.current()", TypeCode.CONTEXTS)
                 .build());
@@ -76,7 +87,9 @@ final class ClientGenerator {
                 .build());
         type.addType(asyncType.build());
 
-        return JavaFile.builder(client.packageName(), type.build()).skipJavaLangImports(true).build();
+        return JavaFile.builder(client.packageName(), type.build())
+                .skipJavaLangImports(true)
+                .build();
     }
 
     private static FieldSpec methodRef(ServiceModel model, Operation operation) {
@@ -86,13 +99,28 @@ final class ClientGenerator {
         CodeBlock tokens = operation.parameters().stream()
                 .map(p -> TypeCode.token(p.type()))
                 .collect(CodeBlock.joining(", "));
-        CodeBlock common = CodeBlock.of("$S, $S, $L, $T.of($L), $T.<$T>of($L), $L", model.serviceName(), operation.name(),
-                operation.index(), TypeCode.LIST, names, TypeCode.LIST, TypeCode.TYPE, tokens, TypeCode.token(operation.returnType()));
+        CodeBlock common = CodeBlock.of(
+                "$S, $S, $L, $T.of($L), $T.<$T>of($L), $L",
+                model.serviceName(),
+                operation.name(),
+                operation.index(),
+                TypeCode.LIST,
+                names,
+                TypeCode.LIST,
+                TypeCode.TYPE,
+                tokens,
+                TypeCode.token(operation.returnType()));
         if (operation.internal() || operation.parameters().stream().anyMatch(Parameter::nullable)) {
             CodeBlock nullable = operation.parameters().stream()
                     .map(p -> CodeBlock.of("$L", p.nullable()))
                     .collect(CodeBlock.joining(", "));
-            common = CodeBlock.of("$L, $L, $T.<$T>of($L)", common, operation.internal(), TypeCode.LIST, ClassName.get(Boolean.class), nullable);
+            common = CodeBlock.of(
+                    "$L, $L, $T.<$T>of($L)",
+                    common,
+                    operation.internal(),
+                    TypeCode.LIST,
+                    ClassName.get(Boolean.class),
+                    nullable);
         }
         // the common case, a public method whose parameters refuse null, in the short form
         return FieldSpec.builder(TypeCode.METHOD_REF, operation.constant(), Modifier.STATIC, Modifier.FINAL)
@@ -118,11 +146,18 @@ final class ClientGenerator {
 
     private MethodSpec asyncMethod(ServiceModel model, ClassName client, Operation operation) {
         return signature(operation)
-                .addJavadoc("Starts {@code $L.$L}; {@link $T#await()} takes its result.\n", model.serviceName(),
-                        operation.name(), TypeCode.DURABLE_FUTURE)
+                .addJavadoc(
+                        "Starts {@code $L.$L}; {@link $T#await()} takes its result.\n",
+                        model.serviceName(),
+                        operation.name(),
+                        TypeCode.DURABLE_FUTURE)
                 .returns(ParameterizedTypeName.get(TypeCode.DURABLE_FUTURE, typeCode.boxed(operation.returnType())))
-                .addStatement("return new $T<>($T.current().callAsync($L, $L))", TypeCode.DURABLE_FUTURE,
-                        TypeCode.CONTEXTS, ref(client, operation), arguments(operation))
+                .addStatement(
+                        "return new $T<>($T.current().callAsync($L, $L))",
+                        TypeCode.DURABLE_FUTURE,
+                        TypeCode.CONTEXTS,
+                        ref(client, operation),
+                        arguments(operation))
                 .build();
     }
 
@@ -136,8 +171,11 @@ final class ClientGenerator {
 
     /** The constant, qualified only when a parameter of the same name would shadow it. */
     private static CodeBlock ref(ClassName client, Operation operation) {
-        boolean shadowed = operation.parameters().stream().anyMatch(p -> p.name().equals(operation.constant()));
-        return shadowed ? CodeBlock.of("$T.$N", client, operation.constant()) : CodeBlock.of("$N", operation.constant());
+        boolean shadowed =
+                operation.parameters().stream().anyMatch(p -> p.name().equals(operation.constant()));
+        return shadowed
+                ? CodeBlock.of("$T.$N", client, operation.constant())
+                : CodeBlock.of("$N", operation.constant());
     }
 
     private static CodeBlock arguments(Operation operation) {

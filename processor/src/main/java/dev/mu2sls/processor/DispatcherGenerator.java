@@ -37,19 +37,26 @@ final class DispatcherGenerator {
         TypeSpec type = TypeSpec.classBuilder(model.dispatcherName())
                 .addOriginatingElement(model.type())
                 .addAnnotation(TypeCode.GENERATED)
-                .addJavadoc("Runtime definition of the {@code $L} service ({@link $T}), registered in\n"
-                        + "{@code META-INF/services/dev.mu2sls.spi.ServiceDefinition}.\n", model.serviceName(), service)
+                .addJavadoc(
+                        "Runtime definition of the {@code $L} service ({@link $T}), registered in\n"
+                                + "{@code META-INF/services/dev.mu2sls.spi.ServiceDefinition}.\n",
+                        model.serviceName(),
+                        service)
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(TypeCode.SERVICE_DEFINITION)
                 .addField(FieldSpec.builder(methodList, "METHODS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .initializer("$T.of($L)", TypeCode.LIST, refs)
                         .build())
-                .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).build())
+                .addMethod(MethodSpec.constructorBuilder()
+                        .addModifiers(Modifier.PUBLIC)
+                        .build())
                 .addMethod(override("name", ClassName.get(String.class))
                         .addStatement("return $S", model.serviceName())
                         .build())
-                .addMethod(override("serviceClass",
-                                ParameterizedTypeName.get(ClassName.get(Class.class), WildcardTypeName.subtypeOf(Object.class)))
+                .addMethod(override(
+                                "serviceClass",
+                                ParameterizedTypeName.get(
+                                        ClassName.get(Class.class), WildcardTypeName.subtypeOf(Object.class)))
                         .addStatement("return $T.class", service)
                         .build())
                 .addMethod(override("methods", methodList)
@@ -61,7 +68,9 @@ final class DispatcherGenerator {
                         .build())
                 .addMethod(invoke(model))
                 .build();
-        return JavaFile.builder(service.packageName(), type).skipJavaLangImports(true).build();
+        return JavaFile.builder(service.packageName(), type)
+                .skipJavaLangImports(true)
+                .build();
     }
 
     private static MethodSpec.Builder override(String name, TypeName returns) {
@@ -100,7 +109,9 @@ final class DispatcherGenerator {
             method.addCode("$<");
         }
         method.addCode("default:\n$>")
-                .addStatement("throw new $T($S + methodIndex)", IllegalArgumentException.class,
+                .addStatement(
+                        "throw new $T($S + methodIndex)",
+                        IllegalArgumentException.class,
                         model.serviceName() + " has no method number ")
                 .addCode("$<")
                 .endControlFlow();

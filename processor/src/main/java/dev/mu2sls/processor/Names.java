@@ -14,6 +14,7 @@ final class Names {
     static final String INTERNAL = "dev.mu2sls.Internal";
     /** The simple name of the annotations that let a parameter be null (JSpecify's, Jakarta's, JSR 305's, ...). */
     static final String NULLABLE = "Nullable";
+
     static final String ALLOW_NONDETERMINISM = "dev.mu2sls.AllowNondeterminism";
     static final String STATE = "dev.mu2sls.State";
     static final String PERSISTENT_MAP = "dev.mu2sls.PersistentMap";
@@ -29,7 +30,8 @@ final class Names {
             if (i > 0 && Character.isUpperCase(c)) {
                 char previous = methodName.charAt(i - 1);
                 boolean nextIsLower = i + 1 < methodName.length() && Character.isLowerCase(methodName.charAt(i + 1));
-                if (Character.isLowerCase(previous) || Character.isDigit(previous)
+                if (Character.isLowerCase(previous)
+                        || Character.isDigit(previous)
                         || (Character.isUpperCase(previous) && nextIsLower)) {
                     out.append('_');
                 }
@@ -70,7 +72,8 @@ final class Names {
         return switch (element.getKind()) {
             case METHOD -> typeLabel((TypeElement) enclosing) + "." + element.getSimpleName();
             case CONSTRUCTOR -> typeLabel((TypeElement) enclosing) + " constructor";
-            case FIELD, ENUM_CONSTANT -> typeLabel((TypeElement) enclosing) + " field '" + element.getSimpleName() + "'";
+            case FIELD, ENUM_CONSTANT ->
+                typeLabel((TypeElement) enclosing) + " field '" + element.getSimpleName() + "'";
             case CLASS, INTERFACE, ENUM, RECORD, ANNOTATION_TYPE -> typeLabel((TypeElement) element) + " initializer";
             default -> element.toString();
         };

@@ -42,15 +42,19 @@ final class NondeterminismScanner {
     /** What a flagged call does wrong, and what to use instead. */
     enum Category {
         UUID("which returns a different value when the request is re-executed", "use Deterministic.uuid()"),
-        TIME("which returns a different value when the request is re-executed",
+        TIME(
+                "which returns a different value when the request is re-executed",
                 "use Deterministic.now() / Deterministic.currentTimeMillis()"),
         RANDOM("which returns a different value when the request is re-executed", "use Deterministic.random()"),
-        CONCURRENCY("which runs work outside the request's journal, so a re-execution repeats or loses it",
+        CONCURRENCY(
+                "which runs work outside the request's journal, so a re-execution repeats or loses it",
                 "use the generated client's async() and DurableFuture"),
-        IO("which does I/O outside the request's journal, so a re-execution repeats it and may see another result",
+        IO(
+                "which does I/O outside the request's journal, so a re-execution repeats it and may see another result",
                 "wrap it in Effects.run(\"name\", Result.class, () -> ...), which journals its result and never runs "
                         + "it again (pass Effects.idempotencyKey() to APIs that deduplicate)"),
-        SLEEP("which blocks the handler and is not durable: a re-execution sleeps again",
+        SLEEP(
+                "which blocks the handler and is not durable: a re-execution sleeps again",
                 "durable sleep (a timer that survives crashes and holds no thread) is coming with issue 15; to wait "
                         + "between attempts at an external system, give Effects.run a RetryPolicy with a backoff");
 
@@ -91,24 +95,32 @@ final class NondeterminismScanner {
      * Packages whose every method and constructor does I/O, but for the pure value types in
      * {@link #PURE_IO_TYPES}: networking, HTTP, JDBC and files.
      */
-    private static final Set<String> IO_PACKAGES = Set.of("java.net", "java.net.http", "java.sql", "javax.sql", "java.nio.file");
+    private static final Set<String> IO_PACKAGES =
+            Set.of("java.net", "java.net.http", "java.sql", "javax.sql", "java.nio.file");
 
     /** Types of {@link #IO_PACKAGES} that only compute (building a URI or a path reads nothing). */
-    private static final Set<String> PURE_IO_TYPES = Set.of("java.net.URI", "java.net.URLEncoder", "java.net.URLDecoder",
-            "java.nio.file.Path", "java.nio.file.Paths");
+    private static final Set<String> PURE_IO_TYPES = Set.of(
+            "java.net.URI", "java.net.URLEncoder", "java.net.URLDecoder", "java.nio.file.Path", "java.nio.file.Paths");
 
     /** {@code Effects.run}: code in its arguments (the body) may do anything, its result is journaled. */
     private static final String EFFECTS = "dev.mu2sls.Effects";
 
     /** Every static method of these classes. */
-    private static final Map<String, Category> ALL_METHODS_OF = Map.of(
-            "java.util.concurrent.Executors", Category.CONCURRENCY);
+    private static final Map<String, Category> ALL_METHODS_OF =
+            Map.of("java.util.concurrent.Executors", Category.CONCURRENCY);
 
     /** {@code now()} of these classes, unless given an explicit {@code Clock}. */
     private static final Set<String> NOW_TYPES = Set.of(
-            "java.time.Instant", "java.time.LocalDate", "java.time.LocalTime", "java.time.LocalDateTime",
-            "java.time.ZonedDateTime", "java.time.OffsetDateTime", "java.time.OffsetTime", "java.time.Year",
-            "java.time.YearMonth", "java.time.MonthDay");
+            "java.time.Instant",
+            "java.time.LocalDate",
+            "java.time.LocalTime",
+            "java.time.LocalDateTime",
+            "java.time.ZonedDateTime",
+            "java.time.OffsetDateTime",
+            "java.time.OffsetTime",
+            "java.time.Year",
+            "java.time.YearMonth",
+            "java.time.MonthDay");
 
     /** Constructors of these classes and their subclasses. */
     private record ConstructorRule(String type, Category category, boolean onlyWithoutArguments) {}
@@ -189,8 +201,7 @@ final class NondeterminismScanner {
             if (element != null && Names.allowsNondeterminism(element)) {
                 return null;
             }
-            boolean member = element instanceof VariableElement
-                    && Names.isNamedType(element.getEnclosingElement());
+            boolean member = element instanceof VariableElement && Names.isNamedType(element.getEnclosingElement());
             return withOwner(member ? element : owner, () -> super.visitVariable(node, unused));
         }
 
@@ -199,7 +210,9 @@ final class NondeterminismScanner {
             if (trees.getElement(getCurrentPath()) instanceof ExecutableElement method) {
                 Category category = categoryOf(method);
                 if (category != null) {
-                    report(category, qualified(method) + "(" + (node.getArguments().isEmpty() ? "" : "...") + ")");
+                    report(
+                            category,
+                            qualified(method) + "(" + (node.getArguments().isEmpty() ? "" : "...") + ")");
                 }
                 if (isEffectsRun(method)) {
                     scan(node.getMethodSelect(), unused);
@@ -220,10 +233,13 @@ final class NondeterminismScanner {
             if (trees.getElement(getCurrentPath()) instanceof ExecutableElement constructor) {
                 TypeElement created = createdType(constructor);
                 if (created != null) {
-                    Category category = constructorCategory(created, node.getArguments().isEmpty());
+                    Category category =
+                            constructorCategory(created, node.getArguments().isEmpty());
                     if (category != null) {
-                        report(category, "new " + created.getQualifiedName()
-                                + "(" + (node.getArguments().isEmpty() ? "" : "...") + ")");
+                        report(
+                                category,
+                                "new " + created.getQualifiedName() + "("
+                                        + (node.getArguments().isEmpty() ? "" : "...") + ")");
                     }
                 }
             }
@@ -237,11 +253,13 @@ final class NondeterminismScanner {
                 String shown;
                 if (method.getKind() == ElementKind.CONSTRUCTOR) {
                     TypeElement created = (TypeElement) method.getEnclosingElement();
-                    category = constructorCategory(created, method.getParameters().isEmpty());
+                    category =
+                            constructorCategory(created, method.getParameters().isEmpty());
                     shown = created.getQualifiedName() + "::new";
                 } else {
                     category = categoryOf(method);
-                    shown = ((TypeElement) method.getEnclosingElement()).getQualifiedName() + "::" + method.getSimpleName();
+                    shown = ((TypeElement) method.getEnclosingElement()).getQualifiedName() + "::"
+                            + method.getSimpleName();
                 }
                 if (category != null) {
                     report(category, shown);
@@ -265,15 +283,18 @@ final class NondeterminismScanner {
         /** A name resolving to a type of {@code dev.mu2sls.spi}, or to one of its members. */
         private void checkSpiUse() {
             Element element = trees.getElement(getCurrentPath());
-            TypeElement type = element instanceof TypeElement t ? t
+            TypeElement type = element instanceof TypeElement t
+                    ? t
                     : element != null && element.getEnclosingElement() instanceof TypeElement t ? t : null;
             if (type == null || !elements.getPackageOf(type).getQualifiedName().contentEquals(SPI_PACKAGE)) {
                 return;
             }
             if (spiReported.add(owner + " " + type.getQualifiedName())) {
-                diagnostics.error(owner, Names.describe(owner) + " uses " + type.getQualifiedName() + ", part of " + SPI_PACKAGE
-                        + ", the runtime's interface to generated code, which service code must not touch; use the "
-                        + "dev.mu2sls API instead (State, the generated clients, Deterministic, Transaction)");
+                diagnostics.error(
+                        owner,
+                        Names.describe(owner) + " uses " + type.getQualifiedName() + ", part of " + SPI_PACKAGE
+                                + ", the runtime's interface to generated code, which service code must not touch; use the "
+                                + "dev.mu2sls API instead (State, the generated clients, Deterministic, Transaction)");
             }
         }
 
@@ -284,8 +305,8 @@ final class NondeterminismScanner {
             if (category == Category.IO && !ioReported.add(owner)) {
                 return;
             }
-            diagnostics.error(owner, Names.describe(owner) + " calls " + call + ", " + category.effect + "; "
-                    + category.fix);
+            diagnostics.error(
+                    owner, Names.describe(owner) + " calls " + call + ", " + category.effect + "; " + category.fix);
         }
 
         private Void withOwner(Element newOwner, Supplier<Void> body) {
@@ -300,7 +321,8 @@ final class NondeterminismScanner {
     }
 
     private static boolean isEffectsRun(ExecutableElement method) {
-        return method.getEnclosingElement() instanceof TypeElement owner && owner.getQualifiedName().contentEquals(EFFECTS)
+        return method.getEnclosingElement() instanceof TypeElement owner
+                && owner.getQualifiedName().contentEquals(EFFECTS)
                 && method.getSimpleName().contentEquals("run");
     }
 

@@ -55,18 +55,39 @@ final class SerializableTypes {
             List.of("java.lang.String", "java.lang.Long", "java.lang.Integer", "java.util.UUID");
 
     private static final Set<String> VALUE_TYPES = Set.of(
-            "java.lang.String", "java.lang.Boolean", "java.lang.Byte", "java.lang.Short", "java.lang.Integer",
-            "java.lang.Long", "java.lang.Float", "java.lang.Double", "java.lang.Character",
-            "java.time.Instant", "java.time.LocalDate", "java.time.LocalTime", "java.time.LocalDateTime",
-            "java.time.OffsetDateTime", "java.time.ZonedDateTime", "java.time.Duration", "java.time.Period",
-            "java.util.UUID", "java.math.BigDecimal", "java.math.BigInteger");
+            "java.lang.String",
+            "java.lang.Boolean",
+            "java.lang.Byte",
+            "java.lang.Short",
+            "java.lang.Integer",
+            "java.lang.Long",
+            "java.lang.Float",
+            "java.lang.Double",
+            "java.lang.Character",
+            "java.time.Instant",
+            "java.time.LocalDate",
+            "java.time.LocalTime",
+            "java.time.LocalDateTime",
+            "java.time.OffsetDateTime",
+            "java.time.ZonedDateTime",
+            "java.time.Duration",
+            "java.time.Period",
+            "java.util.UUID",
+            "java.math.BigDecimal",
+            "java.math.BigInteger");
 
     private static final Set<String> ONE_ARGUMENT_CONTAINERS =
             Set.of("java.util.Optional", "java.util.List", "java.util.Set", "java.util.Collection");
 
     private static final Set<String> MAP_KEY_TYPES = Set.of(
-            "java.lang.String", "java.lang.Byte", "java.lang.Short", "java.lang.Integer", "java.lang.Long",
-            "java.lang.Float", "java.lang.Double", "java.util.UUID");
+            "java.lang.String",
+            "java.lang.Byte",
+            "java.lang.Short",
+            "java.lang.Integer",
+            "java.lang.Long",
+            "java.lang.Float",
+            "java.lang.Double",
+            "java.util.UUID");
 
     private static final String RECORD_FIX = "use a record of serializable values";
 
@@ -95,10 +116,14 @@ final class SerializableTypes {
             case ARRAY:
                 return check(((ArrayType) type).getComponentType(), inProgress);
             case TYPEVAR:
-                return new Problem(type.toString(), "type variable " + type + " has no concrete type at run time",
+                return new Problem(
+                        type.toString(),
+                        "type variable " + type + " has no concrete type at run time",
                         "use a concrete type; service methods and state cannot be generic");
             case WILDCARD:
-                return new Problem(type.toString(), "wildcard " + type + " does not say what to deserialize",
+                return new Problem(
+                        type.toString(),
+                        "wildcard " + type + " does not say what to deserialize",
                         "use a concrete type argument instead of a wildcard");
             case DECLARED:
                 return checkDeclared((DeclaredType) type, inProgress);
@@ -172,7 +197,9 @@ final class SerializableTypes {
         } else if (key.getKind() == TypeKind.ERROR) {
             return null;
         }
-        return new Problem(key.toString(), "map key type " + key + " is not supported",
+        return new Problem(
+                key.toString(),
+                "map key type " + key + " is not supported",
                 "use String, a boxed number (Integer, Long, ...), java.util.UUID or an enum as map keys");
     }
 
@@ -199,7 +226,9 @@ final class SerializableTypes {
     private static Problem privateProblem(TypeElement element, DeclaredType type) {
         for (Element e = element; e instanceof TypeElement t; e = t.getEnclosingElement()) {
             if (t.getModifiers().contains(Modifier.PRIVATE)) {
-                return new Problem(type.toString(), t.getQualifiedName() + " is private",
+                return new Problem(
+                        type.toString(),
+                        t.getQualifiedName() + " is private",
                         "make " + t.getSimpleName() + " public or package-private so generated code can use it");
             }
         }
@@ -236,11 +265,12 @@ final class SerializableTypes {
 
     private boolean isSubtypeOf(TypeElement element, String supertype) {
         TypeElement target = elements.getTypeElement(supertype);
-        return target != null
-                && types.isSubtype(types.erasure(element.asType()), types.erasure(target.asType()));
+        return target != null && types.isSubtype(types.erasure(element.asType()), types.erasure(target.asType()));
     }
 
     static String qualifiedName(TypeMirror type) {
-        return ((TypeElement) ((DeclaredType) type).asElement()).getQualifiedName().toString();
+        return ((TypeElement) ((DeclaredType) type).asElement())
+                .getQualifiedName()
+                .toString();
     }
 }

@@ -40,8 +40,15 @@ record ServiceModel(TypeElement type, String serviceName, boolean stateConstruct
      * @param index position in {@code ServiceDefinition.methods()}
      * @param internal whether only other services may call it
      */
-    record Operation(ExecutableElement element, String name, String constant, int index,
-                     List<Parameter> parameters, TypeMirror returnType, boolean varargs, boolean internal) {
+    record Operation(
+            ExecutableElement element,
+            String name,
+            String constant,
+            int index,
+            List<Parameter> parameters,
+            TypeMirror returnType,
+            boolean varargs,
+            boolean internal) {
         Operation {
             parameters = List.copyOf(parameters);
         }

@@ -130,9 +130,11 @@ public final class ServiceProcessor extends AbstractProcessor {
         String qualified = model.type().getQualifiedName().toString();
         String previous = serviceNames.putIfAbsent(model.serviceName(), qualified);
         if (previous != null && !previous.equals(qualified)) {
-            diagnostics.error(model.type(), "service name '" + model.serviceName() + "' of " + qualified
-                    + " is already used by " + previous + "; service names route calls and must be unique: "
-                    + "give one of them another name with @Service(name = \"...\")");
+            diagnostics.error(
+                    model.type(),
+                    "service name '" + model.serviceName() + "' of " + qualified
+                            + " is already used by " + previous + "; service names route calls and must be unique: "
+                            + "give one of them another name with @Service(name = \"...\")");
             return false;
         }
         return previous == null;
@@ -144,8 +146,10 @@ public final class ServiceProcessor extends AbstractProcessor {
             dispatchers.generate(model).writeTo(filer);
             generated.put(model.dispatcherName().reflectionName(), model.type());
         } catch (IOException e) {
-            diagnostics.error(model.type(), "mu2sls could not write the generated client and dispatcher of "
-                    + model.type().getSimpleName() + ": " + e);
+            diagnostics.error(
+                    model.type(),
+                    "mu2sls could not write the generated client and dispatcher of "
+                            + model.type().getSimpleName() + ": " + e);
         }
     }
 
@@ -154,7 +158,10 @@ public final class ServiceProcessor extends AbstractProcessor {
             return;
         }
         try {
-            FileObject file = filer.createResource(StandardLocation.CLASS_OUTPUT, "", SERVICES_FILE,
+            FileObject file = filer.createResource(
+                    StandardLocation.CLASS_OUTPUT,
+                    "",
+                    SERVICES_FILE,
                     generated.values().toArray(new Element[0]));
             try (Writer writer = new OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
                 for (String dispatcher : generated.keySet()) {

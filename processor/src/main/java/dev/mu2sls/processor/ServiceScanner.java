@@ -100,19 +100,25 @@ final class ServiceScanner {
     private boolean checkShape(TypeElement type) {
         String name = type.getSimpleName().toString();
         if (type.getKind() != ElementKind.CLASS) {
-            diagnostics.error(type, name + " is " + kindName(type.getKind())
-                    + "; @Service goes on a public top-level class (public class " + name + " { ... })");
+            diagnostics.error(
+                    type,
+                    name + " is " + kindName(type.getKind())
+                            + "; @Service goes on a public top-level class (public class " + name + " { ... })");
             return false;
         }
         boolean ok = true;
         if (type.getNestingKind() != NestingKind.TOP_LEVEL) {
-            diagnostics.error(type, name + " is nested in " + type.getEnclosingElement().getSimpleName()
-                    + "; a @Service class must be top level: move it to its own file " + name + ".java");
+            diagnostics.error(
+                    type,
+                    name + " is nested in " + type.getEnclosingElement().getSimpleName()
+                            + "; a @Service class must be top level: move it to its own file " + name + ".java");
             ok = false;
         }
         if (!type.getModifiers().contains(Modifier.PUBLIC)) {
-            diagnostics.error(type, name + " is not public; a @Service class must be public so the runtime "
-                    + "can create it: declare it public class " + name);
+            diagnostics.error(
+                    type,
+                    name + " is not public; a @Service class must be public so the runtime "
+                            + "can create it: declare it public class " + name);
             ok = false;
         }
         if (type.getModifiers().contains(Modifier.ABSTRACT)) {
@@ -120,8 +126,10 @@ final class ServiceScanner {
             ok = false;
         }
         if (!type.getTypeParameters().isEmpty()) {
-            diagnostics.error(type, name + " declares type parameters " + typeParameters(type.getTypeParameters())
-                    + "; a @Service class cannot be generic: use concrete types");
+            diagnostics.error(
+                    type,
+                    name + " declares type parameters " + typeParameters(type.getTypeParameters())
+                            + "; a @Service class cannot be generic: use concrete types");
             ok = false;
         }
         return ok;
@@ -143,9 +151,11 @@ final class ServiceScanner {
             name = value;
         }
         if (!Names.isValidServiceName(name)) {
-            diagnostics.error(type, type.getSimpleName() + ": service name '" + name + "' is not valid; use "
-                    + "letters, digits and underscores, starting with a letter, e.g. @Service(name = \""
-                    + type.getSimpleName() + "\")");
+            diagnostics.error(
+                    type,
+                    type.getSimpleName() + ": service name '" + name + "' is not valid; use "
+                            + "letters, digits and underscores, starting with a letter, e.g. @Service(name = \""
+                            + type.getSimpleName() + "\")");
             return null;
         }
         return name;
@@ -164,22 +174,27 @@ final class ServiceScanner {
             List<? extends VariableElement> parameters = constructor.getParameters();
             if (parameters.isEmpty()) {
                 noArgs = constructor;
-            } else if (parameters.size() == 1 && state != null
+            } else if (parameters.size() == 1
+                    && state != null
                     && types.isSameType(parameters.get(0).asType(), state.asType())) {
                 withState = constructor;
             }
         }
         ExecutableElement chosen = withState != null ? withState : noArgs;
         if (chosen == null) {
-            diagnostics.error(type, name + " has no public constructor taking () or (dev.mu2sls.State); add "
-                    + "public " + name + "(State state) { ... } or public " + name + "() { ... }");
+            diagnostics.error(
+                    type,
+                    name + " has no public constructor taking () or (dev.mu2sls.State); add " + "public " + name
+                            + "(State state) { ... } or public " + name + "() { ... }");
             return null;
         }
         for (TypeMirror thrown : chosen.getThrownTypes()) {
             if (isChecked(thrown)) {
-                diagnostics.error(chosen, name + " constructor declares checked exception " + thrown
-                        + "; a service constructor must not throw checked exceptions: handle it or wrap it in "
-                        + "an unchecked exception");
+                diagnostics.error(
+                        chosen,
+                        name + " constructor declares checked exception " + thrown
+                                + "; a service constructor must not throw checked exceptions: handle it or wrap it in "
+                                + "an unchecked exception");
                 return null;
             }
         }
@@ -203,10 +218,12 @@ final class ServiceScanner {
             boolean allowed = classAllows || Names.allowsNondeterminism(field);
             if (modifiers.contains(Modifier.STATIC)) {
                 if (!modifiers.contains(Modifier.FINAL) && !allowed) {
-                    diagnostics.error(field, label + " is static and not final: mutable static state is shared "
-                            + "by whatever requests one instance happens to run and is lost with it, so it is "
-                            + "nondeterministic; keep durable state in State (PersistentMap/PersistentValue), make "
-                            + "the field final, or annotate it @AllowNondeterminism");
+                    diagnostics.error(
+                            field,
+                            label + " is static and not final: mutable static state is shared "
+                                    + "by whatever requests one instance happens to run and is lost with it, so it is "
+                                    + "nondeterministic; keep durable state in State (PersistentMap/PersistentValue), make "
+                                    + "the field final, or annotate it @AllowNondeterminism");
                 }
                 continue;
             }
@@ -218,9 +235,11 @@ final class ServiceScanner {
             } else if (isClientType(fieldType)) {
                 // a generated client is a stateless handle: fine in any field
             } else if (!modifiers.contains(Modifier.FINAL) && !allowed) {
-                diagnostics.warning(field, label + " is not final, so it is transient: it is not persisted and "
-                        + "may vanish (or differ) whenever the instance holding it is replaced; keep durable "
-                        + "state in State (PersistentMap/PersistentValue), or make the field final");
+                diagnostics.warning(
+                        field,
+                        label + " is not final, so it is transient: it is not persisted and "
+                                + "may vanish (or differ) whenever the instance holding it is replaced; keep durable "
+                                + "state in State (PersistentMap/PersistentValue), or make the field final");
             }
         }
     }
@@ -228,14 +247,16 @@ final class ServiceScanner {
     private void checkPersistentMap(VariableElement field, String label, DeclaredType type) {
         List<? extends TypeMirror> arguments = type.getTypeArguments();
         if (arguments.size() != 2) {
-            diagnostics.error(field, label + " uses the raw type PersistentMap; declare its key and value types, "
-                    + "e.g. PersistentMap<String, Long>");
+            diagnostics.error(
+                    field,
+                    label + " uses the raw type PersistentMap; declare its key and value types, "
+                            + "e.g. PersistentMap<String, Long>");
             return;
         }
         TypeMirror key = arguments.get(0);
         if (!serializable.isStateKey(key) && key.getKind() != TypeKind.ERROR) {
-            diagnostics.error(field, label + ": key type " + key + " is not supported; use "
-                    + "String, Long, Integer or UUID");
+            diagnostics.error(
+                    field, label + ": key type " + key + " is not supported; use " + "String, Long, Integer or UUID");
         }
         checkStateValue(field, label, arguments.get(1));
     }
@@ -243,8 +264,10 @@ final class ServiceScanner {
     private void checkPersistentValue(VariableElement field, String label, DeclaredType type) {
         List<? extends TypeMirror> arguments = type.getTypeArguments();
         if (arguments.size() != 1) {
-            diagnostics.error(field, label + " uses the raw type PersistentValue; declare its value type, "
-                    + "e.g. PersistentValue<String>");
+            diagnostics.error(
+                    field,
+                    label + " uses the raw type PersistentValue; declare its value type, "
+                            + "e.g. PersistentValue<String>");
             return;
         }
         checkStateValue(field, label, arguments.get(0));
@@ -270,7 +293,8 @@ final class ServiceScanner {
 
     private boolean isOperationCandidate(ExecutableElement method) {
         Set<Modifier> modifiers = method.getModifiers();
-        return modifiers.contains(Modifier.PUBLIC) && !modifiers.contains(Modifier.STATIC)
+        return modifiers.contains(Modifier.PUBLIC)
+                && !modifiers.contains(Modifier.STATIC)
                 && !overridesObjectMethod(method);
     }
 
@@ -289,9 +313,11 @@ final class ServiceScanner {
     /** The value of {@code @Service}'s element {@code element} as written on {@code type}, or null when left to its default. */
     private static Object serviceElement(TypeElement type, String element) {
         for (AnnotationMirror mirror : type.getAnnotationMirrors()) {
-            if (((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().contentEquals(Names.SERVICE)) {
-                for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry
-                        : mirror.getElementValues().entrySet()) {
+            if (((TypeElement) mirror.getAnnotationType().asElement())
+                    .getQualifiedName()
+                    .contentEquals(Names.SERVICE)) {
+                for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry :
+                        mirror.getElementValues().entrySet()) {
                     if (entry.getKey().getSimpleName().contentEquals(element)) {
                         return entry.getValue().getValue();
                     }
@@ -303,12 +329,15 @@ final class ServiceScanner {
 
     private static boolean hasAnnotation(Element element, String qualifiedName) {
         return element.getAnnotationMirrors().stream()
-                .anyMatch(m -> ((TypeElement) m.getAnnotationType().asElement()).getQualifiedName().contentEquals(qualifiedName));
+                .anyMatch(m -> ((TypeElement) m.getAnnotationType().asElement())
+                        .getQualifiedName()
+                        .contentEquals(qualifiedName));
     }
 
     /** Annotated with any {@code Nullable}, as a declaration or a type use (JSpecify's is the latter). */
     private static boolean isNullable(VariableElement parameter) {
-        return Stream.concat(parameter.getAnnotationMirrors().stream(), parameter.asType().getAnnotationMirrors().stream())
+        return Stream.concat(
+                        parameter.getAnnotationMirrors().stream(), parameter.asType().getAnnotationMirrors().stream())
                 .anyMatch(m -> m.getAnnotationType().asElement().getSimpleName().contentEquals(Names.NULLABLE));
     }
 
@@ -326,21 +355,27 @@ final class ServiceScanner {
             String label = owner + "." + name;
             ExecutableElement earlier = byName.putIfAbsent(name, method);
             if (earlier != null) {
-                diagnostics.error(method, owner + " has two public methods named '" + name + "': " + earlier
-                        + " and " + method + "; calls are routed by name, so give each operation its own name "
-                        + "(or make one of them non-public)");
+                diagnostics.error(
+                        method,
+                        owner + " has two public methods named '" + name + "': " + earlier
+                                + " and " + method + "; calls are routed by name, so give each operation its own name "
+                                + "(or make one of them non-public)");
                 continue;
             }
             boolean ok = true;
             if (name.equals("async")) {
-                diagnostics.error(method, label + ": the name 'async' is reserved for the generated client's "
-                        + "async() view; rename the method");
+                diagnostics.error(
+                        method,
+                        label + ": the name 'async' is reserved for the generated client's "
+                                + "async() view; rename the method");
                 ok = false;
             }
             if (!method.getTypeParameters().isEmpty()) {
-                diagnostics.error(method, label + " declares type parameters "
-                        + typeParameters(method.getTypeParameters()) + "; service methods cannot be generic "
-                        + "(the runtime must know what to deserialize): use concrete types");
+                diagnostics.error(
+                        method,
+                        label + " declares type parameters "
+                                + typeParameters(method.getTypeParameters()) + "; service methods cannot be generic "
+                                + "(the runtime must know what to deserialize): use concrete types");
                 continue; // its type variables would only repeat the same complaint
             }
             List<Parameter> parameters = new ArrayList<>();
@@ -348,11 +383,15 @@ final class ServiceScanner {
                 TypeMirror parameterType = parameter.asType();
                 SerializableTypes.Problem problem = serializable.check(parameterType);
                 if (problem != null) {
-                    diagnostics.error(method, problem.message(
-                            label + " parameter '" + parameter.getSimpleName() + "' has type", parameterType));
+                    diagnostics.error(
+                            method,
+                            problem.message(
+                                    label + " parameter '" + parameter.getSimpleName() + "' has type", parameterType));
                     ok = false;
                 }
-                parameters.add(new Parameter(parameter.getSimpleName().toString(), parameterType,
+                parameters.add(new Parameter(
+                        parameter.getSimpleName().toString(),
+                        parameterType,
                         !parameterType.getKind().isPrimitive() && isNullable(parameter)));
             }
             TypeMirror returnType = method.getReturnType();
@@ -370,8 +409,15 @@ final class ServiceScanner {
                     constants.add(constant);
                 }
                 boolean varargs = method.isVarArgs() && isReifiableArray(parameters);
-                operations.add(new Operation(method, name, constant, operations.size(), parameters, returnType,
-                        varargs, serviceInternal || hasAnnotation(method, Names.INTERNAL)));
+                operations.add(new Operation(
+                        method,
+                        name,
+                        constant,
+                        operations.size(),
+                        parameters,
+                        returnType,
+                        varargs,
+                        serviceInternal || hasAnnotation(method, Names.INTERNAL)));
             }
         }
         return operations;

@@ -81,7 +81,8 @@ final class DirectContext implements ExecutionContext {
     }
 
     @Override
-    public Object effect(String name, java.lang.reflect.Type type, dev.mu2sls.RetryPolicy policy, dev.mu2sls.spi.EffectBody body) {
+    public Object effect(
+            String name, java.lang.reflect.Type type, dev.mu2sls.RetryPolicy policy, dev.mu2sls.spi.EffectBody body) {
         try {
             return body.run(name);
         } catch (Exception e) {

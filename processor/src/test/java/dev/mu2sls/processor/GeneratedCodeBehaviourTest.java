@@ -92,8 +92,7 @@ class GeneratedCodeBehaviourTest {
         assertThat(calculator.name()).isEqualTo("Calculator");
         assertThat(calculator.serviceClass()).isSameAs(loader.loadClass("calc.Calculator"));
         List<MethodRef> methods = calculator.methods();
-        assertThat(methods).extracting(MethodRef::method)
-                .containsExactly("add", "sum", "ping", "describe", "checked");
+        assertThat(methods).extracting(MethodRef::method).containsExactly("add", "sum", "ping", "describe", "checked");
         assertThat(methods).extracting(MethodRef::index).containsExactly(0, 1, 2, 3, 4);
         assertThat(methods).allSatisfy(m -> assertThat(m.service()).isEqualTo("Calculator"));
 
@@ -113,7 +112,8 @@ class GeneratedCodeBehaviourTest {
         assertThat(calculator.method("ping").returnType()).isEqualTo(void.class);
         MethodRef describe = calculator.method("describe");
         assertThat(describe.parameterTypes().get(0)).isSameAs(loader.loadClass("calc.Calculator$Mode"));
-        assertThat(((ParameterizedType) describe.parameterTypes().get(1)).getRawType()).isEqualTo(Optional.class);
+        assertThat(((ParameterizedType) describe.parameterTypes().get(1)).getRawType())
+                .isEqualTo(Optional.class);
     }
 
     @Test
@@ -129,22 +129,26 @@ class GeneratedCodeBehaviourTest {
         assertThat(calculator.invoke(service, 2, new Object[] {})).isNull();
         @SuppressWarnings({"unchecked", "rawtypes"})
         Object rounded = Enum.valueOf((Class) loader.loadClass("calc.Calculator$Mode"), "ROUNDED");
-        assertThat(calculator.invoke(service, 3, new Object[] {rounded, Optional.of("x")})).isEqualTo("ROUNDED:x");
+        assertThat(calculator.invoke(service, 3, new Object[] {rounded, Optional.of("x")}))
+                .isEqualTo("ROUNDED:x");
     }
 
     @Test
     void invoke_methodThrowsCheckedException_propagatesIt() throws Exception {
-        ServiceDefinition calculator = load(CALCULATOR).newInstance("calc.CalculatorDispatcher", ServiceDefinition.class);
+        ServiceDefinition calculator =
+                load(CALCULATOR).newInstance("calc.CalculatorDispatcher", ServiceDefinition.class);
         Object service = calculator.newInstance(null);
 
         assertThat(calculator.invoke(service, 4, new Object[] {7})).isEqualTo(7);
         assertThatThrownBy(() -> calculator.invoke(service, 4, new Object[] {-1}))
-                .isInstanceOf(java.io.IOException.class).hasMessage("negative -1");
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessage("negative -1");
     }
 
     @Test
     void invoke_unknownMethodIndex_throwsIllegalArgumentException() throws Exception {
-        ServiceDefinition calculator = load(CALCULATOR).newInstance("calc.CalculatorDispatcher", ServiceDefinition.class);
+        ServiceDefinition calculator =
+                load(CALCULATOR).newInstance("calc.CalculatorDispatcher", ServiceDefinition.class);
 
         assertThatThrownBy(() -> calculator.invoke(calculator.newInstance(null), 9, new Object[] {}))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -153,8 +157,8 @@ class GeneratedCodeBehaviourTest {
 
     @Test
     void invoke_statefulService_readsAndWritesItsState() throws Exception {
-        ServiceDefinition counter = load(ServiceGenerationTest.COUNTER)
-                .newInstance("test.CounterDispatcher", ServiceDefinition.class);
+        ServiceDefinition counter =
+                load(ServiceGenerationTest.COUNTER).newInstance("test.CounterDispatcher", ServiceDefinition.class);
         InMemoryState state = new InMemoryState();
         Object service = counter.newInstance(state);
 
@@ -197,8 +201,9 @@ class GeneratedCodeBehaviourTest {
         });
 
         assertThat(result).isEqualTo(List.of(2L, 5L, List.of("k")));
-        assertThat(context.calls).containsExactly(
-                "call Counter.add #0 [k, 2]", "callAsync Counter.add #0 [k, 3]", "call Counter.keys #2 []");
+        assertThat(context.calls)
+                .containsExactly(
+                        "call Counter.add #0 [k, 2]", "callAsync Counter.add #0 [k, 3]", "call Counter.keys #2 []");
         assertThat(add.getReturnType()).isEqualTo(long.class);
         assertThat(asyncAdd.getGenericReturnType().getTypeName()).isEqualTo("dev.mu2sls.DurableFuture<java.lang.Long>");
     }
@@ -210,6 +215,8 @@ class GeneratedCodeBehaviourTest {
         Method reset = client.getClass().getMethod("reset", String.class);
 
         assertThatThrownBy(() -> reset.invoke(client, "k"))
-                .cause().isInstanceOf(IllegalStateException.class).hasMessageContaining("no service execution");
+                .cause()
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no service execution");
     }
 }

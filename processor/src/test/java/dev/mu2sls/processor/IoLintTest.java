@@ -43,8 +43,12 @@ class IoLintTest {
                 }"""));
 
         // one error for the method, at its first I/O call, not one per call of the client's chain
-        assertSingleError(compilation, "Payments.charge calls java.net.http.HttpClient.newHttpClient(), which does I/O "
-                + "outside the request's journal, so a re-execution repeats it", FIX, "Effects.idempotencyKey()");
+        assertSingleError(
+                compilation,
+                "Payments.charge calls java.net.http.HttpClient.newHttpClient(), which does I/O "
+                        + "outside the request's journal, so a re-execution repeats it",
+                FIX,
+                "Effects.idempotencyKey()");
     }
 
     @Test
@@ -104,8 +108,12 @@ class IoLintTest {
                 }"""));
 
         assertThat(TestCompilations.errors(compilation)).hasSize(2);
-        assertError(compilation, "Payments.pause calls java.lang.Thread.sleep(...), which blocks the handler and is not "
-                + "durable", "durable sleep", "is coming", "RetryPolicy with a backoff");
+        assertError(
+                compilation,
+                "Payments.pause calls java.lang.Thread.sleep(...), which blocks the handler and is not " + "durable",
+                "durable sleep",
+                "is coming",
+                "RetryPolicy with a backoff");
         assertError(compilation, "Payments.pause calls java.util.concurrent.TimeUnit.sleep(...)", "durable sleep");
     }
 

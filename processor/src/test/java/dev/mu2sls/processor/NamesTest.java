@@ -10,13 +10,13 @@ class NamesTest {
 
     @ParameterizedTest
     @CsvSource({
-            "add, ADD",
-            "placeOrder, PLACE_ORDER",
-            "getURL, GET_URL",
-            "getURLName, GET_URL_NAME",
-            "add2Items, ADD2_ITEMS",
-            "already_snake, ALREADY_SNAKE",
-            "x, X"
+        "add, ADD",
+        "placeOrder, PLACE_ORDER",
+        "getURL, GET_URL",
+        "getURLName, GET_URL_NAME",
+        "add2Items, ADD2_ITEMS",
+        "already_snake, ALREADY_SNAKE",
+        "x, X"
     })
     void constantName_camelCaseMethod_becomesUpperSnake(String method, String constant) {
         assertThat(Names.constantName(method)).isEqualTo(constant);

@@ -40,10 +40,14 @@ class NondeterminismLintTest {
 
         Compilation compilation = compile(source);
 
-        assertSingleError(compilation, "Counter.add calls java.util.UUID.randomUUID(), which returns a different "
-                + "value when the request is re-executed; use Deterministic.uuid()");
-        CompilationSubject.assertThat(compilation).hadErrorContaining("randomUUID")
-                .inFile(TestCompilations.source(source)).onLineContaining("public String add(String key)");
+        assertSingleError(
+                compilation,
+                "Counter.add calls java.util.UUID.randomUUID(), which returns a different "
+                        + "value when the request is re-executed; use Deterministic.uuid()");
+        CompilationSubject.assertThat(compilation)
+                .hadErrorContaining("randomUUID")
+                .inFile(TestCompilations.source(source))
+                .onLineContaining("public String add(String key)");
     }
 
     @Test
@@ -53,9 +57,11 @@ class NondeterminismLintTest {
                     return System.currentTimeMillis();
                 }"""));
 
-        assertSingleError(compilation, "Counter.stamp calls java.lang.System.currentTimeMillis(), which returns a "
-                + "different value when the request is re-executed; use Deterministic.now() / "
-                + "Deterministic.currentTimeMillis()");
+        assertSingleError(
+                compilation,
+                "Counter.stamp calls java.lang.System.currentTimeMillis(), which returns a "
+                        + "different value when the request is re-executed; use Deterministic.now() / "
+                        + "Deterministic.currentTimeMillis()");
     }
 
     @Test
@@ -94,8 +100,10 @@ class NondeterminismLintTest {
                     return new Random().nextInt(6);
                 }"""));
 
-        assertSingleError(compilation, "Counter.roll calls new java.util.Random(), which returns a different value "
-                + "when the request is re-executed; use Deterministic.random()");
+        assertSingleError(
+                compilation,
+                "Counter.roll calls new java.util.Random(), which returns a different value "
+                        + "when the request is re-executed; use Deterministic.random()");
     }
 
     @Test
@@ -105,8 +113,10 @@ class NondeterminismLintTest {
                     return Math.random();
                 }"""));
 
-        assertSingleError(compilation, "Counter.roll calls java.lang.Math.random(), which returns a different value "
-                + "when the request is re-executed; use Deterministic.random()");
+        assertSingleError(
+                compilation,
+                "Counter.roll calls java.lang.Math.random(), which returns a different value "
+                        + "when the request is re-executed; use Deterministic.random()");
     }
 
     @Test
@@ -119,7 +129,9 @@ class NondeterminismLintTest {
 
         assertThat(TestCompilations.errors(compilation)).hasSize(3);
         assertError(compilation, "Counter.a calls new java.security.SecureRandom()", "Deterministic.random()");
-        assertError(compilation, "Counter.b calls java.util.concurrent.ThreadLocalRandom.current()",
+        assertError(
+                compilation,
+                "Counter.b calls java.util.concurrent.ThreadLocalRandom.current()",
                 "Deterministic.random()");
         assertError(compilation, "Counter.c calls new java.util.SplittableRandom()", "Deterministic.random()");
     }
@@ -131,8 +143,10 @@ class NondeterminismLintTest {
                     new Thread(() -> {}).start();
                 }"""));
 
-        assertSingleError(compilation, "Counter.work calls new java.lang.Thread(...), which runs work outside the "
-                + "request's journal", "use the generated client's async() and DurableFuture");
+        assertSingleError(
+                compilation,
+                "Counter.work calls new java.lang.Thread(...), which runs work outside the " + "request's journal",
+                "use the generated client's async() and DurableFuture");
     }
 
     @Test
@@ -144,10 +158,14 @@ class NondeterminismLintTest {
                 public void d() { new Thread() { @Override public void run() {} }.start(); }"""));
 
         assertThat(TestCompilations.errors(compilation)).hasSize(4);
-        assertError(compilation, "Counter.a calls java.util.concurrent.Executors.newFixedThreadPool(...)",
+        assertError(
+                compilation,
+                "Counter.a calls java.util.concurrent.Executors.newFixedThreadPool(...)",
                 "async() and DurableFuture");
         assertError(compilation, "Counter.b calls java.lang.Thread.ofVirtual()", "async() and DurableFuture");
-        assertError(compilation, "Counter.c calls java.util.concurrent.CompletableFuture.supplyAsync(...)",
+        assertError(
+                compilation,
+                "Counter.c calls java.util.concurrent.CompletableFuture.supplyAsync(...)",
                 "async() and DurableFuture");
         assertError(compilation, "Counter.d calls new java.lang.Thread()", "async() and DurableFuture");
     }
@@ -265,15 +283,20 @@ class NondeterminismLintTest {
 
         Compilation compilation = compile(source);
 
-        assertSingleError(compilation, "Counter.context uses dev.mu2sls.spi.Contexts, part of dev.mu2sls.spi, the runtime's "
-                + "interface to generated code, which service code must not touch; use the dev.mu2sls API instead");
-        CompilationSubject.assertThat(compilation).hadErrorContaining("dev.mu2sls.spi.Contexts")
-                .inFile(TestCompilations.source(source)).onLineContaining("public String context()");
+        assertSingleError(
+                compilation,
+                "Counter.context uses dev.mu2sls.spi.Contexts, part of dev.mu2sls.spi, the runtime's "
+                        + "interface to generated code, which service code must not touch; use the dev.mu2sls API instead");
+        CompilationSubject.assertThat(compilation)
+                .hadErrorContaining("dev.mu2sls.spi.Contexts")
+                .inFile(TestCompilations.source(source))
+                .onLineContaining("public String context()");
     }
 
     @Test
     void spiTypeAsFieldType_failsNamingTheField() {
-        assertSingleError(compile(counter("private dev.mu2sls.spi.Codec codec;")),
+        assertSingleError(
+                compile(counter("private dev.mu2sls.spi.Codec codec;")),
                 "Counter field 'codec' uses dev.mu2sls.spi.Codec");
     }
 }

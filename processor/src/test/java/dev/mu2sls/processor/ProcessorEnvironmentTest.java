@@ -66,7 +66,8 @@ class ProcessorEnvironmentTest {
         public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
             if (!done) {
                 done = true;
-                try (Writer out = processingEnv.getFiler().createSourceFile("test.Money").openWriter()) {
+                try (Writer out =
+                        processingEnv.getFiler().createSourceFile("test.Money").openWriter()) {
                     out.write("package test;\n\npublic record Money(long cents, String currency) {}\n");
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -100,8 +101,8 @@ class ProcessorEnvironmentTest {
                     throw e.getCause();
                 }
             };
-            delegate.init((ProcessingEnvironment) Proxy.newProxyInstance(getClass().getClassLoader(),
-                    new Class<?>[] {ProcessingEnvironment.class}, forward));
+            delegate.init((ProcessingEnvironment) Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {ProcessingEnvironment.class}, forward));
         }
 
         @Override
@@ -145,7 +146,8 @@ class ProcessorEnvironmentTest {
                 .compile(source(NONDETERMINISTIC));
 
         assertThat(compilation.status()).as(describe(compilation)).isEqualTo(Compilation.Status.SUCCESS);
-        assertThat(compilation.notes()).extracting(n -> n.getMessage(Locale.ROOT))
+        assertThat(compilation.notes())
+                .extracting(n -> n.getMessage(Locale.ROOT))
                 .anySatisfy(note -> assertThat(note).contains("not checked for nondeterministic calls"));
         assertThat(compilation.generatedSourceFile("test.IdsDispatcher")).isPresent();
     }
@@ -163,20 +165,34 @@ class ProcessorEnvironmentTest {
         boolean ok;
         try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
             List<String> options = new ArrayList<>(OPTIONS);
-            options.addAll(List.of("-s", generated.toString(), "-d", classes.toString(),
-                    "-classpath", System.getProperty("java.class.path")));
-            JavaCompiler.CompilationTask task = javac.getTask(null, files, diagnostics, options, null,
+            options.addAll(List.of(
+                    "-s",
+                    generated.toString(),
+                    "-d",
+                    classes.toString(),
+                    "-classpath",
+                    System.getProperty("java.class.path")));
+            JavaCompiler.CompilationTask task = javac.getTask(
+                    null,
+                    files,
+                    diagnostics,
+                    options,
+                    null,
                     files.getJavaFileObjects(sources.resolve("Ids.java"), sources.resolve("Counter.java")));
             task.setProcessors(List.of(new ServiceProcessor()));
             ok = task.call();
         }
 
         assertThat(ok).isFalse();
-        assertThat(diagnostics.getDiagnostics()).filteredOn(d -> d.getKind() == Diagnostic.Kind.ERROR)
+        assertThat(diagnostics.getDiagnostics())
+                .filteredOn(d -> d.getKind() == Diagnostic.Kind.ERROR)
                 .extracting(d -> d.getMessage(Locale.ROOT))
-                .singleElement().asString().contains("Ids.next calls java.util.UUID.randomUUID()");
+                .singleElement()
+                .asString()
+                .contains("Ids.next calls java.util.UUID.randomUUID()");
         try (Stream<Path> files = Files.walk(generated)) {
-            assertThat(files.filter(Files::isRegularFile).map(p -> generated.relativize(p).toString().replace('\\', '/')))
+            assertThat(files.filter(Files::isRegularFile)
+                            .map(p -> generated.relativize(p).toString().replace('\\', '/')))
                     .containsExactlyInAnyOrder("test/CounterClient.java", "test/CounterDispatcher.java");
         }
     }

@@ -151,7 +151,8 @@ class ServiceGenerationTest {
 
         assertClean(compilation);
         assertThat(compilation.generatedSourceFile("test.hotel.HotelClient")).isPresent();
-        assertThat(compilation.generatedSourceFile("test.hotel.HotelDispatcher")).isPresent();
+        assertThat(compilation.generatedSourceFile("test.hotel.HotelDispatcher"))
+                .isPresent();
         assertThat(servicesFile(compilation)).isEqualTo("test.hotel.HotelDispatcher\n");
     }
 
@@ -171,32 +172,33 @@ class ServiceGenerationTest {
 
         assertClean(compilation);
         String client = generatedSource(compilation, "test.CounterClient");
-        assertThat(client).contains(
-                "@Generated(\"dev.mu2sls.processor.ServiceProcessor\")",
-                "public final class CounterClient {",
-                "static final MethodRef ADD = new MethodRef(\"Counter\", \"add\", 0, List.of(\"key\", \"delta\"), "
-                        + "List.<Type>of(String.class, long.class), long.class);",
-                "static final MethodRef RESET = new MethodRef(\"Counter\", \"reset\", 1, List.of(\"key\"), "
-                        + "List.<Type>of(String.class), void.class);",
-                "static final MethodRef KEYS = new MethodRef(\"Counter\", \"keys\", 2, List.of(), List.<Type>of(), "
-                        + "new TypeRef<List<String>>() {}.type());",
-                "static final MethodRef PLACE_ORDER = new MethodRef(\"Counter\", \"placeOrder\", 3,",
-                "private final Async async = new Async();",
-                "public CounterClient() {",
-                "public CounterClient(ExecutionContext context) {",
-                "this.outside = Objects.requireNonNull(context, \"context\");",
-                "return outside != null ? outside : Contexts.current();",
-                "public long add(String key, long delta) {",
-                "return (Long) context().call(ADD, new Object[] {key, delta});",
-                "context().call(RESET, new Object[] {key});",
-                "@SuppressWarnings(\"unchecked\")",
-                "return (List<String>) context().call(KEYS, new Object[] {});",
-                "public Async async() {",
-                "public static final class Async {",
-                "public DurableFuture<Long> add(String key, long delta) {",
-                "return new DurableFuture<>(Contexts.current().callAsync(ADD, new Object[] {key, delta}));",
-                "public DurableFuture<Void> reset(String key) {",
-                "public DurableFuture<List<String>> keys() {");
+        assertThat(client)
+                .contains(
+                        "@Generated(\"dev.mu2sls.processor.ServiceProcessor\")",
+                        "public final class CounterClient {",
+                        "static final MethodRef ADD = new MethodRef(\"Counter\", \"add\", 0, List.of(\"key\", \"delta\"), "
+                                + "List.<Type>of(String.class, long.class), long.class);",
+                        "static final MethodRef RESET = new MethodRef(\"Counter\", \"reset\", 1, List.of(\"key\"), "
+                                + "List.<Type>of(String.class), void.class);",
+                        "static final MethodRef KEYS = new MethodRef(\"Counter\", \"keys\", 2, List.of(), List.<Type>of(), "
+                                + "new TypeRef<List<String>>() {}.type());",
+                        "static final MethodRef PLACE_ORDER = new MethodRef(\"Counter\", \"placeOrder\", 3,",
+                        "private final Async async = new Async();",
+                        "public CounterClient() {",
+                        "public CounterClient(ExecutionContext context) {",
+                        "this.outside = Objects.requireNonNull(context, \"context\");",
+                        "return outside != null ? outside : Contexts.current();",
+                        "public long add(String key, long delta) {",
+                        "return (Long) context().call(ADD, new Object[] {key, delta});",
+                        "context().call(RESET, new Object[] {key});",
+                        "@SuppressWarnings(\"unchecked\")",
+                        "return (List<String>) context().call(KEYS, new Object[] {});",
+                        "public Async async() {",
+                        "public static final class Async {",
+                        "public DurableFuture<Long> add(String key, long delta) {",
+                        "return new DurableFuture<>(Contexts.current().callAsync(ADD, new Object[] {key, delta}));",
+                        "public DurableFuture<Void> reset(String key) {",
+                        "public DurableFuture<List<String>> keys() {");
         assertThat(client).doesNotContain("@SuppressWarnings(\"unchecked\")\n  public long add");
     }
 
@@ -205,24 +207,25 @@ class ServiceGenerationTest {
         Compilation compilation = compile(COUNTER);
 
         String dispatcher = generatedSource(compilation, "test.CounterDispatcher");
-        assertThat(dispatcher).contains(
-                "public final class CounterDispatcher implements ServiceDefinition {",
-                "private static final List<MethodRef> METHODS = List.of(CounterClient.ADD, CounterClient.RESET, "
-                        + "CounterClient.KEYS, CounterClient.PLACE_ORDER);",
-                "public CounterDispatcher() {",
-                "return \"Counter\";",
-                "public Class<?> serviceClass() {",
-                "return Counter.class;",
-                "public Object newInstance(State state) {",
-                "return new Counter(state);",
-                "public Object invoke(Object service, int methodIndex, Object[] args) throws Exception {",
-                "Counter target = (Counter) service;",
-                "case 0:",
-                "return target.add((String) args[0], (Long) args[1]);",
-                "target.reset((String) args[0]);",
-                "return null;",
-                "return target.keys();",
-                "throw new IllegalArgumentException(\"Counter has no method number \" + methodIndex);");
+        assertThat(dispatcher)
+                .contains(
+                        "public final class CounterDispatcher implements ServiceDefinition {",
+                        "private static final List<MethodRef> METHODS = List.of(CounterClient.ADD, CounterClient.RESET, "
+                                + "CounterClient.KEYS, CounterClient.PLACE_ORDER);",
+                        "public CounterDispatcher() {",
+                        "return \"Counter\";",
+                        "public Class<?> serviceClass() {",
+                        "return Counter.class;",
+                        "public Object newInstance(State state) {",
+                        "return new Counter(state);",
+                        "public Object invoke(Object service, int methodIndex, Object[] args) throws Exception {",
+                        "Counter target = (Counter) service;",
+                        "case 0:",
+                        "return target.add((String) args[0], (Long) args[1]);",
+                        "target.reset((String) args[0]);",
+                        "return null;",
+                        "return target.keys();",
+                        "throw new IllegalArgumentException(\"Counter has no method number \" + methodIndex);");
         assertThat(dispatcher).doesNotContain("SuppressWarnings");
     }
 
@@ -231,13 +234,21 @@ class ServiceGenerationTest {
         Compilation compilation = compile(HOTEL);
 
         String dispatcher = generatedSource(compilation, "test.hotel.HotelDispatcher");
-        assertThat(dispatcher).contains("@SuppressWarnings(\"unchecked\")", "(List<String>) args[1]",
-                "(String[]) args[2]", "(Integer) args[0]", "HotelClient.COUNT_ROOMS")
+        assertThat(dispatcher)
+                .contains(
+                        "@SuppressWarnings(\"unchecked\")",
+                        "(List<String>) args[1]",
+                        "(String[]) args[2]",
+                        "(Integer) args[0]",
+                        "HotelClient.COUNT_ROOMS")
                 .doesNotContain("toString", "helper", "packagePrivateIsNotAnOperation");
         String client = generatedSource(compilation, "test.hotel.HotelClient");
-        assertThat(client).contains("public Map<String, Integer> occupancy(int[] floors, byte[] raw, String... tags)",
-                "List.<Type>of(int[].class, byte[].class, String[].class)",
-                "new TypeRef<Optional<Hotel.Room>>() {}.type()", "Hotel.Room.class");
+        assertThat(client)
+                .contains(
+                        "public Map<String, Integer> occupancy(int[] floors, byte[] raw, String... tags)",
+                        "List.<Type>of(int[].class, byte[].class, String[].class)",
+                        "new TypeRef<Optional<Hotel.Room>>() {}.type()",
+                        "Hotel.Room.class");
     }
 
     @Test
@@ -245,8 +256,7 @@ class ServiceGenerationTest {
         Compilation compilation = compile(GREETER);
 
         assertClean(compilation);
-        assertThat(generatedSource(compilation, "test.greet.GreeterDispatcher"))
-                .contains("return new Greeter();");
+        assertThat(generatedSource(compilation, "test.greet.GreeterDispatcher")).contains("return new Greeter();");
         assertThat(servicesFile(compilation)).isEqualTo("test.greet.GreeterDispatcher\n");
     }
 
@@ -316,12 +326,15 @@ class ServiceGenerationTest {
         assertThat(generatedSource(compilation, "test.AccountClient"))
                 .contains("new MethodRef(\"Account\", \"withdraw\", 0, List.of(\"account\", \"amount\"), "
                         + "List.<Type>of(String.class, long.class), long.class, true, List.<Boolean>of(false, false));")
-                .contains("new MethodRef(\"Account\", \"note\", 1, List.of(\"text\", \"times\"), "
-                        + "List.<Type>of(String.class, int.class), String.class, false, List.<Boolean>of(true, false));")
-                .contains("new MethodRef(\"Account\", \"balance\", 2, List.of(\"account\"), List.<Type>of(String.class), long.class);");
+                .contains(
+                        "new MethodRef(\"Account\", \"note\", 1, List.of(\"text\", \"times\"), "
+                                + "List.<Type>of(String.class, int.class), String.class, false, List.<Boolean>of(true, false));")
+                .contains(
+                        "new MethodRef(\"Account\", \"balance\", 2, List.of(\"account\"), List.<Type>of(String.class), long.class);");
         assertThat(generatedSource(compilation, "test.LedgerClient"))
-                .contains("new MethodRef(\"Ledger\", \"record\", 0, List.of(\"entry\"), List.<Type>of(String.class), void.class, "
-                        + "true, List.<Boolean>of(false));");
+                .contains(
+                        "new MethodRef(\"Ledger\", \"record\", 0, List.of(\"entry\"), List.<Type>of(String.class), void.class, "
+                                + "true, List.<Boolean>of(false));");
     }
 
     @Test
@@ -329,8 +342,9 @@ class ServiceGenerationTest {
         Compilation compilation = compile(COUNTER, GREETER, HOTEL);
 
         assertClean(compilation);
-        assertThat(servicesFile(compilation).lines().toList()).containsExactly(
-                "test.CounterDispatcher", "test.greet.GreeterDispatcher", "test.hotel.HotelDispatcher");
+        assertThat(servicesFile(compilation).lines().toList())
+                .containsExactly(
+                        "test.CounterDispatcher", "test.greet.GreeterDispatcher", "test.hotel.HotelDispatcher");
     }
 
     @Test
@@ -371,7 +385,8 @@ class ServiceGenerationTest {
 
         assertClean(compilation);
         assertThat(generatedSource(compilation, "test.IdleDispatcher"))
-                .contains("List.of();", "default:").doesNotContain("target");
+                .contains("List.of();", "default:")
+                .doesNotContain("target");
     }
 
     @Test
@@ -389,8 +404,10 @@ class ServiceGenerationTest {
                 }
                 """);
 
-        assertError(compilation, "service name 'Greeter'", "test.greet.Greeter", "test.OtherGreeter",
-                "@Service(name = ");
-        assertThat(TestCompilations.errors(compilation)).as(describe(compilation)).hasSize(1);
+        assertError(
+                compilation, "service name 'Greeter'", "test.greet.Greeter", "test.OtherGreeter", "@Service(name = ");
+        assertThat(TestCompilations.errors(compilation))
+                .as(describe(compilation))
+                .hasSize(1);
     }
 }

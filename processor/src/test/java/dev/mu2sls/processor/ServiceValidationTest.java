@@ -41,9 +41,12 @@ class ServiceValidationTest {
     void persistentMap_unsupportedValueType_failsNamingFieldAndFix() {
         Compilation compilation = compile(hotel("private PersistentMap<String, Thread> rooms;"));
 
-        assertSingleError(compilation, "Hotel field 'rooms' has value type java.lang.Thread, which cannot be "
-                + "serialized; use a record of serializable values");
-        CompilationSubject.assertThat(compilation).hadErrorContaining("field 'rooms'")
+        assertSingleError(
+                compilation,
+                "Hotel field 'rooms' has value type java.lang.Thread, which cannot be "
+                        + "serialized; use a record of serializable values");
+        CompilationSubject.assertThat(compilation)
+                .hadErrorContaining("field 'rooms'")
                 .inFile(TestCompilations.source(hotel("private PersistentMap<String, Thread> rooms;")))
                 .onLineContaining("PersistentMap<String, Thread> rooms");
     }
@@ -52,24 +55,28 @@ class ServiceValidationTest {
     void persistentMap_unsupportedKeyType_failsNamingFieldAndSupportedKeys() {
         Compilation compilation = compile(hotel("private final PersistentMap<java.util.Date, Room> rooms = null;"));
 
-        assertSingleError(compilation, "Hotel field 'rooms': key type java.util.Date is not supported; "
-                + "use String, Long, Integer or UUID");
+        assertSingleError(
+                compilation,
+                "Hotel field 'rooms': key type java.util.Date is not supported; "
+                        + "use String, Long, Integer or UUID");
     }
 
     @Test
     void persistentMap_rawType_fails() {
         Compilation compilation = compile(hotel("@SuppressWarnings(\"rawtypes\") private PersistentMap rooms;"));
 
-        assertSingleError(compilation, "Hotel field 'rooms' uses the raw type PersistentMap",
-                "declare its key and value types");
+        assertSingleError(
+                compilation, "Hotel field 'rooms' uses the raw type PersistentMap", "declare its key and value types");
     }
 
     @Test
     void persistentValue_nestedUnserializableValue_failsNamingTheInnerType() {
         Compilation compilation = compile(hotel("private PersistentValue<List<java.util.Date>> opened;"));
 
-        assertSingleError(compilation, "Hotel field 'opened' has value type java.util.List<java.util.Date>, which "
-                + "cannot be serialized: java.util.Date is not serializable; use java.time.Instant");
+        assertSingleError(
+                compilation,
+                "Hotel field 'opened' has value type java.util.List<java.util.Date>, which "
+                        + "cannot be serialized: java.util.Date is not serializable; use java.time.Instant");
     }
 
     @Test
@@ -78,9 +85,11 @@ class ServiceValidationTest {
                 public record Booking(String guest, java.util.Date when) {}
                 private PersistentValue<Booking> last;"""));
 
-        assertSingleError(compilation, "Hotel field 'last' has value type test.Hotel.Booking, which cannot be "
-                + "serialized: record test.Hotel.Booking component 'when' has type java.util.Date; "
-                + "use java.time.Instant");
+        assertSingleError(
+                compilation,
+                "Hotel field 'last' has value type test.Hotel.Booking, which cannot be "
+                        + "serialized: record test.Hotel.Booking component 'when' has type java.util.Date; "
+                        + "use java.time.Instant");
     }
 
     @Test
@@ -108,9 +117,12 @@ class ServiceValidationTest {
 
         assertThat(compilation.status()).as(describe(compilation)).isEqualTo(Compilation.Status.SUCCESS);
         assertThat(TestCompilations.errors(compilation)).isEmpty();
-        assertThat(warnings(compilation)).singleElement().asString().contains(
-                "Hotel field 'requestsSeen' is not final, so it is transient: it is not persisted and may vanish",
-                "keep durable state in State (PersistentMap/PersistentValue)");
+        assertThat(warnings(compilation))
+                .singleElement()
+                .asString()
+                .contains(
+                        "Hotel field 'requestsSeen' is not final, so it is transient: it is not persisted and may vanish",
+                        "keep durable state in State (PersistentMap/PersistentValue)");
         assertThat(compilation.generatedSourceFile("test.HotelDispatcher")).isPresent();
     }
 
@@ -129,13 +141,18 @@ class ServiceValidationTest {
     void field_nonFinalStaticField_failsAsNondeterministic() {
         Compilation compilation = compile(hotel("private static int instances;"));
 
-        assertSingleError(compilation, "Hotel field 'instances' is static and not final",
-                "nondeterministic", "keep durable state in State", "@AllowNondeterminism");
+        assertSingleError(
+                compilation,
+                "Hotel field 'instances' is static and not final",
+                "nondeterministic",
+                "keep durable state in State",
+                "@AllowNondeterminism");
     }
 
     @Test
     void field_nonFinalStaticFieldAllowed_compiles() {
-        Compilation compilation = compile(hotel("@AllowNondeterminism(\"metrics only\") private static int instances;"));
+        Compilation compilation =
+                compile(hotel("@AllowNondeterminism(\"metrics only\") private static int instances;"));
 
         assertClean(compilation);
     }
@@ -146,8 +163,10 @@ class ServiceValidationTest {
     void parameter_javaUtilDate_failsSuggestingInstant() {
         Compilation compilation = compile(hotel("public void reserve(String room, java.util.Date when) {}"));
 
-        assertSingleError(compilation, "Hotel.reserve parameter 'when' has type java.util.Date, which cannot be "
-                + "serialized; use java.time.Instant");
+        assertSingleError(
+                compilation,
+                "Hotel.reserve parameter 'when' has type java.util.Date, which cannot be "
+                        + "serialized; use java.time.Instant");
     }
 
     @Test
@@ -160,8 +179,10 @@ class ServiceValidationTest {
                     return new Guest();
                 }"""));
 
-        assertSingleError(compilation, "Hotel.find returns test.Hotel.Guest, which cannot be serialized; "
-                + "use a record of serializable values");
+        assertSingleError(
+                compilation,
+                "Hotel.find returns test.Hotel.Guest, which cannot be serialized; "
+                        + "use a record of serializable values");
     }
 
     @Test
@@ -175,11 +196,18 @@ class ServiceValidationTest {
                 public <T> T generic(T value) { return value; }"""));
 
         assertError(compilation, "Hotel.any returns java.lang.Object", "use a concrete serializable type");
-        assertError(compilation, "Hotel.wild parameter 'rooms' has type java.util.List<? extends test.Hotel.Room>",
+        assertError(
+                compilation,
+                "Hotel.wild parameter 'rooms' has type java.util.List<? extends test.Hotel.Room>",
                 "use a concrete type argument instead of a wildcard");
-        assertError(compilation, "Hotel.keyed parameter 'byRoom'", "map key type test.Hotel.Room is not supported",
+        assertError(
+                compilation,
+                "Hotel.keyed parameter 'byRoom'",
+                "map key type test.Hotel.Room is not supported",
                 "use String, a boxed number");
-        assertError(compilation, "Hotel.concrete parameter 'names' has type java.util.ArrayList<java.lang.String>",
+        assertError(
+                compilation,
+                "Hotel.concrete parameter 'names' has type java.util.ArrayList<java.lang.String>",
                 "declare it as java.util.List, java.util.Set or java.util.Collection");
         assertError(compilation, "Hotel.raw parameter 'names' has type java.util.List", "declare its type arguments");
         assertError(compilation, "Hotel.generic declares type parameters <T>", "cannot be generic");
@@ -192,8 +220,11 @@ class ServiceValidationTest {
                 public void reserve(String room) {}
                 public void reserve(String room, int nights) {}"""));
 
-        assertSingleError(compilation, "Hotel has two public methods named 'reserve'",
-                "reserve(java.lang.String) and reserve(java.lang.String,int)", "calls are routed by name");
+        assertSingleError(
+                compilation,
+                "Hotel has two public methods named 'reserve'",
+                "reserve(java.lang.String) and reserve(java.lang.String,int)",
+                "calls are routed by name");
     }
 
     @Test
@@ -216,8 +247,11 @@ class ServiceValidationTest {
                 }
                 """);
 
-        assertSingleError(compilation, "Hotel has no public constructor taking () or (dev.mu2sls.State)",
-                "public Hotel(State state)", "public Hotel()");
+        assertSingleError(
+                compilation,
+                "Hotel has no public constructor taking () or (dev.mu2sls.State)",
+                "public Hotel(State state)",
+                "public Hotel()");
     }
 
     @Test
@@ -281,7 +315,6 @@ class ServiceValidationTest {
                 public class Hotel {}
                 """);
 
-        assertSingleError(compilation, "service name 'hotel-service' is not valid",
-                "letters, digits and underscores");
+        assertSingleError(compilation, "service name 'hotel-service' is not valid", "letters, digits and underscores");
     }
 }

@@ -46,7 +46,10 @@ final class TestCompilations {
         for (int i = 0; i < sources.length; i++) {
             files[i] = source(sources[i]);
         }
-        return Compiler.javac().withProcessors(new ServiceProcessor()).withOptions(options).compile(files);
+        return Compiler.javac()
+                .withProcessors(new ServiceProcessor())
+                .withOptions(options)
+                .compile(files);
     }
 
     static List<String> errors(Compilation compilation) {
@@ -72,8 +75,8 @@ final class TestCompilations {
     /** Asserts the compilation failed and some error contains every fragment. */
     static void assertError(Compilation compilation, String... fragments) {
         assertThat(compilation.status()).as(describe(compilation)).isEqualTo(Compilation.Status.FAILURE);
-        assertThat(errors(compilation)).as(describe(compilation))
-                .anySatisfy(error -> assertThat(error).contains(fragments));
+        assertThat(errors(compilation)).as(describe(compilation)).anySatisfy(error -> assertThat(error)
+                .contains(fragments));
     }
 
     /** Asserts success without any warning or error. */
@@ -83,13 +86,16 @@ final class TestCompilations {
     }
 
     static String generatedSource(Compilation compilation, String qualifiedName) {
-        JavaFileObject file = compilation.generatedSourceFile(qualifiedName)
-                .orElseThrow(() -> new AssertionError("no generated source " + qualifiedName + "\n" + describe(compilation)));
+        JavaFileObject file = compilation
+                .generatedSourceFile(qualifiedName)
+                .orElseThrow(() ->
+                        new AssertionError("no generated source " + qualifiedName + "\n" + describe(compilation)));
         return contents(file);
     }
 
     static String servicesFile(Compilation compilation) {
-        JavaFileObject file = compilation.generatedFile(StandardLocation.CLASS_OUTPUT, ServiceProcessor.SERVICES_FILE)
+        JavaFileObject file = compilation
+                .generatedFile(StandardLocation.CLASS_OUTPUT, ServiceProcessor.SERVICES_FILE)
                 .orElseThrow(() -> new AssertionError("no services file\n" + describe(compilation)));
         return contents(file);
     }
@@ -104,9 +110,13 @@ final class TestCompilations {
 
     /** All diagnostics and generated sources, for assertion messages. */
     static String describe(Compilation compilation) {
-        StringBuilder out = new StringBuilder("compilation ").append(compilation.status()).append('\n');
+        StringBuilder out =
+                new StringBuilder("compilation ").append(compilation.status()).append('\n');
         for (Diagnostic<? extends JavaFileObject> d : compilation.diagnostics()) {
-            out.append(d.getKind()).append(": ").append(d.getMessage(Locale.ROOT)).append('\n');
+            out.append(d.getKind())
+                    .append(": ")
+                    .append(d.getMessage(Locale.ROOT))
+                    .append('\n');
         }
         if (compilation.status() != Compilation.Status.SUCCESS) {
             return out.toString(); // compile-testing keeps no generated files of a failed compilation

@@ -41,6 +41,7 @@ public final class CallSigner {
     public static final String SECRET_FILE_ENV = "MU2SLS_SECRET_FILE";
     /** Default tolerated clock difference between signer and verifier. */
     public static final Duration DEFAULT_MAX_SKEW = Duration.ofMinutes(5);
+
     private static final int MIN_SECRET_BYTES = 16;
 
     private final Mac keyedMac;
@@ -50,8 +51,8 @@ public final class CallSigner {
 
     private CallSigner(byte[] secret, InstantSource clock, Duration maxSkew) {
         if (secret.length < MIN_SECRET_BYTES) {
-            throw new IllegalArgumentException("the call-signing secret must have at least " + MIN_SECRET_BYTES
-                    + " bytes: got " + secret.length);
+            throw new IllegalArgumentException(
+                    "the call-signing secret must have at least " + MIN_SECRET_BYTES + " bytes: got " + secret.length);
         }
         try {
             this.keyedMac = Mac.getInstance("HmacSHA256");
@@ -85,8 +86,10 @@ public final class CallSigner {
             try {
                 secret = Files.readString(file, UTF_8).strip();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the call-signing secret from " + file + " ("
-                        + SECRET_FILE_ENV + "): " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "cannot read the call-signing secret from " + file + " (" + SECRET_FILE_ENV + "): "
+                                + e.getMessage(),
+                        e);
             }
         }
         if (secret == null || secret.isEmpty()) {
@@ -125,36 +128,54 @@ public final class CallSigner {
         String signature = call.header(InternalHeaders.SIGNATURE);
         String timestampText = call.header(InternalHeaders.TIMESTAMP);
         if (requestId == null || signature == null || timestampText == null) {
-            return new Verdict.Rejected(401, "unsigned", "calls to a function must carry the platform's signed "
-                    + "metadata (" + InternalHeaders.REQUEST_ID + ", " + InternalHeaders.TIMESTAMP + ", "
-                    + InternalHeaders.SIGNATURE + "); clients call through the gateway");
+            return new Verdict.Rejected(
+                    401,
+                    "unsigned",
+                    "calls to a function must carry the platform's signed "
+                            + "metadata (" + InternalHeaders.REQUEST_ID + ", " + InternalHeaders.TIMESTAMP + ", "
+                            + InternalHeaders.SIGNATURE + "); clients call through the gateway");
         }
         long timestamp;
         try {
             timestamp = Long.parseLong(timestampText);
         } catch (NumberFormatException e) {
-            return new Verdict.Rejected(401, "unsigned", InternalHeaders.TIMESTAMP + " must be milliseconds since the epoch: got '"
-                    + timestampText + "'");
+            return new Verdict.Rejected(
+                    401,
+                    "unsigned",
+                    InternalHeaders.TIMESTAMP + " must be milliseconds since the epoch: got '" + timestampText + "'");
         }
         String deadlineText = call.header(InternalHeaders.DEADLINE);
         long deadline;
         try {
             deadline = deadlineText == null ? 0 : Long.parseLong(deadlineText);
         } catch (NumberFormatException e) {
-            return new Verdict.Rejected(403, "bad-signature", InternalHeaders.DEADLINE
-                    + " must be milliseconds since the epoch: the signature cannot match");
+            return new Verdict.Rejected(
+                    403,
+                    "bad-signature",
+                    InternalHeaders.DEADLINE + " must be milliseconds since the epoch: the signature cannot match");
         }
-        CallMetadata metadata = new CallMetadata(requestId, call.header(InternalHeaders.TRANSACTION), service, method,
-                "true".equals(call.header(InternalHeaders.ACCEPT)), deadline);
+        CallMetadata metadata = new CallMetadata(
+                requestId,
+                call.header(InternalHeaders.TRANSACTION),
+                service,
+                method,
+                "true".equals(call.header(InternalHeaders.ACCEPT)),
+                deadline);
         byte[] expected = mac(metadata, timestamp, call.body()).getBytes(UTF_8);
         if (!MessageDigest.isEqual(expected, signature.getBytes(UTF_8))) {
-            return new Verdict.Rejected(403, "bad-signature", "the signature does not match the call's metadata and body "
-                    + "(forged or altered metadata, or a different secret)");
+            return new Verdict.Rejected(
+                    403,
+                    "bad-signature",
+                    "the signature does not match the call's metadata and body "
+                            + "(forged or altered metadata, or a different secret)");
         }
         long skew = Math.abs(clock.millis() - timestamp);
         if (skew > maxSkewMillis) {
-            return new Verdict.Rejected(401, "stale-signature", "the call was signed " + skew + " ms from now, over the "
-                    + maxSkewMillis + " ms allowed (a replayed call, or clocks out of sync)");
+            return new Verdict.Rejected(
+                    401,
+                    "stale-signature",
+                    "the call was signed " + skew + " ms from now, over the " + maxSkewMillis
+                            + " ms allowed (a replayed call, or clocks out of sync)");
         }
         return new Verdict.Valid(metadata);
     }
@@ -194,8 +215,13 @@ public final class CallSigner {
      * @param accept whether the callee accepts the request durably first (client requests)
      * @param deadlineMillis the caller's deadline on the store clock, which the call shares (0: none)
      */
-    public record CallMetadata(String requestId, String transactionId, String service, String method, boolean accept,
-                               long deadlineMillis) {
+    public record CallMetadata(
+            String requestId,
+            String transactionId,
+            String service,
+            String method,
+            boolean accept,
+            long deadlineMillis) {
         public CallMetadata {
             Objects.requireNonNull(requestId, "requestId");
             Objects.requireNonNull(service, "service");

@@ -41,13 +41,21 @@ import java.util.function.Predicate;
 public final class Console {
     /** {@code on} serves the console on a gateway open to other machines; {@code off} serves it nowhere. */
     public static final String CONSOLE_ENV = "MU2SLS_CONSOLE";
+
     private static final String PREFIX = "/console";
     private static final int LISTED = 100;
     private static final int MAX_ID_LENGTH = 2_048;
-    private static final Executor OFF_THE_SELECTOR = task -> Thread.ofVirtual().name("mu2sls-console").start(task);
+    private static final Executor OFF_THE_SELECTOR =
+            task -> Thread.ofVirtual().name("mu2sls-console").start(task);
     private static final Map<String, String> PAGE_HEADERS = Map.of(
-            "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-            "X-Content-Type-Options", "nosniff", "Referrer-Policy", "no-referrer", "Cache-Control", "no-store");
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+            "X-Content-Type-Options",
+            "nosniff",
+            "Referrer-Policy",
+            "no-referrer",
+            "Cache-Control",
+            "no-store");
 
     /** Who may see the console. */
     public enum Exposure {
@@ -63,7 +71,8 @@ public final class Console {
     private final Telemetry telemetry;
     private final Routes routes;
     private final Exposure exposure;
-    private final HttpClient scraper = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final HttpClient scraper =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final Map<String, HttpReply> files;
 
     /**
@@ -77,9 +86,15 @@ public final class Console {
         this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
         this.routes = Objects.requireNonNull(routes, "routes");
         this.exposure = Objects.requireNonNull(exposure, "exposure");
-        this.files = Map.of(PREFIX, file("index.html", "text/html; charset=utf-8"), PREFIX + "/", file("index.html", "text/html; charset=utf-8"),
-                PREFIX + "/console.js", file("console.js", "text/javascript; charset=utf-8"),
-                PREFIX + "/console.css", file("console.css", "text/css; charset=utf-8"));
+        this.files = Map.of(
+                PREFIX,
+                file("index.html", "text/html; charset=utf-8"),
+                PREFIX + "/",
+                file("index.html", "text/html; charset=utf-8"),
+                PREFIX + "/console.js",
+                file("console.js", "text/javascript; charset=utf-8"),
+                PREFIX + "/console.css",
+                file("console.css", "text/css; charset=utf-8"));
     }
 
     /**
@@ -110,11 +125,15 @@ public final class Console {
 
     private HttpReply answerNow(HttpCall call) {
         if (exposure == Exposure.LOOPBACK && !loopbackHost(call.header("Host"))) {
-            return Replies.error(403, "console-loopback-only", "the console answers requests to 127.0.0.1, localhost or [::1] only; "
-                    + "set " + CONSOLE_ENV + "=on on an open gateway to serve it to other names");
+            return Replies.error(
+                    403,
+                    "console-loopback-only",
+                    "the console answers requests to 127.0.0.1, localhost or [::1] only; " + "set " + CONSOLE_ENV
+                            + "=on on an open gateway to serve it to other names");
         }
         if (!call.method().equals("GET")) {
-            return Replies.error(405, "method-not-allowed", "the console only reads: use GET").withHeader("Allow", "GET");
+            return Replies.error(405, "method-not-allowed", "the console only reads: use GET")
+                    .withHeader("Allow", "GET");
         }
         HttpReply file = files.get(call.path());
         if (file != null) {
@@ -138,14 +157,18 @@ public final class Console {
     }
 
     private HttpReply requests(String list) {
-        Predicate<Request> filter = switch (list) {
-            case "all" -> r -> true;
-            case "open" -> r -> r.status().isOpen();
-            case "failed" -> r -> r.status().isFailure();
-            default -> null;
-        };
+        Predicate<Request> filter =
+                switch (list) {
+                    case "all" -> r -> true;
+                    case "open" -> r -> r.status().isOpen();
+                    case "failed" -> r -> r.status().isFailure();
+                    default -> null;
+                };
         if (filter == null) {
-            return Replies.error(404, "unknown-list", "no request list '" + FunctionHandler.abbreviate(list) + "'; use all, open or failed");
+            return Replies.error(
+                    404,
+                    "unknown-list",
+                    "no request list '" + FunctionHandler.abbreviate(list) + "'; use all, open or failed");
         }
         return json(InspectionJson.write(inspector.requests(filter, false, LISTED)));
     }
@@ -158,11 +181,19 @@ public final class Console {
             return Replies.error(400, "bad-request-id", "a request id is given in base64url: " + e.getMessage());
         }
         if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
-            return Replies.error(400, "bad-request-id", "a request id has 1 to " + MAX_ID_LENGTH + " characters: got " + id.length());
+            return Replies.error(
+                    400,
+                    "bad-request-id",
+                    "a request id has 1 to " + MAX_ID_LENGTH + " characters: got " + id.length());
         }
-        return inspector.request(id).map(detail -> json(InspectionJson.write(detail)))
-                .orElseGet(() -> Replies.error(404, "unknown-request", "no request '" + FunctionHandler.abbreviate(id)
-                        + "' is recorded (never sent, or its response expired)"));
+        return inspector
+                .request(id)
+                .map(detail -> json(InspectionJson.write(detail)))
+                .orElseGet(() -> Replies.error(
+                        404,
+                        "unknown-request",
+                        "no request '" + FunctionHandler.abbreviate(id)
+                                + "' is recorded (never sent, or its response expired)"));
     }
 
     /**
@@ -178,8 +209,12 @@ public final class Console {
         int unreachable = 0;
         for (URI instance : instances()) {
             try {
-                HttpResponse<String> response = scraper.send(HttpRequest.newBuilder(instance.resolve("/metrics"))
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = scraper.send(
+                        HttpRequest.newBuilder(instance.resolve("/metrics"))
+                                .timeout(Duration.ofSeconds(2))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     engines.add(response.body());
                     scraped++;
@@ -193,16 +228,30 @@ public final class Console {
                 break;
             }
         }
-        ObjectNode node = Replies.JSON.createObjectNode().put("atMillis", System.currentTimeMillis())
-                .put("metricsOn", telemetry.metricsOn()).put("processes", scraped).put("unreachable", unreachable);
-        ObjectNode requests = node.putObject("gateway").put("requests", gateway.total("mu2sls_gateway_requests_total"))
+        ObjectNode node = Replies.JSON
+                .createObjectNode()
+                .put("atMillis", System.currentTimeMillis())
+                .put("metricsOn", telemetry.metricsOn())
+                .put("processes", scraped)
+                .put("unreachable", unreachable);
+        ObjectNode requests = node.putObject("gateway")
+                .put("requests", gateway.total("mu2sls_gateway_requests_total"))
                 .put("durationSeconds", gateway.total("mu2sls_gateway_request_duration_seconds_sum"));
         ArrayNode buckets = requests.putArray("buckets");
-        gateway.buckets("mu2sls_gateway_request_duration_seconds").forEach((le, count) ->
-                buckets.addArray().add(le.isInfinite() ? "+Inf" : le.toString()).add(count));
+        gateway.buckets("mu2sls_gateway_request_duration_seconds").forEach((le, count) -> buckets.addArray()
+                .add(le.isInfinite() ? "+Inf" : le.toString())
+                .add(count));
         ObjectNode counters = node.putObject("engine");
-        for (String name : List.of("reexecutions", "replays", "fenced", "quarantined", "deduplicated", "tx_commits", "tx_conflicts",
-                "tx_aborts", "tx_expired")) {
+        for (String name : List.of(
+                "reexecutions",
+                "replays",
+                "fenced",
+                "quarantined",
+                "deduplicated",
+                "tx_commits",
+                "tx_conflicts",
+                "tx_aborts",
+                "tx_expired")) {
             counters.put(name, engines.total("mu2sls_" + name + "_total"));
         }
         counters.put("running_requests", engines.total("mu2sls_running_requests"));

@@ -67,7 +67,8 @@ public final class FileRoutes implements Routes {
             // a rename installs a new inode, so (inode, mtime) changes with every write even when
             // two writes fall in the same coarse mtime tick
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            List<Object> version = Arrays.asList(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size());
+            List<Object> version =
+                    Arrays.asList(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size());
             if (!force && version.equals(loadedVersion)) {
                 return;
             }

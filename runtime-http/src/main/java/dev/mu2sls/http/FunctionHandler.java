@@ -99,18 +99,26 @@ public final class FunctionHandler implements Drainable {
             return probe;
         }
         if (call.path().equals("/health")) {
-            return HttpReply.json(200, "{\"status\":\"" + (draining ? "DRAINING" : "UP") + "\",\"service\":\"" + service
-                    + "\",\"mode\":\"" + label(engine.mode())
-                    + "\",\"inFlight\":" + inFlight.get()
-                    + ",\"handled\":" + handled.sum() + "}");
+            return HttpReply.json(
+                    200,
+                    "{\"status\":\"" + (draining ? "DRAINING" : "UP") + "\",\"service\":\"" + service
+                            + "\",\"mode\":\"" + label(engine.mode())
+                            + "\",\"inFlight\":" + inFlight.get()
+                            + ",\"handled\":" + handled.sum() + "}");
         }
         String[] segments = call.path().split("/", -1);
         if (segments.length != 2 || segments[1].isEmpty()) {
-            return Replies.error(404, "unknown-route", "no route " + call.path() + "; function " + service
-                    + " serves POST /<method>, GET /health, /livez, /readyz and /metrics");
+            return Replies.error(
+                    404,
+                    "unknown-route",
+                    "no route " + call.path() + "; function " + service
+                            + " serves POST /<method>, GET /health, /livez, /readyz and /metrics");
         }
         if (!call.method().equals("POST")) {
-            return Replies.error(405, "method-not-allowed", call.method() + " " + call.path() + " is not allowed; call methods with POST")
+            return Replies.error(
+                            405,
+                            "method-not-allowed",
+                            call.method() + " " + call.path() + " is not allowed; call methods with POST")
                     .withHeader("Allow", "POST");
         }
         if (call.bodyTooLarge()) {
@@ -124,10 +132,14 @@ public final class FunctionHandler implements Drainable {
         CallSigner.CallMetadata metadata = ((CallSigner.Verdict.Valid) verdict).metadata();
         String transaction = metadata.transactionId();
         if (transaction != null && !TRANSACTION_ID.matcher(transaction).matches()) {
-            return Replies.error(400, "bad-transaction-header", InternalHeaders.TRANSACTION
-                    + " must be a transaction id '<request id>/<step>': got '" + abbreviate(transaction) + "'");
+            return Replies.error(
+                    400,
+                    "bad-transaction-header",
+                    InternalHeaders.TRANSACTION + " must be a transaction id '<request id>/<step>': got '"
+                            + abbreviate(transaction) + "'");
         }
-        Invocation invocation = new Invocation(metadata.requestId(), service, method, call.body(), attempt(call), transaction)
+        Invocation invocation = new Invocation(
+                        metadata.requestId(), service, method, call.body(), attempt(call), transaction)
                 .withDeadline(metadata.deadlineMillis());
         inFlight.incrementAndGet();
         Scope trace = TraceHeaders.continueTrace(call);
@@ -145,8 +157,10 @@ public final class FunctionHandler implements Drainable {
         } catch (RuntimeException | CallUnavailableError e) {
             // A crash-like failure (store unreachable, platform call given up): nothing recorded,
             // so the caller retries with the same id.
-            return Replies.error(503, "unavailable", service + "." + method + " failed before completing ("
-                    + e + "); retry with the same request id");
+            return Replies.error(
+                    503,
+                    "unavailable",
+                    service + "." + method + " failed before completing (" + e + "); retry with the same request id");
         } finally {
             trace.close();
             inFlight.decrementAndGet();

@@ -41,7 +41,8 @@ public final class GatewayClient extends ClientContext {
     private GatewayClient(URI gateway) {
         super(new JsonCodec());
         this.gateway = gateway;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     /** A client of the gateway at {@code gateway} ({@code http://host:port}). */
@@ -53,8 +54,10 @@ public final class GatewayClient extends ClientContext {
     protected Response send(String service, String method, byte[] arguments) {
         String key = UUID.randomUUID().toString();
         HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/call/" + service + "/" + method))
-                .header("Content-Type", "application/json").header("Idempotency-Key", key)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(arguments)).build();
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(arguments))
+                .build();
         String failure = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
@@ -72,11 +75,13 @@ public final class GatewayClient extends ClientContext {
                 failure = "POST " + request.uri() + " failed: " + e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while calling " + service + "." + method + " with Idempotency-Key " + key, e);
+                throw new IllegalStateException(
+                        "interrupted while calling " + service + "." + method + " with Idempotency-Key " + key, e);
             }
             LockSupport.parkNanos(Duration.ofMillis(100L << attempt).toNanos());
         }
-        throw new IllegalStateException(failure + " (after " + ATTEMPTS + " attempts with Idempotency-Key " + key + ")",
+        throw new IllegalStateException(
+                failure + " (after " + ATTEMPTS + " attempts with Idempotency-Key " + key + ")",
                 new UncheckedIOException(new IOException(failure)));
     }
 }

@@ -66,7 +66,8 @@ public final class GatewayHandler implements Drainable {
     /** Longest {@code Idempotency-Key}: with service and method it stays within {@link Limits#MAX_CLIENT_REQUEST_ID_LENGTH}. */
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
     /** Printable ASCII without space and '/' (which only derived call ids use). */
-    private static final Pattern KEY = Pattern.compile("[\\x21-\\x2e\\x30-\\x7e]{1," + MAX_IDEMPOTENCY_KEY_LENGTH + "}");
+    private static final Pattern KEY =
+            Pattern.compile("[\\x21-\\x2e\\x30-\\x7e]{1," + MAX_IDEMPOTENCY_KEY_LENGTH + "}");
     /**
      * Deliveries of an unanswered request after which the gateway stops driving it and hands it to
      * {@link GiveUp}: each waits up to the transport's deadline, so about 10 minutes at 30 s.
@@ -83,6 +84,7 @@ public final class GatewayHandler implements Drainable {
     private final HttpCallTransport transport;
     /** Service to its methods clients may call; a service with none is not listed. */
     private final Map<String, Set<String>> publicMethods = new TreeMap<>();
+
     private final int maxBodyBytes;
     private final String mode;
     private final GiveUp giveUp;
@@ -103,7 +105,12 @@ public final class GatewayHandler implements Drainable {
      * @param giveUp what to do with a request still unanswered after {@link #MAX_REDELIVERIES}
      * @param telemetry where the gateway's requests are counted and traced ({@code GET /metrics} serves it)
      */
-    public GatewayHandler(HttpCallTransport transport, List<ServiceDefinition> services, int maxBodyBytes, Mode mode, GiveUp giveUp,
+    public GatewayHandler(
+            HttpCallTransport transport,
+            List<ServiceDefinition> services,
+            int maxBodyBytes,
+            Mode mode,
+            GiveUp giveUp,
             Telemetry telemetry) {
         this(transport, services, maxBodyBytes, mode, giveUp, telemetry, null);
     }
@@ -113,8 +120,14 @@ public final class GatewayHandler implements Drainable {
      *
      * @param console the web console, or null for none
      */
-    public GatewayHandler(HttpCallTransport transport, List<ServiceDefinition> services, int maxBodyBytes, Mode mode, GiveUp giveUp,
-            Telemetry telemetry, Console console) {
+    public GatewayHandler(
+            HttpCallTransport transport,
+            List<ServiceDefinition> services,
+            int maxBodyBytes,
+            Mode mode,
+            GiveUp giveUp,
+            Telemetry telemetry,
+            Console console) {
         this.console = console;
         this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
         this.transport = Objects.requireNonNull(transport, "transport");
@@ -167,8 +180,10 @@ public final class GatewayHandler implements Drainable {
             }
         }
         givenUp.increment();
-        giveUp.markFailed(invocation, "no instance of " + invocation.service() + " completed request " + invocation.requestId()
-                + " in " + (MAX_REDELIVERIES + 1) + " deliveries; the gateway stopped re-driving it");
+        giveUp.markFailed(
+                invocation,
+                "no instance of " + invocation.service() + " completed request " + invocation.requestId() + " in "
+                        + (MAX_REDELIVERIES + 1) + " deliveries; the gateway stopped re-driving it");
     }
 
     /**
@@ -189,10 +204,18 @@ public final class GatewayHandler implements Drainable {
         String header = call.header(InternalHeaders.IDEMPOTENCY_KEY);
         String key = header != null ? header : UUID.randomUUID().toString();
         Invocation invocation = new Invocation(requestId(service, method, key), service, method, call.body(), 0);
-        RouteMeters route = telemetry.metricsOn() ? meters.computeIfAbsent(service + "." + method, k -> new RouteMeters(service, method)) : null;
-        Span span = telemetry.tracingOn() ? telemetry.tracer().spanBuilder("POST /call/" + service + "/" + method)
-                .setSpanKind(SpanKind.SERVER).setParent(TraceHeaders.extract(call))
-                .setAttribute("mu2sls.request_id", invocation.requestId()).startSpan() : null;
+        RouteMeters route = telemetry.metricsOn()
+                ? meters.computeIfAbsent(service + "." + method, k -> new RouteMeters(service, method))
+                : null;
+        Span span = telemetry.tracingOn()
+                ? telemetry
+                        .tracer()
+                        .spanBuilder("POST /call/" + service + "/" + method)
+                        .setSpanKind(SpanKind.SERVER)
+                        .setParent(TraceHeaders.extract(call))
+                        .setAttribute("mu2sls.request_id", invocation.requestId())
+                        .startSpan()
+                : null;
         long started = System.nanoTime();
         inFlight.incrementAndGet();
         CompletableFuture<HttpReply> delivered;
@@ -202,20 +225,22 @@ public final class GatewayHandler implements Drainable {
         } finally {
             scope.close();
         }
-        return delivered.handle((reply, failure) -> answer(invocation, key, reply, failure)).whenComplete((reply, failure) -> {
-            inFlight.decrementAndGet();
-            int status = failure == null ? reply.status() : 500;
-            if (route != null) {
-                route.answered(status, System.nanoTime() - started);
-            }
-            if (span != null) {
-                span.setAttribute("http.response.status_code", status);
-                if (status >= 500) {
-                    span.setStatus(StatusCode.ERROR);
-                }
-                span.end();
-            }
-        });
+        return delivered
+                .handle((reply, failure) -> answer(invocation, key, reply, failure))
+                .whenComplete((reply, failure) -> {
+                    inFlight.decrementAndGet();
+                    int status = failure == null ? reply.status() : 500;
+                    if (route != null) {
+                        route.answered(status, System.nanoTime() - started);
+                    }
+                    if (span != null) {
+                        span.setAttribute("http.response.status_code", status);
+                        if (status >= 500) {
+                            span.setStatus(StatusCode.ERROR);
+                        }
+                        span.end();
+                    }
+                });
     }
 
     private HttpReply answer(Invocation invocation, String key, HttpReply reply, Throwable failure) {
@@ -229,8 +254,12 @@ public final class GatewayHandler implements Drainable {
         // The request may have been accepted: keep driving it so that it completes (G4) even
         // if this client never retries; a retry meanwhile is deduplicated.
         Thread.ofVirtual().name("mu2sls-gateway-redrive").start(() -> redrive(invocation));
-        return Replies.error(503, "unavailable", "no instance of " + invocation.service() + " answered in time; the request may "
-                + "or may not have been accepted: retry with " + InternalHeaders.IDEMPOTENCY_KEY + ": " + key)
+        return Replies.error(
+                        503,
+                        "unavailable",
+                        "no instance of " + invocation.service() + " answered in time; the request may "
+                                + "or may not have been accepted: retry with " + InternalHeaders.IDEMPOTENCY_KEY + ": "
+                                + key)
                 .withHeader(InternalHeaders.IDEMPOTENCY_KEY, key)
                 .withHeader("Retry-After", "1");
     }
@@ -242,41 +271,60 @@ public final class GatewayHandler implements Drainable {
             return probe;
         }
         if (call.path().equals("/health")) {
-            return HttpReply.json(200, "{\"status\":\"UP\",\"role\":\"gateway\"" + (mode == null ? "" : ",\"mode\":\"" + mode + "\"")
-                    + ",\"unavailable\":" + unavailable.sum() + ",\"givenUp\":" + givenUp.sum() + "}");
+            return HttpReply.json(
+                    200,
+                    "{\"status\":\"UP\",\"role\":\"gateway\"" + (mode == null ? "" : ",\"mode\":\"" + mode + "\"")
+                            + ",\"unavailable\":" + unavailable.sum() + ",\"givenUp\":" + givenUp.sum() + "}");
         }
         if (segments.length != 4 || !segments[1].equals("call") || segments[2].isEmpty() || segments[3].isEmpty()) {
-            return Replies.error(404, "unknown-route", "no route " + call.path()
-                    + "; call a service with POST /call/<Service>/<method> and a JSON array of arguments");
+            return Replies.error(
+                    404,
+                    "unknown-route",
+                    "no route " + call.path()
+                            + "; call a service with POST /call/<Service>/<method> and a JSON array of arguments");
         }
         if (!call.method().equals("POST")) {
-            return Replies.error(405, "method-not-allowed", call.method() + " " + call.path() + " is not allowed; use POST")
+            return Replies.error(
+                            405, "method-not-allowed", call.method() + " " + call.path() + " is not allowed; use POST")
                     .withHeader("Allow", "POST");
         }
         String service = decode(segments[2]);
         Set<String> methods = service == null ? null : publicMethods.get(service);
         if (methods == null) {
-            return Replies.error(404, "unknown-service", "unknown service '" + FunctionHandler.abbreviate(segments[2])
-                    + "'; this application has " + publicMethods.keySet());
+            return Replies.error(
+                    404,
+                    "unknown-service",
+                    "unknown service '" + FunctionHandler.abbreviate(segments[2]) + "'; this application has "
+                            + publicMethods.keySet());
         }
         String method = decode(segments[3]);
         if (method == null || !methods.contains(method)) {
-            return Replies.error(404, "unknown-method", "service " + service + " has no method '"
-                    + FunctionHandler.abbreviate(segments[3]) + "'; it has " + methods);
+            return Replies.error(
+                    404,
+                    "unknown-method",
+                    "service " + service + " has no method '" + FunctionHandler.abbreviate(segments[3]) + "'; it has "
+                            + methods);
         }
         if (call.bodyTooLarge()) {
             return Replies.error(413, "payload-too-large", "the body is over the limit of " + maxBodyBytes + " bytes");
         }
         String key = call.header(InternalHeaders.IDEMPOTENCY_KEY);
         if (key != null && !KEY.matcher(key).matches()) {
-            return Replies.error(400, "bad-idempotency-key", InternalHeaders.IDEMPOTENCY_KEY + " must be 1 to "
-                    + MAX_IDEMPOTENCY_KEY_LENGTH + " printable ASCII characters without spaces or '/': got '"
-                    + FunctionHandler.abbreviate(key) + "' (" + key.length() + " characters)");
+            return Replies.error(
+                    400,
+                    "bad-idempotency-key",
+                    InternalHeaders.IDEMPOTENCY_KEY + " must be 1 to "
+                            + MAX_IDEMPOTENCY_KEY_LENGTH + " printable ASCII characters without spaces or '/': got '"
+                            + FunctionHandler.abbreviate(key) + "' (" + key.length() + " characters)");
         }
         if (key != null && requestId(service, method, key).length() > Limits.MAX_CLIENT_REQUEST_ID_LENGTH) {
-            return Replies.error(400, "bad-idempotency-key", "the request id " + service + "." + method + ":<key> would be "
-                    + requestId(service, method, key).length() + " characters, over the limit of " + Limits.MAX_CLIENT_REQUEST_ID_LENGTH + "; use a shorter "
-                    + InternalHeaders.IDEMPOTENCY_KEY);
+            return Replies.error(
+                    400,
+                    "bad-idempotency-key",
+                    "the request id " + service + "." + method + ":<key> would be "
+                            + requestId(service, method, key).length() + " characters, over the limit of "
+                            + Limits.MAX_CLIENT_REQUEST_ID_LENGTH + "; use a shorter "
+                            + InternalHeaders.IDEMPOTENCY_KEY);
         }
         return null;
     }
@@ -293,15 +341,20 @@ public final class GatewayHandler implements Drainable {
                 bytes.writeBytes(String.valueOf(c).getBytes(UTF_8));
                 continue;
             }
-            if (i + 2 >= segment.length() || !HexFormat.isHexDigit(segment.charAt(i + 1)) || !HexFormat.isHexDigit(segment.charAt(i + 2))) {
+            if (i + 2 >= segment.length()
+                    || !HexFormat.isHexDigit(segment.charAt(i + 1))
+                    || !HexFormat.isHexDigit(segment.charAt(i + 2))) {
                 return null;
             }
             bytes.write(HexFormat.fromHexDigits(segment, i + 1, i + 3));
             i += 2;
         }
         try {
-            return UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+            return UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }
@@ -318,8 +371,11 @@ public final class GatewayHandler implements Drainable {
             this.service = service;
             this.method = method;
             MeterRegistry registry = telemetry.registry();
-            this.duration = Timer.builder("mu2sls.gateway.request.duration").description("client requests through the gateway")
-                    .tags("service", service, "method", method).serviceLevelObjectives(Telemetry.durationBuckets()).register(registry);
+            this.duration = Timer.builder("mu2sls.gateway.request.duration")
+                    .description("client requests through the gateway")
+                    .tags("service", service, "method", method)
+                    .serviceLevelObjectives(Telemetry.durationBuckets())
+                    .register(registry);
         }
 
         void answered(int status, long nanos) {
@@ -327,8 +383,10 @@ public final class GatewayHandler implements Drainable {
             int statusClass = Math.clamp(status / 100, 1, 5);
             Counter counter = byStatusClass[statusClass];
             if (counter == null) {
-                counter = Counter.builder("mu2sls.gateway.requests").description("client requests answered by the gateway")
-                        .tags("service", service, "method", method, "status", statusClass + "xx").register(telemetry.registry());
+                counter = Counter.builder("mu2sls.gateway.requests")
+                        .description("client requests answered by the gateway")
+                        .tags("service", service, "method", method, "status", statusClass + "xx")
+                        .register(telemetry.registry());
                 byStatusClass[statusClass] = counter;
             }
             counter.increment();

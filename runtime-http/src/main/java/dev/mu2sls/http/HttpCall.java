@@ -33,8 +33,12 @@ public record HttpCall(String method, String path, Map<String, String> headers, 
     /** Equal when every component is, the body by content. */
     @Override
     public boolean equals(Object other) {
-        return other instanceof HttpCall that && bodyTooLarge == that.bodyTooLarge && Objects.equals(method, that.method)
-                && Objects.equals(path, that.path) && headers.equals(that.headers) && Arrays.equals(body, that.body);
+        return other instanceof HttpCall that
+                && bodyTooLarge == that.bodyTooLarge
+                && Objects.equals(method, that.method)
+                && Objects.equals(path, that.path)
+                && headers.equals(that.headers)
+                && Arrays.equals(body, that.body);
     }
 
     @Override
@@ -45,6 +49,7 @@ public record HttpCall(String method, String path, Map<String, String> headers, 
     /** Method, path, the headers' names (their values may be credentials) and the body's length. */
     @Override
     public String toString() {
-        return "HttpCall[" + method + " " + path + " headers " + headers.keySet() + ", body " + body.length + " bytes" + (bodyTooLarge ? ", too large" : "") + "]";
+        return "HttpCall[" + method + " " + path + " headers " + headers.keySet() + ", body " + body.length + " bytes"
+                + (bodyTooLarge ? ", too large" : "") + "]";
     }
 }

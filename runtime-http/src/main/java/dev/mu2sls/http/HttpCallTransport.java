@@ -56,6 +56,7 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 public final class HttpCallTransport implements CallTransport {
     /** Largest reply body read: a function's replies are bounded by its own request limit and results. */
     private static final int MAX_REPLY_BYTES = 64 << 20;
+
     private final Routes routes;
     private final CallSigner signer;
     private final HttpClient client;
@@ -176,6 +177,7 @@ public final class HttpCallTransport implements CallTransport {
         private final Map<String, String> traceHeaders = TraceHeaders.of(Context.current());
         /** The call's routing key ({@link KeyRouting}); 0: none, any instance. */
         private final long keyHash;
+
         private int attempt;
         private URI failed;
         private String lastProblem;
@@ -199,8 +201,15 @@ public final class HttpCallTransport implements CallTransport {
                 return;
             }
             byte[] body = invocation.arguments();
-            Map<String, String> headers = signer.sign(new CallSigner.CallMetadata(invocation.requestId(),
-                    invocation.transactionId(), invocation.service(), invocation.method(), accept, invocation.deadlineMillis()), body);
+            Map<String, String> headers = signer.sign(
+                    new CallSigner.CallMetadata(
+                            invocation.requestId(),
+                            invocation.transactionId(),
+                            invocation.service(),
+                            invocation.method(),
+                            accept,
+                            invocation.deadlineMillis()),
+                    body);
             String attemptNumber = Integer.toString(attempt);
             client.newRequest(instance.resolve("/" + invocation.method()))
                     .method(HttpMethod.POST)
@@ -237,15 +246,18 @@ public final class HttpCallTransport implements CallTransport {
 
         private void retryLater() {
             if (System.nanoTime() > giveUpAt) {
-                reply.completeExceptionally(new CallUnavailableError("no answer for " + invocation + " within " + deadline
-                        + "; last: " + lastProblem, null));
+                reply.completeExceptionally(new CallUnavailableError(
+                        "no answer for " + invocation + " within " + deadline + "; last: " + lastProblem, null));
                 return;
             }
             retries.increment();
             long backoffMillis = Math.min(1000, 10L << Math.min(attempt - invocation.attempt(), 7));
             attempt++;
-            client.getScheduler().schedule(this::attempt,
-                    ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1, backoffMillis + 1), TimeUnit.MILLISECONDS);
+            client.getScheduler()
+                    .schedule(
+                            this::attempt,
+                            ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1, backoffMillis + 1),
+                            TimeUnit.MILLISECONDS);
         }
     }
 

@@ -37,7 +37,10 @@ public record HttpReply(int status, Map<String, String> headers, byte[] body) {
     /** Equal when status, headers and the body's bytes are. */
     @Override
     public boolean equals(Object other) {
-        return other instanceof HttpReply that && status == that.status && headers.equals(that.headers) && Arrays.equals(body, that.body);
+        return other instanceof HttpReply that
+                && status == that.status
+                && headers.equals(that.headers)
+                && Arrays.equals(body, that.body);
     }
 
     @Override

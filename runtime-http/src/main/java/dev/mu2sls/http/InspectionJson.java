@@ -11,8 +11,10 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  * strings), one for the gateway's console and the admin commands' {@code --json}.
  */
 public final class InspectionJson {
-    private static final ObjectMapper MAPPER = JsonMapper.builder().addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .build();
 
     private InspectionJson() {}
 
@@ -21,7 +23,8 @@ public final class InspectionJson {
         try {
             return MAPPER.writeValueAsString(view);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot render " + view.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot render " + view.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
         }
     }
 }

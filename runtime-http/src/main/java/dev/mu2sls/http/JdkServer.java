@@ -50,11 +50,13 @@ public final class JdkServer implements HttpServerAdapter {
             server.start();
             return new JdkServer(server);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start an HTTP server on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot start an HTTP server on " + host + ":" + port + ": " + e.getMessage(), e);
         }
     }
 
-    private static void handle(HttpExchange exchange, int maxBodyBytes, Function<HttpCall, HttpReply> handler) throws IOException {
+    private static void handle(HttpExchange exchange, int maxBodyBytes, Function<HttpCall, HttpReply> handler)
+            throws IOException {
         try (exchange) {
             Map<String, String> headers = new HashMap<>();
             exchange.getRequestHeaders().forEach((name, values) -> {
@@ -67,10 +69,15 @@ public final class JdkServer implements HttpServerAdapter {
                 body = in.readNBytes(maxBodyBytes + 1);
             }
             boolean tooLarge = body.length > maxBodyBytes;
-            HttpReply reply = handler.apply(new HttpCall(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    headers, tooLarge ? new byte[0] : body, tooLarge));
+            HttpReply reply = handler.apply(new HttpCall(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath(),
+                    headers,
+                    tooLarge ? new byte[0] : body,
+                    tooLarge));
             exchange.getResponseHeaders().set("Content-Type", "application/json");
-            reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+            reply.headers()
+                    .forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
             exchange.sendResponseHeaders(reply.status(), reply.body().length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(reply.body());

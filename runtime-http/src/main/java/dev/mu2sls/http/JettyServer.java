@@ -49,7 +49,11 @@ public final class JettyServer implements HttpServerAdapter {
      */
     public static JettyServer start(String host, int port, int maxBodyBytes, Function<HttpCall, HttpReply> handler) {
         Executor virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
-        return startNonBlocking(host, port, maxBodyBytes, call -> CompletableFuture.supplyAsync(() -> handler.apply(call), virtualThreads));
+        return startNonBlocking(
+                host,
+                port,
+                maxBodyBytes,
+                call -> CompletableFuture.supplyAsync(() -> handler.apply(call), virtualThreads));
     }
 
     /**
@@ -59,8 +63,8 @@ public final class JettyServer implements HttpServerAdapter {
      * completes the stage (the gateway's: the HTTP client's thread that received the function's
      * answer). A handler that throws, or a stage that fails, answers 500.
      */
-    public static JettyServer startNonBlocking(String host, int port, int maxBodyBytes,
-                                               Function<HttpCall, CompletionStage<HttpReply>> handler) {
+    public static JettyServer startNonBlocking(
+            String host, int port, int maxBodyBytes, Function<HttpCall, CompletionStage<HttpReply>> handler) {
         return start(host, port, new Handler.Abstract.NonBlocking() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
@@ -68,18 +72,30 @@ public final class JettyServer implements HttpServerAdapter {
                 // take longer (the gateway waits for a function up to its deadline).
                 AtomicBoolean read = new AtomicBoolean();
                 request.addIdleTimeoutListener(timeout -> !read.get());
-                new BodyReader(request, maxBodyBytes, (body, tooLarge) -> {
-                    read.set(true);
-                    CompletionStage<HttpReply> reply;
-                    try {
-                        reply = handler.apply(call(request, body, tooLarge));
-                    } catch (RuntimeException e) {
-                        reply = CompletableFuture.failedFuture(e);
-                    }
-                    reply.whenComplete((answer, failure) -> send(failure == null ? answer
-                            : Replies.error(500, "internal-error", "the request failed unexpectedly: " + failure), tooLarge,
-                            response, callback));
-                }, callback::failed).run();
+                new BodyReader(
+                                request,
+                                maxBodyBytes,
+                                (body, tooLarge) -> {
+                                    read.set(true);
+                                    CompletionStage<HttpReply> reply;
+                                    try {
+                                        reply = handler.apply(call(request, body, tooLarge));
+                                    } catch (RuntimeException e) {
+                                        reply = CompletableFuture.failedFuture(e);
+                                    }
+                                    reply.whenComplete((answer, failure) -> send(
+                                            failure == null
+                                                    ? answer
+                                                    : Replies.error(
+                                                            500,
+                                                            "internal-error",
+                                                            "the request failed unexpectedly: " + failure),
+                                            tooLarge,
+                                            response,
+                                            callback));
+                                },
+                                callback::failed)
+                        .run();
                 return true;
             }
         });
@@ -111,7 +127,8 @@ public final class JettyServer implements HttpServerAdapter {
         try {
             server.start();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot start an HTTP server on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot start an HTTP server on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         return new JettyServer(server, connector.getLocalPort());
     }

@@ -17,14 +17,17 @@ import org.eclipse.jetty.util.Callback;
 final class JsonErrorHandler extends ErrorHandler {
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
+    protected void generateResponse(
+            Request request, Response response, int code, String message, Throwable cause, Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(body(code, message)), callback);
     }
 
     private static byte[] body(int status, String message) {
         String reason = HttpStatus.getMessage(status);
-        String problem = reason.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
-        return Replies.error(status, problem, message == null || message.isBlank() ? reason : reason + ": " + message).body();
+        String problem =
+                reason.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        return Replies.error(status, problem, message == null || message.isBlank() ? reason : reason + ": " + message)
+                .body();
     }
 }

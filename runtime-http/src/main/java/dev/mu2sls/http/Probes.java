@@ -21,10 +21,17 @@ final class Probes {
         }
         return switch (call.path()) {
             case "/livez" -> HttpReply.json(200, "{\"status\":\"UP\"}");
-            case "/readyz" -> draining ? HttpReply.json(503, "{\"status\":\"DRAINING\"}") : HttpReply.json(200, "{\"status\":\"READY\"}");
-            case "/metrics" -> telemetry.metricsOn()
-                    ? new HttpReply(200, Map.of("Content-Type", Telemetry.scrapeContentType()), telemetry.scrape().getBytes(UTF_8))
-                    : Replies.error(404, "metrics-off", "metrics are off (" + Telemetry.METRICS_ENV + "=off)");
+            case "/readyz" ->
+                draining
+                        ? HttpReply.json(503, "{\"status\":\"DRAINING\"}")
+                        : HttpReply.json(200, "{\"status\":\"READY\"}");
+            case "/metrics" ->
+                telemetry.metricsOn()
+                        ? new HttpReply(
+                                200,
+                                Map.of("Content-Type", Telemetry.scrapeContentType()),
+                                telemetry.scrape().getBytes(UTF_8))
+                        : Replies.error(404, "metrics-off", "metrics are off (" + Telemetry.METRICS_ENV + "=off)");
             default -> null;
         };
     }

@@ -34,40 +34,63 @@ public final class Replies {
             out.write('}');
             return new HttpReply(200, Map.of(), out.toByteArray());
         }
-        ObjectNode node = JSON.createObjectNode().put("ok", false).put("errorType", response.errorType())
+        ObjectNode node = JSON.createObjectNode()
+                .put("ok", false)
+                .put("errorType", response.errorType())
                 .put("errorMessage", response.errorMessage());
         return new HttpReply(200, Map.of(), node.toString().getBytes(UTF_8));
     }
 
     /** Reads back what {@link #response} wrote. */
     static Response parseResponse(byte[] body) {
-        if (body.length > OK_PREFIX.length && Arrays.equals(body, 0, OK_PREFIX.length, OK_PREFIX, 0, OK_PREFIX.length)
+        if (body.length > OK_PREFIX.length
+                && Arrays.equals(body, 0, OK_PREFIX.length, OK_PREFIX, 0, OK_PREFIX.length)
                 && body[body.length - 1] == '}') {
             return Response.success(Arrays.copyOfRange(body, OK_PREFIX.length, body.length - 1));
         }
         JsonNode node = tree(body);
-        if (node == null || !node.path("ok").isBoolean() || node.path("ok").asBoolean() || !node.path("errorType").isTextual()) {
+        if (node == null
+                || !node.path("ok").isBoolean()
+                || node.path("ok").asBoolean()
+                || !node.path("errorType").isTextual()) {
             throw new IllegalStateException("a function answered 200 with a body that is not a response: "
                     + new String(body, 0, Math.min(body.length, 300), UTF_8));
         }
-        return Response.failure(node.get("errorType").asText(), node.path("errorMessage").isNull() ? null : node.path("errorMessage").asText(null));
+        return Response.failure(
+                node.get("errorType").asText(),
+                node.path("errorMessage").isNull()
+                        ? null
+                        : node.path("errorMessage").asText(null));
     }
 
     /** An error reply: {@code {"error": message, "problem": problem}}. */
     public static HttpReply error(int status, String problem, String message) {
-        return new HttpReply(status, Map.of(), JSON.createObjectNode().put("error", message).put("problem", problem)
-                .toString().getBytes(UTF_8));
+        return new HttpReply(
+                status,
+                Map.of(),
+                JSON.createObjectNode()
+                        .put("error", message)
+                        .put("problem", problem)
+                        .toString()
+                        .getBytes(UTF_8));
     }
 
     /** A bad request the engine rejected (G6), with the status its reason maps to. */
     public static HttpReply invalid(InvalidRequestException e) {
-        int status = switch (e.reason()) {
-            case UNKNOWN_SERVICE, UNKNOWN_METHOD -> 404;
-            case PAYLOAD_TOO_LARGE -> 413;
-            case WRONG_ARITY, BAD_ARGUMENT, MALFORMED_JSON, NOT_SERIALIZABLE, BAD_REQUEST_ID, STATE_LIMIT_EXCEEDED -> 400;
-            case IDEMPOTENCY_KEY_REUSED -> 422;
-        };
-        ObjectNode node = JSON.createObjectNode().put("error", e.getMessage())
+        int status =
+                switch (e.reason()) {
+                    case UNKNOWN_SERVICE, UNKNOWN_METHOD -> 404;
+                    case PAYLOAD_TOO_LARGE -> 413;
+                    case WRONG_ARITY,
+                            BAD_ARGUMENT,
+                            MALFORMED_JSON,
+                            NOT_SERIALIZABLE,
+                            BAD_REQUEST_ID,
+                            STATE_LIMIT_EXCEEDED -> 400;
+                    case IDEMPOTENCY_KEY_REUSED -> 422;
+                };
+        ObjectNode node = JSON.createObjectNode()
+                .put("error", e.getMessage())
                 .put("problem", e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .put("reason", e.reason().name());
         if (e.service() != null) {
@@ -84,9 +107,15 @@ public final class Replies {
 
     /** A handler that diverged from its journal (G3): 500, not retried. */
     static HttpReply nondeterminism(NondeterminismException e) {
-        ObjectNode node = JSON.createObjectNode().put("error", e.getMessage()).put("problem", "nondeterminism")
-                .put("requestId", e.requestId()).put("service", e.service()).put("method", e.method())
-                .put("step", e.step()).put("expected", e.expected()).put("actual", e.actual());
+        ObjectNode node = JSON.createObjectNode()
+                .put("error", e.getMessage())
+                .put("problem", "nondeterminism")
+                .put("requestId", e.requestId())
+                .put("service", e.service())
+                .put("method", e.method())
+                .put("step", e.step())
+                .put("expected", e.expected())
+                .put("actual", e.actual());
         return new HttpReply(500, Map.of(), node.toString().getBytes(UTF_8));
     }
 
@@ -99,8 +128,13 @@ public final class Replies {
         if (node == null || !"nondeterminism".equals(node.path("problem").asText())) {
             return null;
         }
-        return new NondeterminismException(node.path("requestId").asText(), node.path("service").asText(),
-                node.path("method").asText(), node.path("step").asInt(), node.path("expected").asText(), node.path("actual").asText());
+        return new NondeterminismException(
+                node.path("requestId").asText(),
+                node.path("service").asText(),
+                node.path("method").asText(),
+                node.path("step").asInt(),
+                node.path("expected").asText(),
+                node.path("actual").asText());
     }
 
     /** Rebuilds the engine's exception from an {@link #invalid} reply, or null if it is not one. */
@@ -115,8 +149,12 @@ public final class Replies {
         } catch (IllegalArgumentException e) {
             return null;
         }
-        return new InvalidRequestException(reason, node.path("service").asText(null), node.path("method").asText(null),
-                node.path("argument").asText(null), node.path("error").asText());
+        return new InvalidRequestException(
+                reason,
+                node.path("service").asText(null),
+                node.path("method").asText(null),
+                node.path("argument").asText(null),
+                node.path("error").asText());
     }
 
     static JsonNode tree(byte[] body) {

@@ -36,13 +36,16 @@ public final class StaticRoutes implements Routes {
                 }
                 int equals = entry.indexOf('=');
                 if (equals <= 0) {
-                    throw new IllegalArgumentException("a route must be 'Service=http://host:port': got '" + entry + "' in " + ROUTES_ENV);
+                    throw new IllegalArgumentException(
+                            "a route must be 'Service=http://host:port': got '" + entry + "' in " + ROUTES_ENV);
                 }
                 URI uri = URI.create(entry.substring(equals + 1).strip());
                 if (uri.getScheme() == null || uri.getHost() == null) {
-                    throw new IllegalArgumentException("a route's URI must be absolute (http://host:port): got '" + entry + "'");
+                    throw new IllegalArgumentException(
+                            "a route's URI must be absolute (http://host:port): got '" + entry + "'");
                 }
-                routes.computeIfAbsent(entry.substring(0, equals).strip(), s -> new ArrayList<>()).add(uri);
+                routes.computeIfAbsent(entry.substring(0, equals).strip(), s -> new ArrayList<>())
+                        .add(uri);
             }
         }
         return new StaticRoutes(routes);

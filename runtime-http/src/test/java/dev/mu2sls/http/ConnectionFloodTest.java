@@ -40,10 +40,12 @@ class ConnectionFloodTest {
     @ValueSource(strings = {"jdk", "jetty"})
     void halfOpenFlood_overTheConnectionLimit_serverClosesItAndAnswersAgain(String kind) throws Exception {
         Function<HttpCall, HttpReply> handler = call -> HttpReply.json(200, "{\"status\":\"UP\"}");
-        HttpServerAdapter server = kind.equals("jdk") ? JdkServer.start("127.0.0.1", 0, 1024, handler)
+        HttpServerAdapter server = kind.equals("jdk")
+                ? JdkServer.start("127.0.0.1", 0, 1024, handler)
                 : JettyServer.start("127.0.0.1", 0, 1024, handler);
         List<Socket> flood = new ArrayList<>();
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+        try (HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
             InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
             for (int i = 0; i < FLOOD; i++) {
                 Socket socket = new Socket();
@@ -61,14 +63,18 @@ class ConnectionFloodTest {
                     Thread.sleep(500);
                 }
             }
-            assertThat(status).as("a fresh request is answered within " + RECOVERY + " of a flood of " + FLOOD).isEqualTo(200);
+            assertThat(status)
+                    .as("a fresh request is answered within " + RECOVERY + " of a flood of " + FLOOD)
+                    .isEqualTo(200);
             int closedByServer = 0;
             for (Socket socket : flood) {
                 if (closedByServer(socket)) {
                     closedByServer++;
                 }
             }
-            assertThat(closedByServer).as("half-open connections the server closed").isEqualTo(FLOOD);
+            assertThat(closedByServer)
+                    .as("half-open connections the server closed")
+                    .isEqualTo(FLOOD);
         } finally {
             for (Socket socket : flood) {
                 socket.close();
@@ -80,13 +86,22 @@ class ConnectionFloodTest {
     @Test
     void jetty_handlerSlowerThanTheReadLimit_stillAnswers() throws Exception {
         long slowMillis = (HttpServerAdapter.REQUEST_READ_SECONDS + 2) * 1000L;
-        HttpServerAdapter server = JettyServer.startNonBlocking("127.0.0.1", 0, 1024, call -> CompletableFuture
-                .supplyAsync(() -> HttpReply.json(200, "{}"), CompletableFuture.delayedExecutor(slowMillis,
-                        TimeUnit.MILLISECONDS)));
+        HttpServerAdapter server = JettyServer.startNonBlocking(
+                "127.0.0.1",
+                0,
+                1024,
+                call -> CompletableFuture.supplyAsync(
+                        () -> HttpReply.json(200, "{}"),
+                        CompletableFuture.delayedExecutor(slowMillis, TimeUnit.MILLISECONDS)));
         try (HttpClient http = HttpClient.newHttpClient()) {
-            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/x"))
-                    .POST(HttpRequest.BodyPublishers.ofString("[]")).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/x"))
+                                            .POST(HttpRequest.BodyPublishers.ofString("[]"))
+                                            .timeout(Duration.ofSeconds(30))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode())
+                    .isEqualTo(200);
         } finally {
             server.stop(0);
         }
@@ -94,8 +109,12 @@ class ConnectionFloodTest {
 
     private static int health(HttpClient http, int port) throws InterruptedException {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         }

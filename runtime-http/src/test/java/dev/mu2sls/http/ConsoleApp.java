@@ -38,9 +38,20 @@ final class ConsoleApp implements AutoCloseable {
     final LocalFunctions app;
 
     ConsoleApp() {
-        app = new LocalFunctions(List.of(new Caller1Dispatcher(), new Caller2Dispatcher(), new CounterDispatcher(), new FrontendDispatcher(),
-                new HotelDispatcher(), new FlightDispatcher(), new OrderDispatcher(), new SocialDispatcher(), new SocialGraphDispatcher(),
-                new PostStorageDispatcher(), new TimelineDispatcher()), process -> {
+        app = new LocalFunctions(
+                List.of(
+                        new Caller1Dispatcher(),
+                        new Caller2Dispatcher(),
+                        new CounterDispatcher(),
+                        new FrontendDispatcher(),
+                        new HotelDispatcher(),
+                        new FlightDispatcher(),
+                        new OrderDispatcher(),
+                        new SocialDispatcher(),
+                        new SocialGraphDispatcher(),
+                        new PostStorageDispatcher(),
+                        new TimelineDispatcher()),
+                process -> {
                     Telemetry telemetry = Telemetry.create(true, null);
                     telemetries.add(telemetry);
                     return telemetry;
@@ -62,7 +73,9 @@ final class ConsoleApp implements AutoCloseable {
     }
 
     private void send(String service, String method, String arguments, String key) {
-        assertThat(app.client(service, method, arguments, Map.of("Idempotency-Key", key)).statusCode()).isEqualTo(200);
+        assertThat(app.client(service, method, arguments, Map.of("Idempotency-Key", key))
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     /** Records {@code count} W1 requests straight through the Counter engine (ids as the gateway gives them). */

@@ -25,59 +25,87 @@ class ConsoleBrowserTest {
     @Test
     void console_showsRequestsLiveFailedOnesATimelineAndCounters(@TempDir Path profile) throws Exception {
         Path chromium = HeadlessChromium.executable().orElse(null);
-        Assumptions.assumeTrue(chromium != null, "SKIPPED: no Chromium at /usr/bin/chromium (nor $" + HeadlessChromium.EXECUTABLE_ENV
-                + "): scripts/test.sh installs Debian's chromium when run as root with apt-get; install it (apt-get install chromium) "
-                + "to run the console's browser test");
-        try (ConsoleApp console = new ConsoleApp(); HeadlessChromium browser = HeadlessChromium.start(chromium, profile)) {
+        Assumptions.assumeTrue(
+                chromium != null,
+                "SKIPPED: no Chromium at /usr/bin/chromium (nor $" + HeadlessChromium.EXECUTABLE_ENV
+                        + "): scripts/test.sh installs Debian's chromium when run as root with apt-get; install it (apt-get install chromium) "
+                        + "to run the console's browser test");
+        try (ConsoleApp console = new ConsoleApp();
+                HeadlessChromium browser = HeadlessChromium.start(chromium, profile)) {
             console.sendRequests();
             String page = console.console("").toString();
             browser.navigate(page);
             browser.waitFor("document.body.dataset.loadedMs", WAIT);
 
             assertThat(statusOf(browser, ConsoleApp.chain(0))).isEqualTo("completed");
-            assertThat(browser.evaluate(rowsText()).asText()).contains(ConsoleApp.BOOKING, ConsoleApp.FAILED, "Hotel.open:h", "Flight.open:f");
+            assertThat(browser.evaluate(rowsText()).asText())
+                    .contains(ConsoleApp.BOOKING, ConsoleApp.FAILED, "Hotel.open:h", "Flight.open:f");
 
-            assertThat(console.app.client("Caller1", "add", "[\"k\", 10]", Map.of("Idempotency-Key", "after-load")).statusCode()).isEqualTo(200);
+            assertThat(console.app
+                            .client("Caller1", "add", "[\"k\", 10]", Map.of("Idempotency-Key", "after-load"))
+                            .statusCode())
+                    .isEqualTo(200);
             browser.waitFor(rowSelector("Caller1.add:after-load"), WAIT);
-            assertThat(statusOf(browser, "Caller1.add:after-load")).as("a request sent while the page is open").isEqualTo("completed");
+            assertThat(statusOf(browser, "Caller1.add:after-load"))
+                    .as("a request sent while the page is open")
+                    .isEqualTo("completed");
 
             browser.evaluate("document.querySelector('#tabs button[data-list=failed]').click()");
-            browser.waitFor("document.querySelectorAll('#requests tbody tr').length === 1 && " + rowSelector(ConsoleApp.FAILED), WAIT);
+            browser.waitFor(
+                    "document.querySelectorAll('#requests tbody tr').length === 1 && " + rowSelector(ConsoleApp.FAILED),
+                    WAIT);
             assertThat(browser.evaluate(rowsText()).asText()).contains("failed", "java.lang.IllegalArgumentException");
 
             browser.evaluate("location.hash = 'request=' + encodeURIComponent(" + literal(ConsoleApp.BOOKING) + ")");
             browser.waitFor("document.querySelector('#detail').dataset.id === " + literal(ConsoleApp.BOOKING), WAIT);
             JsonNode timeline = browser.evaluate("[...document.querySelectorAll('#detail > ul.timeline > li')]"
                     + ".map(li => (li.dataset.call || li.dataset.step) + ' | ' + li.textContent)");
-            assertThat(timeline).extracting(JsonNode::asText).anySatisfy(item -> assertThat(item)
-                            .startsWith(ConsoleApp.BOOKING + "/1 | #1CALL").contains("completed: true"))
-                    .anySatisfy(item -> assertThat(item).startsWith(ConsoleApp.BOOKING + "/2 | #2CALL").contains("completed: true"))
-                    .last().asString().startsWith("end | completed");
-            assertThat(browser.evaluate("document.querySelector('#detail').textContent").asText())
+            assertThat(timeline)
+                    .extracting(JsonNode::asText)
+                    .anySatisfy(item -> assertThat(item)
+                            .startsWith(ConsoleApp.BOOKING + "/1 | #1CALL")
+                            .contains("completed: true"))
+                    .anySatisfy(item -> assertThat(item)
+                            .startsWith(ConsoleApp.BOOKING + "/2 | #2CALL")
+                            .contains("completed: true"))
+                    .last()
+                    .asString()
+                    .startsWith("end | completed");
+            assertThat(browser.evaluate("document.querySelector('#detail').textContent")
+                            .asText())
                     .contains(ConsoleApp.BOOKING + "/0 committed");
 
-            browser.waitFor("document.querySelector('#counter-tx_commits').textContent === '1' "
-                    + "&& document.querySelector('#tile-rate').textContent !== '–' && document.querySelector('#chart-rate polyline')", WAIT);
+            browser.waitFor(
+                    "document.querySelector('#counter-tx_commits').textContent === '1' "
+                            + "&& document.querySelector('#tile-rate').textContent !== '–' && document.querySelector('#chart-rate polyline')",
+                    WAIT);
             Path screenshot = Path.of("target", "console.png");
             Files.write(screenshot, browser.screenshot());
             System.out.println("console screenshot: " + screenshot.toAbsolutePath());
 
             console.recordCounterRequests(RECORDED_FOR_LOAD_TIME);
             browser.navigate(page);
-            long loadedMs = browser.waitFor("document.body.dataset.loadedMs", WAIT).asLong();
-            assertThat(browser.evaluate("document.querySelectorAll('#requests tbody tr').length").asInt()).isEqualTo(100);
+            long loadedMs =
+                    browser.waitFor("document.body.dataset.loadedMs", WAIT).asLong();
+            assertThat(browser.evaluate("document.querySelectorAll('#requests tbody tr').length")
+                            .asInt())
+                    .isEqualTo(100);
             System.out.println("console page load with " + (RECORDED_FOR_LOAD_TIME + ConsoleApp.CLIENT_REQUESTS + 1)
                     + " requests recorded (in-memory store): " + loadedMs + " ms from navigation to every panel drawn");
         }
     }
 
     private static String statusOf(HeadlessChromium browser, String id) {
-        return browser.waitFor("document.querySelector('#requests tbody tr[data-id=\"' + CSS.escape(" + literal(id) + ") + '\"] .status')"
-                + "?.textContent", WAIT).asText();
+        return browser.waitFor(
+                        "document.querySelector('#requests tbody tr[data-id=\"' + CSS.escape(" + literal(id)
+                                + ") + '\"] .status')" + "?.textContent",
+                        WAIT)
+                .asText();
     }
 
     private static String rowSelector(String id) {
-        return "document.querySelector('#requests tbody tr[data-id=\"' + CSS.escape(" + literal(id) + ") + '\"]') !== null";
+        return "document.querySelector('#requests tbody tr[data-id=\"' + CSS.escape(" + literal(id)
+                + ") + '\"]') !== null";
     }
 
     private static String rowsText() {

@@ -38,7 +38,8 @@ class ConsoleTest {
         HttpResponse<String> page = get("");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
-        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp).startsWith("default-src 'self'"));
+        assertThat(page.headers().firstValue("Content-Security-Policy"))
+                .hasValueSatisfying(csp -> assertThat(csp).startsWith("default-src 'self'"));
         assertThat(page.body()).contains("<script src=\"/console/console.js\" defer></script>", "id=\"requests\"");
         assertThat(get("/console.js").body()).contains("textContent");
         assertThat(get("/console.js").headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
@@ -47,7 +48,8 @@ class ConsoleTest {
     @Test
     void requests_listsAndOneRequest_fromTheStore() {
         JsonNode all = LocalFunctions.json(get("/api/requests/all"));
-        assertThat(all.findValuesAsText("id")).contains(ConsoleApp.chain(0), ConsoleApp.BOOKING, ConsoleApp.FAILED, "Hotel.open:h")
+        assertThat(all.findValuesAsText("id"))
+                .contains(ConsoleApp.chain(0), ConsoleApp.BOOKING, ConsoleApp.FAILED, "Hotel.open:h")
                 .noneMatch(id -> id.contains("/"));
         JsonNode failed = LocalFunctions.json(get("/api/requests/failed"));
         assertThat(failed.findValuesAsText("id")).containsExactly(ConsoleApp.FAILED);
@@ -56,7 +58,8 @@ class ConsoleTest {
 
         JsonNode booking = LocalFunctions.json(get("/api/request/" + ConsoleApp.encode(ConsoleApp.BOOKING)));
         assertThat(booking.at("/request/status").asText()).isEqualTo("COMPLETED");
-        assertThat(booking.at("/calls").findValuesAsText("id")).contains(ConsoleApp.BOOKING + "/1", ConsoleApp.BOOKING + "/2");
+        assertThat(booking.at("/calls").findValuesAsText("id"))
+                .contains(ConsoleApp.BOOKING + "/1", ConsoleApp.BOOKING + "/2");
         assertThat(booking.at("/transactions/0/state").asText()).isEqualTo("committed");
         assertThat(LocalFunctions.json(get("/api/transactions"))).isEmpty();
     }
@@ -65,19 +68,34 @@ class ConsoleTest {
     void metrics_gatewayRequestsAndEngineCountersOfEveryProcess() {
         JsonNode metrics = LocalFunctions.json(get("/api/metrics"));
 
-        assertThat(metrics.at("/processes").asInt()).as("the gateway and 11 functions").isEqualTo(12);
+        assertThat(metrics.at("/processes").asInt())
+                .as("the gateway and 11 functions")
+                .isEqualTo(12);
         assertThat(metrics.at("/unreachable").asInt()).isZero();
         assertThat(metrics.at("/gateway/requests").asDouble()).isEqualTo(ConsoleApp.CLIENT_REQUESTS);
-        assertThat(metrics.at("/gateway/buckets").get(metrics.at("/gateway/buckets").size() - 1).get(1).asDouble())
+        assertThat(metrics.at("/gateway/buckets")
+                        .get(metrics.at("/gateway/buckets").size() - 1)
+                        .get(1)
+                        .asDouble())
                 .isEqualTo(ConsoleApp.CLIENT_REQUESTS);
-        assertThat(metrics.at("/engine/tx_commits").asDouble()).as("the booking's, counted in Frontend's process").isEqualTo(1.0);
+        assertThat(metrics.at("/engine/tx_commits").asDouble())
+                .as("the booking's, counted in Frontend's process")
+                .isEqualTo(1.0);
     }
 
     @Test
     void badInput_problemReplies() {
-        assertThat(get("/api/request/" + ConsoleApp.encode("Caller1.add:nosuch")).statusCode()).isEqualTo(404);
-        assertThat(LocalFunctions.json(get("/api/request/not*base64")).get("problem").asText()).isEqualTo("bad-request-id");
-        assertThat(LocalFunctions.json(get("/api/requests/everything")).get("problem").asText()).isEqualTo("unknown-list");
+        assertThat(get("/api/request/" + ConsoleApp.encode("Caller1.add:nosuch"))
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(LocalFunctions.json(get("/api/request/not*base64"))
+                        .get("problem")
+                        .asText())
+                .isEqualTo("bad-request-id");
+        assertThat(LocalFunctions.json(get("/api/requests/everything"))
+                        .get("problem")
+                        .asText())
+                .isEqualTo("unknown-list");
         assertThat(get("/api/nothing").statusCode()).isEqualTo(404);
         HttpResponse<String> post = console.app.send(HttpRequest.newBuilder(console.console("/api/metrics"))
                 .POST(HttpRequest.BodyPublishers.ofString("{}")));
@@ -87,16 +105,22 @@ class ConsoleTest {
     @Test
     void anotherHostName_refused_againstDnsRebinding() throws Exception {
         String reply = rawGet("/console/api/requests/all", "evil.example:" + console.app.gateway.getPort());
-        assertThat(reply).startsWith("HTTP/1.1 403").contains("console-loopback-only").doesNotContain(ConsoleApp.chain(0));
-        assertThat(rawGet("/console/api/requests/all", "localhost:" + console.app.gateway.getPort())).startsWith("HTTP/1.1 200");
+        assertThat(reply)
+                .startsWith("HTTP/1.1 403")
+                .contains("console-loopback-only")
+                .doesNotContain(ConsoleApp.chain(0));
+        assertThat(rawGet("/console/api/requests/all", "localhost:" + console.app.gateway.getPort()))
+                .startsWith("HTTP/1.1 200");
     }
 
     @Test
     void exposure_loopbackByDefault_openGatewayOnlyWhenAsked() {
         assertThat(Console.exposure(Map.of(), "127.0.0.1")).isEqualTo(Console.Exposure.LOOPBACK);
         assertThat(Console.exposure(Map.of(), "0.0.0.0")).isEqualTo(Console.Exposure.OFF);
-        assertThat(Console.exposure(Map.of(Console.CONSOLE_ENV, "on"), "0.0.0.0")).isEqualTo(Console.Exposure.OPEN);
-        assertThat(Console.exposure(Map.of(Console.CONSOLE_ENV, "off"), "127.0.0.1")).isEqualTo(Console.Exposure.OFF);
+        assertThat(Console.exposure(Map.of(Console.CONSOLE_ENV, "on"), "0.0.0.0"))
+                .isEqualTo(Console.Exposure.OPEN);
+        assertThat(Console.exposure(Map.of(Console.CONSOLE_ENV, "off"), "127.0.0.1"))
+                .isEqualTo(Console.Exposure.OFF);
     }
 
     /** A GET with the given Host header (which java.net.http will not set), over a plain socket. */

@@ -22,7 +22,8 @@ class GatewayClientTest {
 
     @BeforeEach
     void start() {
-        app = new LocalFunctions(List.of(new CounterDispatcher(), new ShortenerDispatcher(), new AnalyticsDispatcher()));
+        app = new LocalFunctions(
+                List.of(new CounterDispatcher(), new ShortenerDispatcher(), new AnalyticsDispatcher()));
     }
 
     @AfterEach
@@ -54,7 +55,8 @@ class GatewayClientTest {
     void refusedOrUnreachable_areOneClearException() throws Exception {
         ShortenerClient shortener = new ShortenerClient(GatewayClient.of(app.gateway));
         String tooLarge = "https://example.org/" + "x".repeat(2 << 20);
-        assertThatThrownBy(() -> shortener.shorten(tooLarge)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> shortener.shorten(tooLarge))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("answered 413");
 
         URI dead;
@@ -62,7 +64,8 @@ class GatewayClientTest {
             dead = URI.create("http://127.0.0.1:" + socket.getLocalPort());
         }
         CounterClient unreachable = new CounterClient(GatewayClient.of(dead));
-        assertThatThrownBy(() -> unreachable.add("k", 1)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> unreachable.add("k", 1))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("after 3 attempts with Idempotency-Key");
     }
 

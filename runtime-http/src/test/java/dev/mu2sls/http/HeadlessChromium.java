@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class HeadlessChromium implements AutoCloseable {
     /** Overrides where the browser is looked for. */
     static final String EXECUTABLE_ENV = "MU2SLS_CHROMIUM";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
@@ -42,7 +43,8 @@ final class HeadlessChromium implements AutoCloseable {
     /** The browser's executable: {@value #EXECUTABLE_ENV}, else Debian's {@code /usr/bin/chromium}; empty if there is none. */
     static Optional<Path> executable() {
         String configured = System.getenv(EXECUTABLE_ENV);
-        for (String candidate : configured != null ? List.of(configured) : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
+        for (String candidate :
+                configured != null ? List.of(configured) : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
             if (Files.isExecutable(Path.of(candidate))) {
                 return Optional.of(Path.of(candidate));
             }
@@ -52,11 +54,24 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** Starts the browser with a fresh profile in {@code profile}, its output logged there. */
     static HeadlessChromium start(Path executable, Path profile) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(executable.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-                "--window-size=1400,1100", "about:blank")
-                .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile()).start();
+        Process process = new ProcessBuilder(
+                        executable.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--user-data-dir=" + profile,
+                        "--remote-debugging-address=127.0.0.1",
+                        "--remote-debugging-port=0",
+                        "--window-size=1400,1100",
+                        "about:blank")
+                .redirectErrorStream(true)
+                .redirectOutput(profile.resolve("chromium.log").toFile())
+                .start();
         try {
             return new HeadlessChromium(process, devToolsPort(process, profile));
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -71,8 +86,9 @@ final class HeadlessChromium implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!Files.exists(portFile) || Files.readAllLines(portFile).isEmpty()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("Chromium did not start (exit " + (process.isAlive() ? "none" : process.exitValue())
-                        + "); its output: " + Files.readString(profile.resolve("chromium.log")));
+                throw new IllegalStateException(
+                        "Chromium did not start (exit " + (process.isAlive() ? "none" : process.exitValue())
+                                + "); its output: " + Files.readString(profile.resolve("chromium.log")));
             }
             Thread.sleep(50);
         }
@@ -81,8 +97,11 @@ final class HeadlessChromium implements AutoCloseable {
 
     private HeadlessChromium(Process process, int port) throws IOException, InterruptedException {
         this.process = process;
-        JsonNode targets = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode targets = JSON.readTree(http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
         String page = null;
         for (JsonNode target : targets) {
             if (target.path("type").asText().equals("page")) {
@@ -92,20 +111,28 @@ final class HeadlessChromium implements AutoCloseable {
         if (page == null) {
             throw new IllegalStateException("Chromium has no page to drive: " + targets);
         }
-        socket = http.newWebSocketBuilder().buildAsync(URI.create(page), new Replies()).join();
+        socket = http.newWebSocketBuilder()
+                .buildAsync(URI.create(page), new Replies())
+                .join();
     }
 
     /** Loads {@code url} and waits for its load event. */
     void navigate(String url) {
         command("Page.enable", JSON.createObjectNode());
         command("Page.navigate", JSON.createObjectNode().put("url", url));
-        waitFor("document.readyState === 'complete' && location.href === " + JSON.valueToTree(url), Duration.ofSeconds(30));
+        waitFor(
+                "document.readyState === 'complete' && location.href === " + JSON.valueToTree(url),
+                Duration.ofSeconds(30));
     }
 
     /** The value of {@code expression} in the page (promises awaited), as JSON. */
     JsonNode evaluate(String expression) {
-        JsonNode result = command("Runtime.evaluate", JSON.createObjectNode().put("expression", expression).put("returnByValue", true)
-                .put("awaitPromise", true));
+        JsonNode result = command(
+                "Runtime.evaluate",
+                JSON.createObjectNode()
+                        .put("expression", expression)
+                        .put("returnByValue", true)
+                        .put("awaitPromise", true));
         if (result.has("exceptionDetails")) {
             throw new IllegalStateException("the page threw on " + expression + ": " + result.get("exceptionDetails"));
         }
@@ -116,7 +143,10 @@ final class HeadlessChromium implements AutoCloseable {
     JsonNode waitFor(String expression, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode value = evaluate(expression);
-        while (value.isMissingNode() || value.isNull() || value.isBoolean() && !value.asBoolean() || value.isTextual() && value.asText().isEmpty()) {
+        while (value.isMissingNode()
+                || value.isNull()
+                || value.isBoolean() && !value.asBoolean()
+                || value.isTextual() && value.asText().isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not true within " + timeout + ": " + expression + " (last: " + value + ")");
             }
@@ -133,7 +163,9 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** A PNG of the page as it is laid out. */
     byte[] screenshot() {
-        JsonNode result = command("Page.captureScreenshot", JSON.createObjectNode().put("format", "png").put("captureBeyondViewport", true));
+        JsonNode result = command(
+                "Page.captureScreenshot",
+                JSON.createObjectNode().put("format", "png").put("captureBeyondViewport", true));
         return Base64.getDecoder().decode(result.path("data").asText());
     }
 
@@ -141,8 +173,16 @@ final class HeadlessChromium implements AutoCloseable {
         int id = ids.incrementAndGet();
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         pending.put(id, reply);
-        socket.sendText(JSON.createObjectNode().put("id", id).put("method", method).set("params", params).toString(), true).join();
-        JsonNode message = reply.orTimeout(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        socket.sendText(
+                        JSON.createObjectNode()
+                                .put("id", id)
+                                .put("method", method)
+                                .set("params", params)
+                                .toString(),
+                        true)
+                .join();
+        JsonNode message =
+                reply.orTimeout(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
         if (message.has("error")) {
             throw new IllegalStateException(method + " failed: " + message.get("error"));
         }
@@ -174,7 +214,8 @@ final class HeadlessChromium implements AutoCloseable {
             if (last) {
                 try {
                     JsonNode message = JSON.readTree(frames.toString());
-                    CompletableFuture<JsonNode> reply = message.has("id") ? pending.remove(message.get("id").asInt()) : null;
+                    CompletableFuture<JsonNode> reply =
+                            message.has("id") ? pending.remove(message.get("id").asInt()) : null;
                     if (reply != null) {
                         reply.complete(message);
                     }

@@ -25,7 +25,8 @@ class HttpBadInputTest {
     @BeforeEach
     void start() {
         app = new LocalFunctions(List.of(new CounterDispatcher()));
-        assertThat(app.client("Counter", "add", "[\"k\", 5]", Map.of()).statusCode()).isEqualTo(200);
+        assertThat(app.client("Counter", "add", "[\"k\", 5]", Map.of()).statusCode())
+                .isEqualTo(200);
         before = app.storeContents();
     }
 
@@ -38,8 +39,18 @@ class HttpBadInputTest {
         String huge = "[\"" + "x".repeat(1 << 20) + "\", 1]";
         return Stream.of(
                 Arguments.of("/call/Counter/add", "[\"k\", ", 400, "malformed-json", "not valid JSON"),
-                Arguments.of("/call/Counter/add", "{\"key\": \"k\", \"amount\": 1}", 400, "bad-argument", "no parameter 'amount'"),
-                Arguments.of("/call/Counter/add", "[\"k\", \"five\"]", 400, "bad-argument", "argument 'delta' must be a long"),
+                Arguments.of(
+                        "/call/Counter/add",
+                        "{\"key\": \"k\", \"amount\": 1}",
+                        400,
+                        "bad-argument",
+                        "no parameter 'amount'"),
+                Arguments.of(
+                        "/call/Counter/add",
+                        "[\"k\", \"five\"]",
+                        400,
+                        "bad-argument",
+                        "argument 'delta' must be a long"),
                 Arguments.of("/call/Counter/add", "[\"k\"]", 400, "wrong-arity", "takes 2 arguments"),
                 Arguments.of("/call/Counter/nope", "[]", 404, "unknown-method", "Counter has no method 'nope'"),
                 Arguments.of("/call/Nope/add", "[]", 404, "unknown-service", "unknown service 'Nope'"),
@@ -49,16 +60,21 @@ class HttpBadInputTest {
 
     @ParameterizedTest(name = "{3}: POST {0}")
     @MethodSource("badRequests")
-    void badRequestThroughTheGateway_4xxNamingTheProblem_nothingChanges(String path, String body, int status, String problem, String message) {
-        assertError(app.post(app.gateway.resolve(path), body.getBytes(UTF_8), Map.of("Idempotency-Key", "bad-" + problem)),
-                status, problem, message);
+    void badRequestThroughTheGateway_4xxNamingTheProblem_nothingChanges(
+            String path, String body, int status, String problem, String message) {
+        assertError(
+                app.post(app.gateway.resolve(path), body.getBytes(UTF_8), Map.of("Idempotency-Key", "bad-" + problem)),
+                status,
+                problem,
+                message);
     }
 
     @Test
     void chunkedBodyOverTheLimit_413_nothingChanges() {
         byte[] huge = ("[\"" + "x".repeat(1 << 20) + "\", 1]").getBytes(UTF_8);
         HttpResponse<String> reply = app.send(HttpRequest.newBuilder(app.gateway.resolve("/call/Counter/add"))
-                .POST(chunked(huge)).header("Idempotency-Key", "chunked-huge"));
+                .POST(chunked(huge))
+                .header("Idempotency-Key", "chunked-huge"));
         assertError(reply, 413, "payload-too-large", "over the limit");
         // refused by the gateway itself, which stopped reading: the connection cannot go on
         assertThat(reply.headers().firstValue("connection")).contains("close");
@@ -68,8 +84,8 @@ class HttpBadInputTest {
     void chunkedBodyInManyPieces_isReadWhole() {
         // the gateway reads a body as it arrives, without a waiting thread: several reads here
         String padded = "[\"k\"," + " ".repeat(200_000) + "2]";
-        HttpResponse<String> reply = app.send(HttpRequest.newBuilder(app.gateway.resolve("/call/Counter/add"))
-                .POST(chunked(padded.getBytes(UTF_8))));
+        HttpResponse<String> reply = app.send(
+                HttpRequest.newBuilder(app.gateway.resolve("/call/Counter/add")).POST(chunked(padded.getBytes(UTF_8))));
         assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
         assertThat(LocalFunctions.json(reply).get("value").asLong()).isEqualTo(7);
     }
@@ -81,20 +97,35 @@ class HttpBadInputTest {
 
     @Test
     void getOnAMethodRoute_405() {
-        assertError(app.send(HttpRequest.newBuilder(app.gateway.resolve("/call/Counter/add")).GET()), 405, "method-not-allowed", "use POST");
-        assertError(app.send(HttpRequest.newBuilder(app.function("Counter").resolve("/add")).GET()), 405, "method-not-allowed", "POST");
+        assertError(
+                app.send(HttpRequest.newBuilder(app.gateway.resolve("/call/Counter/add"))
+                        .GET()),
+                405,
+                "method-not-allowed",
+                "use POST");
+        assertError(
+                app.send(HttpRequest.newBuilder(app.function("Counter").resolve("/add"))
+                        .GET()),
+                405,
+                "method-not-allowed",
+                "POST");
     }
 
     @Test
     void functionUnknownRoute_404() {
         byte[] body = "[]".getBytes(UTF_8);
-        assertError(app.post(app.function("Counter").resolve("/a/b"), body, Map.of()), 404, "unknown-route", "POST /<method>");
+        assertError(
+                app.post(app.function("Counter").resolve("/a/b"), body, Map.of()),
+                404,
+                "unknown-route",
+                "POST /<method>");
     }
 
     @Test
     void functionWrongArgumentTypes_400NamingTheArgument() {
         byte[] body = "[\"k\", \"five\"]".getBytes(UTF_8);
-        Map<String, String> headers = app.signer.sign(new CallSigner.CallMetadata("typed", null, "Counter", "add", false), body);
+        Map<String, String> headers =
+                app.signer.sign(new CallSigner.CallMetadata("typed", null, "Counter", "add", false), body);
         HttpResponse<String> reply = app.post(app.function("Counter").resolve("/add"), body, headers);
         assertError(reply, 400, "bad-argument", "argument 'delta' must be a long");
         assertThat(LocalFunctions.json(reply).get("argument").asText()).isEqualTo("delta");
@@ -103,14 +134,21 @@ class HttpBadInputTest {
     @Test
     void malformedTransactionHeader_400() {
         byte[] body = "[\"k\", 1]".getBytes(UTF_8);
-        Map<String, String> headers = app.signer.sign(new CallSigner.CallMetadata("in-tx", "no-step", "Counter", "add", false), body);
-        assertError(app.post(app.function("Counter").resolve("/add"), body, headers), 400, "bad-transaction-header",
+        Map<String, String> headers =
+                app.signer.sign(new CallSigner.CallMetadata("in-tx", "no-step", "Counter", "add", false), body);
+        assertError(
+                app.post(app.function("Counter").resolve("/add"), body, headers),
+                400,
+                "bad-transaction-header",
                 "must be a transaction id '<request id>/<step>'");
     }
 
     @Test
     void badIdempotencyKey_400() {
-        assertError(app.client("Counter", "add", "[\"k\", 1]", Map.of("Idempotency-Key", "has/slash")), 400, "bad-idempotency-key",
+        assertError(
+                app.client("Counter", "add", "[\"k\", 1]", Map.of("Idempotency-Key", "has/slash")),
+                400,
+                "bad-idempotency-key",
                 "without spaces or '/'");
     }
 

@@ -70,7 +70,8 @@ class HttpFunctionTest {
             }
             app.routes.set("Counter", List.of(dead, live));
         });
-        HttpResponse<String> reply = app.client("Caller1", "add", "[\"k\", 7]", Map.of("Idempotency-Key", "through-a-dead-instance"));
+        HttpResponse<String> reply =
+                app.client("Caller1", "add", "[\"k\", 7]", Map.of("Idempotency-Key", "through-a-dead-instance"));
         revive.join();
         assertThat(reply.body()).isEqualTo("{\"ok\":true,\"value\":7}");
         assertThat(app.transport.retries()).isPositive();

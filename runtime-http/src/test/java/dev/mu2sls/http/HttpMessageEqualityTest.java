@@ -19,15 +19,18 @@ class HttpMessageEqualityTest {
 
     @Test
     void httpCall_sameBodyInOtherArrays_equalWithEqualHash() {
-        HttpCall a = new HttpCall("POST", "/call/Counter/add", Map.of("Content-Type", "application/json"), "[1]".getBytes(UTF_8), false);
-        HttpCall b = new HttpCall("POST", "/call/Counter/add", Map.of("content-type", "application/json"), "[1]".getBytes(UTF_8), false);
+        HttpCall a = new HttpCall(
+                "POST", "/call/Counter/add", Map.of("Content-Type", "application/json"), "[1]".getBytes(UTF_8), false);
+        HttpCall b = new HttpCall(
+                "POST", "/call/Counter/add", Map.of("content-type", "application/json"), "[1]".getBytes(UTF_8), false);
         assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
         assertThat(a).isNotEqualTo(new HttpCall("POST", "/call/Counter/add", Map.of(), "[1]".getBytes(UTF_8), false));
     }
 
     @Test
     void httpCall_toString_namesHeadersWithoutTheirValues() {
-        HttpCall call = new HttpCall("POST", "/call/Counter/add", Map.of("Authorization", "Bearer secret"), new byte[3], false);
+        HttpCall call =
+                new HttpCall("POST", "/call/Counter/add", Map.of("Authorization", "Bearer secret"), new byte[3], false);
         assertThat(call).hasToString("HttpCall[POST /call/Counter/add headers [authorization], body 3 bytes]");
     }
 }

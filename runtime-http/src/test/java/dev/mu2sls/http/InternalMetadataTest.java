@@ -34,7 +34,9 @@ class InternalMetadataTest {
     @BeforeEach
     void start() {
         app = new LocalFunctions(List.of(new CounterDispatcher()));
-        assertThat(app.client("Counter", "add", "[\"k\", 5]", Map.of("Idempotency-Key", "victim")).statusCode()).isEqualTo(200);
+        assertThat(app.client("Counter", "add", "[\"k\", 5]", Map.of("Idempotency-Key", "victim"))
+                        .statusCode())
+                .isEqualTo(200);
         before = app.storeContents();
     }
 
@@ -44,27 +46,75 @@ class InternalMetadataTest {
     }
 
     /** A correctly signed call to Counter.add with request id {@code id}, for the cases to spoil. */
-    private Map<String, String> signed(CallSigner signer, String id, String transaction, String method, boolean accept, byte[] body) {
-        return new LinkedHashMap<>(signer.sign(new CallSigner.CallMetadata(id, transaction, "Counter", method, accept), body));
+    private Map<String, String> signed(
+            CallSigner signer, String id, String transaction, String method, boolean accept, byte[] body) {
+        return new LinkedHashMap<>(
+                signer.sign(new CallSigner.CallMetadata(id, transaction, "Counter", method, accept), body));
     }
 
     static Stream<Arguments> spoiled() {
         return Stream.of(
                 Arguments.of("unsigned", (Consumer<Map<String, String>>) Map::clear, BODY, 401, "unsigned"),
-                Arguments.of("request id swapped after signing", (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.REQUEST_ID, "victim"), BODY, 403, "bad-signature"),
-                Arguments.of("transaction header added", (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.TRANSACTION, "victim/3"), BODY, 403, "bad-signature"),
-                Arguments.of("accept flag added", (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.ACCEPT, "true"), BODY, 403, "bad-signature"),
-                Arguments.of("deadline added after signing", (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.DEADLINE, "1"), BODY, 403, "bad-signature"),
-                Arguments.of("deadline not a number", (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.DEADLINE, "later"), BODY, 403, "bad-signature"),
-                Arguments.of("signature missing", (Consumer<Map<String, String>>) h -> h.remove(InternalHeaders.SIGNATURE), BODY, 401, "unsigned"),
-                Arguments.of("timestamp moved", (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.TIMESTAMP, "1"), BODY, 403, "bad-signature"),
-                Arguments.of("timestamp not a number", (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.TIMESTAMP, "soon"), BODY, 401, "unsigned"),
-                Arguments.of("body altered after signing", (Consumer<Map<String, String>>) h -> { }, "[\"k\", 1000]".getBytes(UTF_8), 403, "bad-signature"));
+                Arguments.of(
+                        "request id swapped after signing",
+                        (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.REQUEST_ID, "victim"),
+                        BODY,
+                        403,
+                        "bad-signature"),
+                Arguments.of(
+                        "transaction header added",
+                        (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.TRANSACTION, "victim/3"),
+                        BODY,
+                        403,
+                        "bad-signature"),
+                Arguments.of(
+                        "accept flag added",
+                        (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.ACCEPT, "true"),
+                        BODY,
+                        403,
+                        "bad-signature"),
+                Arguments.of(
+                        "deadline added after signing",
+                        (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.DEADLINE, "1"),
+                        BODY,
+                        403,
+                        "bad-signature"),
+                Arguments.of(
+                        "deadline not a number",
+                        (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.DEADLINE, "later"),
+                        BODY,
+                        403,
+                        "bad-signature"),
+                Arguments.of(
+                        "signature missing",
+                        (Consumer<Map<String, String>>) h -> h.remove(InternalHeaders.SIGNATURE),
+                        BODY,
+                        401,
+                        "unsigned"),
+                Arguments.of(
+                        "timestamp moved",
+                        (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.TIMESTAMP, "1"),
+                        BODY,
+                        403,
+                        "bad-signature"),
+                Arguments.of(
+                        "timestamp not a number",
+                        (Consumer<Map<String, String>>) h -> h.put(InternalHeaders.TIMESTAMP, "soon"),
+                        BODY,
+                        401,
+                        "unsigned"),
+                Arguments.of(
+                        "body altered after signing",
+                        (Consumer<Map<String, String>>) h -> {},
+                        "[\"k\", 1000]".getBytes(UTF_8),
+                        403,
+                        "bad-signature"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("spoiled")
-    void spoiledMetadata_rejectedAndNothingChanges(String name, Consumer<Map<String, String>> spoil, byte[] body, int status, String problem) {
+    void spoiledMetadata_rejectedAndNothingChanges(
+            String name, Consumer<Map<String, String>> spoil, byte[] body, int status, String problem) {
         Map<String, String> headers = signed(app.signer, "attacker-1", null, "add", false, BODY);
         spoil.accept(headers);
         assertRejected(app.post(app.function("Counter").resolve("/add"), body, headers), status, problem);
@@ -73,8 +123,8 @@ class InternalMetadataTest {
     @Test
     void callPastItsCallersDeadline_actsNot_503() {
         long passed = System.currentTimeMillis() - 1;
-        Map<String, String> headers = new LinkedHashMap<>(app.signer.sign(
-                new CallSigner.CallMetadata("late/0", null, "Counter", "add", false, passed), BODY));
+        Map<String, String> headers = new LinkedHashMap<>(
+                app.signer.sign(new CallSigner.CallMetadata("late/0", null, "Counter", "add", false, passed), BODY));
 
         assertRejected(app.post(app.function("Counter").resolve("/add"), BODY, headers), 503, "execution-expired");
     }
@@ -82,31 +132,47 @@ class InternalMetadataTest {
     @Test
     void callWithinItsCallersDeadline_runs() {
         long later = System.currentTimeMillis() + 60_000;
-        Map<String, String> headers = new LinkedHashMap<>(app.signer.sign(
-                new CallSigner.CallMetadata("in-time/0", null, "Counter", "add", false, later), BODY));
+        Map<String, String> headers = new LinkedHashMap<>(
+                app.signer.sign(new CallSigner.CallMetadata("in-time/0", null, "Counter", "add", false, later), BODY));
 
-        assertThat(app.post(app.function("Counter").resolve("/add"), BODY, headers).body()).isEqualTo("{\"ok\":true,\"value\":6}");
+        assertThat(app.post(app.function("Counter").resolve("/add"), BODY, headers)
+                        .body())
+                .isEqualTo("{\"ok\":true,\"value\":6}");
     }
 
     @Test
     void forgedWithAnotherSecret_forbidden() {
         CallSigner forger = CallSigner.of("not-the-platform-secret".getBytes(UTF_8));
-        assertRejected(app.post(app.function("Counter").resolve("/add"), BODY, signed(forger, "victim", null, "add", false, BODY)),
-                403, "bad-signature");
+        assertRejected(
+                app.post(
+                        app.function("Counter").resolve("/add"),
+                        BODY,
+                        signed(forger, "victim", null, "add", false, BODY)),
+                403,
+                "bad-signature");
     }
 
     @Test
     void signedForAnotherMethod_forbidden() {
-        assertRejected(app.post(app.function("Counter").resolve("/add"), BODY, signed(app.signer, "x", null, "get", false, BODY)),
-                403, "bad-signature");
+        assertRejected(
+                app.post(
+                        app.function("Counter").resolve("/add"),
+                        BODY,
+                        signed(app.signer, "x", null, "get", false, BODY)),
+                403,
+                "bad-signature");
     }
 
     @Test
     void staleSignature_rejected() {
-        CallSigner past = CallSigner.of(LocalFunctions.SECRET, InstantSource.fixed(Instant.now().minus(Duration.ofMinutes(10))),
+        CallSigner past = CallSigner.of(
+                LocalFunctions.SECRET,
+                InstantSource.fixed(Instant.now().minus(Duration.ofMinutes(10))),
                 CallSigner.DEFAULT_MAX_SKEW);
-        assertRejected(app.post(app.function("Counter").resolve("/add"), BODY, signed(past, "late", null, "add", false, BODY)),
-                401, "stale-signature");
+        assertRejected(
+                app.post(app.function("Counter").resolve("/add"), BODY, signed(past, "late", null, "add", false, BODY)),
+                401,
+                "stale-signature");
     }
 
     @Test
@@ -123,7 +189,10 @@ class InternalMetadataTest {
         HttpResponse<String> reply = app.client("Counter", "add", "[\"k\", 1]", headers);
         // not the victim's recorded answer (5): a request of its own, outside any transaction
         assertThat(reply.body()).isEqualTo("{\"ok\":true,\"value\":6}");
-        assertThat(reply.headers().firstValue(InternalHeaders.IDEMPOTENCY_KEY)).isPresent().get().isNotEqualTo("victim");
+        assertThat(reply.headers().firstValue(InternalHeaders.IDEMPOTENCY_KEY))
+                .isPresent()
+                .get()
+                .isNotEqualTo("victim");
         assertThat(app.inspector.transactionCounts().provisionalRecords()).isZero();
     }
 

@@ -24,9 +24,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
@@ -48,7 +48,9 @@ final class LocalFunctions implements AutoCloseable {
     final URI gateway;
     /** Requests the gateway gave up re-driving. */
     final List<String> givenUp = new CopyOnWriteArrayList<>();
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     final Map<String, FunctionHandler> handlers = new LinkedHashMap<>();
     final GatewayHandler gatewayHandler;
@@ -71,10 +73,16 @@ final class LocalFunctions implements AutoCloseable {
         transport = new HttpCallTransport(routes, signer, Duration.ofSeconds(10), Duration.ofSeconds(10));
         for (ServiceDefinition service : services) {
             Telemetry telemetry = telemetryOf.apply(service.name());
-            Engine engine = Engine.builder().store(store).codec(new JsonCodec()).service(service).transport(transport)
-                    .observer(telemetry.observer()).build();
+            Engine engine = Engine.builder()
+                    .store(store)
+                    .codec(new JsonCodec())
+                    .service(service)
+                    .transport(transport)
+                    .observer(telemetry.observer())
+                    .build();
             engines.put(service.name(), engine);
-            FunctionHandler handler = new FunctionHandler(engine, service.name(), signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES, telemetry);
+            FunctionHandler handler =
+                    new FunctionHandler(engine, service.name(), signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES, telemetry);
             handlers.put(service.name(), handler);
             HttpServerAdapter server = HttpServerAdapter.start("127.0.0.1", 0, handler.maxBodyBytes(), handler::handle);
             servers.add(server);
@@ -84,9 +92,16 @@ final class LocalFunctions implements AutoCloseable {
         }
         Telemetry gatewayTelemetry = telemetryOf.apply("gateway");
         Console console = new Console(inspector, gatewayTelemetry, routes, Console.Exposure.LOOPBACK);
-        gatewayHandler = new GatewayHandler(transport, services, Engine.DEFAULT_MAX_PAYLOAD_BYTES, null,
-                (invocation, report) -> givenUp.add(invocation.requestId()), gatewayTelemetry, console);
-        HttpServerAdapter server = JettyServer.startNonBlocking("127.0.0.1", 0, gatewayHandler.maxBodyBytes(), gatewayHandler::handle);
+        gatewayHandler = new GatewayHandler(
+                transport,
+                services,
+                Engine.DEFAULT_MAX_PAYLOAD_BYTES,
+                null,
+                (invocation, report) -> givenUp.add(invocation.requestId()),
+                gatewayTelemetry,
+                console);
+        HttpServerAdapter server =
+                JettyServer.startNonBlocking("127.0.0.1", 0, gatewayHandler.maxBodyBytes(), gatewayHandler::handle);
         servers.add(server);
         gateway = URI.create("http://127.0.0.1:" + server.port());
     }
@@ -125,7 +140,8 @@ final class LocalFunctions implements AutoCloseable {
     List<String> storeContents() {
         HexFormat hex = HexFormat.of();
         return store.scan(new byte[0], null, Integer.MAX_VALUE).stream()
-                .map((KeyValue kv) -> hex.formatHex(kv.key()) + "=" + hex.formatHex(kv.value())).toList();
+                .map((KeyValue kv) -> hex.formatHex(kv.key()) + "=" + hex.formatHex(kv.value()))
+                .toList();
     }
 
     static JsonNode json(HttpResponse<String> response) {

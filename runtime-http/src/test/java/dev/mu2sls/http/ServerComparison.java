@@ -57,19 +57,26 @@ public final class ServerComparison {
 
     private static HttpServerAdapter start(String server, FunctionHandler handler) {
         Function<HttpCall, HttpReply> h = handler::handle;
-        return server.equals("jetty") ? JettyServer.start("127.0.0.1", 0, 1 << 20, h)
+        return server.equals("jetty")
+                ? JettyServer.start("127.0.0.1", 0, 1 << 20, h)
                 : JdkServer.start("127.0.0.1", 0, 1 << 20, h);
     }
 
     private static FunctionHandler counter() {
-        Engine engine = Engine.builder().store(new MemoryStore()).codec(new JsonCodec()).service(new CounterDispatcher()).build();
+        Engine engine = Engine.builder()
+                .store(new MemoryStore())
+                .codec(new JsonCodec())
+                .service(new CounterDispatcher())
+                .build();
         return new FunctionHandler(engine, "Counter", CallSigner.of(SECRET), 1 << 20);
     }
 
     private static void measure(String server, int seconds, int clients, boolean report) throws Exception {
         CallSigner signer = CallSigner.of(SECRET);
         try (HttpServerAdapter running = start(server, counter());
-             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+                HttpClient http = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build()) {
             URI uri = URI.create("http://127.0.0.1:" + running.port() + "/add");
             AtomicLong ids = new AtomicLong();
             ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>();
@@ -83,11 +90,14 @@ public final class ServerComparison {
                     while (System.nanoTime() < end) {
                         long id = ids.incrementAndGet();
                         byte[] body = ("[\"k" + (id % 1000) + "\",1]").getBytes(UTF_8);
-                        HttpRequest.Builder request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-                        signer.sign(new CallSigner.CallMetadata("r" + id, null, "Counter", "add", false), body).forEach(request::header);
+                        HttpRequest.Builder request =
+                                HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                        signer.sign(new CallSigner.CallMetadata("r" + id, null, "Counter", "add", false), body)
+                                .forEach(request::header);
                         long start = System.nanoTime();
                         try {
-                            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                            HttpResponse<byte[]> response =
+                                    http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
                             if (response.statusCode() != 200) {
                                 errors.incrementAndGet();
                             }
@@ -104,19 +114,33 @@ public final class ServerComparison {
             for (Thread thread : threads) {
                 thread.join();
             }
-            long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+            long[] all =
+                    latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
             if (report) {
-                System.out.printf("%-5s clients=%d seconds=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f errors=%d%n", server, clients, seconds,
-                        all.length / (double) seconds, all[all.length / 2] / 1e6, all[(int) (all.length * 0.99)] / 1e6, errors.get());
+                System.out.printf(
+                        "%-5s clients=%d seconds=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f errors=%d%n",
+                        server,
+                        clients,
+                        seconds,
+                        all.length / (double) seconds,
+                        all[all.length / 2] / 1e6,
+                        all[(int) (all.length * 0.99)] / 1e6,
+                        errors.get());
             }
         }
     }
 
     /** Runs {@code --cold server} in a fresh JVM and returns its report line. */
     private static String cold(String server) throws Exception {
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ServerComparison.class.getName(), "--cold", server)
-                .redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ServerComparison.class.getName(),
+                        "--cold",
+                        server)
+                .redirectErrorStream(true)
+                .start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8))) {
             String last = null;
             for (String line; (line = out.readLine()) != null; ) {
@@ -131,16 +155,24 @@ public final class ServerComparison {
         HttpServerAdapter running = start(server, counter());
         byte[] body = "[\"k\",1]".getBytes(UTF_8);
         try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + running.port() + "/add"))
+            HttpRequest.Builder request = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + running.port() + "/add"))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-            CallSigner.of(SECRET).sign(new CallSigner.CallMetadata("cold", null, "Counter", "add", false), body).forEach(request::header);
-            int status = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode();
-            long millis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-            System.out.printf("%-5s cold start to first answer: %d ms (status %d), heap used %d MB%n", server, millis, status,
+            CallSigner.of(SECRET)
+                    .sign(new CallSigner.CallMetadata("cold", null, "Counter", "add", false), body)
+                    .forEach(request::header);
+            int status = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray())
+                    .statusCode();
+            long millis = System.currentTimeMillis()
+                    - ManagementFactory.getRuntimeMXBean().getStartTime();
+            System.out.printf(
+                    "%-5s cold start to first answer: %d ms (status %d), heap used %d MB%n",
+                    server,
+                    millis,
+                    status,
                     (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
         }
         running.stop(0);
         System.exit(0);
     }
-
 }

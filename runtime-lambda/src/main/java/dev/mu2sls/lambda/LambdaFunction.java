@@ -73,20 +73,28 @@ public final class LambdaFunction implements RequestStreamHandler {
             }
         }
         if (definition == null) {
-            throw new IllegalStateException("MU2SLS_SERVICE=" + service + " but no service of that name is registered on the class "
-                    + "path (META-INF/services/dev.mu2sls.spi.ServiceDefinition); package the application's jar with the function");
+            throw new IllegalStateException(
+                    "MU2SLS_SERVICE=" + service + " but no service of that name is registered on the class "
+                            + "path (META-INF/services/dev.mu2sls.spi.ServiceDefinition); package the application's jar with the function");
         }
         CallSigner signer = CallSigner.fromEnvironment(environment);
         int stateCacheEntries = stateCacheEntries(environment);
-        PostgresStore store = PostgresStore.open(required(environment, "MU2SLS_STORE_URL"),
-                environment.getOrDefault("MU2SLS_STORE_USER", "postgres"), environment.getOrDefault("MU2SLS_STORE_PASSWORD", ""),
-                2, environment.getOrDefault("MU2SLS_STORE_TABLE", "mu2sls"));
+        PostgresStore store = PostgresStore.open(
+                required(environment, "MU2SLS_STORE_URL"),
+                environment.getOrDefault("MU2SLS_STORE_USER", "postgres"),
+                environment.getOrDefault("MU2SLS_STORE_PASSWORD", ""),
+                2,
+                environment.getOrDefault("MU2SLS_STORE_TABLE", "mu2sls"));
         // Metrics are kept for GET /metrics through the function URL; traces go where OTEL_* says
         // (the ADOT collector layer, for one).
         Telemetry telemetry = Telemetry.fromEnvironment(service, environment);
-        Engine engine = Engine.builder().store(store).codec(new JsonCodec()).service(definition)
+        Engine engine = Engine.builder()
+                .store(store)
+                .codec(new JsonCodec())
+                .service(definition)
                 .stateCacheEntries(stateCacheEntries)
-                .transport(HttpCallTransport.forCalls(StaticRoutes.parse(environment.get(StaticRoutes.ROUTES_ENV)), signer))
+                .transport(HttpCallTransport.forCalls(
+                        StaticRoutes.parse(environment.get(StaticRoutes.ROUTES_ENV)), signer))
                 .observer(telemetry.observer())
                 .build();
         return new FunctionHandler(engine, service, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES, telemetry);
@@ -110,8 +118,8 @@ public final class LambdaFunction implements RequestStreamHandler {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalStateException(STATE_CACHE_ENV + " must be 0 (cache off) or a positive number of entries: got '"
-                + text + "'");
+        throw new IllegalStateException(
+                STATE_CACHE_ENV + " must be 0 (cache off) or a positive number of entries: got '" + text + "'");
     }
 
     private static String required(Map<String, String> environment, String name) {
@@ -132,11 +140,16 @@ public final class LambdaFunction implements RequestStreamHandler {
             event = null;
         }
         if (event == null || !event.isObject()) {
-            reply = new HttpReply(400, Map.of(), "{\"error\":\"the Lambda event is not an API Gateway proxy event (JSON object)\",\"problem\":\"bad-event\"}".getBytes(UTF_8));
+            reply = new HttpReply(
+                    400,
+                    Map.of(),
+                    "{\"error\":\"the Lambda event is not an API Gateway proxy event (JSON object)\",\"problem\":\"bad-event\"}"
+                            .getBytes(UTF_8));
         } else {
             reply = handler.handle(toCall(event, handler.maxBodyBytes()));
         }
-        ObjectNode response = JSON.createObjectNode().put("statusCode", reply.status()).put("isBase64Encoded", false);
+        ObjectNode response =
+                JSON.createObjectNode().put("statusCode", reply.status()).put("isBase64Encoded", false);
         ObjectNode headers = response.putObject("headers").put("Content-Type", "application/json");
         reply.headers().forEach(headers::put);
         response.put("body", new String(reply.body(), UTF_8));
@@ -145,14 +158,21 @@ public final class LambdaFunction implements RequestStreamHandler {
 
     /** An API Gateway proxy event (payload 1.0 or 2.0) as the handler's request. */
     static HttpCall toCall(JsonNode event, int maxBodyBytes) {
-        String method = event.path("httpMethod").asText(event.path("requestContext").path("http").path("method").asText("GET"));
-        String path = event.has("rawPath") ? event.get("rawPath").asText() : event.path("path").asText("/");
+        String method = event.path("httpMethod")
+                .asText(event.path("requestContext").path("http").path("method").asText("GET"));
+        String path = event.has("rawPath")
+                ? event.get("rawPath").asText()
+                : event.path("path").asText("/");
         Map<String, String> headers = new HashMap<>();
-        event.path("headers").properties().forEach(entry -> headers.put(entry.getKey(), entry.getValue().asText()));
+        event.path("headers")
+                .properties()
+                .forEach(entry -> headers.put(entry.getKey(), entry.getValue().asText()));
         byte[] body = new byte[0];
         JsonNode text = event.path("body");
         if (text.isTextual()) {
-            body = event.path("isBase64Encoded").asBoolean() ? Base64.getDecoder().decode(text.asText()) : text.asText().getBytes(UTF_8);
+            body = event.path("isBase64Encoded").asBoolean()
+                    ? Base64.getDecoder().decode(text.asText())
+                    : text.asText().getBytes(UTF_8);
         }
         boolean tooLarge = body.length > maxBodyBytes;
         return new HttpCall(method, path, headers, tooLarge ? new byte[0] : body, tooLarge);

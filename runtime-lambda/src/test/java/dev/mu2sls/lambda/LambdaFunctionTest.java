@@ -37,7 +37,11 @@ class LambdaFunctionTest {
 
     @BeforeEach
     void setUp() {
-        engine = Engine.builder().store(store).codec(new JsonCodec()).service(new CounterDispatcher()).build();
+        engine = Engine.builder()
+                .store(store)
+                .codec(new JsonCodec())
+                .service(new CounterDispatcher())
+                .build();
         lambda = new LambdaFunction(new FunctionHandler(engine, "Counter", SIGNER, Engine.DEFAULT_MAX_PAYLOAD_BYTES));
     }
 
@@ -48,11 +52,17 @@ class LambdaFunctionTest {
 
     /** A REST API (payload 1.0) proxy event for {@code POST /<method>}. */
     private static ObjectNode restEvent(String method, String body, Map<String, String> headers) {
-        ObjectNode event = JSON.createObjectNode().put("resource", "/{proxy+}").put("path", "/" + method).put("httpMethod", "POST")
-                .put("body", body).put("isBase64Encoded", false);
+        ObjectNode event = JSON.createObjectNode()
+                .put("resource", "/{proxy+}")
+                .put("path", "/" + method)
+                .put("httpMethod", "POST")
+                .put("body", body)
+                .put("isBase64Encoded", false);
         ObjectNode h = event.putObject("headers").put("Content-Type", "application/json");
         headers.forEach(h::put);
-        event.putObject("requestContext").put("requestId", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef").put("stage", "prod");
+        event.putObject("requestContext")
+                .put("requestId", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef")
+                .put("stage", "prod");
         return event;
     }
 
@@ -69,7 +79,8 @@ class LambdaFunctionTest {
     private List<String> storeContents() {
         HexFormat hex = HexFormat.of();
         return store.scan(new byte[0], null, Integer.MAX_VALUE).stream()
-                .map((KeyValue kv) -> hex.formatHex(kv.key()) + "=" + hex.formatHex(kv.value())).toList();
+                .map((KeyValue kv) -> hex.formatHex(kv.key()) + "=" + hex.formatHex(kv.value()))
+                .toList();
     }
 
     @Test
@@ -77,24 +88,33 @@ class LambdaFunctionTest {
         ObjectNode event = restEvent("add", "[\"k\", 5]", signed("lambda-r1", "[\"k\", 5]"));
         JsonNode first = invoke(event);
         JsonNode retried = invoke(event); // Lambda's retry of the same event
-        JsonNode resigned = invoke(restEvent("add", "[\"k\", 5]", signed("lambda-r1", "[\"k\", 5]"))); // a caller's retry
+        JsonNode resigned =
+                invoke(restEvent("add", "[\"k\", 5]", signed("lambda-r1", "[\"k\", 5]"))); // a caller's retry
         assertThat(first.get("statusCode").asInt()).isEqualTo(200);
         assertThat(first.get("body").asText()).isEqualTo("{\"ok\":true,\"value\":5}");
         assertThat(retried.get("body").asText()).isEqualTo(first.get("body").asText());
         assertThat(resigned.get("body").asText()).isEqualTo(first.get("body").asText());
         assertThat(new Inspector(store, new JsonCodec()).dumpState()).containsEntry("Counter.counts[\"k\"]", "5");
-        assertThat(invoke(restEvent("add", "[\"k\", 1]", signed("lambda-r2", "[\"k\", 1]"))).get("body").asText())
+        assertThat(invoke(restEvent("add", "[\"k\", 1]", signed("lambda-r2", "[\"k\", 1]")))
+                        .get("body")
+                        .asText())
                 .isEqualTo("{\"ok\":true,\"value\":6}");
     }
 
     @Test
     void httpApiEvent_base64Body_served() throws IOException {
         String body = "[\"k\", 2]";
-        ObjectNode event = JSON.createObjectNode().put("version", "2.0").put("rawPath", "/add")
-                .put("body", Base64.getEncoder().encodeToString(body.getBytes(UTF_8))).put("isBase64Encoded", true);
+        ObjectNode event = JSON.createObjectNode()
+                .put("version", "2.0")
+                .put("rawPath", "/add")
+                .put("body", Base64.getEncoder().encodeToString(body.getBytes(UTF_8)))
+                .put("isBase64Encoded", true);
         ObjectNode headers = event.putObject("headers");
         signed("v2-r1", body).forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
-        event.putObject("requestContext").putObject("http").put("method", "POST").put("path", "/add");
+        event.putObject("requestContext")
+                .putObject("http")
+                .put("method", "POST")
+                .put("path", "/add");
         JsonNode reply = invoke(event);
         assertThat(reply.get("statusCode").asInt()).isEqualTo(200);
         assertThat(reply.get("body").asText()).isEqualTo("{\"ok\":true,\"value\":2}");
@@ -107,12 +127,17 @@ class LambdaFunctionTest {
         JsonNode unsigned = invoke(restEvent("add", "[\"k\", 5]", Map.of()));
         assertThat(unsigned.get("statusCode").asInt()).isEqualTo(401);
         CallSigner forger = CallSigner.of("some-other-secret-value".getBytes(UTF_8));
-        JsonNode forged = invoke(restEvent("add", "[\"k\", 5]",
-                forger.sign(new CallSigner.CallMetadata("seed", null, "Counter", "add", false), "[\"k\", 5]".getBytes(UTF_8))));
+        JsonNode forged = invoke(restEvent(
+                "add",
+                "[\"k\", 5]",
+                forger.sign(
+                        new CallSigner.CallMetadata("seed", null, "Counter", "add", false),
+                        "[\"k\", 5]".getBytes(UTF_8))));
         assertThat(forged.get("statusCode").asInt()).isEqualTo(403);
         JsonNode badJson = invoke(restEvent("add", "[\"k\", ", signed("bad", "[\"k\", ")));
         assertThat(badJson.get("statusCode").asInt()).isEqualTo(400);
-        assertThat(JSON.readTree(badJson.get("body").asText()).get("problem").asText()).isEqualTo("malformed-json");
+        assertThat(JSON.readTree(badJson.get("body").asText()).get("problem").asText())
+                .isEqualTo("malformed-json");
         assertThat(storeContents()).isEqualTo(before);
     }
 
@@ -126,12 +151,15 @@ class LambdaFunctionTest {
     @Test
     void stateCacheEntries_fromTheEnvironment_badValuesNamed() {
         assertThat(LambdaFunction.stateCacheEntries(Map.of())).isEqualTo(Engine.DEFAULT_STATE_CACHE_ENTRIES);
-        assertThat(LambdaFunction.stateCacheEntries(Map.of(LambdaFunction.STATE_CACHE_ENV, "0"))).isZero();
-        assertThat(LambdaFunction.stateCacheEntries(Map.of(LambdaFunction.STATE_CACHE_ENV, " 1000 "))).isEqualTo(1000);
+        assertThat(LambdaFunction.stateCacheEntries(Map.of(LambdaFunction.STATE_CACHE_ENV, "0")))
+                .isZero();
+        assertThat(LambdaFunction.stateCacheEntries(Map.of(LambdaFunction.STATE_CACHE_ENV, " 1000 ")))
+                .isEqualTo(1000);
         for (String bad : List.of("-1", "many", "1e6")) {
             assertThatThrownBy(() -> LambdaFunction.stateCacheEntries(Map.of(LambdaFunction.STATE_CACHE_ENV, bad)))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining(LambdaFunction.STATE_CACHE_ENV).hasMessageContaining("'" + bad + "'");
+                    .hasMessageContaining(LambdaFunction.STATE_CACHE_ENV)
+                    .hasMessageContaining("'" + bad + "'");
         }
     }
 }

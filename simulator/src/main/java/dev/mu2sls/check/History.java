@@ -37,8 +37,13 @@ public final class History {
         long last = 0;
         for (Operation operation : operations) {
             history.imported.add(Objects.requireNonNull(operation, "operation"));
-            last = Math.max(last, Math.max(operation.invokedAt(),
-                    operation.returnedAt() == Operation.NEVER ? operation.invokedAt() : operation.returnedAt()));
+            last = Math.max(
+                    last,
+                    Math.max(
+                            operation.invokedAt(),
+                            operation.returnedAt() == Operation.NEVER
+                                    ? operation.invokedAt()
+                                    : operation.returnedAt()));
         }
         history.clock.set(last + 1);
         return history;
@@ -51,8 +56,11 @@ public final class History {
      * @param jsonArguments the arguments as sent (a JSON array, as call-by-name takes them)
      */
     public Call invoke(String requestId, String service, String method, String jsonArguments) {
-        Call call = new Call(Objects.requireNonNull(requestId, "requestId"), Objects.requireNonNull(service, "service"),
-                Objects.requireNonNull(method, "method"), Objects.requireNonNull(jsonArguments, "jsonArguments"),
+        Call call = new Call(
+                Objects.requireNonNull(requestId, "requestId"),
+                Objects.requireNonNull(service, "service"),
+                Objects.requireNonNull(method, "method"),
+                Objects.requireNonNull(jsonArguments, "jsonArguments"),
                 clock.incrementAndGet());
         synchronized (calls) {
             calls.add(call);
@@ -107,8 +115,14 @@ public final class History {
      * @param returnedAt logical time the answer arrived, or {@link #NEVER}
      * @param outcome the response, or unknown
      */
-    public record Operation(String id, String service, String method, String arguments, long invokedAt, long returnedAt,
-                            Outcome outcome) {
+    public record Operation(
+            String id,
+            String service,
+            String method,
+            String arguments,
+            long invokedAt,
+            long returnedAt,
+            Outcome outcome) {
         /** {@link #returnedAt} of a request that never returned. */
         public static final long NEVER = Long.MAX_VALUE;
 
@@ -176,7 +190,13 @@ public final class History {
         }
 
         private synchronized Operation operation() {
-            return new Operation(id, service, method, arguments, invokedAt, returnedAt,
+            return new Operation(
+                    id,
+                    service,
+                    method,
+                    arguments,
+                    invokedAt,
+                    returnedAt,
                     outcome != null ? outcome : new Outcome.Unknown("never returned"));
         }
     }

@@ -65,6 +65,7 @@ public final class HistoryChecker {
     public static final long DEFAULT_MAX_CONFIGURATIONS = 2_000_000;
     /** Default time budget of one check. */
     public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(60);
+
     private static final int SHOWN = 12;
 
     private final List<ServiceDefinition> services;
@@ -128,8 +129,8 @@ public final class HistoryChecker {
         record Linearizable(List<String> order, Stats stats) implements Result {
             @Override
             public String report() {
-                return "linearizable: a serial order of " + order.size() + " requests explains every response and the final state ("
-                        + stats + ")";
+                return "linearizable: a serial order of " + order.size()
+                        + " requests explains every response and the final state (" + stats + ")";
             }
         }
 
@@ -144,12 +145,18 @@ public final class HistoryChecker {
          * @param stateDifferences when every completed request was placed but the final state
          *     differed: the differing entries
          */
-        record Violation(int operations, List<String> longestPrefix, List<Mismatch> mismatches,
-                         List<String> stateDifferences, Stats stats) implements Result {
+        record Violation(
+                int operations,
+                List<String> longestPrefix,
+                List<Mismatch> mismatches,
+                List<String> stateDifferences,
+                Stats stats)
+                implements Result {
             @Override
             public String report() {
                 StringBuilder out = new StringBuilder();
-                out.append("NOT linearizable: no serial order of the spec explains this history of ").append(operations)
+                out.append("NOT linearizable: no serial order of the spec explains this history of ")
+                        .append(operations)
                         .append(" requests.\n");
                 appendPrefix(out, longestPrefix);
                 if (!mismatches.isEmpty()) {
@@ -158,10 +165,13 @@ public final class HistoryChecker {
                         out.append("  ").append(mismatch).append('\n');
                     }
                     if (mismatches.size() > SHOWN) {
-                        out.append("  ... and ").append(mismatches.size() - SHOWN).append(" more\n");
+                        out.append("  ... and ")
+                                .append(mismatches.size() - SHOWN)
+                                .append(" more\n");
                     }
                 }
-                appendStateDifferences(out, "It explains every response, but then the final state differs", stateDifferences);
+                appendStateDifferences(
+                        out, "It explains every response, but then the final state differs", stateDifferences);
                 out.append("Likely causes: an effect applied twice or lost (G1), or transactions interleaved (G2).\n");
                 return out.append("(").append(stats).append(")").toString();
             }
@@ -173,14 +183,21 @@ public final class HistoryChecker {
          * @param longestPrefix as for {@link Violation#longestPrefix()}
          * @param stateDifferences as for {@link Violation#stateDifferences()}, for the first order found that explains every response
          */
-        record Inconclusive(int operations, String why, List<String> longestPrefix, List<String> stateDifferences, Stats stats)
+        record Inconclusive(
+                int operations, String why, List<String> longestPrefix, List<String> stateDifferences, Stats stats)
                 implements Result {
             @Override
             public String report() {
-                StringBuilder out = new StringBuilder("INCONCLUSIVE: ").append(why).append(" checking ").append(operations)
+                StringBuilder out = new StringBuilder("INCONCLUSIVE: ")
+                        .append(why)
+                        .append(" checking ")
+                        .append(operations)
                         .append(" requests; check a shorter history, with less concurrency, or raise the budget.\n");
                 appendPrefix(out, longestPrefix);
-                appendStateDifferences(out, "The first order found that explains every response ends in another final state", stateDifferences);
+                appendStateDifferences(
+                        out,
+                        "The first order found that explains every response ends in another final state",
+                        stateDifferences);
                 return out.append("(").append(stats).append(")").toString();
             }
         }
@@ -196,7 +213,9 @@ public final class HistoryChecker {
     }
 
     private static void appendPrefix(StringBuilder out, List<String> prefix) {
-        out.append("Longest serial prefix explaining the responses: ").append(prefix.size()).append(" requests");
+        out.append("Longest serial prefix explaining the responses: ")
+                .append(prefix.size())
+                .append(" requests");
         if (prefix.isEmpty()) {
             out.append(".\n");
             return;
@@ -231,14 +250,21 @@ public final class HistoryChecker {
     public record Stats(int operations, int unknown, long configurations, long specCalls, Duration elapsed) {
         @Override
         public String toString() {
-            return operations + " requests (" + unknown + " with unknown outcome), " + configurations + " configurations, "
-                    + specCalls + " spec calls, " + elapsed.toMillis() + " ms";
+            return operations + " requests (" + unknown + " with unknown outcome), " + configurations
+                    + " configurations, " + specCalls + " spec calls, " + elapsed.toMillis() + " ms";
         }
     }
 
     /** One request of the history, as the search sees it. */
-    private record Op(History.Operation operation, long invokedAt, long returnedAt, Response observed, byte[] arguments,
-                      long zobrist, boolean sharedId, Set<String> implementedWrites) {}
+    private record Op(
+            History.Operation operation,
+            long invokedAt,
+            long returnedAt,
+            Response observed,
+            byte[] arguments,
+            long zobrist,
+            boolean sharedId,
+            Set<String> implementedWrites) {}
 
     /** A point of the depth-first search: the state after placing {@link #op} on its parent. */
     private static final class Frame {
@@ -251,6 +277,7 @@ public final class HistoryChecker {
         int next;
         /** Candidates pruned because the spec answered differently, with the spec's answer. */
         List<Integer> mismatched;
+
         List<Response> mismatchedSpec;
 
         Frame(int op, long setContribution, boolean firstOfId, int completedPlaced) {
@@ -277,11 +304,13 @@ public final class HistoryChecker {
         long specCalls;
         /** The first frame reached with the most completed requests placed; its path is saved when it is popped. */
         Frame best;
+
         boolean bestSaved;
         int[] bestPath = new int[0];
         Response[] bestResponses = new Response[0];
         /** Every request below this index (in invocation order) is placed. */
         int floor;
+
         List<String> firstStateDifference = List.of();
 
         Search(List<History.Operation> operations, SortedMap<String, String> target) {
@@ -297,8 +326,14 @@ public final class HistoryChecker {
                 History.Operation o = sorted.get(i);
                 Response observed = o.response();
                 completed += observed != null ? 1 : 0;
-                ops[i] = new Op(o, o.invokedAt(), observed != null ? o.returnedAt() : History.Operation.NEVER, observed,
-                        o.arguments().getBytes(UTF_8), random.nextLong(), idCounts.get(o.id()) > 1,
+                ops[i] = new Op(
+                        o,
+                        o.invokedAt(),
+                        observed != null ? o.returnedAt() : History.Operation.NEVER,
+                        observed,
+                        o.arguments().getBytes(UTF_8),
+                        random.nextLong(),
+                        idCounts.get(o.id()) > 1,
                         writtenKeys == null ? null : writtenKeys.apply(o.id()));
             }
             completedTotal = completed;
@@ -459,7 +494,9 @@ public final class HistoryChecker {
             for (int i = 0; i < depth; i++) {
                 int op = stack.get(i + 1).op;
                 bestPath[i] = op;
-                bestResponses[i] = specResponses[op] != null ? specResponses[op] : responseById.get(ops[op].operation().id());
+                bestResponses[i] = specResponses[op] != null
+                        ? specResponses[op]
+                        : responseById.get(ops[op].operation().id());
             }
             bestSaved = true;
         }
@@ -498,7 +535,8 @@ public final class HistoryChecker {
         /** Requests that may come next: not placed, invoked before every other unplaced request returned. */
         private int[] candidates() {
             long earliestReturn = History.Operation.NEVER;
-            // ops are in invocation order and return after they are invoked: stop at the first invoked after the earliest return
+            // ops are in invocation order and return after they are invoked: stop at the first invoked after the
+            // earliest return
             for (int i = floor; i < ops.length && ops[i].invokedAt() < earliestReturn; i++) {
                 if (!placed[i] && ops[i].returnedAt() < earliestReturn) {
                     earliestReturn = ops[i].returnedAt();
@@ -513,7 +551,8 @@ public final class HistoryChecker {
                 if (count == candidates.length) {
                     candidates = Arrays.copyOf(candidates, count * 2);
                 }
-                // Earliest return first (insertion sort; few candidates): the order the implementation most likely took.
+                // Earliest return first (insertion sort; few candidates): the order the implementation most likely
+                // took.
                 int at = count++;
                 while (at > 0 && ops[candidates[at - 1]].returnedAt() > ops[i].returnedAt()) {
                     candidates[at] = candidates[at - 1];
@@ -575,7 +614,8 @@ public final class HistoryChecker {
             List<Mismatch> mismatches = new ArrayList<>();
             for (int i = 0; best.mismatched != null && i < best.mismatched.size(); i++) {
                 Op op = ops[best.mismatched.get(i)];
-                mismatches.add(new Mismatch(op.operation().describe(), show(op.observed()), show(best.mismatchedSpec.get(i))));
+                mismatches.add(
+                        new Mismatch(op.operation().describe(), show(op.observed()), show(best.mismatchedSpec.get(i))));
             }
             List<String> stateDifferences = best.completedPlaced == completedTotal ? firstStateDifference : List.of();
             return new Result.Violation(ops.length, describeBest(), mismatches, stateDifferences, stats());
@@ -591,14 +631,20 @@ public final class HistoryChecker {
             List<String> lines = new ArrayList<>(bestPath.length);
             for (int i = 0; i < bestPath.length; i++) {
                 Op op = ops[bestPath[i]];
-                lines.add(op.operation().describe() + " -> " + (op.observed() != null ? show(op.observed())
-                        : "(outcome unknown; spec: " + show(bestResponses[i]) + ")"));
+                lines.add(op.operation().describe() + " -> "
+                        + (op.observed() != null
+                                ? show(op.observed())
+                                : "(outcome unknown; spec: " + show(bestResponses[i]) + ")"));
             }
             return lines;
         }
 
         private Stats stats() {
-            return new Stats(ops.length, ops.length - completedTotal, configurations, specCalls,
+            return new Stats(
+                    ops.length,
+                    ops.length - completedTotal,
+                    configurations,
+                    specCalls,
                     Duration.ofNanos(System.nanoTime() - start));
         }
     }
@@ -608,7 +654,8 @@ public final class HistoryChecker {
         if (response == null) {
             return "(unknown)";
         }
-        return response.ok() ? "ok " + new String(response.value(), UTF_8)
+        return response.ok()
+                ? "ok " + new String(response.value(), UTF_8)
                 : "failed " + response.errorType() + ": " + response.errorMessage();
     }
 
@@ -674,6 +721,7 @@ public final class HistoryChecker {
 
     @Override
     public String toString() {
-        return "HistoryChecker" + Arrays.toString(services.stream().map(ServiceDefinition::name).toArray());
+        return "HistoryChecker"
+                + Arrays.toString(services.stream().map(ServiceDefinition::name).toArray());
     }
 }

@@ -74,9 +74,12 @@ public final class Invariants {
             List<String> violations = new ArrayList<>();
             for (History.Operation operation : history) {
                 Response response = operation.response();
-                if (operation.service().equals(service) && operation.method().equals(method) && response != null
+                if (operation.service().equals(service)
+                        && operation.method().equals(method)
+                        && response != null
                         && !(response.ok() && new String(response.value(), UTF_8).equals(expectedJson))) {
-                    violations.add(operation.describe() + " answered " + HistoryChecker.show(response) + ", expected ok " + expectedJson);
+                    violations.add(operation.describe() + " answered " + HistoryChecker.show(response)
+                            + ", expected ok " + expectedJson);
                 }
             }
             return violations;
@@ -93,8 +96,11 @@ public final class Invariants {
             List<String> violations = new ArrayList<>();
             under(state, keyPrefix).forEach((key, value) -> {
                 JsonNode node = parse(value);
-                if (node == null || !node.path(totalField).isIntegralNumber() || !node.path(usedField).isIntegralNumber()) {
-                    violations.add(key + " holds " + value + ", without whole numbers '" + totalField + "' and '" + usedField + "'");
+                if (node == null
+                        || !node.path(totalField).isIntegralNumber()
+                        || !node.path(usedField).isIntegralNumber()) {
+                    violations.add(key + " holds " + value + ", without whole numbers '" + totalField + "' and '"
+                            + usedField + "'");
                     return;
                 }
                 long total = node.get(totalField).asLong();
@@ -142,7 +148,8 @@ public final class Invariants {
             Map<String, Integer> acknowledged = new HashMap<>();
             int unknown = 0;
             for (History.Operation operation : history) {
-                if (operation.service().equals("MediaFrontend") && operation.method().equals("compose")) {
+                if (operation.service().equals("MediaFrontend")
+                        && operation.method().equals("compose")) {
                     Response response = operation.response();
                     if (response == null) {
                         unknown++;
@@ -172,8 +179,12 @@ public final class Invariants {
     }
 
     /** {@code found} holds each acknowledged review once, and at most {@code unknown} others. */
-    private static void reviewsMatch(String service, Map<String, Integer> found, Map<String, Integer> acknowledged, int unknown,
-                                     List<String> violations) {
+    private static void reviewsMatch(
+            String service,
+            Map<String, Integer> found,
+            Map<String, Integer> acknowledged,
+            int unknown,
+            List<String> violations) {
         List<String> unacknowledged = new ArrayList<>();
         found.forEach((review, count) -> {
             if (count != 1) {
@@ -185,10 +196,14 @@ public final class Invariants {
         });
         if (unacknowledged.size() > unknown) {
             violations.add(service + " holds " + unacknowledged.size() + " reviews no compose returned (" + unknown
-                    + " composes never returned, so at most that many may): " + unacknowledged.stream().sorted().limit(5).toList()
+                    + " composes never returned, so at most that many may): "
+                    + unacknowledged.stream().sorted().limit(5).toList()
                     + " — a compose applied twice");
         }
-        acknowledged.keySet().stream().filter(review -> !found.containsKey(review)).sorted().limit(5)
+        acknowledged.keySet().stream()
+                .filter(review -> !found.containsKey(review))
+                .sorted()
+                .limit(5)
                 .forEach(review -> violations.add(service + " lacks review " + review + ", which a compose returned"));
     }
 
@@ -203,7 +218,8 @@ public final class Invariants {
         return node != null && node.isTextual() ? node.asText() : json;
     }
 
-    private static List<String> ordersMatchReservations(List<History.Operation> history, SortedMap<String, String> state) {
+    private static List<String> ordersMatchReservations(
+            List<History.Operation> history, SortedMap<String, String> state) {
         List<String> violations = new ArrayList<>();
         Map<String, Integer> reservations = new HashMap<>();
         reserved(state, "Hotel.guests[\"", "hotel ", reservations);
@@ -211,7 +227,10 @@ public final class Invariants {
         Map<String, Integer> orders = new HashMap<>();
         under(state, "Order.orders[").forEach((key, value) -> {
             JsonNode order = parse(value);
-            if (order == null || !order.path("user").isTextual() || !order.path("hotel").isTextual() || !order.path("flight").isTextual()) {
+            if (order == null
+                    || !order.path("user").isTextual()
+                    || !order.path("hotel").isTextual()
+                    || !order.path("flight").isTextual()) {
                 violations.add("unreadable order " + key + " = " + value);
                 return;
             }
@@ -223,18 +242,23 @@ public final class Invariants {
             Map<String, Integer> difference = new TreeMap<>(reservations);
             orders.forEach((k, v) -> difference.merge(k, -v, Integer::sum));
             difference.values().removeIf(v -> v == 0);
-            violations.add("committed reservations and placed orders differ (reservations minus orders): " + difference);
+            violations.add(
+                    "committed reservations and placed orders differ (reservations minus orders): " + difference);
         }
         return violations;
     }
 
     /** Reservations stored as {@code prefix + place#slot"]} = {@code "user"}, counted by place and user. */
-    private static void reserved(SortedMap<String, String> state, String prefix, String kind, Map<String, Integer> into) {
+    private static void reserved(
+            SortedMap<String, String> state, String prefix, String kind, Map<String, Integer> into) {
         under(state, prefix).forEach((key, value) -> {
             int hash = key.indexOf('#', prefix.length());
             String place = hash < 0 ? key.substring(prefix.length()) : key.substring(prefix.length(), hash);
             JsonNode user = parse(value);
-            into.merge(kind + place + " for " + (user != null && user.isTextual() ? user.asText() : value), 1, Integer::sum);
+            into.merge(
+                    kind + place + " for " + (user != null && user.isTextual() ? user.asText() : value),
+                    1,
+                    Integer::sum);
         });
     }
 

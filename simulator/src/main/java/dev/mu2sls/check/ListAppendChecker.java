@@ -59,10 +59,11 @@ public final class ListAppendChecker {
         for (Txn txn : committed) {
             for (Op op : txn.ops()) {
                 if (op.append()) {
-                    String previous = writers.computeIfAbsent(op.key(), k -> new HashMap<>()).put(op.value(), txn.id());
+                    String previous = writers.computeIfAbsent(op.key(), k -> new HashMap<>())
+                            .put(op.value(), txn.id());
                     if (previous != null) {
-                        anomalies.add("value " + op.value() + " appended to " + op.key() + " by both " + previous + " and "
-                                + txn.id() + "; appended values must be unique per key");
+                        anomalies.add("value " + op.value() + " appended to " + op.key() + " by both " + previous
+                                + " and " + txn.id() + "; appended values must be unique per key");
                     }
                 }
             }
@@ -75,13 +76,15 @@ public final class ListAppendChecker {
                     anomalies.add("key " + key + " holds " + value + " twice: an append was applied more than once");
                 }
                 if (!writers.getOrDefault(key, Map.of()).containsKey(value)) {
-                    anomalies.add("key " + key + " holds " + value + ", which no committed transaction appended (G1a: aborted or phantom write read)");
+                    anomalies.add("key " + key + " holds " + value
+                            + ", which no committed transaction appended (G1a: aborted or phantom write read)");
                 }
             }
         });
         writers.forEach((key, byValue) -> byValue.forEach((value, writer) -> {
             if (finalLists.containsKey(key) && !finalLists.get(key).contains(value)) {
-                anomalies.add(writer + " committed an append of " + value + " to " + key + ", missing from the final list (lost write)");
+                anomalies.add(writer + " committed an append of " + value + " to " + key
+                        + ", missing from the final list (lost write)");
             }
         }));
 
@@ -107,7 +110,12 @@ public final class ListAppendChecker {
                     edges += edge(graph, why, byValue.get(op.read().getLast()), txn.id(), "wr on " + op.key());
                 }
                 if (op.read().size() < values.size()) {
-                    edges += edge(graph, why, txn.id(), byValue.get(values.get(op.read().size())), "rw on " + op.key());
+                    edges += edge(
+                            graph,
+                            why,
+                            txn.id(),
+                            byValue.get(values.get(op.read().size())),
+                            "rw on " + op.key());
                 }
             }
         }
@@ -116,7 +124,11 @@ public final class ListAppendChecker {
             for (int i = 0; i < cycle.size(); i++) {
                 String from = cycle.get(i);
                 String to = cycle.get((i + 1) % cycle.size());
-                description.append(from).append(" -").append(why.getOrDefault(from + "->" + to, "?")).append("-> ");
+                description
+                        .append(from)
+                        .append(" -")
+                        .append(why.getOrDefault(from + "->" + to, "?"))
+                        .append("-> ");
             }
             anomalies.add(description.append(cycle.getFirst()).toString());
         }
@@ -124,12 +136,14 @@ public final class ListAppendChecker {
     }
 
     /** Each key's version order: the longest observed list, which every other read must prefix. */
-    private static Map<String, List<Integer>> versionOrders(List<Txn> committed, Map<String, List<Integer>> finalLists,
-                                                            List<String> anomalies) {
+    private static Map<String, List<Integer>> versionOrders(
+            List<Txn> committed, Map<String, List<Integer>> finalLists, List<String> anomalies) {
         Map<String, List<Integer>> longest = new HashMap<>(finalLists);
         for (Txn txn : committed) {
             for (Op op : txn.ops()) {
-                if (!op.append() && op.read().size() > longest.getOrDefault(op.key(), List.of()).size()) {
+                if (!op.append()
+                        && op.read().size()
+                                > longest.getOrDefault(op.key(), List.of()).size()) {
                     longest.put(op.key(), op.read());
                 }
             }
@@ -138,7 +152,8 @@ public final class ListAppendChecker {
             for (Op op : txn.ops()) {
                 if (!op.append()) {
                     List<Integer> full = longest.getOrDefault(op.key(), List.of());
-                    if (op.read().size() > full.size() || !full.subList(0, op.read().size()).equals(op.read())) {
+                    if (op.read().size() > full.size()
+                            || !full.subList(0, op.read().size()).equals(op.read())) {
                         anomalies.add(txn.id() + " read " + op.key() + " = " + op.read()
                                 + ", not a prefix of its version order " + full + " (incompatible order)");
                     }
@@ -148,7 +163,8 @@ public final class ListAppendChecker {
         return longest;
     }
 
-    private static int edge(Map<String, Set<String>> graph, Map<String, String> why, String from, String to, String kind) {
+    private static int edge(
+            Map<String, Set<String>> graph, Map<String, String> why, String from, String to, String kind) {
         if (from == null || to == null || from.equals(to)) {
             return 0;
         }
@@ -178,9 +194,15 @@ public final class ListAppendChecker {
         return result;
     }
 
-    private static void strongConnect(String start, Map<String, Set<String>> graph, Map<String, Integer> index,
-                                      Map<String, Integer> low, Deque<String> stack, Set<String> onStack,
-                                      List<List<String>> components, int[] counter) {
+    private static void strongConnect(
+            String start,
+            Map<String, Set<String>> graph,
+            Map<String, Integer> index,
+            Map<String, Integer> low,
+            Deque<String> stack,
+            Set<String> onStack,
+            List<List<String>> components,
+            int[] counter) {
         // Iterative Tarjan, so that long dependency chains do not overflow the stack.
         Deque<Object[]> work = new ArrayDeque<>();
         work.push(new Object[] {start, graph.getOrDefault(start, Set.of()).iterator()});
@@ -200,7 +222,9 @@ public final class ListAppendChecker {
                     low.put(successor, counter[0]++);
                     stack.push(successor);
                     onStack.add(successor);
-                    work.push(new Object[] {successor, graph.getOrDefault(successor, Set.of()).iterator()});
+                    work.push(new Object[] {
+                        successor, graph.getOrDefault(successor, Set.of()).iterator()
+                    });
                 } else if (onStack.contains(successor)) {
                     low.put(node, Math.min(low.get(node), index.get(successor)));
                 }

@@ -54,12 +54,14 @@ public final class AfterRunCheck {
                     + requests);
         }
         if (requests.accepted() > 0) {
-            problems.add(requests.accepted() + " acceptance records left after every request completed (dropped at completion)");
+            problems.add(requests.accepted()
+                    + " acceptance records left after every request completed (dropped at completion)");
         }
         Inspector.TransactionCounts transactions = inspector.transactionCounts();
         if (transactions.pending() > 0 || transactions.provisionalRecords() > 0) {
-            problems.add("transaction records left after every request completed (no pending status, no orphan intent): "
-                    + transactions);
+            problems.add(
+                    "transaction records left after every request completed (no pending status, no orphan intent): "
+                            + transactions);
         }
         return problems;
     }

@@ -19,9 +19,18 @@ import java.util.Map;
  * @param lostReplies store commits that were applied but reported to the engine as failed
  * @param expiredExecutions executions that stopped at their deadline without persisting
  */
-public record FaultCounts(long deliveries, Map<CrashPoint, Long> crashes, long stalls, long concurrentDuplicates,
-                          long sequentialDuplicates, long reExecutions, long duplicateMismatches, long longStalls,
-                          long stallsPastRetention, long lostReplies, long expiredExecutions) {
+public record FaultCounts(
+        long deliveries,
+        Map<CrashPoint, Long> crashes,
+        long stalls,
+        long concurrentDuplicates,
+        long sequentialDuplicates,
+        long reExecutions,
+        long duplicateMismatches,
+        long longStalls,
+        long stallsPastRetention,
+        long lostReplies,
+        long expiredExecutions) {
 
     public long totalCrashes() {
         return crashes.values().stream().mapToLong(Long::longValue).sum();

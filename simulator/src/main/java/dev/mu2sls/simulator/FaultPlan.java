@@ -161,9 +161,13 @@ public final class FaultPlan {
 
     /** A builder holding this plan's settings. */
     public Builder toBuilder() {
-        Builder builder = builder(seed).crashes(crashProbability, crashPoints).stalls(stallProbability, stall)
-                .concurrentDuplicates(concurrentDuplicateProbability).sequentialDuplicates(sequentialDuplicateProbability)
-                .faultyAttempts(faultyAttempts).longStalls(longStallProbability, pastRetentionShare)
+        Builder builder = builder(seed)
+                .crashes(crashProbability, crashPoints)
+                .stalls(stallProbability, stall)
+                .concurrentDuplicates(concurrentDuplicateProbability)
+                .sequentialDuplicates(sequentialDuplicateProbability)
+                .faultyAttempts(faultyAttempts)
+                .longStalls(longStallProbability, pastRetentionShare)
                 .lostReplies(lostReplyProbability);
         builder.exactCrashes.addAll(exactCrashes);
         return builder;
@@ -171,8 +175,12 @@ public final class FaultPlan {
 
     /** Whether this plan can inject anything. */
     public boolean injectsFaults() {
-        return crashProbability > 0 || stallProbability > 0 || concurrentDuplicateProbability > 0
-                || sequentialDuplicateProbability > 0 || !exactCrashes.isEmpty() || longStallProbability > 0
+        return crashProbability > 0
+                || stallProbability > 0
+                || concurrentDuplicateProbability > 0
+                || sequentialDuplicateProbability > 0
+                || !exactCrashes.isEmpty()
+                || longStallProbability > 0
                 || lostReplyProbability > 0;
     }
 
@@ -184,11 +192,21 @@ public final class FaultPlan {
 
     @Override
     public String toString() {
-        return String.format("FaultPlan[seed=%d crash=%.3f at %s stall=%.3f(%dms) longStall=%.3f(past retention %.2f)"
+        return String.format(
+                "FaultPlan[seed=%d crash=%.3f at %s stall=%.3f(%dms) longStall=%.3f(past retention %.2f)"
                         + " lostReply=%.3f dupConcurrent=%.3f dupSequential=%.3f faultyAttempts=%d exact=%s]",
-                seed, crashProbability, crashPoints, stallProbability, stall.toMillis(), longStallProbability,
-                pastRetentionShare, lostReplyProbability, concurrentDuplicateProbability, sequentialDuplicateProbability,
-                faultyAttempts, exactCrashes);
+                seed,
+                crashProbability,
+                crashPoints,
+                stallProbability,
+                stall.toMillis(),
+                longStallProbability,
+                pastRetentionShare,
+                lostReplyProbability,
+                concurrentDuplicateProbability,
+                sequentialDuplicateProbability,
+                faultyAttempts,
+                exactCrashes);
     }
 
     /** Builds a {@link FaultPlan}; every rate defaults to zero. */

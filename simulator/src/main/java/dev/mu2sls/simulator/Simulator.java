@@ -4,13 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.mu2sls.core.CrashPoint;
 import dev.mu2sls.core.Engine;
-import dev.mu2sls.core.Inspector;
 import dev.mu2sls.core.EngineObserver;
 import dev.mu2sls.core.Entropy;
 import dev.mu2sls.core.ExecutionExpiredException;
 import dev.mu2sls.core.ExecutionListener;
 import dev.mu2sls.core.FaultInjector;
 import dev.mu2sls.core.InjectedCrash;
+import dev.mu2sls.core.Inspector;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.Mode;
 import dev.mu2sls.core.Response;
@@ -61,6 +61,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class Simulator implements AutoCloseable {
     /** Attempt numbers of duplicate deliveries start here; they are not hit by faults. */
     static final int DUPLICATE_ATTEMPT = 1_000_000;
+
     private static final ScopedValue<Attempt> ATTEMPT = ScopedValue.newInstance();
 
     /** Longest a long-stalled zombie waits for its successor before the clock jumps past the lease anyway. */
@@ -168,8 +169,8 @@ public final class Simulator implements AutoCloseable {
             return;
         }
         sequentialDuplicates.increment();
-        Response again = deliver(invocation.withAttempt(DUPLICATE_ATTEMPT + 1), acceptDurably,
-                gated ? answers::answered : NO_CALLBACK);
+        Response again = deliver(
+                invocation.withAttempt(DUPLICATE_ATTEMPT + 1), acceptDurably, gated ? answers::answered : NO_CALLBACK);
         if (!again.equals(response)) {
             duplicateMismatches.increment();
         }
@@ -196,15 +197,18 @@ public final class Simulator implements AutoCloseable {
         try {
             deliveries.increment();
             if (plan.concurrentDuplicateProbability() > 0
-                    && plan.randomFor(invocation.requestId(), -1).nextDouble() < plan.concurrentDuplicateProbability()) {
+                    && plan.randomFor(invocation.requestId(), -1).nextDouble()
+                            < plan.concurrentDuplicateProbability()) {
                 concurrentDuplicates.increment();
                 // it arrived with the original: its deadline runs from then, however late its thread starts
-                long arrivalDeadline = invocation.deadlineMillis() != 0 ? invocation.deadlineMillis()
+                long arrivalDeadline = invocation.deadlineMillis() != 0
+                        ? invocation.deadlineMillis()
                         : clock.millis() + maxExecutionAge.toMillis();
                 background(() -> {
                     Response duplicate;
                     try {
-                        duplicate = engine.invoke(invocation.withAttempt(DUPLICATE_ATTEMPT).withDeadline(arrivalDeadline));
+                        duplicate = engine.invoke(
+                                invocation.withAttempt(DUPLICATE_ATTEMPT).withDeadline(arrivalDeadline));
                     } catch (RuntimeException rejected) {
                         return; // the original delivery reports non-retryable failures
                     }
@@ -251,9 +255,18 @@ public final class Simulator implements AutoCloseable {
         for (CrashPoint point : CrashPoint.values()) {
             byPoint.put(point, crashes.get(point.ordinal()));
         }
-        return new FaultCounts(deliveries.sum(), byPoint, stalls.sum(), concurrentDuplicates.sum(),
-                sequentialDuplicates.sum(), reExecutions.sum(), duplicateMismatches.sum(), longStalls.sum(),
-                stallsPastRetention.sum(), lostReplies.sum(), expiredExecutions.sum());
+        return new FaultCounts(
+                deliveries.sum(),
+                byPoint,
+                stalls.sum(),
+                concurrentDuplicates.sum(),
+                sequentialDuplicates.sum(),
+                reExecutions.sum(),
+                duplicateMismatches.sum(),
+                longStalls.sum(),
+                stallsPastRetention.sum(),
+                lostReplies.sum(),
+                expiredExecutions.sum());
     }
 
     /** What escaped the platform's background tasks (duplicate deliveries, successors of timed-out attempts); must be empty. */
@@ -310,6 +323,7 @@ public final class Simulator implements AutoCloseable {
         final boolean faulty;
         /** The caller's attempt, whose thread waits for this one; null for a client request. */
         final Attempt caller;
+
         boolean stalled;
 
         Attempt(Delivery delivery, int number, SplittableRandom random, boolean faulty) {
@@ -322,7 +336,7 @@ public final class Simulator implements AutoCloseable {
     }
 
     private static final int MAX_EXPIRED_IN_A_ROW = 20;
-    private static final Runnable NO_CALLBACK = () -> { };
+    private static final Runnable NO_CALLBACK = () -> {};
 
     /** The platform's handling of one request: attempts until one returns a response. */
     private final class Delivery {
@@ -344,7 +358,10 @@ public final class Simulator implements AutoCloseable {
                 if (attempt > 0) {
                     reExecutions.increment();
                 }
-                Attempt context = new Attempt(this, attempt, plan.randomFor(invocation.requestId(), attempt),
+                Attempt context = new Attempt(
+                        this,
+                        attempt,
+                        plan.randomFor(invocation.requestId(), attempt),
                         attempt < plan.faultyAttempts());
                 Invocation delivered = invocation.withAttempt(attempt);
                 try {
@@ -369,8 +386,10 @@ public final class Simulator implements AutoCloseable {
                     }
                     if (++expiredInARow > MAX_EXPIRED_IN_A_ROW) {
                         // a fresh attempt has a fresh deadline: expiring again and again is a livelock
-                        IllegalStateException stuck = new IllegalStateException("request " + invocation.requestId()
-                                + " expired in " + expiredInARow + " attempts in a row; last: " + expired.getMessage(), expired);
+                        IllegalStateException stuck = new IllegalStateException(
+                                "request " + invocation.requestId() + " expired in " + expiredInARow
+                                        + " attempts in a row; last: " + expired.getMessage(),
+                                expired);
                         outcome.completeExceptionally(stuck);
                         throw stuck;
                     }
@@ -429,16 +448,21 @@ public final class Simulator implements AutoCloseable {
             }
             if (attempt.number == 0) {
                 for (FaultPlan.ExactCrash exact : plan.exactCrashes()) {
-                    if (exact.point() == point && exact.step() == step && exact.requestId().equals(invocation.requestId())) {
+                    if (exact.point() == point
+                            && exact.step() == step
+                            && exact.requestId().equals(invocation.requestId())) {
                         throw new InjectedCrash(point, invocation + " step " + step);
                     }
                 }
             }
-            if (plan.crashProbability() > 0 && plan.crashPoints().contains(point)
+            if (plan.crashProbability() > 0
+                    && plan.crashPoints().contains(point)
                     && attempt.random.nextDouble() < plan.crashProbability()) {
                 throw new InjectedCrash(point, invocation + " step " + step);
             }
-            if (!attempt.stalled && plan.stallProbability() > 0 && attempt.random.nextDouble() < plan.stallProbability()) {
+            if (!attempt.stalled
+                    && plan.stallProbability() > 0
+                    && attempt.random.nextDouble() < plan.stallProbability()) {
                 attempt.stalled = true;
                 stalls.increment();
                 attempt.delivery.timeOut(attempt.number);
@@ -446,7 +470,9 @@ public final class Simulator implements AutoCloseable {
             }
             // once per request id: a call re-sent by each re-execution of its caller would otherwise
             // stall at the same point every time, and time would never let the caller finish
-            if (!attempt.stalled && plan.longStallProbability() > 0 && attempt.random.nextDouble() < plan.longStallProbability()
+            if (!attempt.stalled
+                    && plan.longStallProbability() > 0
+                    && attempt.random.nextDouble() < plan.longStallProbability()
                     && longStalled.add(invocation.requestId())) {
                 attempt.stalled = true;
                 stallLong(attempt);
@@ -472,7 +498,9 @@ public final class Simulator implements AutoCloseable {
             housekeeping();
             boolean pastRetention = attempt.random.nextDouble() < plan.pastRetentionShare()
                     && answers.jumpWhenAllAnswered(ANSWERS_WAIT_MILLIS, () -> {
-                        clock.advance(engine.responseRetention().plus(maxExecutionAge.multipliedBy(2)).plus(lease));
+                        clock.advance(engine.responseRetention()
+                                .plus(maxExecutionAge.multipliedBy(2))
+                                .plus(lease));
                         housekeeping();
                     });
             if (pastRetention) {

@@ -28,9 +28,15 @@ public final class SpecComparison {
      *
      * @param leftBehind what {@link AfterRunCheck} found after the run (must be empty)
      */
-    public record Result(FaultPlan plan, List<Request> requests, List<Response> implementation, List<Response> spec,
-                         SortedMap<String, String> implementationState, SortedMap<String, String> specState,
-                         FaultCounts faults, List<String> leftBehind) {
+    public record Result(
+            FaultPlan plan,
+            List<Request> requests,
+            List<Response> implementation,
+            List<Response> spec,
+            SortedMap<String, String> implementationState,
+            SortedMap<String, String> specState,
+            FaultCounts faults,
+            List<String> leftBehind) {
 
         /** The first difference between implementation and spec, or null when they agree. */
         public String firstDifference() {
@@ -62,7 +68,8 @@ public final class SpecComparison {
             String difference = firstDifference();
             if (difference != null) {
                 throw new AssertionError("implementation does not refine the spec under " + plan
-                        + " (its factory, FaultPlan.random or FaultPlan.edges, replays it from seed " + plan.seed() + "): " + difference);
+                        + " (its factory, FaultPlan.random or FaultPlan.edges, replays it from seed " + plan.seed()
+                        + "): " + difference);
             }
         }
     }
@@ -75,8 +82,9 @@ public final class SpecComparison {
     }
 
     /** Runs with the engine in {@code mode}; {@link Mode#UNSAFE} shows what the comparison catches. */
-    public static Result run(List<? extends ServiceDefinition> services, FaultPlan plan, List<Request> requests, Mode mode) {
-        return run(services, plan, requests, mode, builder -> { });
+    public static Result run(
+            List<? extends ServiceDefinition> services, FaultPlan plan, List<Request> requests, Mode mode) {
+        return run(services, plan, requests, mode, builder -> {});
     }
 
     /**
@@ -84,38 +92,59 @@ public final class SpecComparison {
      * acceptance, retention, lease and maximum execution age for plans that reach the edges of
      * time ({@link FaultPlan#edges}).
      */
-    public static Result run(List<? extends ServiceDefinition> services, FaultPlan plan, List<Request> requests,
-                             Consumer<Simulator.Builder> configure) {
+    public static Result run(
+            List<? extends ServiceDefinition> services,
+            FaultPlan plan,
+            List<Request> requests,
+            Consumer<Simulator.Builder> configure) {
         return run(services, plan, requests, Mode.FULL, configure);
     }
 
-    private static Result run(List<? extends ServiceDefinition> services, FaultPlan plan, List<Request> requests, Mode mode,
-                              Consumer<Simulator.Builder> configure) {
+    private static Result run(
+            List<? extends ServiceDefinition> services,
+            FaultPlan plan,
+            List<Request> requests,
+            Mode mode,
+            Consumer<Simulator.Builder> configure) {
         RecordedChoices choices = new RecordedChoices(plan.seed(), mode);
         List<Response> implementation = new ArrayList<>(requests.size());
         SortedMap<String, String> implementationState;
         FaultCounts faults;
         List<String> leftBehind;
-        Simulator.Builder builder = Simulator.builder().services(services).faultPlan(plan).mode(mode).listener(choices);
+        Simulator.Builder builder = Simulator.builder()
+                .services(services)
+                .faultPlan(plan)
+                .mode(mode)
+                .listener(choices);
         configure.accept(builder);
         try (Simulator simulator = builder.build()) {
             for (Request request : requests) {
-                implementation.add(simulator.call(request.id(), request.service(), request.method(), request.jsonArguments()));
+                implementation.add(
+                        simulator.call(request.id(), request.service(), request.method(), request.jsonArguments()));
             }
             simulator.awaitQuiescence(AfterRunCheck.QUIESCENCE_TIMEOUT);
             implementationState = simulator.inspector().dumpState();
             faults = simulator.faults();
             leftBehind = AfterRunCheck.problems(simulator);
         } catch (TimeoutException e) {
-            throw new AssertionError("executions still running " + AfterRunCheck.QUIESCENCE_TIMEOUT.toSeconds()
-                    + " s after the last response under " + plan, e);
+            throw new AssertionError(
+                    "executions still running " + AfterRunCheck.QUIESCENCE_TIMEOUT.toSeconds()
+                            + " s after the last response under " + plan,
+                    e);
         }
         SpecRunner spec = new SpecRunner(services, new JsonCodec(), choices);
         List<Response> specResponses = new ArrayList<>(requests.size());
         for (Request request : requests) {
             specResponses.add(spec.call(request.id(), request.service(), request.method(), request.jsonArguments()));
         }
-        return new Result(plan, List.copyOf(requests), implementation, specResponses, implementationState,
-                spec.dumpState(), faults, leftBehind);
+        return new Result(
+                plan,
+                List.copyOf(requests),
+                implementation,
+                specResponses,
+                implementationState,
+                spec.dumpState(),
+                faults,
+                leftBehind);
     }
 }

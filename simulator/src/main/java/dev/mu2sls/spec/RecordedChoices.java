@@ -35,6 +35,7 @@ public final class RecordedChoices implements ExecutionListener, Choices {
     private final Map<String, List<int[]>> conflicted = new ConcurrentHashMap<>();
     /** requestId#firstBeginStep to the begin step of the attempt that did not conflict, where they differ. */
     private final Map<String, Integer> retriedTransactions = new ConcurrentHashMap<>();
+
     private final long fallbackSeed;
 
     private final Mode mode;
@@ -66,7 +67,8 @@ public final class RecordedChoices implements ExecutionListener, Choices {
         int slash = requestId.indexOf('/');
         Set<String> written = new HashSet<>();
         if (slash >= 0) {
-            calls.computeIfAbsent(requestId.substring(0, slash), id -> ConcurrentHashMap.newKeySet()).add(requestId);
+            calls.computeIfAbsent(requestId.substring(0, slash), id -> ConcurrentHashMap.newKeySet())
+                    .add(requestId);
         }
         List<int[]> conflicts = new ArrayList<>();
         for (JournalEntry entry : journal) {
@@ -159,7 +161,9 @@ public final class RecordedChoices implements ExecutionListener, Choices {
     @Override
     public Instant now(String requestId, int step) {
         ByteBuffer value = lookup(requestId, step);
-        return value == null ? Instant.ofEpochSecond(1_700_000_000L + step) : Instant.ofEpochSecond(value.getLong(), value.getInt());
+        return value == null
+                ? Instant.ofEpochSecond(1_700_000_000L + step)
+                : Instant.ofEpochSecond(value.getLong(), value.getInt());
     }
 
     @Override

@@ -29,8 +29,13 @@ import java.util.UUID;
  */
 final class SpecLog {
     /** One write, undone by putting {@code previous} back (null: the key was absent) and the counters as they were. */
-    private record Undo(Map<Object, byte[]> entries, Object key, byte[] previous, long previousHash, int previousSize,
-                        int previousMatching) {}
+    private record Undo(
+            Map<Object, byte[]> entries,
+            Object key,
+            byte[] previous,
+            long previousHash,
+            int previousSize,
+            int previousMatching) {}
 
     /**
      * A map or the values of one service, as the log hashes and renders its entries.
@@ -48,9 +53,11 @@ final class SpecLog {
     private int openTransactions;
     /** Requests running (client requests and the calls they made): their failing segments are undone. */
     private int openRequests;
+
     private boolean snapshotsTaken;
     /** Sorted hashes of the target's rendered entries, or null when no target is set. */
     private long[] target;
+
     private int matching;
     /** Rendered keys written since the last {@link #takeWrites()}, while collecting. */
     private List<String> collected;

@@ -65,12 +65,13 @@ public final class SpecRunner {
     public Response call(String requestId, String service, String method, byte[] arguments) {
         ServiceDefinition definition = definitions.get(service);
         if (definition == null) {
-            throw new InvalidRequestException(Reason.UNKNOWN_SERVICE, service, method, "unknown service '" + service + "'");
+            throw new InvalidRequestException(
+                    Reason.UNKNOWN_SERVICE, service, method, "unknown service '" + service + "'");
         }
         MethodRef ref = definition.method(method);
         if (ref == null) {
-            throw new InvalidRequestException(Reason.UNKNOWN_METHOD, service, method,
-                    "service " + service + " has no method '" + method + "'");
+            throw new InvalidRequestException(
+                    Reason.UNKNOWN_METHOD, service, method, "service " + service + " has no method '" + method + "'");
         }
         Object[] args = codec.decodeArguments(ref, arguments);
         log.requestBegun();
@@ -81,8 +82,13 @@ public final class SpecRunner {
         }
     }
 
-    private Response run(String requestId, String service, String method, ServiceDefinition definition, MethodRef ref,
-                         Object[] args) {
+    private Response run(
+            String requestId,
+            String service,
+            String method,
+            ServiceDefinition definition,
+            MethodRef ref,
+            Object[] args) {
         Context context = new Context(requestId);
         Response response;
         try {
@@ -97,9 +103,11 @@ public final class SpecRunner {
             String id = open.id;
             open.end(true);
             if (response.ok()) {
-                response = Response.failure(IllegalStateException.class.getName(), service + "." + method
-                        + " returned while " + id + " was still open; it was aborted. Commit or abort every "
-                        + "transaction you begin, or use Transaction.run");
+                response = Response.failure(
+                        IllegalStateException.class.getName(),
+                        service + "." + method
+                                + " returned while " + id + " was still open; it was aborted. Commit or abort every "
+                                + "transaction you begin, or use Transaction.run");
             }
         }
         return response;
@@ -134,7 +142,8 @@ public final class SpecRunner {
         }
         log.rollBack(snapshot.position);
         if (log.hash() != snapshot.hash) {
-            throw new IllegalStateException("spec state after restore differs from the snapshot; was the state changed outside a request?");
+            throw new IllegalStateException(
+                    "spec state after restore differs from the snapshot; was the state changed outside a request?");
         }
     }
 
@@ -248,7 +257,8 @@ public final class SpecRunner {
 
     private Object unwrap(MethodRef callee, Response response) {
         if (!response.ok()) {
-            throw new ServiceCallException(callee.service(), callee.method(), response.errorType(), response.errorMessage());
+            throw new ServiceCallException(
+                    callee.service(), callee.method(), response.errorType(), response.errorMessage());
         }
         return codec.decode(response.value(), callee.returnType());
     }
@@ -298,8 +308,8 @@ public final class SpecRunner {
         }
 
         private Response invokeChild(int s, MethodRef callee, Object[] args) {
-            return SpecRunner.this.call(requestId + "/" + s, callee.service(), callee.method(),
-                    codec.encodeArguments(callee, args));
+            return SpecRunner.this.call(
+                    requestId + "/" + s, callee.service(), callee.method(), codec.encodeArguments(callee, args));
         }
 
         @Override
@@ -370,8 +380,10 @@ public final class SpecRunner {
                 segmentEnded();
             }
             if (tx.abortedByParticipant) {
-                throw new TransactionAbortedException(tx.id, "transaction " + tx.id
-                        + " was aborted by a service called inside it; nothing it wrote was applied");
+                throw new TransactionAbortedException(
+                        tx.id,
+                        "transaction " + tx.id
+                                + " was aborted by a service called inside it; nothing it wrote was applied");
             }
         }
 
@@ -413,8 +425,9 @@ public final class SpecRunner {
             segmentEnded();
             byte[] outcome = choices.effect(requestId, s);
             if (outcome == null) {
-                throw new IllegalStateException("the spec has no journaled outcome for effect '" + name + "' at step " + s
-                        + " of request " + requestId + ", and never runs an effect's body; did the request complete?");
+                throw new IllegalStateException(
+                        "the spec has no journaled outcome for effect '" + name + "' at step " + s + " of request "
+                                + requestId + ", and never runs an effect's body; did the request complete?");
             }
             Response response = Response.fromBytes(outcome);
             if (!response.ok()) {

@@ -59,8 +59,8 @@ final class SpecState implements State {
     }
 
     void dumpInto(SortedMap<String, String> dump) {
-        maps.forEach((name, entries) -> entries.forEach((key, value) ->
-                dump.put(service + "." + name + "[" + SpecLog.render(key) + "]", codec.toJson(value))));
+        maps.forEach((name, entries) -> entries.forEach(
+                (key, value) -> dump.put(service + "." + name + "[" + SpecLog.render(key) + "]", codec.toJson(value))));
         values.forEach((name, value) -> dump.put(service + "." + name, codec.toJson(value)));
     }
 
@@ -78,7 +78,9 @@ final class SpecState implements State {
                 UUID x = (UUID) a;
                 UUID y = (UUID) b;
                 int high = Long.compareUnsigned(x.getMostSignificantBits(), y.getMostSignificantBits());
-                return high != 0 ? high : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
+                return high != 0
+                        ? high
+                        : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
             };
         }
         return (a, b) -> ((Comparable) a).compareTo(b);
@@ -147,7 +149,9 @@ final class SpecState implements State {
                 throw new IllegalArgumentException("scan limit must be positive: " + limit);
             }
             List<Map.Entry<K, V>> result = new ArrayList<>();
-            if (fromInclusive != null && toExclusive != null && entries.comparator().compare(fromInclusive, toExclusive) >= 0) {
+            if (fromInclusive != null
+                    && toExclusive != null
+                    && entries.comparator().compare(fromInclusive, toExclusive) >= 0) {
                 return result;
             }
             step();
@@ -162,7 +166,8 @@ final class SpecState implements State {
                 if (result.size() == limit) {
                     break;
                 }
-                result.add(new AbstractMap.SimpleImmutableEntry<>((K) entry.getKey(), (V) codec.decode(entry.getValue(), valueType)));
+                result.add(new AbstractMap.SimpleImmutableEntry<>(
+                        (K) entry.getKey(), (V) codec.decode(entry.getValue(), valueType)));
             }
             return result;
         }

@@ -15,10 +15,16 @@ import java.util.List;
  * {@code Deterministic.uuid()}.
  */
 final class CounterDefinition implements ServiceDefinition {
-    static final MethodRef ADD = new MethodRef("Counter", "add", 0, List.of("key", "delta"), List.of(String.class, long.class), long.class);
+    static final MethodRef ADD =
+            new MethodRef("Counter", "add", 0, List.of("key", "delta"), List.of(String.class, long.class), long.class);
     static final MethodRef GET = new MethodRef("Counter", "get", 1, List.of("key"), List.of(String.class), long.class);
-    static final MethodRef ADD_BOTH = new MethodRef("Counter", "addBoth", 2, List.of("first", "second", "delta"),
-            List.of(String.class, String.class, long.class), boolean.class);
+    static final MethodRef ADD_BOTH = new MethodRef(
+            "Counter",
+            "addBoth",
+            2,
+            List.of("first", "second", "delta"),
+            List.of(String.class, String.class, long.class),
+            boolean.class);
     static final MethodRef TICKET = new MethodRef("Counter", "ticket", 3, List.of(), List.of(), String.class);
 
     /** The service class. */

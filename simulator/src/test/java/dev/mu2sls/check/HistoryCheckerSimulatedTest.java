@@ -25,15 +25,20 @@ class HistoryCheckerSimulatedTest {
             FaultPlan plan = FaultPlan.random(seed);
             Run run = run(plan, Mode.FULL, 8, 25, seed);
             System.out.println("seed " + seed + ": " + run.result().report());
-            assertThat(run.result().ok()).as("seed %d, %s: %s", seed, plan, run.result().report()).isTrue();
+            assertThat(run.result().ok())
+                    .as("seed %d, %s: %s", seed, plan, run.result().report())
+                    .isTrue();
             assertThat(run.leftBehind()).as("seed %d, %s", seed, plan).isEmpty();
         }
     }
 
     @Test
     void unsafeEngine_underCrashesAndDuplicates_isCaught() throws Exception {
-        FaultPlan plan = FaultPlan.builder(7).crashes(0.2, EnumSet.allOf(CrashPoint.class))
-                .concurrentDuplicates(0.3).sequentialDuplicates(0.3).build();
+        FaultPlan plan = FaultPlan.builder(7)
+                .crashes(0.2, EnumSet.allOf(CrashPoint.class))
+                .concurrentDuplicates(0.3)
+                .sequentialDuplicates(0.3)
+                .build();
         HistoryChecker.Result result = run(plan, Mode.UNSAFE, 4, 10, 7).result();
         System.out.println(result.report());
         assertThat(result).as(result.report()).isInstanceOf(HistoryChecker.Result.Violation.class);
@@ -44,7 +49,12 @@ class HistoryCheckerSimulatedTest {
 
     private static Run run(FaultPlan plan, Mode mode, int clients, int perClient, long seed) throws Exception {
         RecordedChoices choices = new RecordedChoices(seed);
-        try (Simulator simulator = Simulator.builder().services(SERVICES).faultPlan(plan).mode(mode).listener(choices).build()) {
+        try (Simulator simulator = Simulator.builder()
+                .services(SERVICES)
+                .faultPlan(plan)
+                .mode(mode)
+                .listener(choices)
+                .build()) {
             RecordingClient client = RecordingClient.of(simulator);
             List<Thread> threads = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
@@ -54,10 +64,15 @@ class HistoryCheckerSimulatedTest {
                         String key = "k" + random.nextInt(4);
                         switch (random.nextInt(6)) {
                             case 0 -> client.call("Counter", "get", "[\"" + key + "\"]");
-                            case 1 -> client.call("Counter", "addBoth", "[\"" + key + "\", \"k" + random.nextInt(4) + "\", "
-                                    + (random.nextInt(3) - 1) + "]");
+                            case 1 ->
+                                client.call(
+                                        "Counter",
+                                        "addBoth",
+                                        "[\"" + key + "\", \"k" + random.nextInt(4) + "\", " + (random.nextInt(3) - 1)
+                                                + "]");
                             case 2 -> client.call("Counter", "ticket", "[]");
-                            default -> client.call("Counter", "add", "[\"" + key + "\", " + random.nextInt(1, 10) + "]");
+                            default ->
+                                client.call("Counter", "add", "[\"" + key + "\", " + random.nextInt(1, 10) + "]");
                         }
                     }
                 }));
@@ -66,7 +81,11 @@ class HistoryCheckerSimulatedTest {
                 thread.join();
             }
             simulator.awaitQuiescence(Duration.ofSeconds(30));
-            return new Run(HistoryChecker.builder(SERVICES).choices(choices).build().check(client.history(), simulator.inspector().dumpState()),
+            return new Run(
+                    HistoryChecker.builder(SERVICES)
+                            .choices(choices)
+                            .build()
+                            .check(client.history(), simulator.inspector().dumpState()),
                     AfterRunCheck.problems(simulator));
         }
     }

@@ -25,9 +25,10 @@ class InvariantsTest {
 
         state.put("Account.balances[\"a1\"]", "150");
         List<Operation> badAudit = List.of(returned("x2", "Bank", "audit", "180"));
-        assertThat(Invariants.bank(200).violations(badAudit, state)).containsExactly(
-                "the values under Account.balances[ add up to 220, expected 200 (off by 20)",
-                "x2: Bank.audit[] answered ok 180, expected ok 200");
+        assertThat(Invariants.bank(200).violations(badAudit, state))
+                .containsExactly(
+                        "the values under Account.balances[ add up to 220, expected 200 (off by 20)",
+                        "x2: Bank.audit[] answered ok 180, expected ok 200");
     }
 
     @Test
@@ -42,20 +43,30 @@ class InvariantsTest {
 
         state.put("Flight.seats[\"f0\"]", "{\"total\":1,\"booked\":2}");
         state.put("Hotel.guests[\"h0#2\"]", "\"u2\"");
-        assertThat(Invariants.travel().violations(List.of(), state)).containsExactly(
-                "Flight.seats[\"f0\"] has 2 of 1 used: capacity left is -1",
-                "committed reservations and placed orders differ (reservations minus orders): {hotel h0 for u2=1}");
+        assertThat(Invariants.travel().violations(List.of(), state))
+                .containsExactly(
+                        "Flight.seats[\"f0\"] has 2 of 1 used: capacity left is -1",
+                        "committed reservations and placed orders differ (reservations minus orders): {hotel h0 for u2=1}");
     }
 
     @Test
     void noFailures_namesTheFailedRequest() {
-        Operation failed = new Operation("r1", "Bank", "transfer", "[]", 1, 2,
-                new Outcome.Returned(Response.failure("java.lang.IllegalArgumentException", "amount must be positive: 0")));
-        assertThat(Invariants.noFailures().violations(List.of(failed), new TreeMap<>())).containsExactly(
-                "r1: Bank.transfer[] failed: failed java.lang.IllegalArgumentException: amount must be positive: 0");
+        Operation failed = new Operation(
+                "r1",
+                "Bank",
+                "transfer",
+                "[]",
+                1,
+                2,
+                new Outcome.Returned(
+                        Response.failure("java.lang.IllegalArgumentException", "amount must be positive: 0")));
+        assertThat(Invariants.noFailures().violations(List.of(failed), new TreeMap<>()))
+                .containsExactly(
+                        "r1: Bank.transfer[] failed: failed java.lang.IllegalArgumentException: amount must be positive: 0");
     }
 
     private static Operation returned(String id, String service, String method, String value) {
-        return new Operation(id, service, method, "[]", 1, 2, new Outcome.Returned(Response.success(value.getBytes(UTF_8))));
+        return new Operation(
+                id, service, method, "[]", 1, 2, new Outcome.Returned(Response.success(value.getBytes(UTF_8))));
     }
 }

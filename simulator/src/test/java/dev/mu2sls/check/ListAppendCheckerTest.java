@@ -30,7 +30,8 @@ class ListAppendCheckerTest {
                 new Txn("T2", List.of(Op.read("y", List.of()), Op.append("x", 2))));
         ListAppendChecker.Result result = ListAppendChecker.check(history, Map.of("x", List.of(2), "y", List.of(1)));
         assertThat(result.valid()).isFalse();
-        assertThat(result.anomalies()).anySatisfy(a -> assertThat(a).startsWith("cycle").contains("T1", "T2", "rw"));
+        assertThat(result.anomalies())
+                .anySatisfy(a -> assertThat(a).startsWith("cycle").contains("T1", "T2", "rw"));
     }
 
     @Test
@@ -40,7 +41,8 @@ class ListAppendCheckerTest {
                 new Txn("T1", List.of(Op.append("x", 1), Op.read("y", List.of(2)))),
                 new Txn("T2", List.of(Op.append("y", 2), Op.read("x", List.of(1)))));
         ListAppendChecker.Result result = ListAppendChecker.check(history, Map.of("x", List.of(1), "y", List.of(2)));
-        assertThat(result.anomalies()).anySatisfy(a -> assertThat(a).startsWith("cycle").contains("wr"));
+        assertThat(result.anomalies())
+                .anySatisfy(a -> assertThat(a).startsWith("cycle").contains("wr"));
     }
 
     @Test
@@ -63,6 +65,7 @@ class ListAppendCheckerTest {
                 new Txn("T3", List.of(Op.read("x", List.of(1, 2)))),
                 new Txn("T4", List.of(Op.read("x", List.of(2)))));
         ListAppendChecker.Result result = ListAppendChecker.check(history, Map.of());
-        assertThat(result.anomalies()).anySatisfy(a -> assertThat(a).contains("T4").contains("not a prefix"));
+        assertThat(result.anomalies())
+                .anySatisfy(a -> assertThat(a).contains("T4").contains("not a prefix"));
     }
 }

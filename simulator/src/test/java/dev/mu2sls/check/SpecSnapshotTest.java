@@ -35,7 +35,8 @@ class SpecSnapshotTest {
         assertThat(spec.dumpState()).isEqualTo(atInner);
         spec.restore(outer);
         assertThat(spec.dumpState()).isEqualTo(atOuter);
-        assertThatThrownBy(() -> spec.restore(inner)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> spec.restore(inner))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot roll back");
     }
 
@@ -60,7 +61,8 @@ class SpecSnapshotTest {
         spec.call("r1", "Counter", "add", "[\"a\", 1]");
         long before = spec.stateHash();
         SortedMap<String, String> state = spec.dumpState();
-        assertThat(spec.call("r2", "Counter", "addBoth", "[\"a\", \"b\", -3]").ok()).isTrue();
+        assertThat(spec.call("r2", "Counter", "addBoth", "[\"a\", \"b\", -3]").ok())
+                .isTrue();
         assertThat(spec.dumpState()).isEqualTo(state);
         assertThat(spec.stateHash()).isEqualTo(before);
     }

@@ -9,7 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
 @FunctionalInterface
 public interface CommitHold {
     /** Nothing held. */
-    CommitHold NONE = () -> { };
+    CommitHold NONE = () -> {};
 
     void release();
 

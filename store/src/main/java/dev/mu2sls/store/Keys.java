@@ -29,7 +29,8 @@ public final class Keys {
             return false;
         }
         for (int i = 0; i < a.size(); i++) {
-            if (!Arrays.equals(a.get(i).key(), b.get(i).key()) || !Arrays.equals(a.get(i).value(), b.get(i).value())) {
+            if (!Arrays.equals(a.get(i).key(), b.get(i).key())
+                    || !Arrays.equals(a.get(i).value(), b.get(i).value())) {
                 return false;
             }
         }

@@ -187,9 +187,10 @@ public final class MemoryStore implements Store {
             }
             long[] seenVersions = Arrays.copyOf(versions, seenKeys.size());
             // a scan cut short by its limit read only up to its last key: later keys may change
-            rangeReads.add(result.size() < fetchLimit
-                    ? new RangeRead(from, to, false, seenKeys, seenVersions)
-                    : new RangeRead(from, result.getLast().key(), true, seenKeys, seenVersions));
+            rangeReads.add(
+                    result.size() < fetchLimit
+                            ? new RangeRead(from, to, false, seenKeys, seenVersions)
+                            : new RangeRead(from, result.getLast().key(), true, seenKeys, seenVersions));
             return result;
         }
 
@@ -220,7 +221,9 @@ public final class MemoryStore implements Store {
             }
             for (RangeRead read : rangeReads) {
                 NavigableMap<byte[], Slot> now = read.upperInclusive
-                        ? (read.from == null ? data.headMap(read.upper, true) : data.subMap(read.from, true, read.upper, true))
+                        ? (read.from == null
+                                ? data.headMap(read.upper, true)
+                                : data.subMap(read.from, true, read.upper, true))
                         : range(read.from, read.upper);
                 int i = 0;
                 for (Map.Entry<byte[], Slot> entry : now.entrySet()) {

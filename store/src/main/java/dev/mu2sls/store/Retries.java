@@ -38,8 +38,10 @@ public final class Retries {
                 last = conflict;
             }
         }
-        throw new StoreConflictException("transaction still conflicting after " + maxAttempts
-                + " attempts; the keys it touches are too hot for optimistic retries", last);
+        throw new StoreConflictException(
+                "transaction still conflicting after " + maxAttempts
+                        + " attempts; the keys it touches are too hot for optimistic retries",
+                last);
     }
 
     private static void backoff(int attempt) {

@@ -12,7 +12,7 @@ package dev.mu2sls.store;
 public record StoreStats(long commits, long conflicts, long reads, long syncs) {
     /** The difference {@code this - earlier}. */
     public StoreStats minus(StoreStats earlier) {
-        return new StoreStats(commits - earlier.commits, conflicts - earlier.conflicts,
-                reads - earlier.reads, syncs - earlier.syncs);
+        return new StoreStats(
+                commits - earlier.commits, conflicts - earlier.conflicts, reads - earlier.reads, syncs - earlier.syncs);
     }
 }

@@ -17,6 +17,7 @@ class KeyValueTest {
 
     @Test
     void toString_showsTheKeyInHexAndTheValuesLength() {
-        assertThat(new KeyValue(new byte[] {0x53, 0x00}, new byte[12])).hasToString("KeyValue[key=0x5300, value=12 bytes]");
+        assertThat(new KeyValue(new byte[] {0x53, 0x00}, new byte[12]))
+                .hasToString("KeyValue[key=0x5300, value=12 bytes]");
     }
 }

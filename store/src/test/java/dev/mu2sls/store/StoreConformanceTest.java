@@ -80,17 +80,20 @@ public abstract class StoreConformanceTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(hold != CommitHold.NONE, "this store cannot hold commits");
         Thread other;
         try {
-            other = Thread.ofVirtual().start(() -> store.run(tx -> {
-                tx.put(b("held"), b("other"));
-                return null;
-            }));
+            other = Thread.ofVirtual()
+                    .start(() -> store.run(tx -> {
+                        tx.put(b("held"), b("other"));
+                        return null;
+                    }));
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (other.isAlive() && other.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
                 Thread.sleep(1);
             }
             commit("mine", "holder");
             assertThat(s(store.get(b("mine")))).isEqualTo("holder");
-            assertThat(store.get(b("held"))).as("another thread's commit while held").isNull();
+            assertThat(store.get(b("held")))
+                    .as("another thread's commit while held")
+                    .isNull();
         } finally {
             hold.release();
         }
@@ -114,7 +117,9 @@ public abstract class StoreConformanceTest {
             tx.put(b("decided"), b("on a stale value"));
             return null;
         });
-        assertThat(store.get(b("decided"))).as("a write decided on a stale expectation").isNull();
+        assertThat(store.get(b("decided")))
+                .as("a write decided on a stale expectation")
+                .isNull();
         assertThat(sawStale[0]).isTrue();
         store.run(tx -> {
             assertThat(tx.holds(b("seen"), b("new"))).isTrue();
@@ -134,7 +139,9 @@ public abstract class StoreConformanceTest {
             answers.add(tx.holds(b("seen"), b("old")));
             return null;
         });
-        assertThat(answers.getLast()).as("the committed attempt's answer, of %s", answers).isFalse();
+        assertThat(answers.getLast())
+                .as("the committed attempt's answer, of %s", answers)
+                .isFalse();
     }
 
     @Test
@@ -257,7 +264,9 @@ public abstract class StoreConformanceTest {
         t2.put(b("k2"), b("v"));
         t1.commit();
         assertThatThrownBy(t2::commit).isInstanceOf(StoreConflictException.class);
-        assertThat(store.scan(b("k"), b("l"), 100)).extracting(kv -> s(kv.key())).containsExactly("k1");
+        assertThat(store.scan(b("k"), b("l"), 100))
+                .extracting(kv -> s(kv.key()))
+                .containsExactly("k1");
     }
 
     @Test
@@ -283,7 +292,8 @@ public abstract class StoreConformanceTest {
     void finishedTransaction_rejectsUse() {
         StoreTransaction tx = store.begin();
         tx.commit();
-        assertThatThrownBy(() -> tx.put(b("a"), b("1"))).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> tx.put(b("a"), b("1")))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("already committed");
     }
 }

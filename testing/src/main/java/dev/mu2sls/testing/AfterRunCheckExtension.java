@@ -33,18 +33,23 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * and the thread snapshot are process-wide.
  */
 public final class AfterRunCheckExtension implements BeforeEachCallback, AfterEachCallback {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(AfterRunCheckExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(AfterRunCheckExtension.class);
     /** Threads the JVM and JUnit start and keep for the whole process: not the test's to stop. */
     private static final Pattern JVM_THREADS = Pattern.compile(
             "ForkJoinPool.*|Common-Cleaner|process reaper|Attach Listener|Signal Dispatcher|Reference Handler|Finalizer"
                     + "|Notification Thread|VirtualThread-.*|MasterPoller|Read-Poller|Write-Poller|junit-.*|surefire-.*");
+
     private static final long THREAD_GRACE_MILLIS = 5_000;
 
     /** JUnit instantiates it. */
     public AfterRunCheckExtension() {}
 
-    private record Watch(SimulatorWatch simulators, Set<Thread> threadsBefore, Thread.UncaughtExceptionHandler previousHandler,
-                         List<String> uncaught) {}
+    private record Watch(
+            SimulatorWatch simulators,
+            Set<Thread> threadsBefore,
+            Thread.UncaughtExceptionHandler previousHandler,
+            List<String> uncaught) {}
 
     @Override
     public void beforeEach(ExtensionContext context) {
@@ -59,8 +64,14 @@ public final class AfterRunCheckExtension implements BeforeEachCallback, AfterEa
                 previous.uncaughtException(thread, failure);
             }
         });
-        context.getStore(NAMESPACE).put(Watch.class, new Watch(SimulatorWatch.open(), Thread.getAllStackTraces().keySet(),
-                previous, uncaught));
+        context.getStore(NAMESPACE)
+                .put(
+                        Watch.class,
+                        new Watch(
+                                SimulatorWatch.open(),
+                                Thread.getAllStackTraces().keySet(),
+                                previous,
+                                uncaught));
     }
 
     @Override
@@ -76,11 +87,13 @@ public final class AfterRunCheckExtension implements BeforeEachCallback, AfterEa
         if (!leaked.isEmpty()) {
             problems.add(leaked.size() + " threads started by the test still alive "
                     + THREAD_GRACE_MILLIS / 1000 + " s after it: "
-                    + leaked.stream().map(Thread::getName).collect(Collectors.joining(", ")) + " (stop them or close what owns them)");
+                    + leaked.stream().map(Thread::getName).collect(Collectors.joining(", "))
+                    + " (stop them or close what owns them)");
         }
         if (!problems.isEmpty()) {
-            throw new AssertionError(context.getDisplayName() + " left things behind (opt out with @SkipAfterRunCheck(\"why\")):\n  - "
-                    + String.join("\n  - ", problems));
+            throw new AssertionError(
+                    context.getDisplayName() + " left things behind (opt out with @SkipAfterRunCheck(\"why\")):\n  - "
+                            + String.join("\n  - ", problems));
         }
     }
 
@@ -109,7 +122,8 @@ public final class AfterRunCheckExtension implements BeforeEachCallback, AfterEa
             return true;
         }
         // A @Nested (inner) class inherits its outer class's opt-out; a static nested class is a test class of its own.
-        for (Class<?> type = context.getRequiredTestClass(); type != null;
+        for (Class<?> type = context.getRequiredTestClass();
+                type != null;
                 type = Modifier.isStatic(type.getModifiers()) ? null : type.getEnclosingClass()) {
             if (optedOut(type)) {
                 return true;

@@ -21,8 +21,12 @@ public enum Faults {
             case NONE -> FaultPlan.none();
             case DEMO -> FaultPlan.demo(seed);
             case RANDOM -> FaultPlan.random(seed);
-            case CRASHES_AND_DUPLICATES -> FaultPlan.builder(seed).crashes(0.2, EnumSet.allOf(CrashPoint.class))
-                    .concurrentDuplicates(0.3).sequentialDuplicates(0.3).build();
+            case CRASHES_AND_DUPLICATES ->
+                FaultPlan.builder(seed)
+                        .crashes(0.2, EnumSet.allOf(CrashPoint.class))
+                        .concurrentDuplicates(0.3)
+                        .sequentialDuplicates(0.3)
+                        .build();
         };
     }
 }

@@ -72,7 +72,11 @@ public final class Simulation implements Client, AutoCloseable {
         this.timeLimit = builder.timeLimit;
         this.invariants.addAll(builder.invariants);
         this.choices = new RecordedChoices(seed, mode);
-        Simulator.Builder platform = Simulator.builder().services(services).faultPlan(plan).mode(mode).listener(choices);
+        Simulator.Builder platform = Simulator.builder()
+                .services(services)
+                .faultPlan(plan)
+                .mode(mode)
+                .listener(choices);
         if (builder.store != null) {
             platform.store(builder.store);
         }
@@ -133,8 +137,8 @@ public final class Simulation implements Client, AutoCloseable {
                     try {
                         client.call(id, request.service(), request.method(), request.jsonArguments());
                     } catch (RuntimeException failure) {
-                        clientErrors.add(id + ": " + request.service() + "." + request.method() + request.jsonArguments()
-                                + " threw " + failure);
+                        clientErrors.add(id + ": " + request.service() + "." + request.method()
+                                + request.jsonArguments() + " threw " + failure);
                     }
                 }
             }));
@@ -165,13 +169,19 @@ public final class Simulation implements Client, AutoCloseable {
         try {
             simulator.awaitQuiescence(AfterRunCheck.QUIESCENCE_TIMEOUT);
         } catch (TimeoutException e) {
-            throw new AssertionError("executions still running " + AfterRunCheck.QUIESCENCE_TIMEOUT.toSeconds()
-                    + " s after the last response; " + replay(), e);
+            throw new AssertionError(
+                    "executions still running " + AfterRunCheck.QUIESCENCE_TIMEOUT.toSeconds()
+                            + " s after the last response; " + replay(),
+                    e);
         }
         SortedMap<String, String> state = simulator.inspector().dumpState();
         List<History.Operation> operations = client.history().operations();
-        HistoryChecker.Result result = HistoryChecker.builder(services).choices(choices)
-                .maxConfigurations(maxConfigurations).timeLimit(timeLimit).build().check(operations, state);
+        HistoryChecker.Result result = HistoryChecker.builder(services)
+                .choices(choices)
+                .maxConfigurations(maxConfigurations)
+                .timeLimit(timeLimit)
+                .build()
+                .check(operations, state);
         List<String> problems = new ArrayList<>(clientErrors);
         for (Invariant invariant : invariants) {
             problems.addAll(invariant.violations(operations, state));
@@ -183,8 +193,10 @@ public final class Simulation implements Client, AutoCloseable {
     /** How to run this simulation again. */
     public String replay() {
         String how = faults != null
-                ? "@Mu2slsSimulation(seed = " + seed + "L, faults = Faults." + faults + (mode != Mode.FULL ? ", mode = Mode." + mode : "")
-                        + "), or -Dmu2sls.seed=" + seed + ", or Simulation.builder(services).seed(" + seed + "L).faults(Faults."
+                ? "@Mu2slsSimulation(seed = " + seed + "L, faults = Faults." + faults
+                        + (mode != Mode.FULL ? ", mode = Mode." + mode : "")
+                        + "), or -Dmu2sls.seed=" + seed + ", or Simulation.builder(services).seed(" + seed
+                        + "L).faults(Faults."
                         + faults + ")"
                 : "Simulation.builder(services).seed(" + seed + "L).faultPlan(" + plan + ")";
         return "replay with " + how;
@@ -234,8 +246,14 @@ public final class Simulation implements Client, AutoCloseable {
      * @param problems invariant violations, client calls that threw, bookkeeping left behind
      * @param faults what the fault plan injected
      */
-    public record Verdict(long seed, FaultPlan plan, Mode mode, String replay, HistoryChecker.Result history,
-                          List<String> problems, FaultCounts faults) {
+    public record Verdict(
+            long seed,
+            FaultPlan plan,
+            Mode mode,
+            String replay,
+            HistoryChecker.Result history,
+            List<String> problems,
+            FaultCounts faults) {
 
         /** Whether the history was explained and nothing else was wrong. */
         public boolean ok() {
@@ -249,19 +267,35 @@ public final class Simulation implements Client, AutoCloseable {
 
         /** A readable account, with the seed and plan to replay. */
         public String report() {
-            StringBuilder out = new StringBuilder("mu2sls simulation ").append(ok() ? "passed" : "FAILED")
-                    .append(" (seed ").append(seed).append(", mode ").append(mode).append(", ").append(plan).append(")\n");
+            StringBuilder out = new StringBuilder("mu2sls simulation ")
+                    .append(ok() ? "passed" : "FAILED")
+                    .append(" (seed ")
+                    .append(seed)
+                    .append(", mode ")
+                    .append(mode)
+                    .append(", ")
+                    .append(plan)
+                    .append(")\n");
             out.append(history.report()).append('\n');
             if (!problems.isEmpty()) {
                 out.append("Other problems:\n");
-                problems.stream().limit(20).forEach(p -> out.append("  - ").append(p).append('\n'));
+                problems.stream()
+                        .limit(20)
+                        .forEach(p -> out.append("  - ").append(p).append('\n'));
                 if (problems.size() > 20) {
                     out.append("  ... and ").append(problems.size() - 20).append(" more\n");
                 }
             }
-            out.append("Faults injected: ").append(faults.totalCrashes()).append(" crashes, ").append(faults.stalls())
-                    .append(" timeouts with zombies, ").append(faults.concurrentDuplicates()).append(" concurrent and ")
-                    .append(faults.sequentialDuplicates()).append(" sequential duplicates, ").append(faults.reExecutions())
+            out.append("Faults injected: ")
+                    .append(faults.totalCrashes())
+                    .append(" crashes, ")
+                    .append(faults.stalls())
+                    .append(" timeouts with zombies, ")
+                    .append(faults.concurrentDuplicates())
+                    .append(" concurrent and ")
+                    .append(faults.sequentialDuplicates())
+                    .append(" sequential duplicates, ")
+                    .append(faults.reExecutions())
                     .append(" re-executions\n");
             return out.append(replay).toString();
         }

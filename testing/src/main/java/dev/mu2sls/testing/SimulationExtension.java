@@ -29,9 +29,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * test that already failed is not checked (its own failure comes first); the seed to replay it
  * is printed.
  */
-public final class SimulationExtension implements BeforeEachCallback, ParameterResolver, AfterTestExecutionCallback,
-        AfterEachCallback {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SimulationExtension.class);
+public final class SimulationExtension
+        implements BeforeEachCallback, ParameterResolver, AfterTestExecutionCallback, AfterEachCallback {
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(SimulationExtension.class);
     private static final String KEY = "simulation";
 
     /** Registered by {@link Mu2slsSimulation}; JUnit instantiates it. */
@@ -41,10 +42,14 @@ public final class SimulationExtension implements BeforeEachCallback, ParameterR
     public void beforeEach(ExtensionContext context) {
         Mu2slsSimulation settings = settings(context);
         long seed = seed(settings);
-        Simulation simulation = Simulation.builder(services(settings)).seed(seed).faults(settings.faults()).mode(settings.mode())
-                .maxConfigurations(settings.maxConfigurations()).build();
-        System.out.println("mu2sls simulation " + context.getDisplayName() + ": seed " + seed + ", mode " + settings.mode()
-                + ", " + simulation.plan());
+        Simulation simulation = Simulation.builder(services(settings))
+                .seed(seed)
+                .faults(settings.faults())
+                .mode(settings.mode())
+                .maxConfigurations(settings.maxConfigurations())
+                .build();
+        System.out.println("mu2sls simulation " + context.getDisplayName() + ": seed " + seed + ", mode "
+                + settings.mode() + ", " + simulation.plan());
         context.getStore(NAMESPACE).put(KEY, simulation);
     }
 
@@ -57,8 +62,9 @@ public final class SimulationExtension implements BeforeEachCallback, ParameterR
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Simulation simulation = context.getStore(NAMESPACE).get(KEY, Simulation.class);
         if (simulation == null) {
-            throw new ExtensionConfigurationException("a Simulation can be injected into test methods and their @BeforeEach and "
-                    + "@AfterEach methods, not into " + parameter.getDeclaringExecutable());
+            throw new ExtensionConfigurationException(
+                    "a Simulation can be injected into test methods and their @BeforeEach and "
+                            + "@AfterEach methods, not into " + parameter.getDeclaringExecutable());
         }
         return simulation;
     }
@@ -94,11 +100,14 @@ public final class SimulationExtension implements BeforeEachCallback, ParameterR
 
     private static Mu2slsSimulation settings(ExtensionContext context) {
         Mu2slsSimulation settings = context.getTestMethod().map(m -> find(m)).orElse(null);
-        for (Class<?> type = context.getRequiredTestClass(); settings == null && type != null; type = type.getEnclosingClass()) {
+        for (Class<?> type = context.getRequiredTestClass();
+                settings == null && type != null;
+                type = type.getEnclosingClass()) {
             settings = find(type);
         }
         if (settings == null) {
-            throw new ExtensionConfigurationException("SimulationExtension needs @Mu2slsSimulation on the test method or class");
+            throw new ExtensionConfigurationException(
+                    "SimulationExtension needs @Mu2slsSimulation on the test method or class");
         }
         return settings;
     }
@@ -113,10 +122,13 @@ public final class SimulationExtension implements BeforeEachCallback, ParameterR
             try {
                 return Long.parseLong(property.strip());
             } catch (NumberFormatException e) {
-                throw new ExtensionConfigurationException("-D" + Mu2slsSimulation.SEED_PROPERTY + " must be a whole number: " + property, e);
+                throw new ExtensionConfigurationException(
+                        "-D" + Mu2slsSimulation.SEED_PROPERTY + " must be a whole number: " + property, e);
             }
         }
-        return settings.seed() != Mu2slsSimulation.RANDOM_SEED ? settings.seed() : ThreadLocalRandom.current().nextLong();
+        return settings.seed() != Mu2slsSimulation.RANDOM_SEED
+                ? settings.seed()
+                : ThreadLocalRandom.current().nextLong();
     }
 
     private static List<ServiceDefinition> services(Mu2slsSimulation settings) {
@@ -124,8 +136,9 @@ public final class SimulationExtension implements BeforeEachCallback, ParameterR
         if (settings.services().length == 0) {
             ServiceLoader.load(ServiceDefinition.class).forEach(services::add);
             if (services.isEmpty()) {
-                throw new ExtensionConfigurationException("@Mu2slsSimulation names no services and none is registered in "
-                        + "META-INF/services/dev.mu2sls.spi.ServiceDefinition; list them: services = {CounterDispatcher.class}");
+                throw new ExtensionConfigurationException(
+                        "@Mu2slsSimulation names no services and none is registered in "
+                                + "META-INF/services/dev.mu2sls.spi.ServiceDefinition; list them: services = {CounterDispatcher.class}");
             }
             return services;
         }
@@ -133,10 +146,13 @@ public final class SimulationExtension implements BeforeEachCallback, ParameterR
             try {
                 services.add(type.getConstructor().newInstance());
             } catch (NoSuchMethodException | InstantiationException | IllegalAccessException e) {
-                throw new ExtensionConfigurationException(type.getName() + " needs a public no-argument constructor "
-                        + "(generated dispatchers have one)", e);
+                throw new ExtensionConfigurationException(
+                        type.getName() + " needs a public no-argument constructor "
+                                + "(generated dispatchers have one)",
+                        e);
             } catch (InvocationTargetException e) {
-                throw new ExtensionConfigurationException("creating " + type.getName() + " failed: " + e.getCause(), e.getCause());
+                throw new ExtensionConfigurationException(
+                        "creating " + type.getName() + " failed: " + e.getCause(), e.getCause());
             }
         }
         return services;

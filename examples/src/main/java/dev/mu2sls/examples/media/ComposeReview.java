@@ -82,7 +82,8 @@ public class ComposeReview {
         drafts.remove(requestId);
         Review review = updated.review();
         Transaction.run(tx -> {
-            DurableFuture.all(storage.async().store(review),
+            DurableFuture.all(
+                    storage.async().store(review),
                     userReviews.async().append(review.userId(), review.reviewId(), review.timestamp()),
                     movieReviews.async().append(review.movieId(), review.reviewId(), review.timestamp()));
             return review.reviewId();

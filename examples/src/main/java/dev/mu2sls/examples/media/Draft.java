@@ -6,8 +6,14 @@ import java.time.Instant;
  * A review while {@link ComposeReview} collects its five parts: the registration (request id and
  * timestamp) and the four uploads. A part not uploaded yet is {@code null}.
  */
-public record Draft(String requestId, Instant timestamp, String reviewId, Long userId, String movieId, Integer rating,
-                    String text) {
+public record Draft(
+        String requestId,
+        Instant timestamp,
+        String reviewId,
+        Long userId,
+        String movieId,
+        Integer rating,
+        String text) {
 
     static Draft registered(String requestId, Instant timestamp) {
         return new Draft(requestId, timestamp, null, null, null, null, null);

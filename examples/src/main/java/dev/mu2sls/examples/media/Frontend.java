@@ -39,7 +39,8 @@ public class Frontend {
             throw new IllegalArgumentException("username and title are required: got " + username + ", " + title);
         }
         if (rating < MIN_RATING || rating > MAX_RATING) {
-            throw new IllegalArgumentException("rating must be between " + MIN_RATING + " and " + MAX_RATING + ": " + rating);
+            throw new IllegalArgumentException(
+                    "rating must be between " + MIN_RATING + " and " + MAX_RATING + ": " + rating);
         }
         if (text == null || text.isBlank() || text.length() > MAX_TEXT_LENGTH) {
             throw new IllegalArgumentException("review text must be non-blank and at most " + MAX_TEXT_LENGTH
@@ -51,10 +52,12 @@ public class Frontend {
         boolean loggedIn = login.await();
         boolean knownMovie = movieId.await() != null;
         if (!loggedIn) {
-            throw new IllegalArgumentException("login of user '" + username + "' failed: unknown user or wrong password");
+            throw new IllegalArgumentException(
+                    "login of user '" + username + "' failed: unknown user or wrong password");
         }
         if (!knownMovie) {
-            throw new IllegalArgumentException("unknown movie title '" + title + "': register it with MovieId.register");
+            throw new IllegalArgumentException(
+                    "unknown movie title '" + title + "': register it with MovieId.register");
         }
 
         String requestId = Deterministic.uuid().toString();

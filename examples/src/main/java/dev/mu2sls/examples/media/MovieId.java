@@ -29,8 +29,8 @@ public class MovieId {
         }
         String existing = ids.get(title);
         if (existing != null && !existing.equals(movieId)) {
-            throw new IllegalArgumentException("movie title '" + title + "' is already registered as " + existing
-                    + ", not " + movieId);
+            throw new IllegalArgumentException(
+                    "movie title '" + title + "' is already registered as " + existing + ", not " + movieId);
         }
         ids.put(title, movieId);
     }

@@ -25,6 +25,8 @@ public class MovieReview {
 
     /** The ids of the newest {@value #PAGE} reviews of {@code movieId}, newest first. */
     public List<String> reviews(String movieId) {
-        return reviews.scan(ReviewKeys.from(movieId), ReviewKeys.to(movieId), PAGE).stream().map(Map.Entry::getValue).toList();
+        return reviews.scan(ReviewKeys.from(movieId), ReviewKeys.to(movieId), PAGE).stream()
+                .map(Map.Entry::getValue)
+                .toList();
     }
 }

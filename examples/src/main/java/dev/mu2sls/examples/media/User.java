@@ -54,8 +54,11 @@ public class User {
     /** Whether {@code username} is registered and {@code password} is theirs. Changes nothing. */
     public boolean login(String username, String password) {
         Profile profile = username == null ? null : profiles.get(username);
-        return profile != null && password != null
-                && MessageDigest.isEqual(profile.passwordHash().getBytes(UTF_8), hash(profile.salt(), password).getBytes(UTF_8));
+        return profile != null
+                && password != null
+                && MessageDigest.isEqual(
+                        profile.passwordHash().getBytes(UTF_8),
+                        hash(profile.salt(), password).getBytes(UTF_8));
     }
 
     /** The user id of {@code username}, or {@code null} when not registered. */
@@ -87,6 +90,6 @@ public class User {
     }
 
     /** A registered user; the password only as a salted hash. */
-    public record Profile(long userId, String username, String firstName, String lastName, String salt,
-                          String passwordHash) {}
+    public record Profile(
+            long userId, String username, String firstName, String lastName, String salt, String passwordHash) {}
 }

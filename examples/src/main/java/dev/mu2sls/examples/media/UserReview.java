@@ -26,6 +26,8 @@ public class UserReview {
     /** The ids of the newest {@value #PAGE} reviews by {@code userId}, newest first. */
     public List<String> reviews(long userId) {
         String owner = Long.toString(userId);
-        return reviews.scan(ReviewKeys.from(owner), ReviewKeys.to(owner), PAGE).stream().map(Map.Entry::getValue).toList();
+        return reviews.scan(ReviewKeys.from(owner), ReviewKeys.to(owner), PAGE).stream()
+                .map(Map.Entry::getValue)
+                .toList();
     }
 }

@@ -46,9 +46,11 @@ public class Orchestrator {
         for (DurableFuture<Long> part : parts) {
             sum += part.await();
         }
-        int firstDone = DurableFuture.any(shard.async().total(user + "/0"), shard.async().total(user + "/"));
+        int firstDone = DurableFuture.any(
+                shard.async().total(user + "/0"), shard.async().total(user + "/"));
         long userTotal = shard.total(user + "/");
-        int earlier = receipts.scan(user + "#", user + "#" + Character.MAX_VALUE, 100).size();
+        int earlier =
+                receipts.scan(user + "#", user + "#" + Character.MAX_VALUE, 100).size();
         if (earlier >= 3) {
             receipts.remove(user + "#" + (batch - 3));
         }

@@ -25,8 +25,8 @@ public class Payments {
         if (charged != null) {
             return charged;
         }
-        String charge = Effects.run("charge", String.class,
-                () -> FakePaymentProvider.charge(order, amount, Effects.idempotencyKey()));
+        String charge = Effects.run(
+                "charge", String.class, () -> FakePaymentProvider.charge(order, amount, Effects.idempotencyKey()));
         charges.put(order, charge);
         return charge;
     }
@@ -44,6 +44,7 @@ public class Payments {
 
     /** Only the effect: charges without recording anything. */
     public String chargeOnly(String order, long amount) {
-        return Effects.run("charge", String.class, () -> FakePaymentProvider.charge(order, amount, Effects.idempotencyKey()));
+        return Effects.run(
+                "charge", String.class, () -> FakePaymentProvider.charge(order, amount, Effects.idempotencyKey()));
     }
 }

@@ -68,8 +68,8 @@ public class Shortener {
         }
         Link taken = links.get(alias);
         if (taken != null) {
-            throw new IllegalArgumentException("alias '" + alias + "' is already taken (it leads to " + taken.url()
-                    + "); choose another");
+            throw new IllegalArgumentException(
+                    "alias '" + alias + "' is already taken (it leads to " + taken.url() + "); choose another");
         }
         links.put(alias, new Link(alias, url, Deterministic.now(), true));
         return alias;
@@ -103,7 +103,8 @@ public class Shortener {
             URI uri = new URI(url);
             String scheme = uri.getScheme();
             if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) || uri.getHost() == null) {
-                throw new IllegalArgumentException("url must be an absolute http or https URL with a host: '" + url + "'");
+                throw new IllegalArgumentException(
+                        "url must be an absolute http or https URL with a host: '" + url + "'");
             }
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("url is malformed: " + e.getMessage(), e);

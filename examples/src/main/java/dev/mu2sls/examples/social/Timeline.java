@@ -21,8 +21,10 @@ public class Timeline {
 
     /** Puts {@code post} on {@code user}'s timeline; delivering the same post again changes nothing. */
     public void deliver(String user, Post post) {
-        entries.put(user + "/" + pad(Long.MAX_VALUE - post.at().getEpochSecond(), 19)
-                + pad(999_999_999L - post.at().getNano(), 9) + "/" + post.postId(), post);
+        entries.put(
+                user + "/" + pad(Long.MAX_VALUE - post.at().getEpochSecond(), 19)
+                        + pad(999_999_999L - post.at().getNano(), 9) + "/" + post.postId(),
+                post);
     }
 
     /** The newest {@code limit} posts on {@code user}'s timeline, newest first. */
@@ -30,7 +32,9 @@ public class Timeline {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive: " + limit);
         }
-        return entries.scan(user + "/", user + "0", limit).stream().map(Map.Entry::getValue).toList();
+        return entries.scan(user + "/", user + "0", limit).stream()
+                .map(Map.Entry::getValue)
+                .toList();
     }
 
     private static String pad(long value, int width) {

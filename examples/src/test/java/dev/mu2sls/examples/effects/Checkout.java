@@ -36,8 +36,8 @@ public class Checkout {
         if (paid != null) {
             return paid;
         }
-        String charge = Effects.run("charge", String.class,
-                () -> FakePaymentApi.current().charge(order, amount, Effects.idempotencyKey()));
+        String charge = Effects.run(
+                "charge", String.class, () -> FakePaymentApi.current().charge(order, amount, Effects.idempotencyKey()));
         receipts.put(order, charge);
         revenue.set(revenue.getOrDefault(0L) + amount);
         return charge;
@@ -46,8 +46,8 @@ public class Checkout {
     /** Like {@link #pay}, one attempt only; a failed charge is recorded as declined. */
     public String payOnce(String order, long amount) {
         try {
-            String charge = Effects.run("charge", String.class, RetryPolicy.noRetries(),
-                    () -> FakePaymentApi.current().charge(order, amount, Effects.idempotencyKey()));
+            String charge = Effects.run("charge", String.class, RetryPolicy.noRetries(), () -> FakePaymentApi.current()
+                    .charge(order, amount, Effects.idempotencyKey()));
             receipts.put(order, charge);
             return charge;
         } catch (EffectFailedException failed) {
@@ -60,8 +60,8 @@ public class Checkout {
     public String payInTransaction(String order, long amount, boolean abort) {
         return Transaction.run(tx -> {
             receipts.put(order, "pending");
-            String charge = Effects.run("charge", String.class,
-                    () -> FakePaymentApi.current().charge(order, amount, Effects.idempotencyKey()));
+            String charge = Effects.run("charge", String.class, () -> FakePaymentApi.current()
+                    .charge(order, amount, Effects.idempotencyKey()));
             if (abort) {
                 tx.abort();
             }
@@ -78,14 +78,16 @@ public class Checkout {
     /** The request id, and the idempotency keys of two effects. */
     public List<String> keys() {
         String first = Effects.run("first", String.class, Effects::idempotencyKey);
-        String second = Effects.run("second", String.class, () -> RequestContext.requestId() + " " + Effects.idempotencyKey());
+        String second =
+                Effects.run("second", String.class, () -> RequestContext.requestId() + " " + Effects.idempotencyKey());
         return List.of(RequestContext.requestId(), first, second);
     }
 
     /** A body that uses Deterministic, which is refused inside an effect. */
     public String misuse() {
         try {
-            return Effects.run("misuse", UUID.class, RetryPolicy.noRetries(), Deterministic::uuid).toString();
+            return Effects.run("misuse", UUID.class, RetryPolicy.noRetries(), Deterministic::uuid)
+                    .toString();
         } catch (EffectFailedException failed) {
             return failed.errorType() + ": " + failed.errorMessage();
         }

@@ -53,7 +53,8 @@ public final class FakePaymentApi {
         if (honoursKeys && chargeByKey.containsKey(idempotencyKey)) {
             return chargeByKey.get(idempotencyKey);
         }
-        String charge = "ch-" + order + "-" + amount + "-" + chargesByOrder.values().stream().mapToInt(List::size).sum();
+        String charge = "ch-" + order + "-" + amount + "-"
+                + chargesByOrder.values().stream().mapToInt(List::size).sum();
         chargeByKey.put(idempotencyKey, charge);
         chargesByOrder.computeIfAbsent(order, o -> new ArrayList<>()).add(charge);
         return charge;

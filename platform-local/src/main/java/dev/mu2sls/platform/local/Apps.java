@@ -27,8 +27,18 @@ public final class Apps {
         EXAMPLES.put("counter", List.of("Counter"));
         EXAMPLES.put("chain", List.of("Caller1", "Caller2", "Counter"));
         EXAMPLES.put("tree", List.of("Tree", "Backend1", "Backend2"));
-        EXAMPLES.put("media", List.of("MediaFrontend", "User", "ComposeReview", "UniqueId", "MovieId", "Text", "ReviewStorage",
-                "UserReview", "MovieReview"));
+        EXAMPLES.put(
+                "media",
+                List.of(
+                        "MediaFrontend",
+                        "User",
+                        "ComposeReview",
+                        "UniqueId",
+                        "MovieId",
+                        "Text",
+                        "ReviewStorage",
+                        "UserReview",
+                        "MovieReview"));
         EXAMPLES.put("travel", List.of("Frontend", "Hotel", "Flight", "Order"));
         EXAMPLES.put("bank", List.of("Bank", "Account"));
         EXAMPLES.put("shortener", List.of("Shortener", "Analytics"));
@@ -53,9 +63,11 @@ public final class Apps {
          * @throws IllegalArgumentException naming the application's services when it has none of that name
          */
         public ServiceDefinition service(String serviceName) {
-            return services.stream().filter(s -> s.name().equals(serviceName)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("application " + name + " has no service '" + serviceName
-                            + "'; it has " + serviceNames()));
+            return services.stream()
+                    .filter(s -> s.name().equals(serviceName))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "application " + name + " has no service '" + serviceName + "'; it has " + serviceNames()));
         }
     }
 
@@ -80,8 +92,9 @@ public final class Apps {
         if (nameOrJar.endsWith(".jar") && Files.isRegularFile(jar)) {
             return fromJar(jar);
         }
-        throw new IllegalArgumentException("unknown application '" + nameOrJar + "': give an example (" + String.join(", ", EXAMPLES.keySet())
-                + ") or the path of a jar with @Service classes compiled with mu2sls-processor");
+        throw new IllegalArgumentException(
+                "unknown application '" + nameOrJar + "': give an example (" + String.join(", ", EXAMPLES.keySet())
+                        + ") or the path of a jar with @Service classes compiled with mu2sls-processor");
     }
 
     private static App fromJar(Path jar) {
@@ -94,10 +107,15 @@ public final class Apps {
                 }
             }
             if (services.isEmpty()) {
-                throw new IllegalArgumentException(jar + " registers no services: compile its @Service classes with mu2sls-processor "
-                        + "on the annotation processor path (it writes META-INF/services/dev.mu2sls.spi.ServiceDefinition)");
+                throw new IllegalArgumentException(
+                        jar + " registers no services: compile its @Service classes with mu2sls-processor "
+                                + "on the annotation processor path (it writes META-INF/services/dev.mu2sls.spi.ServiceDefinition)");
             }
-            String name = jar.getFileName().toString().replaceFirst("\\.jar$", "").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "-");
+            String name = jar.getFileName()
+                    .toString()
+                    .replaceFirst("\\.jar$", "")
+                    .toLowerCase(Locale.ROOT)
+                    .replaceAll("[^a-z0-9]", "-");
             return new App(name, List.copyOf(services));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + jar + ": " + e.getMessage(), e);

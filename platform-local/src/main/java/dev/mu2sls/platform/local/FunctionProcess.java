@@ -28,16 +28,38 @@ public final class FunctionProcess {
      * @param parentPid a process to exit with, or null
      * @param store the application's store, closed on stop
      */
-    public static void serve(Apps.App application, String service, PlatformMode engineMode, Path routes, int stateCacheEntries,
-                             Long parentPid, Store store) throws InterruptedException {
+    public static void serve(
+            Apps.App application,
+            String service,
+            PlatformMode engineMode,
+            Path routes,
+            int stateCacheEntries,
+            Long parentPid,
+            Store store)
+            throws InterruptedException {
         CallSigner signer = CallSigner.fromEnvironment(System.getenv());
         HttpCallTransport transport = HttpCallTransport.forCalls(PlatformProcess.routes(routes), signer);
         Telemetry telemetry = Telemetry.fromEnvironment(service, System.getenv());
-        Engine engine = Engine.builder().store(store).codec(new JsonCodec()).mode(engineMode.mode()).service(application.service(service))
-                .stateCacheEntries(stateCacheEntries).transport(transport).observer(telemetry.observer()).build();
-        FunctionHandler handler = new FunctionHandler(engine, service, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES, telemetry);
-        HttpServerAdapter server = HttpServerAdapter.start(PlatformProcess.host(), PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
-        PlatformProcess.serveUntilStopped(server, handler, "function " + application.name() + "/" + service + " (mode " + engineMode.label() + ")",
-                parentPid, engine, store, telemetry);
+        Engine engine = Engine.builder()
+                .store(store)
+                .codec(new JsonCodec())
+                .mode(engineMode.mode())
+                .service(application.service(service))
+                .stateCacheEntries(stateCacheEntries)
+                .transport(transport)
+                .observer(telemetry.observer())
+                .build();
+        FunctionHandler handler =
+                new FunctionHandler(engine, service, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES, telemetry);
+        HttpServerAdapter server = HttpServerAdapter.start(
+                PlatformProcess.host(), PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
+        PlatformProcess.serveUntilStopped(
+                server,
+                handler,
+                "function " + application.name() + "/" + service + " (mode " + engineMode.label() + ")",
+                parentPid,
+                engine,
+                store,
+                telemetry);
     }
 }

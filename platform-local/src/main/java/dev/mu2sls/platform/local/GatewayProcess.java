@@ -40,25 +40,46 @@ public final class GatewayProcess {
      * @param parentPid a process to exit with, or null
      * @param store the application's store, closed on stop
      */
-    public static void serve(Apps.App application, PlatformMode engineMode, Path routes, Duration deadline, Long parentPid, Store store)
+    public static void serve(
+            Apps.App application, PlatformMode engineMode, Path routes, Duration deadline, Long parentPid, Store store)
             throws InterruptedException {
         CallSigner signer = CallSigner.fromEnvironment(System.getenv());
         Routes instances = PlatformProcess.routes(routes);
-        HttpCallTransport transport = new HttpCallTransport(instances, signer, Duration.ofSeconds(60),
-                deadline);
+        HttpCallTransport transport = new HttpCallTransport(instances, signer, Duration.ofSeconds(60), deadline);
         Telemetry telemetry = Telemetry.fromEnvironment("gateway", System.getenv());
         // the gateway's engine runs no request: it scans the store to re-drive and expire
-        Engine engine = Engine.builder().store(store).codec(new JsonCodec()).mode(engineMode.mode()).services(application.services())
-                .observer(telemetry.observer()).build();
-        Console console = new Console(new Inspector(store, engine.codec()), telemetry, instances,
+        Engine engine = Engine.builder()
+                .store(store)
+                .codec(new JsonCodec())
+                .mode(engineMode.mode())
+                .services(application.services())
+                .observer(telemetry.observer())
+                .build();
+        Console console = new Console(
+                new Inspector(store, engine.codec()),
+                telemetry,
+                instances,
                 Console.exposure(System.getenv(), PlatformProcess.host()));
-        GatewayHandler handler = new GatewayHandler(transport, application.services(), Engine.DEFAULT_MAX_PAYLOAD_BYTES,
-                engineMode.mode(), (invocation, report) -> markFailed(engine, invocation, report), telemetry, console);
+        GatewayHandler handler = new GatewayHandler(
+                transport,
+                application.services(),
+                Engine.DEFAULT_MAX_PAYLOAD_BYTES,
+                engineMode.mode(),
+                (invocation, report) -> markFailed(engine, invocation, report),
+                telemetry,
+                console);
         telemetry.bind(engine, "gateway");
-        HttpServerAdapter server = JettyServer.startNonBlocking(PlatformProcess.host(), PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
+        HttpServerAdapter server = JettyServer.startNonBlocking(
+                PlatformProcess.host(), PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
         Thread.ofVirtual().name("mu2sls-recovery").start(() -> housekeeping(engine, transport));
-        PlatformProcess.serveUntilStopped(server, handler, "gateway " + application.name() + " (mode " + engineMode.label() + ")",
-                parentPid, engine, store, telemetry);
+        PlatformProcess.serveUntilStopped(
+                server,
+                handler,
+                "gateway " + application.name() + " (mode " + engineMode.label() + ")",
+                parentPid,
+                engine,
+                store,
+                telemetry);
     }
 
     /**
@@ -82,15 +103,21 @@ public final class GatewayProcess {
                     try {
                         HttpReply reply = transport.deliver(invocation, true);
                         if (reply.status() >= 400) {
-                            markFailed(engine, invocation, "refused on re-delivery with " + reply.status() + ": "
-                                    + new String(reply.body(), StandardCharsets.UTF_8));
+                            markFailed(
+                                    engine,
+                                    invocation,
+                                    "refused on re-delivery with " + reply.status() + ": "
+                                            + new String(reply.body(), StandardCharsets.UTF_8));
                         }
                         return null;
                     } catch (CallUnavailableError e) {
                         LOG.warn("recovery: {}; retrying", e.getMessage());
                     }
                 }
-                markFailed(engine, invocation, "no instance completed it in " + (GatewayHandler.MAX_REDELIVERIES + 1) + " deliveries");
+                markFailed(
+                        engine,
+                        invocation,
+                        "no instance completed it in " + (GatewayHandler.MAX_REDELIVERIES + 1) + " deliveries");
                 return null;
             });
             LOG.info("recovery: re-drove {} accepted requests", redriven);

@@ -24,8 +24,12 @@ final class Housekeeping implements Runnable {
 
     /** Sweeps of {@code engine}, at the periods its lease and retention ask for. */
     Housekeeping(Engine engine) {
-        this.transactions = new Sweep("transactions", engine::expireTransactions, engine.transactionLease().dividedBy(3));
-        this.responses = new Sweep("responses", engine::expireResponses, engine.responseRetention().dividedBy(10));
+        this.transactions = new Sweep(
+                "transactions",
+                engine::expireTransactions,
+                engine.transactionLease().dividedBy(3));
+        this.responses = new Sweep(
+                "responses", engine::expireResponses, engine.responseRetention().dividedBy(10));
     }
 
     @Override
@@ -75,7 +79,8 @@ final class Housekeeping implements Runnable {
                 LOG.warn("housekeeping: expiring {} failed ({}); trying again later", name, e.toString());
             }
             long now = System.nanoTime();
-            dueAtNanos = now + pauseAfter(interval, Duration.ofNanos(now - started)).toNanos();
+            dueAtNanos =
+                    now + pauseAfter(interval, Duration.ofNanos(now - started)).toNanos();
         }
     }
 }

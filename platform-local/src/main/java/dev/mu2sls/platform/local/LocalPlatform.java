@@ -72,9 +72,23 @@ public final class LocalPlatform implements AutoCloseable {
      * @param mainClass the main class the instances run with its {@code gateway} and {@code function}
      *     commands (the command line's), on this process's class path
      */
-    public record Options(String appArgument, PlatformMode mode, String storeUrl, String storeUser, String storePassword, Path stateDirectory,
-                   int gatewayPort, int minInstances, int maxInstances, int targetInFlight, Duration chaosInterval,
-                   long seed, List<String> jvmOptions, PrintStream log, boolean openGateway, String mainClass) {
+    public record Options(
+            String appArgument,
+            PlatformMode mode,
+            String storeUrl,
+            String storeUser,
+            String storePassword,
+            Path stateDirectory,
+            int gatewayPort,
+            int minInstances,
+            int maxInstances,
+            int targetInFlight,
+            Duration chaosInterval,
+            long seed,
+            List<String> jvmOptions,
+            PrintStream log,
+            boolean openGateway,
+            String mainClass) {
         public Options {
             if (gatewayPort < 0 || gatewayPort > 65535) {
                 throw new IllegalArgumentException("gateway port must be 0 to 65535: got " + gatewayPort);
@@ -106,6 +120,7 @@ public final class LocalPlatform implements AutoCloseable {
     private String storePassword;
     /** Set once no other platform is up from the state directory: only then does close() clean it. */
     private volatile boolean claimed;
+
     private int gatewayPort;
     private Thread controller;
     private volatile boolean closing;
@@ -124,7 +139,10 @@ public final class LocalPlatform implements AutoCloseable {
         this.random = new SplittableRandom(options.seed());
         // last: a client's selector thread would outlive a refused application argument
         // virtual threads: health checks run all the time and should not churn a platform pool
-        this.health = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).executor(healthExecutor).build();
+        this.health = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofMillis(300))
+                .executor(healthExecutor)
+                .build();
     }
 
     /** Starts the platform and returns once the gateway and one instance of every service are ready. */
@@ -145,8 +163,8 @@ public final class LocalPlatform implements AutoCloseable {
         if (Files.exists(stateFile)) {
             long pid = JSON.readTree(stateFile.toFile()).path("pid").asLong();
             if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                throw new IllegalStateException("an application is already up from " + options.stateDirectory() + " (pid " + pid
-                        + "); stop it with ./mu2sls down, or use another --state-dir");
+                throw new IllegalStateException("an application is already up from " + options.stateDirectory()
+                        + " (pid " + pid + "); stop it with ./mu2sls down, or use another --state-dir");
             }
         }
         claimed = true;
@@ -160,7 +178,8 @@ public final class LocalPlatform implements AutoCloseable {
             writeOwnerOnly(passwordFile(options.stateDirectory()), storePassword); // for the admin commands
         }
         // create the table once, before the instances race to
-        PostgresStore.open(storeUrl, options.storeUser(), storePassword, 2, PlatformStore.table(app.name())).close();
+        PostgresStore.open(storeUrl, options.storeUser(), storePassword, 2, PlatformStore.table(app.name()))
+                .close();
         FileRoutes.write(routesFile, Map.of());
         gatewayPort = options.gatewayPort() == 0 ? freePort() : options.gatewayPort();
         instances.add(launch(null, gatewayPort));
@@ -174,18 +193,25 @@ public final class LocalPlatform implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (!allReady()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the application did not become ready within 180 s; see the logs in " + logDirectory);
+                throw new IllegalStateException(
+                        "the application did not become ready within 180 s; see the logs in " + logDirectory);
             }
             if (gatewayStartFailures.get() >= GATEWAY_START_FAILURES) {
-                throw new IllegalStateException("the gateway exited " + GATEWAY_START_FAILURES + " times before it was ready (port "
-                        + gatewayPort + " taken?); see " + logDirectory.resolve("gateway-" + gatewayPort + ".log"));
+                throw new IllegalStateException("the gateway exited " + GATEWAY_START_FAILURES
+                        + " times before it was ready (port " + gatewayPort + " taken?); see "
+                        + logDirectory.resolve("gateway-" + gatewayPort + ".log"));
             }
             Thread.sleep(100);
         }
-        ObjectNode state = JSON.createObjectNode().put("pid", ProcessHandle.current().pid()).put("app", app.name())
+        ObjectNode state = JSON.createObjectNode()
+                .put("pid", ProcessHandle.current().pid())
+                .put("app", app.name())
                 .put("mode", options.mode().label())
-                .put("gateway", gateway().toString()).put("store", storeUrl).put("table", PlatformStore.table(app.name()))
-                .put("routes", routesFile.toString()).put("logs", logDirectory.toString());
+                .put("gateway", gateway().toString())
+                .put("store", storeUrl)
+                .put("table", PlatformStore.table(app.name()))
+                .put("routes", routesFile.toString())
+                .put("logs", logDirectory.toString());
         Path aside = options.stateDirectory().resolve("state.json.tmp");
         Files.writeString(aside, state.toPrettyString());
         Files.move(aside, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -241,15 +267,16 @@ public final class LocalPlatform implements AutoCloseable {
                 ready.merge(instance.service, 1, Integer::sum);
             }
         }
-        return "ready instances " + ready + ", chaos kills " + kills.get() + ", deaths " + deaths.get()
-                + ", scaled up " + scaledUp.get() + ", retired " + retired.get() + ", replaced unhealthy " + wedged.get();
+        return "ready instances " + ready + ", chaos kills " + kills.get() + ", deaths " + deaths.get() + ", scaled up "
+                + scaledUp.get() + ", retired " + retired.get() + ", replaced unhealthy " + wedged.get();
     }
 
     private boolean allReady() {
         if (instances.stream().noneMatch(i -> i.service == null && i.ready)) {
             return false;
         }
-        return app.serviceNames().stream().allMatch(s -> instances.stream().anyMatch(i -> s.equals(i.service) && i.ready));
+        return app.serviceNames().stream()
+                .allMatch(s -> instances.stream().anyMatch(i -> s.equals(i.service) && i.ready));
     }
 
     // ---- the control loop -------------------------------------------------------------------
@@ -275,7 +302,8 @@ public final class LocalPlatform implements AutoCloseable {
                 changed |= instance.ready;
                 if (!instance.retiring && !instance.killed) {
                     deaths.incrementAndGet();
-                    options.log().println("platform: " + instance + " died (exit " + instance.process.exitValue() + ")");
+                    options.log()
+                            .println("platform: " + instance + " died (exit " + instance.process.exitValue() + ")");
                 }
                 if (instance.service == null && !instance.wasReady) {
                     gatewayStartFailures.incrementAndGet();
@@ -287,12 +315,15 @@ public final class LocalPlatform implements AutoCloseable {
                 instance.ready = true;
                 instance.wasReady = true;
                 changed = true;
-                options.log().println("platform: " + instance + " ready after "
-                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - instance.startedNanos) + " ms");
+                options.log()
+                        .println("platform: " + instance + " ready after "
+                                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - instance.startedNanos) + " ms");
             }
         }
         for (String service : app.serviceNames()) {
-            long running = instances.stream().filter(i -> service.equals(i.service) && !i.retiring).count();
+            long running = instances.stream()
+                    .filter(i -> service.equals(i.service) && !i.retiring)
+                    .count();
             for (long n = running; n < options.minInstances(); n++) {
                 instances.add(launch(service, freePort()));
             }
@@ -318,8 +349,12 @@ public final class LocalPlatform implements AutoCloseable {
     private boolean autoscale() throws IOException, InterruptedException {
         boolean changed = false;
         for (String service : app.serviceNames()) {
-            List<Instance> ready = instances.stream().filter(i -> service.equals(i.service) && i.ready).toList();
-            long running = instances.stream().filter(i -> service.equals(i.service) && !i.retiring).count();
+            List<Instance> ready = instances.stream()
+                    .filter(i -> service.equals(i.service) && i.ready)
+                    .toList();
+            long running = instances.stream()
+                    .filter(i -> service.equals(i.service) && !i.retiring)
+                    .count();
             if (ready.isEmpty()) {
                 continue;
             }
@@ -331,8 +366,9 @@ public final class LocalPlatform implements AutoCloseable {
             }
             if (inFlight >= options.targetInFlight() * ready.size() && running < options.maxInstances()) {
                 scaledUp.incrementAndGet();
-                options.log().println("platform: " + service + " has " + inFlight + " requests in flight on " + ready.size()
-                        + " instances: adding one");
+                options.log()
+                        .println("platform: " + service + " has " + inFlight + " requests in flight on " + ready.size()
+                                + " instances: adding one");
                 instances.add(launch(service, freePort()));
                 idleTicks.put(service, 0);
             } else if (inFlight == 0) {
@@ -378,8 +414,9 @@ public final class LocalPlatform implements AutoCloseable {
         instance.killed = true;
         instance.process.destroyForcibly();
         wedged.incrementAndGet();
-        options.log().println("platform: " + instance + " failed " + UNHEALTHY_CHECKS_BEFORE_REPLACING
-                + " health checks in a row: killed, to be replaced");
+        options.log()
+                .println("platform: " + instance + " failed " + UNHEALTHY_CHECKS_BEFORE_REPLACING
+                        + " health checks in a row: killed, to be replaced");
         return true;
     }
 
@@ -397,8 +434,14 @@ public final class LocalPlatform implements AutoCloseable {
         if (chaosStopped) {
             return false;
         }
-        List<Instance> candidates = instances.stream().filter(i -> i.service != null && i.ready).toList();
-        List<Instance> pool = candidates.stream().filter(i -> candidates.stream().filter(o -> o.service.equals(i.service)).count() > 1).toList();
+        List<Instance> candidates =
+                instances.stream().filter(i -> i.service != null && i.ready).toList();
+        List<Instance> pool = candidates.stream()
+                .filter(i -> candidates.stream()
+                                .filter(o -> o.service.equals(i.service))
+                                .count()
+                        > 1)
+                .toList();
         if (pool.isEmpty()) {
             return false;
         }
@@ -414,8 +457,11 @@ public final class LocalPlatform implements AutoCloseable {
     /** In-flight requests from the health endpoint, or -1 if it does not answer. */
     private int healthy(Instance instance) throws InterruptedException {
         try {
-            HttpResponse<String> response = health.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.port + "/health"))
-                    .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = health.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.port + "/health"))
+                            .timeout(Duration.ofMillis(500))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return -1;
             }
@@ -429,15 +475,22 @@ public final class LocalPlatform implements AutoCloseable {
     private void publishRoutes() throws IOException {
         Map<String, List<URI>> routes = new LinkedHashMap<>();
         for (String service : app.serviceNames()) {
-            routes.put(service, instances.stream().filter(i -> service.equals(i.service) && i.ready)
-                    .map(i -> URI.create("http://127.0.0.1:" + i.port)).toList());
+            routes.put(
+                    service,
+                    instances.stream()
+                            .filter(i -> service.equals(i.service) && i.ready)
+                            .map(i -> URI.create("http://127.0.0.1:" + i.port))
+                            .toList());
         }
         FileRoutes.write(routesFile, routes);
     }
 
     private Instance launch(String service, int port) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.add(ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(options.jvmOptions());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), options.mainClass()));
         if (service == null) {
@@ -445,9 +498,18 @@ public final class LocalPlatform implements AutoCloseable {
         } else {
             command.addAll(List.of("function", "--app", options.appArgument(), "--service", service));
         }
-        command.addAll(List.of("--mode", options.mode().label(), "--routes", routesFile.toString(), "--parent-pid", Long.toString(ProcessHandle.current().pid())));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logDirectory.resolve((service == null ? "gateway" : service) + "-" + port + ".log").toFile()));
+        command.addAll(List.of(
+                "--mode",
+                options.mode().label(),
+                "--routes",
+                routesFile.toString(),
+                "--parent-pid",
+                Long.toString(ProcessHandle.current().pid())));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logDirectory
+                        .resolve((service == null ? "gateway" : service) + "-" + port + ".log")
+                        .toFile()));
         builder.environment().put("PORT", Integer.toString(port));
         // secrets go through the environment, which only this user can read (a command line is public)
         builder.environment().put(CallSigner.SECRET_ENV, secret);
@@ -455,7 +517,8 @@ public final class LocalPlatform implements AutoCloseable {
         builder.environment().put(PlatformStore.USER_ENV, options.storeUser());
         builder.environment().put(PlatformStore.PASSWORD_ENV, storePassword);
         builder.environment().remove(PlatformStore.PASSWORD_FILE_ENV);
-        builder.environment().put(PlatformProcess.HOST_ENV, service == null && options.openGateway() ? "0.0.0.0" : "127.0.0.1");
+        builder.environment()
+                .put(PlatformProcess.HOST_ENV, service == null && options.openGateway() ? "0.0.0.0" : "127.0.0.1");
         Instance instance = new Instance(service, port, builder.start());
         options.log().println("platform: started " + instance);
         return instance;
@@ -504,7 +567,9 @@ public final class LocalPlatform implements AutoCloseable {
         }
         try {
             Path stateFile = stateFile(options.stateDirectory());
-            if (Files.exists(stateFile) && JSON.readTree(stateFile.toFile()).path("pid").asLong() == ProcessHandle.current().pid()) {
+            if (Files.exists(stateFile)
+                    && JSON.readTree(stateFile.toFile()).path("pid").asLong()
+                            == ProcessHandle.current().pid()) {
                 Files.delete(stateFile);
             }
             Files.deleteIfExists(routesFile);

@@ -41,7 +41,8 @@ public enum PlatformMode {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("unknown mode '" + label + "'; a platform runs in mode full (journal and transactions) "
-                + "or exactly-once (journal, transactions off)");
+        throw new IllegalArgumentException(
+                "unknown mode '" + label + "'; a platform runs in mode full (journal and transactions) "
+                        + "or exactly-once (journal, transactions off)");
     }
 }

@@ -35,7 +35,9 @@ final class PlatformProcess {
 
     /** The routes file {@code up} maintains, or the static routes in {@code $MU2SLS_ROUTES}. */
     static Routes routes(Path routesFile) {
-        return routesFile != null ? new FileRoutes(routesFile) : StaticRoutes.parse(System.getenv(StaticRoutes.ROUTES_ENV));
+        return routesFile != null
+                ? new FileRoutes(routesFile)
+                : StaticRoutes.parse(System.getenv(StaticRoutes.ROUTES_ENV));
     }
 
     /**
@@ -52,32 +54,43 @@ final class PlatformProcess {
      * which the engine deduplicates); engine, store and telemetry are closed. The process exits
      * with its parent, so no instance outlives {@code up}.
      */
-    static void serveUntilStopped(HttpServerAdapter server, Drainable handler, String banner, Long parentPid,
-                                  AutoCloseable... resources) throws InterruptedException {
+    static void serveUntilStopped(
+            HttpServerAdapter server, Drainable handler, String banner, Long parentPid, AutoCloseable... resources)
+            throws InterruptedException {
         Duration grace = Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault(GRACE_ENV, "20")));
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            handler.drain();
-            LOG.info("stopping {}: {} requests in flight, up to {} s to finish", banner, handler.inFlight(), grace.toSeconds());
-            server.stop(grace.toMillis());
-            int left = handler.inFlight();
-            if (left > 0) {
-                LOG.warn("stopped with {} requests unfinished after {} s: handed back unanswered, their callers retry them",
-                        left, grace.toSeconds());
-            } else {
-                LOG.info("stopped {}: every request in flight finished", banner);
-            }
-            for (AutoCloseable resource : resources) {
-                try {
-                    resource.close();
-                } catch (Exception e) {
-                    LOG.warn("closing {} failed: {}", resource, e.toString());
-                }
-            }
-            stopped.countDown();
-        }, "mu2sls-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            handler.drain();
+                            LOG.info(
+                                    "stopping {}: {} requests in flight, up to {} s to finish",
+                                    banner,
+                                    handler.inFlight(),
+                                    grace.toSeconds());
+                            server.stop(grace.toMillis());
+                            int left = handler.inFlight();
+                            if (left > 0) {
+                                LOG.warn(
+                                        "stopped with {} requests unfinished after {} s: handed back unanswered, their callers retry them",
+                                        left,
+                                        grace.toSeconds());
+                            } else {
+                                LOG.info("stopped {}: every request in flight finished", banner);
+                            }
+                            for (AutoCloseable resource : resources) {
+                                try {
+                                    resource.close();
+                                } catch (Exception e) {
+                                    LOG.warn("closing {} failed: {}", resource, e.toString());
+                                }
+                            }
+                            stopped.countDown();
+                        },
+                        "mu2sls-shutdown"));
         if (parentPid != null) {
-            ProcessHandle.of(parentPid).ifPresentOrElse(parent -> parent.onExit().thenRun(() -> System.exit(0)), () -> System.exit(0));
+            ProcessHandle.of(parentPid)
+                    .ifPresentOrElse(parent -> parent.onExit().thenRun(() -> System.exit(0)), () -> System.exit(0));
         }
         LOG.info("{} started on port {}", banner, server.port());
         System.out.println(banner + " listening on " + server.port());

@@ -35,7 +35,9 @@ public final class PlatformStore {
             try {
                 return Files.readString(Path.of(file)).lines().findFirst().orElse("");
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the store password from " + PASSWORD_FILE_ENV + "=" + file + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "cannot read the store password from " + PASSWORD_FILE_ENV + "=" + file + ": " + e.getMessage(),
+                        e);
             }
         }
         return environment.getOrDefault(PASSWORD_ENV, "postgres");

@@ -24,14 +24,17 @@ class AppsTest {
 
     @Test
     void resolve_unknownName_namesTheExamples() {
-        assertThatThrownBy(() -> Apps.resolve("hotel")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("unknown application 'hotel': give an example (counter, chain, tree, media, travel, bank, "
-                        + "shortener, social, shop)");
+        assertThatThrownBy(() -> Apps.resolve("hotel"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(
+                        "unknown application 'hotel': give an example (counter, chain, tree, media, travel, bank, "
+                                + "shortener, social, shop)");
     }
 
     @Test
     void services_nameNotOnTheClassPath_isNamedInTheError() {
-        assertThatThrownBy(() -> Examples.services("Counter", "Nowhere")).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> Examples.services("Counter", "Nowhere"))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("example services [Nowhere] are not on the class path");
     }
 }

@@ -9,7 +9,8 @@ class HousekeepingTest {
 
     @Test
     void quickSweep_nextOneAtItsInterval() {
-        assertThat(Housekeeping.pauseAfter(Duration.ofSeconds(10), Duration.ofMillis(100))).isEqualTo(Duration.ofSeconds(10));
+        assertThat(Housekeeping.pauseAfter(Duration.ofSeconds(10), Duration.ofMillis(100)))
+                .isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
@@ -17,6 +18,7 @@ class HousekeepingTest {
         Duration took = Duration.ofSeconds(2);
         Duration pause = Housekeeping.pauseAfter(Duration.ofSeconds(10), took);
         assertThat(pause).isEqualTo(Duration.ofSeconds(38));
-        assertThat((double) took.toMillis() / (took.toMillis() + pause.toMillis())).isEqualTo(0.05);
+        assertThat((double) took.toMillis() / (took.toMillis() + pause.toMillis()))
+                .isEqualTo(0.05);
     }
 }

@@ -46,12 +46,14 @@ import java.util.function.Supplier;
 final class BatchCommitter implements AutoCloseable {
     /** Enough to fill the database's work per round trip; a larger batch only adds latency. */
     private static final int MAX_BATCH = 256;
+
     private static final int BATCH_ATTEMPTS = 5;
     private final KvTable table;
     private final HikariDataSource pool;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     /** Held while a batch is decided, and by a thread running a transaction {@link #exclusively}. */
     private final ReentrantLock deciding = new ReentrantLock();
+
     private final Thread thread;
     private final LongAdder batches = new LongAdder();
     private final LongAdder committed = new LongAdder();
@@ -64,7 +66,10 @@ final class BatchCommitter implements AutoCloseable {
     BatchCommitter(KvTable table, HikariDataSource pool) {
         this.table = table;
         this.pool = pool;
-        this.thread = Thread.ofPlatform().daemon().name("mu2sls-postgres-committer-" + table.name()).start(this::loop);
+        this.thread = Thread.ofPlatform()
+                .daemon()
+                .name("mu2sls-postgres-committer-" + table.name())
+                .start(this::loop);
     }
 
     /**
@@ -183,15 +188,19 @@ final class BatchCommitter implements AutoCloseable {
                     return;
                 }
                 if (!PostgresStore.isConflict(e)) {
-                    failAll(batch, new IllegalStateException("PostgreSQL commit failed at " + pool.getJdbcUrl()
-                            + ": " + e.getMessage(), e));
+                    failAll(
+                            batch,
+                            new IllegalStateException(
+                                    "PostgreSQL commit failed at " + pool.getJdbcUrl() + ": " + e.getMessage(), e));
                     return;
                 }
                 last = e;
             }
         }
-        StoreConflictException conflict = new StoreConflictException("PostgreSQL aborted the commit batch "
-                + BATCH_ATTEMPTS + " times (SQLSTATE " + last.getSQLState() + ")", last);
+        StoreConflictException conflict = new StoreConflictException(
+                "PostgreSQL aborted the commit batch " + BATCH_ATTEMPTS + " times (SQLSTATE " + last.getSQLState()
+                        + ")",
+                last);
         refused.add(batch.size());
         failAll(batch, conflict);
     }
@@ -249,8 +258,9 @@ final class BatchCommitter implements AutoCloseable {
         return keys;
     }
 
-    private boolean readsHold(Connection connection, PostgresTransaction tx, TreeMap<byte[], byte[]> stored,
-                              WriteBuffer overlay) throws SQLException {
+    private boolean readsHold(
+            Connection connection, PostgresTransaction tx, TreeMap<byte[], byte[]> stored, WriteBuffer overlay)
+            throws SQLException {
         if (!tx.needsValidation()) {
             return true;
         }
@@ -269,7 +279,8 @@ final class BatchCommitter implements AutoCloseable {
             return false;
         }
         for (PostgresTransaction.ScanRead scan : tx.scans) {
-            int fetch = scan.fetchLimit() == Integer.MAX_VALUE ? Integer.MAX_VALUE
+            int fetch = scan.fetchLimit() == Integer.MAX_VALUE
+                    ? Integer.MAX_VALUE
                     : scan.fetchLimit() + overlay.extraFetch(scan.from(), scan.to());
             List<KeyValue> rows = table.selectRange(connection, scan.from(), scan.to(), fetch);
             if (!Keys.sameEntries(overlay.merge(rows, scan.from(), scan.to(), scan.fetchLimit()), scan.committed())) {

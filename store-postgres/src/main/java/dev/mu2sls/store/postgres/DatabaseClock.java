@@ -65,7 +65,9 @@ final class DatabaseClock implements InstantSource {
             reading = fresh;
             return fresh;
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot read the database clock ({0}); going on with the last reading, advanced locally",
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "cannot read the database clock ({0}); going on with the last reading, advanced locally",
                     e.toString());
             return last;
         }
@@ -82,7 +84,8 @@ final class DatabaseClock implements InstantSource {
     private static long query(DataSource pool) {
         try (Connection connection = pool.getConnection();
                 Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint")) {
+                ResultSet result =
+                        statement.executeQuery("SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint")) {
             result.next();
             return result.getLong(1);
         } catch (SQLException e) {

@@ -27,6 +27,7 @@ final class KvTable {
      * serializable transactions that track reads by index page.
      */
     private static final int FILL_FACTOR = 50;
+
     private final String name;
     private final String selectOne;
     private final String selectMany;
@@ -134,7 +135,9 @@ final class KvTable {
         });
         StringBuilder sql = new StringBuilder();
         if (!putKeys.isEmpty()) {
-            sql.append("INSERT INTO ").append(name).append(" (k, v) SELECT * FROM unnest(?::bytea[], ?::bytea[])")
+            sql.append("INSERT INTO ")
+                    .append(name)
+                    .append(" (k, v) SELECT * FROM unnest(?::bytea[], ?::bytea[])")
                     .append(" ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v;");
         }
         if (!deleteKeys.isEmpty()) {

@@ -56,7 +56,7 @@ public final class LocalPostgres implements AutoCloseable {
         new SecureRandom().nextBytes(bytes);
         String password = HexFormat.of().formatHex(bytes);
         try (Connection connection = server.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("SET password_encryption = 'scram-sha-256'");
             statement.execute("ALTER USER postgres PASSWORD '" + password + "'"); // hex: nothing to escape
             Path hba;
@@ -64,8 +64,10 @@ public final class LocalPostgres implements AutoCloseable {
                 file.next();
                 hba = Path.of(file.getString(1));
             }
-            Files.writeString(hba, "# written by mu2sls LocalPostgres.requirePassword\n"
-                    + "local all all scram-sha-256\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n");
+            Files.writeString(
+                    hba,
+                    "# written by mu2sls LocalPostgres.requirePassword\n"
+                            + "local all all scram-sha-256\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n");
             statement.execute("SELECT pg_reload_conf()");
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("cannot require a password on the local PostgreSQL: " + e.getMessage(), e);

@@ -89,8 +89,8 @@ public final class PostgresStore implements Store {
      * single-statement read of committed data). The commit pool's connection is SERIALIZABLE with
      * autocommit off from the start, so a batch costs no SET or reset round trip.
      */
-    private static HikariDataSource pool(String jdbcUrl, String user, String password, String name, int size,
-                                         boolean transactional) {
+    private static HikariDataSource pool(
+            String jdbcUrl, String user, String password, String name, int size, boolean transactional) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         if (user != null) {
@@ -109,8 +109,10 @@ public final class PostgresStore implements Store {
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot connect to the PostgreSQL store at " + jdbcUrl + ": " + e.getMessage()
-                    + "; check that the server runs and the URL, user and password are right", e);
+            throw new IllegalStateException(
+                    "cannot connect to the PostgreSQL store at " + jdbcUrl + ": " + e.getMessage()
+                            + "; check that the server runs and the URL, user and password are right",
+                    e);
         }
     }
 
@@ -141,7 +143,8 @@ public final class PostgresStore implements Store {
         try (Connection connection = readPool.getConnection()) {
             table.create(connection);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot create table " + table.name() + " in " + url + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot create table " + table.name() + " in " + url + ": " + e.getMessage(), e);
         }
     }
 
@@ -195,8 +198,10 @@ public final class PostgresStore implements Store {
                 last = overtakenByAnotherProcess;
             }
         }
-        throw new StoreConflictException("transaction still conflicting after " + ESCALATIONS
-                + " exclusive attempts; another process keeps changing what it reads", last);
+        throw new StoreConflictException(
+                "transaction still conflicting after " + ESCALATIONS
+                        + " exclusive attempts; another process keeps changing what it reads",
+                last);
     }
 
     @Override
@@ -232,8 +237,8 @@ public final class PostgresStore implements Store {
 
     @Override
     public StoreStats stats() {
-        return new StoreStats(committer.committed() + readOnlyCommits.sum(), committer.refused(), reads.sum(),
-                committer.batches());
+        return new StoreStats(
+                committer.committed() + readOnlyCommits.sum(), committer.refused(), reads.sum(), committer.batches());
     }
 
     @Override
@@ -250,7 +255,8 @@ public final class PostgresStore implements Store {
     /** Serialization failure or deadlock: retryable (PostgreSQL, CockroachDB and YugabyteDB all use these codes). */
     static boolean isConflict(SQLException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
+            if (cause instanceof SQLException sql
+                    && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
                 return true;
             }
         }

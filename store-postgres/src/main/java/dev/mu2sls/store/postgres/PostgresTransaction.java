@@ -24,6 +24,7 @@ final class PostgresTransaction extends OptimisticTransaction {
     private final boolean trustExpectations;
     /** The first value read of each key; a null value records that the key was absent. */
     final TreeMap<byte[], byte[]> reads = new TreeMap<>(Keys.ORDER);
+
     final List<ScanRead> scans = new ArrayList<>(0);
     /** The buffered writes, for the {@link BatchCommitter} to check and apply. */
     final WriteBuffer writes = writes();

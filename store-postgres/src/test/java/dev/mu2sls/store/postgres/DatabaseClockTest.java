@@ -15,10 +15,12 @@ class DatabaseClockTest {
     private final AtomicInteger serverReads = new AtomicInteger();
 
     private DatabaseClock clock() {
-        return new DatabaseClock(() -> {
-            serverReads.incrementAndGet();
-            return server.get();
-        }, nanos::get);
+        return new DatabaseClock(
+                () -> {
+                    serverReads.incrementAndGet();
+                    return server.get();
+                },
+                nanos::get);
     }
 
     @Test
@@ -44,12 +46,14 @@ class DatabaseClockTest {
     @Test
     void aFailedRecalibration_keepsTheLastReading() {
         AtomicInteger calls = new AtomicInteger();
-        DatabaseClock clock = new DatabaseClock(() -> {
-            if (calls.incrementAndGet() > 1) {
-                throw new IllegalStateException("server gone");
-            }
-            return HOUR_AHEAD;
-        }, nanos::get);
+        DatabaseClock clock = new DatabaseClock(
+                () -> {
+                    if (calls.incrementAndGet() > 1) {
+                        throw new IllegalStateException("server gone");
+                    }
+                    return HOUR_AHEAD;
+                },
+                nanos::get);
         nanos.addAndGet(DatabaseClock.RECALIBRATION.toNanos() + 1_000_000);
 
         assertThat(clock.millis()).isEqualTo(HOUR_AHEAD + DatabaseClock.RECALIBRATION.toMillis() + 1);
@@ -57,8 +61,11 @@ class DatabaseClockTest {
 
     @Test
     void aServerThatCannotTellItsTime_failsTheOpening() {
-        assertThatThrownBy(() -> new DatabaseClock(() -> {
-            throw new IllegalStateException("cannot read the PostgreSQL server's clock: refused");
-        }, nanos::get)).hasMessageContaining("server's clock");
+        assertThatThrownBy(() -> new DatabaseClock(
+                        () -> {
+                            throw new IllegalStateException("cannot read the PostgreSQL server's clock: refused");
+                        },
+                        nanos::get))
+                .hasMessageContaining("server's clock");
     }
 }

@@ -52,7 +52,7 @@ class PostgresStoreTest extends StoreConformanceTest {
         // A fresh database per test, so tests do not see each other's keys.
         String name = "conformance" + (++database);
         try (var connection = java.sql.DriverManager.getConnection(server.jdbcUrl(), "postgres", "postgres");
-             var statement = connection.createStatement()) {
+                var statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
@@ -92,8 +92,14 @@ class PostgresStoreTest extends StoreConformanceTest {
                         for (int i = 0; i < perThread; i++) {
                             target.run(tx -> {
                                 byte[] value = tx.get(key);
-                                long count = value == null ? 0 : ByteBuffer.wrap(value).getLong();
-                                tx.put(key, ByteBuffer.allocate(8).putLong(count + 1).array());
+                                long count = value == null
+                                        ? 0
+                                        : ByteBuffer.wrap(value).getLong();
+                                tx.put(
+                                        key,
+                                        ByteBuffer.allocate(8)
+                                                .putLong(count + 1)
+                                                .array());
                                 return null;
                             });
                         }
@@ -108,7 +114,8 @@ class PostgresStoreTest extends StoreConformanceTest {
             pool.shutdown();
             assertThat(ByteBuffer.wrap(store.get(key)).getLong()).isEqualTo(2L * threadsPerStore * perThread);
             assertThat(store.stats().conflicts() + other.stats().conflicts())
-                    .as("refused commits of a key 16 threads increment").isPositive();
+                    .as("refused commits of a key 16 threads increment")
+                    .isPositive();
         }
     }
 
@@ -189,7 +196,9 @@ class PostgresStoreTest extends StoreConformanceTest {
         }
         StoreStats run = store.stats().minus(before);
         assertThat(run.commits()).isEqualTo((long) threads * perThread);
-        assertThat(run.syncs()).as("database commits for %d transactions", run.commits()).isLessThan(run.commits());
+        assertThat(run.syncs())
+                .as("database commits for %d transactions", run.commits())
+                .isLessThan(run.commits());
         assertThat(store.scan(null, null, Integer.MAX_VALUE)).hasSize(threads * perThread);
     }
 
@@ -236,7 +245,9 @@ class PostgresStoreTest extends StoreConformanceTest {
                         for (var entry : tx.scan(account(0), account(keys), Integer.MAX_VALUE)) {
                             sum += ByteBuffer.wrap(entry.value()).getLong();
                         }
-                        tx.put("audit".getBytes(StandardCharsets.UTF_8), ByteBuffer.allocate(8).putLong(sum).array());
+                        tx.put(
+                                "audit".getBytes(StandardCharsets.UTF_8),
+                                ByteBuffer.allocate(8).putLong(sum).array());
                         return sum;
                     });
                     assertThat(total).as("total read by audit %d", run).isEqualTo(100L * keys);

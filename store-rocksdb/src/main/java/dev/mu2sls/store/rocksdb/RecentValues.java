@@ -41,6 +41,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class RecentValues {
     /** What {@link #lookup} answers for a key it does not know; compare by identity. */
     static final byte[] UNKNOWN = new byte[0];
+
     private static final byte[] ABSENT = new byte[0];
     private static final int STRIPES = 1 << 14;
     private static final int COMMITS_KEPT = 1 << 12;
@@ -57,8 +58,8 @@ final class RecentValues {
 
     RecentValues(int capacity, long maxBytes) {
         if (capacity <= 0 || maxBytes <= 0) {
-            throw new IllegalArgumentException("recent values need a positive capacity and byte budget: "
-                    + capacity + " entries, " + maxBytes + " bytes");
+            throw new IllegalArgumentException("recent values need a positive capacity and byte budget: " + capacity
+                    + " entries, " + maxBytes + " bytes");
         }
         this.capacity = capacity;
         this.maxBytes = maxBytes;

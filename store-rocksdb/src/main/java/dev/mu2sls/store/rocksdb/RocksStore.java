@@ -93,7 +93,10 @@ public final class RocksStore implements Store {
         boolean fresh = checkDirectory(directory);
         // Writes only fill the WAL buffer under the commit lock; the group syncer flushes and syncs it.
         // Bloom filters: the engine reads many keys that do not exist (fresh requests, empty state).
-        this.options = new Options().setCreateIfMissing(true).setIncreaseParallelism(2).setManualWalFlush(true)
+        this.options = new Options()
+                .setCreateIfMissing(true)
+                .setIncreaseParallelism(2)
+                .setManualWalFlush(true)
                 .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloomFilter));
         try {
             this.db = RocksDB.open(options, directory.toString());
@@ -102,8 +105,10 @@ public final class RocksStore implements Store {
             bloomFilter.close();
             String status = String.valueOf(e.getMessage());
             if (status.contains("lock") || status.contains("LOCK")) {
-                throw new IllegalStateException("store directory " + directory + " is in use by another process "
-                        + "(its RocksDB LOCK is held); stop that process or choose another directory", e);
+                throw new IllegalStateException(
+                        "store directory " + directory + " is in use by another process "
+                                + "(its RocksDB LOCK is held); stop that process or choose another directory",
+                        e);
             }
             throw new IllegalStateException("cannot open RocksDB store in " + directory + ": " + status, e);
         }
@@ -111,8 +116,9 @@ public final class RocksStore implements Store {
             byte[] marker = db.get(MARKER_KEY);
             if (marker == null && !fresh) {
                 close();
-                throw new IllegalStateException("directory " + directory + " holds a RocksDB database that is not a mu2sls "
-                        + "store; choose an empty directory or one a mu2sls store created");
+                throw new IllegalStateException(
+                        "directory " + directory + " holds a RocksDB database that is not a mu2sls "
+                                + "store; choose an empty directory or one a mu2sls store created");
             }
             if (marker == null) {
                 db.put(new WriteOptions().setSync(true), MARKER_KEY, MARKER_VALUE);
@@ -150,13 +156,15 @@ public final class RocksStore implements Store {
                 throw new IllegalStateException(directory + " is a file, not a store directory");
             }
             try (Stream<Path> entries = Files.list(directory)) {
-                List<String> names = entries.map(p -> p.getFileName().toString()).toList();
+                List<String> names =
+                        entries.map(p -> p.getFileName().toString()).toList();
                 if (names.isEmpty()) {
                     return true;
                 }
                 if (!names.contains("CURRENT")) {
                     throw new IllegalStateException("directory " + directory + " is not a mu2sls store (it holds "
-                            + names.stream().limit(5).toList() + " but no RocksDB database); choose an empty directory");
+                            + names.stream().limit(5).toList()
+                            + " but no RocksDB database); choose an empty directory");
                 }
                 return false;
             }
@@ -212,8 +220,9 @@ public final class RocksStore implements Store {
         // deletes each transaction's provisional records, so whole key ranges are tombstones until
         // compaction (W5 spent most of its CPU in RocksIterator.next0Jni).
         try (Slice upperBound = to == null ? null : new Slice(to);
-             ReadOptions options = upperBound == null ? new ReadOptions() : new ReadOptions().setIterateUpperBound(upperBound);
-             RocksIterator it = db.newIterator(options)) {
+                ReadOptions options =
+                        upperBound == null ? new ReadOptions() : new ReadOptions().setIterateUpperBound(upperBound);
+                RocksIterator it = db.newIterator(options)) {
             if (from == null || Keys.ORDER.compare(from, MARKER_KEY) <= 0) {
                 it.seek(MARKER_KEY);
                 if (it.isValid() && Arrays.equals(it.key(), MARKER_KEY)) {
@@ -311,13 +320,17 @@ public final class RocksStore implements Store {
         try {
             // On a platform thread: a virtual thread blocked in JNI would pin one of the few carriers.
             syncer.submit(() -> {
-                db.flushWal(true);
-                return null;
-            }).get();
+                        db.flushWal(true);
+                        return null;
+                    })
+                    .get();
             syncs.increment();
             synced = true;
         } catch (ExecutionException e) {
-            throw new IllegalStateException("syncing the write-ahead log of " + directory + " failed: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "syncing the write-ahead log of " + directory + " failed: "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while syncing the write-ahead log of " + directory, e);
@@ -394,7 +407,8 @@ public final class RocksStore implements Store {
                             batch.put(key, value);
                         }
                     } catch (RocksDBException e) {
-                        throw new IllegalStateException("RocksDB batch failed in " + directory + ": " + e.getMessage(), e);
+                        throw new IllegalStateException(
+                                "RocksDB batch failed in " + directory + ": " + e.getMessage(), e);
                     }
                 });
                 long number = recent.beginCommit(writes);

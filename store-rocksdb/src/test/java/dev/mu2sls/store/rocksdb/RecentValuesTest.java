@@ -77,7 +77,8 @@ class RecentValuesTest {
         IntStream.range(0, 5000).forEach(i -> recent.endCommit(recent.beginCommit(put("x", "v"))));
 
         assertThat(recent.rangeUnwrittenSince(b("a"), b("b"), stamp)).isFalse();
-        assertThat(recent.rangeUnwrittenSince(b("a"), b("b"), recent.stamp() - 100)).isTrue();
+        assertThat(recent.rangeUnwrittenSince(b("a"), b("b"), recent.stamp() - 100))
+                .isTrue();
     }
 
     @Test
@@ -86,8 +87,11 @@ class RecentValuesTest {
         assertThat(known(20)).isLessThanOrEqualTo(8);
 
         IntStream.range(0, 20).forEach(i -> recent.offer(b("r" + i), b("v"), recent.stamp()));
-        assertThat(IntStream.range(0, 20).filter(i -> recent.lookup(b("r" + i)) != RecentValues.UNKNOWN).count()
-                + known(20)).isLessThanOrEqualTo(8);
+        assertThat(IntStream.range(0, 20)
+                                .filter(i -> recent.lookup(b("r" + i)) != RecentValues.UNKNOWN)
+                                .count()
+                        + known(20))
+                .isLessThanOrEqualTo(8);
     }
 
     @Test
@@ -108,12 +112,16 @@ class RecentValuesTest {
         RecentValues small = new RecentValues(1000, 2000); // about 18 entries of 108 bytes
         IntStream.range(0, 40).forEach(i -> small.endCommit(small.beginCommit(put("k" + i, "0123456789"))));
 
-        long kept = IntStream.range(0, 40).filter(i -> small.lookup(b("k" + i)) != RecentValues.UNKNOWN).count();
+        long kept = IntStream.range(0, 40)
+                .filter(i -> small.lookup(b("k" + i)) != RecentValues.UNKNOWN)
+                .count();
         assertThat(kept).isPositive().isLessThanOrEqualTo(18);
     }
 
     private long known(int keys) {
-        return IntStream.range(0, keys).filter(i -> recent.lookup(b("k" + i)) != RecentValues.UNKNOWN).count();
+        return IntStream.range(0, keys)
+                .filter(i -> recent.lookup(b("k" + i)) != RecentValues.UNKNOWN)
+                .count();
     }
 
     private static WriteBuffer put(String key, String value) {
