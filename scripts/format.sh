@@ -12,5 +12,7 @@ if [ "${1:-}" = "--check" ]; then
   goal=check
   shift
 fi
-# the BOM has no sources and no parent: it is left out
-exec mvn -B -ntp "spotless:$goal" -pl '!bom' "$@"
+# the BOM has no sources and no parent: it is left out, unless the caller names the modules (-pl)
+projects=(-pl '!bom')
+case " $* " in *" -pl "*|*" --projects "*) projects=() ;; esac
+exec mvn -B -ntp "spotless:$goal" "${projects[@]}" "$@"

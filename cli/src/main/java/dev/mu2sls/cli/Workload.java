@@ -1,6 +1,6 @@
 package dev.mu2sls.cli;
 
-import dev.mu2sls.platform.local.Examples;
+import dev.mu2sls.platform.local.Apps;
 import dev.mu2sls.spi.ServiceDefinition;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +8,10 @@ import java.util.SplittableRandom;
 
 /** The workloads of DESIGN §8 that the CLI drives: services, set-up requests, a request generator. */
 enum Workload {
-    W1("W1", "single-stateful: Counter.add, keys uniform over 1000", Examples.services("Counter")) {
+    W1(
+            "W1",
+            "single-stateful: Counter.add, keys uniform over 1000",
+            Apps.resolve("counter").services()) {
         @Override
         Request next(SplittableRandom random) {
             return counterAdd("Counter", random);
@@ -17,7 +20,7 @@ enum Workload {
     W2(
             "W2",
             "chain: Caller1 -> Caller2 -> Counter.add, sync calls",
-            Examples.services("Caller1", "Caller2", "Counter")) {
+            Apps.resolve("chain").services()) {
         @Override
         Request next(SplittableRandom random) {
             return counterAdd("Caller1", random);
@@ -26,7 +29,7 @@ enum Workload {
     W3(
             "W3",
             "tree: one transaction, async Backend1.add and Backend2.add, await both, commit",
-            Examples.services("Tree", "Backend1", "Backend2")) {
+            Apps.resolve("tree").services()) {
         @Override
         Request next(SplittableRandom random) {
             return counterAdd("Tree", random);
@@ -35,16 +38,7 @@ enum Workload {
     W4(
             "W4",
             "media: MediaFrontend.compose logs in, registers with ComposeReview, fans out four uploads; 100 users, 1000 movies",
-            Examples.services(
-                    "MediaFrontend",
-                    "User",
-                    "ComposeReview",
-                    "UniqueId",
-                    "MovieId",
-                    "Text",
-                    "ReviewStorage",
-                    "UserReview",
-                    "MovieReview")) {
+            Apps.resolve("media").services()) {
         @Override
         List<Request> setup() {
             List<Request> registrations = new ArrayList<>();
@@ -104,7 +98,7 @@ enum Workload {
     W6(
             "W6",
             "bank: transfers between 1000 accounts in transactions, 1 in 50 requests an audit of all balances",
-            Examples.services("Bank", "Account")) {
+            Apps.resolve("bank").services()) {
         @Override
         List<Request> setup() {
             List<Request> opens = new ArrayList<>();
@@ -175,7 +169,7 @@ enum Workload {
     }
 
     private static List<ServiceDefinition> travelServices() {
-        return Examples.services("Frontend", "Hotel", "Flight", "Order");
+        return Apps.resolve("travel").services();
     }
 
     private static List<Request> openTravel(int places, int capacity) {

@@ -48,7 +48,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JsonCodec implements Codec {
     /** Parameter types whose arguments decode from the token stream ({@link #decodeScalarArray}). */
-    private static final Set<Type> SCALARS = Set.of(
+    static final Set<Type> SCALARS = Set.of(
             String.class,
             boolean.class,
             Boolean.class,

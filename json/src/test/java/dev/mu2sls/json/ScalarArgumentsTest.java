@@ -18,19 +18,7 @@ import org.junit.jupiter.api.Test;
  * {@code -Dmu2sls.seed=<the printed seed>}.
  */
 class ScalarArgumentsTest {
-    private static final List<Type> SCALARS = List.of(
-            String.class,
-            boolean.class,
-            Boolean.class,
-            int.class,
-            Integer.class,
-            long.class,
-            Long.class,
-            short.class,
-            byte.class,
-            double.class,
-            Double.class,
-            float.class);
+    private static final List<Type> SCALARS = List.copyOf(JsonCodec.SCALARS);
     private static final List<String> VALUES = List.of(
             "\"k\"",
             "\"\"",
