@@ -275,7 +275,7 @@ final class Execution implements ExecutionContext, StateAccess {
      */
     void recordAcceptance() {
         if (acceptance == Acceptance.PENDING) {
-            accept(commit.commitUnfenced((st, insert) -> {
+            accept(commit.commit(log.persistedLength(), false, (st, insert) -> {
                 recordPendingAcceptance(st);
                 return new SegmentResult.Committed<Void>(null);
             }));

@@ -2,11 +2,12 @@ package dev.mu2sls.core;
 
 import dev.mu2sls.store.StoreTransaction;
 import dev.mu2sls.store.TransactionBody;
+import java.util.function.BooleanSupplier;
 
 /**
  * The one store transaction that persists an execution's segment (DESIGN §4): admitted by the
  * execution's deadline (A6) and its request's record (G1, {@link Fence}), then the segment's
- * effect, all or nothing.
+ * effect, all or nothing; the store checks the deadline once more at its commit point.
  */
 final class SegmentCommit {
     /** What a commit does once admitted: applies the segment, writes its journal and request record. */
@@ -22,6 +23,11 @@ final class SegmentCommit {
     private final long deadline;
     /** Identifies this execution in the completion record it writes. */
     private final long token;
+    /**
+     * The deadline again at the store's commit point (A6): the check in {@link #admit} alone lets
+     * a commit through that paused after it, past the expiry of the records that fence it.
+     */
+    private final BooleanSupplier beforeDeadline = () -> !expired();
 
     SegmentCommit(EngineContext ctx, Invocation invocation, byte[] digest, long deadline, long token) {
         this.ctx = ctx;
@@ -52,17 +58,13 @@ final class SegmentCommit {
                 boolean insert = mayInsert && base == 0 && !retried;
                 retried = true;
                 SegmentResult<T> refused = admit(st, base, insert);
-                return refused != null ? refused : effect.apply(st, insert);
+                if (refused != null) {
+                    return refused;
+                }
+                st.commitOnlyIf(beforeDeadline);
+                return effect.apply(st, insert);
             }
         });
-    }
-
-    /** Commits {@code effect} checked against the deadline alone (it writes no journal). */
-    <T> SegmentResult<T> commitUnfenced(Effect<T> effect) {
-        return ctx.store()
-                .transact(st -> Fence.expired(ctx.clockMillis(), deadline)
-                        ? new SegmentResult.Expired<>()
-                        : effect.apply(st, false));
     }
 
     /** Writes the request record: inserted (see {@link #commit}) or over the one read. */

@@ -97,6 +97,11 @@ final class LostReplyStore implements Store {
         }
 
         @Override
+        public void commitOnlyIf(BooleanSupplier condition) {
+            tx.commitOnlyIf(condition);
+        }
+
+        @Override
         public void commit() {
             tx.commit();
             if (loseReply.getAsBoolean()) {

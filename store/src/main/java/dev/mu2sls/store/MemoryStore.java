@@ -203,6 +203,10 @@ public final class MemoryStore implements Store {
                     conflicts.increment();
                     throw new StoreConflictException("a concurrent transaction changed data this transaction read");
                 }
+                if (!commitConditionHolds()) {
+                    conflicts.increment();
+                    throw new StoreConflictException("the transaction's commit condition no longer held");
+                }
                 if (!writes().isEmpty()) {
                     long version = ++lastVersion;
                     writes().forEach((key, value) -> apply(key, value, version));

@@ -1,6 +1,7 @@
 package dev.mu2sls.store;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The optimistic transaction every backend runs: reads go to committed data and are recorded
@@ -17,6 +18,7 @@ import java.util.List;
 public abstract class OptimisticTransaction implements StoreTransaction {
     private final WriteBuffer writes = new WriteBuffer();
     private boolean finished;
+    private BooleanSupplier commitCondition;
 
     protected OptimisticTransaction() {}
 
@@ -75,6 +77,18 @@ public abstract class OptimisticTransaction implements StoreTransaction {
         checkActive();
         finished = true;
         validateAndApply();
+    }
+
+    @Override
+    public final void commitOnlyIf(BooleanSupplier condition) {
+        checkActive();
+        BooleanSupplier earlier = commitCondition;
+        commitCondition = earlier == null ? condition : () -> earlier.getAsBoolean() && condition.getAsBoolean();
+    }
+
+    /** Whether the conditions of {@link #commitOnlyIf} hold: asked by {@link #validateAndApply} at the commit point. */
+    protected final boolean commitConditionHolds() {
+        return commitCondition == null || commitCondition.getAsBoolean();
     }
 
     @Override

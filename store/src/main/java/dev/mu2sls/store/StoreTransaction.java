@@ -2,6 +2,7 @@ package dev.mu2sls.store;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * One serializable transaction. Reads see the transaction's own writes. Nothing is visible to
@@ -40,6 +41,17 @@ public interface StoreTransaction extends AutoCloseable {
         }
         put(key, value);
     }
+
+    /**
+     * Makes the commit conditional on {@code condition}, which the store evaluates at its commit
+     * point, after every commit ordered before this one: under the commit lock of an embedded
+     * store, once the batch's database snapshot is taken on PostgreSQL. When it is false nothing
+     * is applied and the commit fails with {@link StoreConflictException}, so the retry runs the
+     * body again. For conditions on time, such as an execution's deadline: checked in the body
+     * alone, a pause between the check and the commit would let a late commit through. Several
+     * conditions must all hold.
+     */
+    void commitOnlyIf(BooleanSupplier condition);
 
     /**
      * Applies all writes atomically if every read is still current.

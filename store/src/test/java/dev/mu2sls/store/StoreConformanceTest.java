@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,6 +129,43 @@ public abstract class StoreConformanceTest {
             return null;
         });
         assertThat(s(store.get(b("decided")))).isEqualTo("on the current value");
+    }
+
+    /**
+     * A commit condition is decided at the commit point, not where the body set it: a deadline
+     * that passes between the body and the commit refuses the commit, and the retry sees it passed.
+     */
+    @Test
+    void commitOnlyIf_falseByTheCommitPoint_appliesNothing_andTheRetrySeesIt() {
+        AtomicBoolean beforeDeadline = new AtomicBoolean(true);
+        StoreTransaction late = store.begin();
+        late.put(b("late"), b("v"));
+        late.commitOnlyIf(beforeDeadline::get);
+        beforeDeadline.set(false);
+        assertThatThrownBy(late::commit).isInstanceOf(StoreConflictException.class);
+        assertThat(store.get(b("late"))).isNull();
+
+        AtomicBoolean open = new AtomicBoolean(true);
+        String outcome = store.run(tx -> {
+            if (!open.get()) {
+                return "stopped";
+            }
+            tx.put(b("retried"), b("v"));
+            tx.commitOnlyIf(() -> true);
+            tx.commitOnlyIf(open::get); // every condition must hold
+            open.set(false); // passes before the commit
+            return "committed";
+        });
+        assertThat(outcome).isEqualTo("stopped");
+        assertThat(store.get(b("retried"))).isNull();
+
+        String kept = store.run(tx -> {
+            tx.put(b("kept"), b("v"));
+            tx.commitOnlyIf(() -> true);
+            return "committed";
+        });
+        assertThat(kept).isEqualTo("committed");
+        assertThat(s(store.get(b("kept")))).isEqualTo("v");
     }
 
     /** A transaction that only checks one expectation is not committed on it either when it is stale. */

@@ -261,6 +261,9 @@ final class BatchCommitter implements AutoCloseable {
     private boolean readsHold(
             Connection connection, PostgresTransaction tx, TreeMap<byte[], byte[]> stored, WriteBuffer overlay)
             throws SQLException {
+        if (!tx.commitConditionHoldsNow()) {
+            return false;
+        }
         if (!tx.needsValidation()) {
             return true;
         }

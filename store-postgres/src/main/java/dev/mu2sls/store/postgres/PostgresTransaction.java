@@ -78,6 +78,11 @@ final class PostgresTransaction extends OptimisticTransaction {
         writes.insert(key, value);
     }
 
+    /** {@link #commitConditionHolds()}, for the committer, which asks once the batch's snapshot is taken. */
+    boolean commitConditionHoldsNow() {
+        return commitConditionHolds();
+    }
+
     /** Whether the commit has to read anything to validate this transaction. */
     boolean needsValidation() {
         int readsThatHoldAlone = writes.isEmpty() && !trusted ? 1 : 0; // one read alone is current when made

@@ -386,6 +386,10 @@ public final class RocksStore implements Store {
                     conflicts.increment();
                     throw new StoreConflictException("a concurrent transaction changed data this transaction read");
                 }
+                if (!commitConditionHolds()) {
+                    conflicts.increment();
+                    throw new StoreConflictException("the transaction's commit condition no longer held");
+                }
                 if (!writes().isEmpty()) {
                     apply(writes());
                 }

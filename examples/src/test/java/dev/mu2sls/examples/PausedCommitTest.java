@@ -1,0 +1,153 @@
+package dev.mu2sls.examples;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mu2sls.core.Engine;
+import dev.mu2sls.core.ExecutionExpiredException;
+import dev.mu2sls.core.Inspector;
+import dev.mu2sls.core.Invocation;
+import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.store.KeyValue;
+import dev.mu2sls.store.MemoryStore;
+import dev.mu2sls.store.Store;
+import dev.mu2sls.store.StoreStats;
+import dev.mu2sls.store.StoreTransaction;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An execution checks its deadline in its commit's body, then pauses
+ * (a stalled process, a long GC) until its request's records have expired, then commits. The
+ * store decides the deadline again at its commit point, so the late commit is refused instead of
+ * applying the request a second time.
+ */
+class PausedCommitTest {
+    private static final Duration RETENTION = Duration.ofMinutes(10);
+    private static final Duration MAX_AGE = Duration.ofMinutes(1);
+
+    @Test
+    void commitPausedPastTheRetention_afterItsDeadlineCheck_isRefused() {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+        PausingStore store = new PausingStore(new MemoryStore());
+        try (Engine engine = Engine.builder()
+                .store(store)
+                .codec(new JsonCodec())
+                .services(Workloads.W1)
+                .clock(now::get)
+                .responseRetention(RETENTION)
+                .maxExecutionAge(MAX_AGE)
+                .build()) {
+            Invocation add = new Invocation("r-1", "Counter", "add", "[\"k\", 2]".getBytes(UTF_8), 0);
+            engine.invoke(add);
+
+            // a duplicate delivery, as fresh as the first: its commit's body pauses after the deadline
+            // check, before it writes the request's record, while time passes the retention and the
+            // sweep drops the request's records
+            store.beforeNextInsert(() -> {
+                now.set(now.get().plus(RETENTION.plus(MAX_AGE.multipliedBy(3))));
+                assertThat(engine.expireResponses()).isEqualTo(1);
+            });
+            assertThatThrownBy(() -> engine.invoke(add)).isInstanceOf(ExecutionExpiredException.class);
+
+            assertThat(new Inspector(store, new JsonCodec()).dumpState())
+                    .as("the request applied once")
+                    .containsEntry("Counter.counts[\"k\"]", "2");
+        }
+    }
+
+    /** A store whose next insert first runs a pause: what happens in the world while a commit's body stalls. */
+    private static final class PausingStore implements Store {
+        private final Store delegate;
+        private Runnable pause;
+
+        PausingStore(Store delegate) {
+            this.delegate = delegate;
+        }
+
+        void beforeNextInsert(Runnable pause) {
+            this.pause = pause;
+        }
+
+        @Override
+        public byte[] get(byte[] key) {
+            return delegate.get(key);
+        }
+
+        @Override
+        public List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit) {
+            return delegate.scan(fromInclusive, toExclusive, limit);
+        }
+
+        @Override
+        public StoreTransaction begin() {
+            StoreTransaction tx = delegate.begin();
+            return new StoreTransaction() {
+                @Override
+                public byte[] get(byte[] key) {
+                    return tx.get(key);
+                }
+
+                @Override
+                public boolean holds(byte[] key, byte[] expected) {
+                    return tx.holds(key, expected);
+                }
+
+                @Override
+                public List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit) {
+                    return tx.scan(fromInclusive, toExclusive, limit);
+                }
+
+                @Override
+                public void put(byte[] key, byte[] value) {
+                    tx.put(key, value);
+                }
+
+                @Override
+                public void delete(byte[] key) {
+                    tx.delete(key);
+                }
+
+                @Override
+                public void insert(byte[] key, byte[] value) {
+                    Runnable now = pause;
+                    pause = null;
+                    if (now != null) {
+                        now.run();
+                    }
+                    tx.insert(key, value);
+                }
+
+                @Override
+                public void commitOnlyIf(BooleanSupplier condition) {
+                    tx.commitOnlyIf(condition);
+                }
+
+                @Override
+                public void commit() {
+                    tx.commit();
+                }
+
+                @Override
+                public void rollback() {
+                    tx.rollback();
+                }
+            };
+        }
+
+        @Override
+        public StoreStats stats() {
+            return delegate.stats();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+}
