@@ -2,6 +2,7 @@ package dev.mu2sls.spi;
 
 import dev.mu2sls.RetryPolicy;
 import java.lang.reflect.Type;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -23,6 +24,21 @@ public interface ExecutionContext {
 
     /** Waits for the first of several calls to complete; returns its index. */
     int awaitAny(List<PendingCall> calls);
+
+    /**
+     * Records a one-way call of {@code method}, delivered from {@code delay} on, exactly once, and
+     * returns once it is durable (inside a transaction: once its commit releases it).
+     */
+    default void send(MethodRef method, Object[] args, Duration delay) {
+        throw new UnsupportedOperationException(
+                "one-way sends are not supported by " + getClass().getSimpleName());
+    }
+
+    /** Suspends the request for {@code duration} on the store clock, holding no thread. */
+    default void sleep(Duration duration) {
+        throw new UnsupportedOperationException(
+                "durable sleeps are not supported by " + getClass().getSimpleName());
+    }
 
     /** A journaled random UUID. */
     UUID uuid();

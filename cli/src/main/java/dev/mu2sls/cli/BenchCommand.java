@@ -29,7 +29,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--workload",
             defaultValue = "W1",
-            description = "W1, W2, W3, W4, W5, W5-hot or W6 (default: ${DEFAULT-VALUE})")
+            description = "W1, W2, W3, W4, W5, W5-hot, W6 or W7 (default: ${DEFAULT-VALUE})")
     String workload;
 
     @Option(

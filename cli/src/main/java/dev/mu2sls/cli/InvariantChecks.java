@@ -29,6 +29,7 @@ final class InvariantChecks {
             case W4 -> anomalies.addAll(media(history, state));
             case W5, W5_HOT -> anomalies.addAll(travel(state));
             case W6 -> anomalies.addAll(bank(history, state));
+            case W7 -> anomalies.addAll(ShopChecks.check(state, Workload.SHOP_ITEMS, Workload.SHOP_STOCK));
         }
         return anomalies;
     }
@@ -42,6 +43,7 @@ final class InvariantChecks {
                 "every acknowledged review stored and listed once for its user and its movie, nothing else, no draft left";
             case W5, W5_HOT -> "no hotel or flight overbooked, committed reservations = placed orders";
             case W6 -> "every audit and the end state see the invariant total";
+            case W7 -> ShopChecks.DESCRIPTION;
         };
     }
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.ScopeType;
             DemoCommand.class,
             BenchCommand.class,
             BenchHttpCommand.class,
+            BenchSleepCommand.class,
             ServeCommand.class,
             UpCommand.class,
             DownCommand.class,

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
         name = "up",
         mixinStandardHelpOptions = true,
         description =
-                "Run an application (an example: counter, chain, tree, media, travel, bank, shortener, social, shop; or a jar) "
+                "Run an application (an example: counter, chain, tree, media, travel, bank, shortener, social, shop, orders; or a jar) "
                         + "as HTTP functions in separate JVM processes with a gateway, on a shared PostgreSQL; stop with Ctrl-C or ./mu2sls down.")
 final class UpCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "example name or application jar")

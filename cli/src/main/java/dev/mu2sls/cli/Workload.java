@@ -121,6 +121,32 @@ enum Workload {
                     null,
                     0);
         }
+    },
+    W7(
+            "W7",
+            "shop: Orders.checkout reserves stock and arms a 30-minute cancel timer in a transaction; 7 in 10 pay at once"
+                    + " (charge, and a one-way notification); 20 items",
+            Apps.resolve("orders").services()) {
+        @Override
+        List<Request> setup() {
+            List<Request> stock = new ArrayList<>();
+            for (int i = 0; i < SHOP_ITEMS; i++) {
+                stock.add(new Request("Inventory", "stock", "[\"i" + i + "\"," + SHOP_STOCK + "]", null, 0));
+            }
+            return stock;
+        }
+
+        @Override
+        Request next(SplittableRandom random) {
+            String order = "o" + Long.toHexString(random.nextLong());
+            return new Request(
+                    "Orders",
+                    "checkout",
+                    "[\"" + order + "\",\"i" + random.nextInt(SHOP_ITEMS) + "\"," + random.nextInt(1, 4) + ","
+                            + (random.nextInt(10) < 7) + "]",
+                    null,
+                    0);
+        }
     };
 
     static final int KEYS = 1000;
@@ -128,6 +154,8 @@ enum Workload {
     static final int MEDIA_MOVIES = 1000;
     static final int ACCOUNTS = 1000;
     static final long INITIAL_BALANCE = 1000;
+    static final int SHOP_ITEMS = 20;
+    static final long SHOP_STOCK = 1_000_000;
 
     final String label;
     final String description;

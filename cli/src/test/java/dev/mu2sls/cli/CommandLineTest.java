@@ -54,6 +54,16 @@ class CommandLineTest {
         }
     }
 
+    /** Issue 15's W7: orders, payments, one-way notifications and cancel timers under faults, checked after every timer fired. */
+    @Test
+    void demo_shop_cancelsEveryUnpaidOrderOnce_withNoAnomalies() {
+        Run demo = run("demo", "--workloads", "W7", "--seconds", "3", "--concurrency", "8");
+        assertThat(demo.lines())
+                .anySatisfy(line -> assertThat(line).matches("\\s*W7\\s+[1-9][0-9]* requests, 0 anomalies"));
+        assertThat(demo.lines().getLast()).isEqualTo("anomalies: 0");
+        assertThat(demo.exitCode()).isZero();
+    }
+
     @Test
     void bench_printsTheResultLineLast() {
         Run bench = run(

@@ -238,7 +238,7 @@ final class CallSteps {
                 execution.deadline());
     }
 
-    private static byte[] callTarget(MethodRef callee) {
+    static byte[] callTarget(MethodRef callee) {
         return (callee.service() + "." + callee.method()).getBytes(UTF_8);
     }
 

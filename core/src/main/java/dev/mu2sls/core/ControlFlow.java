@@ -42,4 +42,17 @@ abstract sealed class ControlFlow extends Error {
             super("expired: the execution outlived its deadline");
         }
     }
+
+    /**
+     * The request sleeps ({@code Deterministic.sleep}) until {@code dueMillis} on the store clock:
+     * its timer is recorded with its journal, and the execution stops, holding no thread.
+     */
+    static final class Suspended extends ControlFlow {
+        final long dueMillis;
+
+        Suspended(long dueMillis) {
+            super("suspended: the request sleeps until its timer is due");
+            this.dueMillis = dueMillis;
+        }
+    }
 }

@@ -46,6 +46,12 @@ public final class Engine implements AutoCloseable {
         this.ctx = settings.context();
         this.runner = new RequestRunner(ctx, settings);
         this.sweeps = new Sweeps(ctx, runner, settings);
+        ctx.timers()
+                .start(
+                        runner,
+                        settings.sendTransport != null ? settings.sendTransport : this::redeliver,
+                        invocation ->
+                                settings.sendTransport != null || services().containsKey(invocation.service()));
     }
 
     public static Builder builder() {
@@ -67,7 +73,8 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Re-drives every accepted request that did not complete (after a crash of the whole
-     * process), and expires abandoned transactions. Platforms call it on start, with the store's
+     * process), delivers the one-way sends and timers due ({@link #fireTimers()}), and expires
+     * abandoned transactions. Platforms call it on start, with the store's
      * other users already running or not; re-driving is safe either way (G1).
      *
      * @return the number of requests re-driven
@@ -87,7 +94,32 @@ public final class Engine implements AutoCloseable {
      * @return the number of requests re-driven
      */
     public int recover(CallTransport redrive) {
-        return sweeps.recover(redrive);
+        return sweeps.recover(redrive) + ctx.timers().fireDue(redrive);
+    }
+
+    /**
+     * Runs a delivery of a request the engine recorded for re-delivery (accepted, a one-way send, a
+     * due timer), as recovery does; its completion drops that record. For platforms that route them.
+     *
+     * @throws RequestSuspendedException if the request sleeps on; its timer delivers it again
+     */
+    public Response redeliver(Invocation invocation) {
+        return runner.run(invocation, Acceptance.RECORDED);
+    }
+
+    /**
+     * The timer driver: delivers every one-way send and sleeping request due on the store clock that
+     * no one delivered yet, each exactly once (G1). Platforms call it about every second.
+     *
+     * @return the number delivered
+     */
+    public int fireTimers() {
+        return ctx.timers().fireDue();
+    }
+
+    /** Like {@link #fireTimers()}, handing each to {@code redrive} as {@link #recover(CallTransport)} does. */
+    public int fireTimers(CallTransport redrive) {
+        return ctx.timers().fireDue(redrive);
     }
 
     /**
@@ -179,6 +211,7 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        ctx.timers().close();
         ctx.asyncCalls().shutdownNow();
     }
 
@@ -203,6 +236,15 @@ public final class Engine implements AutoCloseable {
         /** How calls to other services are delivered (required when services call each other). */
         public Builder transport(CallTransport transport) {
             settings.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /**
+         * How one-way sends and due timers reach an instance that runs them with {@link Engine#redeliver}
+         * (default: run here if this engine has the service, else left to {@link Engine#fireTimers(CallTransport)}).
+         */
+        public Builder sendTransport(CallTransport transport) {
+            settings.sendTransport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
  * @param transport calls to other services, as the observer wraps them
  * @param asyncCalls where async calls run, as the observer wraps it
  * @param clock the store-clock time for deadlines, completion times, retention and leases
+ * @param timers the delivery driver of one-way sends and sleeping requests
  */
 record EngineContext(
         EngineStore store,
@@ -23,7 +24,8 @@ record EngineContext(
         ExecutionListener listener,
         EngineObserver observer,
         Mode mode,
-        EngineCounters counters) {
+        EngineCounters counters,
+        Timers timers) {
 
     long clockMillis() {
         return clock.millis();

@@ -14,6 +14,9 @@ final class EngineSettings {
     Store store;
     Codec codec;
     CallTransport transport;
+    /** How sends and due timers are delivered as accepted requests; null: run here (see {@code Engine}). */
+    CallTransport sendTransport;
+
     FaultInjector faults = FaultInjector.NONE;
     Entropy entropy = Entropy.system();
     InstantSource clock;
@@ -68,6 +71,7 @@ final class EngineSettings {
     EngineContext context() {
         EngineCounters counters = new EngineCounters();
         EngineStore engineStore = new EngineStore(store, observer, counters, new StateCache(stateCacheEntries));
+        InstantSource engineClock = clock != null ? clock : store.clock();
         return new EngineContext(
                 engineStore,
                 codec,
@@ -75,10 +79,11 @@ final class EngineSettings {
                 observer.asyncCalls(Executors.newVirtualThreadPerTaskExecutor()),
                 faults,
                 entropy,
-                clock != null ? clock : store.clock(),
+                engineClock,
                 listener,
                 observer,
                 mode,
-                counters);
+                counters,
+                new Timers(engineStore, engineClock));
     }
 }

@@ -13,6 +13,7 @@ import dev.mu2sls.store.CommitHold;
 import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.StoreTransaction;
 import java.lang.reflect.Type;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,7 @@ final class Execution implements ExecutionContext, StateAccess {
     private final StateSteps state;
     private final CallSteps calls;
     private final EffectSteps effects;
+    private final SendSteps sends;
     /**
      * Other threads' commits held back for this execution's first segment (see
      * {@code Store.holdCommits}): released once the segment is persisted, and before any call or
@@ -91,6 +93,13 @@ final class Execution implements ExecutionContext, StateAccess {
         this.state = new StateSteps(ctx, log, segment, transactions);
         this.calls = new CallSteps(this, ctx, log, asyncCalls, transactions, stored == StoredJournal.UNCHECKED);
         this.effects = new EffectSteps(this, ctx, log, calls, service.instance());
+        this.sends = new SendSteps(
+                this,
+                ctx,
+                log,
+                segment,
+                transactions,
+                acceptance != Acceptance.NONE || invocation.requestId().indexOf('/') < 0);
     }
 
     /** The persisted journal as this execution knows it, for a replay after a conflict. */
@@ -212,6 +221,18 @@ final class Execution implements ExecutionContext, StateAccess {
     }
 
     @Override
+    public void send(MethodRef callee, Object[] args, Duration delay) {
+        hold.release();
+        sends.send(callee, args, delay);
+    }
+
+    @Override
+    public void sleep(Duration duration) {
+        hold.release();
+        sends.sleep(duration);
+    }
+
+    @Override
     public TransactionHandle currentTransaction() {
         return transactions.open();
     }
@@ -309,6 +330,21 @@ final class Execution implements ExecutionContext, StateAccess {
         segment.cacheCommitted(transactions.joinedId(), ctx.store().stateCache());
         segmentPersisted(chunkKey, List.of());
         ctx.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, log.next());
+    }
+
+    /** Persists the pending steps with a sleep's timer, which replaces the acceptance record. */
+    void persistSuspended() {
+        acceptance = Acceptance.RECORDED; // the segment deletes the record instead of writing it
+        if (!log.pending().isEmpty()) {
+            persistPending();
+            return;
+        }
+        // A replayed sleep not yet due: the timer alone. No chunk: one that left the journal length
+        // as it was would escape the fence, and an execution completing meanwhile would leave it behind.
+        long now = ctx.clockMillis();
+        accept(commit.commit(log.persistedLength(), false, (st, insert) -> applySegment(st, now)));
+        hold.release();
+        segment.clear();
     }
 
     /**

@@ -59,9 +59,13 @@ public record JournalEntry(int step, Op op, byte[] target, byte[] value) {
         TX_COMMIT(13),
         TX_ABORT(14),
         /** A journaled side effect ({@code Effects.run}): the target is its name, the value its outcome as a {@link Response}. */
-        EFFECT(15);
+        EFFECT(15),
+        /** A one-way send; the target is the called method, the value the send's due time (see {@link SendSteps}). */
+        SEND(16),
+        /** {@code Deterministic.sleep}; the value is the due time on the store clock (see {@link SendSteps}). */
+        SLEEP(17);
 
-        private static final Op[] BY_CODE = new Op[16];
+        private static final Op[] BY_CODE = new Op[18];
 
         static {
             for (Op op : values()) {

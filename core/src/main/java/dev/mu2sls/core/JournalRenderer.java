@@ -48,7 +48,7 @@ final class JournalRenderer {
                 yield KeySpace.describeState(bounds.key()) + " up to " + KeySpace.describeState(bounds.value())
                         + ", limit " + ByteBuffer.wrap(entry.target()).getInt();
             }
-            case CALL, ASYNC_CALL, TX_COMMIT, TX_ABORT, EFFECT -> new String(entry.target(), UTF_8);
+            case CALL, ASYNC_CALL, SEND, TX_COMMIT, TX_ABORT, EFFECT -> new String(entry.target(), UTF_8);
             case AWAIT, AWAIT_ANY -> {
                 ByteBuffer steps = ByteBuffer.wrap(entry.target());
                 List<Integer> awaited = new ArrayList<>();
@@ -57,7 +57,7 @@ final class JournalRenderer {
                 }
                 yield "step" + (awaited.size() == 1 ? " " + awaited.getFirst() : "s " + awaited);
             }
-            case UUID, NOW, RANDOM, TX_BEGIN -> null;
+            case UUID, NOW, RANDOM, TX_BEGIN, SLEEP -> null;
         };
     }
 
@@ -82,6 +82,7 @@ final class JournalRenderer {
             case UUID -> new UUID(in.getLong(), in.getLong()).toString();
             case NOW -> Instant.ofEpochSecond(in.getLong(), in.getInt()).toString();
             case RANDOM -> "seed " + in.getLong();
+            case SEND, SLEEP -> "due " + Instant.ofEpochMilli(in.getLong());
             case TX_COMMIT, TX_ABORT ->
                 TxOutcome.of(value[0]).name().toLowerCase(Locale.ROOT).replace('_', ' ');
             case REMOVE, ASYNC_CALL, TX_BEGIN -> null;

@@ -17,6 +17,7 @@ import java.util.Arrays;
  *   P txId 0 W stateKey         a transaction's provisional write (or delete) of a state key
  *   P txId 0 V requestId 0 step a state key a participant read in the transaction, and the value it saw
  *   P txId 0 Q requestId 0 step a range a participant scanned in the transaction, and what it saw
+ *   D due(long) requestId       a timer: a one-way send, or a sleeping request, to deliver from due on
  * </pre>
  * Provisional writes live beside the state, never in it: a transaction's writes reach the state
  * keys only in the store transaction that commits it. A transaction's records share one prefix,
@@ -33,6 +34,7 @@ final class KeySpace {
     static final byte TX_WRITE = 'W';
     static final byte TX_READ = 'V';
     static final byte TX_SCAN = 'Q';
+    static final byte TIMER = 'D';
 
     private KeySpace() {}
 
@@ -92,6 +94,20 @@ final class KeySpace {
 
     static byte[] journalEnd(String requestId) {
         return Keys.prefixEnd(journalPrefix(requestId));
+    }
+
+    /** A timer: ordered by due time (store-clock milliseconds, non-negative), then by the id it delivers. */
+    static byte[] timer(long dueMillis, String requestId) {
+        byte[] id = requestId.getBytes(UTF_8);
+        return ByteBuffer.allocate(1 + 8 + id.length)
+                .put(TIMER)
+                .putLong(dueMillis)
+                .put(id)
+                .array();
+    }
+
+    static long timerDue(byte[] timerKey) {
+        return ByteBuffer.wrap(timerKey, 1, 8).getLong();
     }
 
     static byte[] txStatus(String txId) {

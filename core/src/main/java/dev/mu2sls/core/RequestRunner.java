@@ -120,6 +120,9 @@ final class RequestRunner {
                 counters.fenced.increment();
                 attempt.fenced();
                 return settled(invocation, acceptance, stopped.response);
+            } catch (ControlFlow.Suspended sleeping) {
+                attempt.completed();
+                throw new RequestSuspendedException(invocation.requestId(), sleeping.dueMillis);
             } catch (ControlFlow.Expired stopped) {
                 counters.expired.increment();
                 throw new ExecutionExpiredException(invocation.requestId(), deadline);

@@ -63,7 +63,7 @@ final class StateCache {
 
     /** {@code value} (null: deleted) was committed for {@code key} by this engine. */
     void committed(byte[] key, byte[] value) {
-        if (capacity > 0) {
+        if (capacity > 0 && key[0] == KeySpace.STATE) { // a segment also writes timers and sends, never read here
             values.put(new ByteKey(key.clone()), value == null ? ABSENT : value);
         }
     }

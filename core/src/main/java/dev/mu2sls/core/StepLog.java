@@ -181,6 +181,8 @@ final class StepLog {
             case TX_COMMIT -> "Transaction.commit()";
             case TX_ABORT -> "Transaction.abort()";
             case EFFECT -> "Effects.run(\"" + new String(target, UTF_8) + "\")";
+            case SEND -> "SEND " + new String(target, UTF_8);
+            case SLEEP -> "Deterministic.sleep()";
         };
     }
 }

@@ -94,7 +94,7 @@ final class TransactionSteps {
                                     + " inside it were never awaited; await every call made in a transaction before committing");
                 }
                 switch (finish(t, JournalEntry.Op.TX_COMMIT)) {
-                    case COMMITTED -> {}
+                    case COMMITTED -> ctx.timers().transactionCommitted();
                     case CONFLICT ->
                         throw new TransactionConflictException(
                                 t.id,

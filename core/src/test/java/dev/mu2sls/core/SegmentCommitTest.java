@@ -49,7 +49,8 @@ class SegmentCommitTest {
                 ExecutionListener.NONE,
                 EngineObserver.NONE,
                 Mode.FULL,
-                new EngineCounters());
+                new EngineCounters(),
+                null);
     }
 
     private void given(Consumer<StoreTransaction> contents) {

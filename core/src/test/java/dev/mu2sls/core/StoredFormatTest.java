@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -134,6 +135,29 @@ class StoredFormatTest {
             assertThat(decoded.get(1).target()).asString(UTF_8).isEqualTo("c");
             assertThat(decoded.get(1).value()).isNull();
         }
+    }
+
+    /** Issue 15: one-way sends and sleeps take codes 16 and 17; chunks written before them still decode (above). */
+    @Test
+    void journalChunk_sendAndSleep_format1() {
+        long due = 1_700_000_000_000L;
+        List<JournalEntry> steps = List.of(
+                new JournalEntry(
+                        0,
+                        JournalEntry.Op.SEND,
+                        "I.r".getBytes(UTF_8),
+                        ByteBuffer.allocate(8).putLong(due).array()),
+                new JournalEntry(
+                        1,
+                        JournalEntry.Op.SLEEP,
+                        new byte[0],
+                        ByteBuffer.allocate(8).putLong(due + 60_000).array()));
+        assertThat(JournalCodec.encode(steps)).isEqualTo(fixture("v1/journal-chunk-send-sleep"));
+        List<JournalEntry> decoded = JournalCodec.decode(KEY, fixture("v1/journal-chunk-send-sleep"));
+        assertThat(decoded).extracting(JournalEntry::op).containsExactly(JournalEntry.Op.SEND, JournalEntry.Op.SLEEP);
+        assertThat(ByteBuffer.wrap(decoded.get(1).value()).getLong()).isEqualTo(due + 60_000);
+        assertThat(KeySpace.timer(due, "r/1")).isEqualTo(fixture("v1/timer-key"));
+        assertThat(KeySpace.timerDue(fixture("v1/timer-key"))).isEqualTo(due);
     }
 
     @Test

@@ -26,6 +26,7 @@ final class ClientGenerator {
     JavaFile generate(ServiceModel model) {
         ClassName client = model.clientName();
         ClassName async = client.nestedClass("Async");
+        ClassName send = client.nestedClass("Send");
         String service = model.serviceName();
 
         TypeSpec.Builder asyncType = TypeSpec.classBuilder(async)
@@ -33,6 +34,18 @@ final class ClientGenerator {
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                 .addMethod(MethodSpec.constructorBuilder()
                         .addModifiers(Modifier.PRIVATE)
+                        .build());
+        TypeSpec.Builder sendType = TypeSpec.classBuilder(send)
+                .addJavadoc(
+                        "One-way sends to {@code $L}: each returns once the call is recorded durably with the caller's\n"
+                                + "step (inside a transaction, delivered only if it commits), and is delivered exactly once.\n",
+                        service)
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addField(TypeCode.DURATION, "delay", Modifier.PRIVATE, Modifier.FINAL)
+                .addMethod(MethodSpec.constructorBuilder()
+                        .addModifiers(Modifier.PRIVATE)
+                        .addParameter(TypeCode.DURATION, "delay")
+                        .addStatement("this.delay = delay")
                         .build());
 
         TypeSpec.Builder type = TypeSpec.classBuilder(client)
@@ -78,6 +91,7 @@ final class ClientGenerator {
         for (Operation operation : model.operations()) {
             type.addMethod(syncMethod(model, client, operation));
             asyncType.addMethod(asyncMethod(model, client, operation));
+            sendType.addMethod(sendMethod(model, client, operation));
         }
         type.addMethod(MethodSpec.methodBuilder("async")
                 .addJavadoc("The asynchronous view of this client.\n")
@@ -86,6 +100,25 @@ final class ClientGenerator {
                 .addStatement("return async")
                 .build());
         type.addType(asyncType.build());
+        type.addMethod(MethodSpec.methodBuilder("send")
+                .addJavadoc(
+                        "One-way sends, delivered as soon as recorded; they are not awaited by this request's completion.\n")
+                .addModifiers(Modifier.PUBLIC)
+                .returns(send)
+                .addStatement("return new $T($T.ZERO)", send, TypeCode.DURATION)
+                .build());
+        type.addMethod(MethodSpec.methodBuilder("send")
+                .addJavadoc("One-way sends delivered {@code delay} after they are recorded (a durable timer).\n")
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(TypeCode.DURATION, "delay")
+                .returns(send)
+                .beginControlFlow("if ($N.isNegative())", "delay")
+                .addStatement(
+                        "throw new $T($S + delay)", IllegalArgumentException.class, "send delay must not be negative: ")
+                .endControlFlow()
+                .addStatement("return new $T(delay)", send)
+                .build());
+        type.addType(sendType.build());
 
         return JavaFile.builder(client.packageName(), type.build())
                 .skipJavaLangImports(true)
@@ -155,6 +188,20 @@ final class ClientGenerator {
                 .addStatement(
                         "return new $T<>($T.current().callAsync($L, $L))",
                         TypeCode.DURABLE_FUTURE,
+                        TypeCode.CONTEXTS,
+                        ref(client, operation),
+                        arguments(operation))
+                .build();
+    }
+
+    private static MethodSpec sendMethod(ServiceModel model, ClassName client, Operation operation) {
+        return signature(operation)
+                .addJavadoc(
+                        "Sends {@code $L.$L} one-way; its result is recorded by the callee, never returned.\n",
+                        model.serviceName(),
+                        operation.name())
+                .addStatement(
+                        "$T.current().send($L, $L, this.delay)",
                         TypeCode.CONTEXTS,
                         ref(client, operation),
                         arguments(operation))

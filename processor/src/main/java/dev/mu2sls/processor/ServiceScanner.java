@@ -370,6 +370,20 @@ final class ServiceScanner {
                                 + "async() view; rename the method");
                 ok = false;
             }
+            if (name.equals("send")
+                    && (method.getParameters().isEmpty()
+                            || (method.getParameters().size() == 1
+                                    && method.getParameters()
+                                            .getFirst()
+                                            .asType()
+                                            .toString()
+                                            .equals("java.time.Duration")))) {
+                diagnostics.error(
+                        method,
+                        label + ": a method 'send' with no parameters or one Duration clashes with the "
+                                + "generated client's send() and send(Duration) views; rename the method");
+                ok = false;
+            }
             if (!method.getTypeParameters().isEmpty()) {
                 diagnostics.error(
                         method,

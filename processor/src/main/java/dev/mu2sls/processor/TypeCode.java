@@ -23,6 +23,7 @@ final class TypeCode {
     static final ClassName TYPE_REF = ClassName.get("dev.mu2sls", "TypeRef");
     static final ClassName DURABLE_FUTURE = ClassName.get("dev.mu2sls", "DurableFuture");
     static final ClassName VOID = ClassName.get("java.lang", "Void");
+    static final ClassName DURATION = ClassName.get("java.time", "Duration");
     static final AnnotationSpec GENERATED = AnnotationSpec.builder(
                     ClassName.get("javax.annotation.processing", "Generated"))
             .addMember("value", "$S", ServiceProcessor.class.getName())

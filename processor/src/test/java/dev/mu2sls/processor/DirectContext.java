@@ -44,6 +44,11 @@ final class DirectContext implements ExecutionContext {
         return new Done(method, invoke(method, args));
     }
 
+    @Override
+    public void send(MethodRef method, Object[] args, java.time.Duration delay) {
+        calls.add("send " + method + " #" + method.index() + " " + List.of(args) + " after " + delay);
+    }
+
     private Object invoke(MethodRef method, Object[] args) {
         if (!method.service().equals(definition.name()) || definition.methods().get(method.index()) != method) {
             throw new IllegalArgumentException("unexpected method " + method);

@@ -209,6 +209,32 @@ class GeneratedCodeBehaviourTest {
     }
 
     @Test
+    void client_sendViews_recordOneWaySendsWithTheirDelay() throws Exception {
+        CompiledClasses loader = load(ServiceGenerationTest.COUNTER);
+        ServiceDefinition counter = loader.newInstance("test.CounterDispatcher", ServiceDefinition.class);
+        DirectContext context = new DirectContext(counter, counter.newInstance(new InMemoryState()));
+        Class<?> clientClass = loader.loadClass("test.CounterClient");
+        Object client = clientClass.getConstructor().newInstance();
+        Method send = clientClass.getMethod("send");
+        Method sendLater = clientClass.getMethod("send", java.time.Duration.class);
+        Method sendAdd = send.getReturnType().getMethod("add", String.class, long.class);
+
+        context.bound(() -> {
+            sendAdd.invoke(send.invoke(client), "k", 2L);
+            sendAdd.invoke(sendLater.invoke(client, java.time.Duration.ofMinutes(30)), "k", 3L);
+            return null;
+        });
+
+        assertThat(context.calls)
+                .containsExactly("send Counter.add #0 [k, 2] after PT0S", "send Counter.add #0 [k, 3] after PT30M");
+        assertThat(sendAdd.getReturnType()).as("a send returns nothing").isEqualTo(void.class);
+        assertThatThrownBy(() -> sendLater.invoke(client, java.time.Duration.ofSeconds(-1)))
+                .cause()
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must not be negative");
+    }
+
+    @Test
     void client_outsideExecution_failsWithTheApisExplanation() throws Exception {
         CompiledClasses loader = load(ServiceGenerationTest.COUNTER);
         Object client = loader.newInstance("test.CounterClient", Object.class);

@@ -234,6 +234,19 @@ class ServiceValidationTest {
         assertSingleError(compilation, "Hotel.async: the name 'async' is reserved");
     }
 
+    @Test
+    void methods_namedSendClashingWithTheSendViews_failBecauseTheClientReservesThem() {
+        assertSingleError(
+                compile(hotel("public void send() {}")),
+                "Hotel.send: a method 'send' with no parameters or one Duration clashes");
+        assertSingleError(
+                compile(hotel("public void send(java.time.Duration d) {}")),
+                "clashes with the generated client's send()");
+        assertThat(compile(hotel("public void send(String order) {}")).status())
+                .as("other parameters overload it")
+                .isEqualTo(Compilation.Status.SUCCESS);
+    }
+
     // ---- the class ----
 
     @Test

@@ -6,6 +6,7 @@ import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.ExecutionExpiredException;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.Mode;
+import dev.mu2sls.core.RequestSuspendedException;
 import dev.mu2sls.core.Response;
 import dev.mu2sls.observability.Telemetry;
 import io.opentelemetry.context.Scope;
@@ -144,13 +145,22 @@ public final class FunctionHandler implements Drainable {
         inFlight.incrementAndGet();
         Scope trace = TraceHeaders.continueTrace(call);
         try {
-            Response response = metadata.accept() ? engine.submit(invocation) : engine.invoke(invocation);
+            // accepted with a derived id: a one-way send or a timer the engine recorded, re-driven by the gateway
+            Response response = !metadata.accept()
+                    ? engine.invoke(invocation)
+                    : invocation.requestId().indexOf('/') >= 0
+                            ? engine.redeliver(invocation)
+                            : engine.submit(invocation);
             handled.increment();
             return Replies.response(response);
         } catch (InvalidRequestException e) {
             return Replies.invalid(e);
         } catch (NondeterminismException e) {
             return Replies.nondeterminism(e);
+        } catch (RequestSuspendedException e) {
+            // it sleeps under a durable timer: accepted, still running; the client retries with the same key
+            long seconds = Math.max(1, (e.dueMillis() - System.currentTimeMillis() + 999) / 1000);
+            return Replies.error(202, "sleeping", e.getMessage()).withHeader("Retry-After", Long.toString(seconds));
         } catch (ExecutionExpiredException e) {
             // its caller's deadline passed too: the caller re-executes and calls again (A6)
             return Replies.error(503, "execution-expired", e.getMessage());

@@ -2,6 +2,7 @@ package dev.mu2sls.simulator;
 
 import dev.mu2sls.core.Inspector;
 import dev.mu2sls.store.Store;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,17 @@ public final class AfterRunCheck {
             return problems;
         }
         problems.addAll(problems(simulator.store()));
+        long now = simulator.clock().millis();
+        long due = simulator
+                .store()
+                .scan(new byte[] {Simulator.TIMER}, new byte[] {Simulator.TIMER + 1}, Integer.MAX_VALUE)
+                .stream()
+                .filter(timer -> ByteBuffer.wrap(timer.key(), 1, 8).getLong() <= now)
+                .count();
+        if (due > 0) {
+            problems.add(
+                    due + " one-way sends or timers due and not delivered (the timer driver delivers and drops them)");
+        }
         long mismatches = simulator.faults().duplicateMismatches();
         if (mismatches > 0) {
             problems.add(mismatches + " duplicate deliveries answered differently from the original");

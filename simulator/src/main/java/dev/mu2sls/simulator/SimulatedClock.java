@@ -26,6 +26,14 @@ public final class SimulatedClock implements InstantSource {
         return Instant.ofEpochMilli(millis());
     }
 
+    /** Moves the clock forward to {@code millis}, if it is not there yet. */
+    public void advanceTo(long millis) {
+        long behind = millis - millis();
+        if (behind > 0) {
+            offsetMillis.addAndGet(behind);
+        }
+    }
+
     /** Moves the clock forward by {@code duration}. */
     public void advance(Duration duration) {
         if (duration.isNegative()) {

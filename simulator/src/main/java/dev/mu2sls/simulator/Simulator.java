@@ -13,12 +13,15 @@ import dev.mu2sls.core.InjectedCrash;
 import dev.mu2sls.core.Inspector;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.Mode;
+import dev.mu2sls.core.RequestSuspendedException;
 import dev.mu2sls.core.Response;
 import dev.mu2sls.json.JsonCodec;
 import dev.mu2sls.spi.Codec;
 import dev.mu2sls.spi.ServiceDefinition;
+import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.MemoryStore;
 import dev.mu2sls.store.Store;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -63,6 +66,10 @@ public final class Simulator implements AutoCloseable {
     static final int DUPLICATE_ATTEMPT = 1_000_000;
 
     private static final ScopedValue<Attempt> ATTEMPT = ScopedValue.newInstance();
+    /** The engine's timer records: {@code D}, the due time (8 bytes), the id (core's KeySpace). */
+    static final byte TIMER = 'D';
+    /** The engine's acceptance records: {@code A}, the id (core's KeySpace). */
+    private static final byte ACCEPTED = 'A';
 
     /** Longest a long-stalled zombie waits for its successor before the clock jumps past the lease anyway. */
     private static final long SUCCESSOR_WAIT_MILLIS = 100;
@@ -114,6 +121,7 @@ public final class Simulator implements AutoCloseable {
                 .services(builder.services)
                 .faults(plan.injectsFaults() ? new PlanInjector() : FaultInjector.NONE)
                 .transport(this::deliver)
+                .sendTransport(this::deliverAccepted)
                 .build();
         SimulatorWatch.opened(this);
     }
@@ -132,10 +140,26 @@ public final class Simulator implements AutoCloseable {
         return call(new Invocation(requestId, service, method, jsonArguments.getBytes(UTF_8), 0));
     }
 
-    /** A client request, delivered (and maybe duplicated) until it completes. */
+    /**
+     * A client request, delivered (and maybe duplicated) until it completes. A request that sleeps
+     * is answered once it completed: the client waits while the clock jumps to its timer (no
+     * execution waits), the timers fire, and it retries with the same id.
+     */
     public Response call(Invocation invocation) {
         long sentAt = clock.millis();
-        Response response = deliverAnswered(invocation);
+        Response response = null;
+        boolean counted = false;
+        while (response == null) {
+            try {
+                response = deliverAnswered(invocation, counted);
+            } catch (RequestSuspendedException sleeping) {
+                // still unanswered (no jump past the retention, A5) until the retry's outcome
+                counted = jumpsPastRetention();
+                clock.advanceTo(sleeping.dueMillis());
+                engine.fireTimers();
+                invocation = invocation.withAttempt(1);
+            }
+        }
         if (plan.sequentialDuplicateProbability() > 0
                 && plan.randomFor(invocation.requestId(), -2).nextDouble() < plan.sequentialDuplicateProbability()) {
             deliverDuplicate(invocation, sentAt, response);
@@ -143,13 +167,18 @@ public final class Simulator implements AutoCloseable {
         return response;
     }
 
-    /** A client's request, counted unanswered until its delivery has an outcome (see {@link AnswerGate}). */
-    private Response deliverAnswered(Invocation invocation) {
+    /**
+     * A client's request, counted unanswered until its delivery has an outcome (see {@link AnswerGate})
+     * other than sleeping: a sleeping request stays counted for the client's retry ({@code counted}).
+     */
+    private Response deliverAnswered(Invocation invocation, boolean counted) {
         if (!jumpsPastRetention()) {
-            return deliver(invocation, acceptDurably, NO_CALLBACK);
+            return deliver(invocation, clientRoute(), NO_CALLBACK);
         }
-        answers.sent();
-        return deliver(invocation, acceptDurably, answers::answered);
+        if (!counted) {
+            answers.sent();
+        }
+        return deliver(invocation, clientRoute(), SLEEPING_IS_NO_ANSWER);
     }
 
     /** Whether time may jump past the retention, which client requests must then wait for (A5). */
@@ -170,29 +199,75 @@ public final class Simulator implements AutoCloseable {
         }
         sequentialDuplicates.increment();
         Response again = deliver(
-                invocation.withAttempt(DUPLICATE_ATTEMPT + 1), acceptDurably, gated ? answers::answered : NO_CALLBACK);
+                invocation.withAttempt(DUPLICATE_ATTEMPT + 1), clientRoute(), gated ? answers::answered : NO_CALLBACK);
         if (!again.equals(response)) {
             duplicateMismatches.increment();
         }
     }
 
-    /** Runs the expiry sweeps a platform's housekeeping runs periodically. */
+    /** Runs the sweeps a platform's housekeeping runs periodically: the timer driver and the expiries. */
     public void housekeeping() {
+        engine.fireTimers();
+        expire();
+    }
+
+    /** The expiry sweeps alone: what a jump of time runs (timers fire when a client or {@link #settle} asks). */
+    private void expire() {
         engine.expireTransactions();
         engine.expireResponses();
     }
 
-    /** Delivers a call between services. */
-    Response deliver(Invocation invocation) {
-        return deliver(invocation, false, NO_CALLBACK);
+    /**
+     * Delivers a send or timer the engine recorded. Like a client request it is retried only within
+     * the retention (A5): no jump of time past it while its delivery is under way.
+     */
+    private Response deliverAccepted(Invocation invocation) {
+        if (!jumpsPastRetention()) {
+            return deliver(invocation, Route.ACCEPTED, NO_CALLBACK);
+        }
+        answers.sent();
+        return deliver(invocation, Route.ACCEPTED, answers::answered);
     }
 
-    /** Delivers one request: the platform's side of both client requests and internal calls. */
-    private Response deliver(Invocation invocation, boolean client, Runnable onOutcome) {
+    /** Delivers a call between services. */
+    Response deliver(Invocation invocation) {
+        return deliver(invocation, Route.CALL, NO_CALLBACK);
+    }
+
+    private Route clientRoute() {
+        return acceptDurably ? Route.CLIENT : Route.CALL;
+    }
+
+    /** How the platform hands a delivery to the engine. */
+    private enum Route {
+        /** A call between services, or a client request not accepted durably: {@code Engine.invoke}. */
+        CALL,
+        /** A client request accepted durably: {@code Engine.submit}. */
+        CLIENT,
+        /** A send or timer the engine recorded: {@code Engine.redeliver}. */
+        ACCEPTED;
+
+        Response run(Engine engine, Invocation invocation) {
+            return switch (this) {
+                case CALL -> engine.invoke(invocation);
+                case CLIENT -> engine.submit(invocation);
+                case ACCEPTED -> engine.redeliver(invocation);
+            };
+        }
+    }
+
+    /** Delivers one request: the platform's side of client requests, internal calls, sends and timers. */
+    private Response deliver(Invocation invocation, Route route, Runnable onOutcome) {
         active.incrementAndGet();
-        Delivery delivery = new Delivery(invocation, client);
+        Delivery delivery = new Delivery(invocation, route);
         if (onOutcome != NO_CALLBACK) {
-            delivery.outcome.whenComplete((response, failure) -> onOutcome.run());
+            delivery.outcome.whenComplete((response, failure) -> {
+                if (onOutcome != SLEEPING_IS_NO_ANSWER) {
+                    onOutcome.run();
+                } else if (!(failure instanceof RequestSuspendedException)) {
+                    answers.answered();
+                }
+            });
         }
         try {
             deliveries.increment();
@@ -207,8 +282,12 @@ public final class Simulator implements AutoCloseable {
                 background(() -> {
                     Response duplicate;
                     try {
-                        duplicate = engine.invoke(
-                                invocation.withAttempt(DUPLICATE_ATTEMPT).withDeadline(arrivalDeadline));
+                        duplicate = (route == Route.CLIENT ? Route.CALL : route)
+                                .run(
+                                        engine,
+                                        invocation
+                                                .withAttempt(DUPLICATE_ATTEMPT)
+                                                .withDeadline(arrivalDeadline));
                     } catch (RuntimeException rejected) {
                         return; // the original delivery reports non-retryable failures
                     }
@@ -247,6 +326,35 @@ public final class Simulator implements AutoCloseable {
             }
             quietChecks = active.get() == 0 ? quietChecks + 1 : 0;
             LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    /**
+     * Waits for quiescence, then runs the timer driver until no one-way send or timer is left,
+     * moving the clock to each one's due time (a delayed send, a sleep): the state a test compares
+     * once everything sent has been delivered.
+     *
+     * @throws TimeoutException if executions still run, or timers are left, after {@code timeout}
+     */
+    public void settle(Duration timeout) throws TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            awaitQuiescence(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            List<KeyValue> next = store.scan(new byte[] {TIMER}, new byte[] {TIMER + 1}, 1);
+            // a timer claimed (its acceptance record written) whose delivery is about to start
+            List<KeyValue> claimed = store.scan(new byte[] {ACCEPTED}, new byte[] {ACCEPTED + 1}, 1);
+            if (next.isEmpty() && claimed.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("timers still due or claimed after " + timeout + ": " + next + claimed);
+            }
+            if (next.isEmpty()) {
+                LockSupport.parkNanos(1_000_000);
+                continue;
+            }
+            clock.advanceTo(ByteBuffer.wrap(next.getFirst().key(), 1, 8).getLong());
+            engine.fireTimers();
         }
     }
 
@@ -337,19 +445,21 @@ public final class Simulator implements AutoCloseable {
 
     private static final int MAX_EXPIRED_IN_A_ROW = 20;
     private static final Runnable NO_CALLBACK = () -> {};
+    /** A client delivery's callback: answered, unless the request sleeps and its client retries. */
+    private static final Runnable SLEEPING_IS_NO_ANSWER = () -> {};
 
     /** The platform's handling of one request: attempts until one returns a response. */
     private final class Delivery {
         final Invocation invocation;
-        final boolean client;
+        final Route route;
         final CompletableFuture<Response> outcome = new CompletableFuture<>();
         private final AtomicInteger nextAttempt = new AtomicInteger(1);
         private final Set<Integer> timedOut = ConcurrentHashMap.newKeySet();
         private int expiredInARow;
 
-        Delivery(Invocation invocation, boolean client) {
+        Delivery(Invocation invocation, Route route) {
             this.invocation = invocation;
-            this.client = client;
+            this.route = route;
         }
 
         Response run(int firstAttempt) {
@@ -365,8 +475,7 @@ public final class Simulator implements AutoCloseable {
                         attempt < plan.faultyAttempts());
                 Invocation delivered = invocation.withAttempt(attempt);
                 try {
-                    Response response = ScopedValue.where(ATTEMPT, context)
-                            .call(() -> client ? engine.submit(delivered) : engine.invoke(delivered));
+                    Response response = ScopedValue.where(ATTEMPT, context).call(() -> route.run(engine, delivered));
                     if (timedOut.contains(attempt)) {
                         return awaitSuccessor();
                     }
@@ -495,13 +604,13 @@ public final class Simulator implements AutoCloseable {
             awaitOutcome(attempt.delivery, SUCCESSOR_WAIT_MILLIS);
             Duration lease = engine.transactionLease();
             clock.advance(lease.multipliedBy(2));
-            housekeeping();
+            expire();
             boolean pastRetention = attempt.random.nextDouble() < plan.pastRetentionShare()
                     && answers.jumpWhenAllAnswered(ANSWERS_WAIT_MILLIS, () -> {
                         clock.advance(engine.responseRetention()
                                 .plus(maxExecutionAge.multipliedBy(2))
                                 .plus(lease));
-                        housekeeping();
+                        expire();
                     });
             if (pastRetention) {
                 stallsPastRetention.increment();

@@ -122,7 +122,7 @@ public final class SpecComparison {
                 implementation.add(
                         simulator.call(request.id(), request.service(), request.method(), request.jsonArguments()));
             }
-            simulator.awaitQuiescence(AfterRunCheck.QUIESCENCE_TIMEOUT);
+            simulator.settle(AfterRunCheck.QUIESCENCE_TIMEOUT); // every send and timer delivered
             implementationState = simulator.inspector().dumpState();
             faults = simulator.faults();
             leftBehind = AfterRunCheck.problems(simulator);

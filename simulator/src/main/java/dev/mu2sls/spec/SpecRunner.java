@@ -43,6 +43,15 @@ public final class SpecRunner {
     private final SpecLog log;
     /** The open transaction; the spec is sequential, so there is at most one, spanning services. */
     private SpecTransaction open;
+    /** One-way sends recorded and not yet run: the spec runs them after the client request that sent them. */
+    private final java.util.ArrayDeque<QueuedSend> sends = new java.util.ArrayDeque<>();
+    /** How many requests are running, nested: 1 for a client request (or a send) alone. */
+    private int depth;
+
+    private boolean draining;
+
+    /** A one-way send, run as a request of its own (id {@code sender/step}). */
+    private record QueuedSend(String requestId, MethodRef method, byte[] arguments) {}
 
     public SpecRunner(Iterable<? extends ServiceDefinition> services, Codec codec, Choices choices) {
         this.codec = codec;
@@ -56,13 +65,32 @@ public final class SpecRunner {
         }
     }
 
-    /** Runs one client request to completion and returns its response. */
+    /**
+     * Runs one client request to completion and returns its response; then the one-way sends it
+     * made (and theirs), each exactly once, none from an aborted transaction.
+     */
     public Response call(String requestId, String service, String method, String jsonArguments) {
         return call(requestId, service, method, jsonArguments.getBytes(UTF_8));
     }
 
-    /** Runs one request (a client's or a nested call) to completion. */
+    /** Runs one request (a client's or a nested call) to completion; a client's sends after it. */
     public Response call(String requestId, String service, String method, byte[] arguments) {
+        Response response = run(requestId, service, method, arguments);
+        if (depth == 0 && !draining) {
+            draining = true;
+            try {
+                while (!sends.isEmpty()) {
+                    QueuedSend send = sends.poll();
+                    run(send.requestId(), send.method().service(), send.method().method(), send.arguments());
+                }
+            } finally {
+                draining = false;
+            }
+        }
+        return response;
+    }
+
+    private Response run(String requestId, String service, String method, byte[] arguments) {
         ServiceDefinition definition = definitions.get(service);
         if (definition == null) {
             throw new InvalidRequestException(
@@ -91,12 +119,15 @@ public final class SpecRunner {
             Object[] args) {
         Context context = new Context(requestId);
         Response response;
+        depth++;
         try {
             Object result = context.bound(() -> definition.invoke(instances.get(service), ref.index(), args));
             response = Response.success(codec.encode(result, ref.returnType()));
         } catch (Exception failure) {
             response = Response.failure(failure.getClass().getName(), failure.getMessage());
             log.rollBack(context.segmentStart); // as the engine does: the throwing segment's writes are not applied
+        } finally {
+            depth--;
         }
         if (open != null && open.isOpen && open.owner == context) {
             // as the engine does: a transaction its owner left open is aborted
@@ -224,6 +255,9 @@ public final class SpecRunner {
         final Context owner;
         final int begin;
         final java.util.Set<Done> unawaited = new java.util.HashSet<>();
+        /** Sends made inside the transaction: an outbox its commit releases and its abort drops. */
+        final List<QueuedSend> outbox = new java.util.ArrayList<>();
+
         boolean isOpen = true;
         boolean abortedByParticipant;
 
@@ -240,6 +274,8 @@ public final class SpecRunner {
             open = null;
             if (abort) {
                 log.rollBack(begin);
+            } else {
+                sends.addAll(outbox);
             }
             log.transactionEnded();
         }
@@ -336,6 +372,31 @@ public final class SpecRunner {
         @Override
         public int awaitAny(List<PendingCall> calls) {
             return choices.any(requestId, nextStep(), calls.size());
+        }
+
+        @Override
+        public void send(MethodRef callee, Object[] args, java.time.Duration delay) {
+            byte[] arguments = codec.encodeArguments(callee, args);
+            QueuedSend send = new QueuedSend(requestId + "/" + nextStep(), callee, arguments);
+            segmentEnded(); // the engine persists the segment with the send
+            if (open != null && open.isOpen) {
+                open.outbox.add(send);
+            } else {
+                sends.add(send);
+            }
+        }
+
+        /** Time is not part of the spec: a sleep is a step, checked where the engine checks it. */
+        @Override
+        public void sleep(java.time.Duration duration) {
+            if (depth > 1) {
+                throw new IllegalStateException("a request called by another request cannot sleep");
+            }
+            if (open != null && open.isOpen) {
+                throw new IllegalStateException("cannot sleep inside " + open.id);
+            }
+            nextStep();
+            segmentEnded(); // a sleep that suspends persists the segment
         }
 
         @Override

@@ -44,6 +44,7 @@ public final class Apps {
         EXAMPLES.put("shortener", List.of("Shortener", "Analytics"));
         EXAMPLES.put("social", List.of("Social", "SocialGraph", "PostStorage", "Timeline"));
         EXAMPLES.put("shop", List.of("Shop", "Mailer"));
+        EXAMPLES.put("orders", List.of("Orders", "Inventory", "Billing", "Mailer"));
     }
 
     /**

@@ -1,8 +1,10 @@
 package dev.mu2sls.platform.local;
 
+import dev.mu2sls.core.CallTransport;
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.Inspector;
 import dev.mu2sls.core.Invocation;
+import dev.mu2sls.core.Response;
 import dev.mu2sls.http.CallSigner;
 import dev.mu2sls.http.CallUnavailableError;
 import dev.mu2sls.http.Console;
@@ -93,37 +95,41 @@ public final class GatewayProcess {
 
     /**
      * Re-drives accepted requests once, each up to {@link GatewayHandler#MAX_REDELIVERIES} times, so
-     * that one that never completes cannot hold up those after it; then expires transactions and
-     * responses ({@link Housekeeping}).
+     * that one that never completes cannot hold up those after it; then runs the timer driver and
+     * expires transactions and responses ({@link Housekeeping}).
      */
     private static void housekeeping(Engine engine, HttpCallTransport transport) {
+        CallTransport redrive = invocation -> redrive(engine, transport, invocation);
         try {
-            int redriven = engine.recover(invocation -> {
-                for (int round = 0; round <= GatewayHandler.MAX_REDELIVERIES; round++) {
-                    try {
-                        HttpReply reply = transport.deliver(invocation, true);
-                        if (reply.status() >= 400) {
-                            markFailed(
-                                    engine,
-                                    invocation,
-                                    "refused on re-delivery with " + reply.status() + ": "
-                                            + new String(reply.body(), StandardCharsets.UTF_8));
-                        }
-                        return null;
-                    } catch (CallUnavailableError e) {
-                        LOG.warn("recovery: {}; retrying", e.getMessage());
-                    }
-                }
-                markFailed(
-                        engine,
-                        invocation,
-                        "no instance completed it in " + (GatewayHandler.MAX_REDELIVERIES + 1) + " deliveries");
-                return null;
-            });
-            LOG.info("recovery: re-drove {} accepted requests", redriven);
+            int redriven = engine.recover(redrive);
+            LOG.info("recovery: re-drove {} accepted requests, sends and timers", redriven);
         } catch (RuntimeException e) {
             LOG.error("recovery stopped: {}; the gateway's next start re-drives what is left", e.toString());
         }
-        new Housekeeping(engine).run();
+        new Housekeeping(engine, redrive).run();
+    }
+
+    /** Delivers an accepted request (a client's, a send, a timer) to an instance, up to {@link GatewayHandler#MAX_REDELIVERIES} times. */
+    private static Response redrive(Engine engine, HttpCallTransport transport, Invocation invocation) {
+        for (int round = 0; round <= GatewayHandler.MAX_REDELIVERIES; round++) {
+            try {
+                HttpReply reply = transport.deliver(invocation, true);
+                if (reply.status() >= 400) {
+                    markFailed(
+                            engine,
+                            invocation,
+                            "refused on re-delivery with " + reply.status() + ": "
+                                    + new String(reply.body(), StandardCharsets.UTF_8));
+                }
+                return null;
+            } catch (CallUnavailableError e) {
+                LOG.warn("recovery: {}; retrying", e.getMessage());
+            }
+        }
+        markFailed(
+                engine,
+                invocation,
+                "no instance completed it in " + (GatewayHandler.MAX_REDELIVERIES + 1) + " deliveries");
+        return null;
     }
 }

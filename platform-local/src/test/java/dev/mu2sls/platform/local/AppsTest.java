@@ -28,7 +28,7 @@ class AppsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith(
                         "unknown application 'hotel': give an example (counter, chain, tree, media, travel, bank, "
-                                + "shortener, social, shop)");
+                                + "shortener, social, shop, orders)");
     }
 
     @Test

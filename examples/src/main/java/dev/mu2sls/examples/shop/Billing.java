@@ -1,0 +1,35 @@
+package dev.mu2sls.examples.shop;
+
+import dev.mu2sls.Effects;
+import dev.mu2sls.Internal;
+import dev.mu2sls.PersistentMap;
+import dev.mu2sls.Service;
+import dev.mu2sls.State;
+import dev.mu2sls.examples.payments.FakePaymentProvider;
+
+/**
+ * The payment step of W7: the charge goes to an external payment provider through a journaled
+ * side effect. It runs inside {@code Orders.pay}'s transaction, which runs again after a conflict,
+ * and an effect is not rolled back with a transaction; so the provider is asked with a key of the
+ * order, not of the step: a transaction run again charges under the same key, and the provider
+ * answers with the first charge. Counts the charges per order: nobody charged twice is at most 1.
+ */
+@Service
+public class Billing {
+    private final PersistentMap<String, Long> charges;
+    private final PersistentMap<String, Long> amounts;
+
+    public Billing(State state) {
+        charges = state.map("charges", String.class, Long.class);
+        amounts = state.map("amounts", String.class, Long.class);
+    }
+
+    /** Charges {@code amount} for {@code order}. */
+    @Internal
+    public long charge(String order, long amount) {
+        Effects.run("charge", String.class, () -> FakePaymentProvider.charge(order, amount, "order:" + order));
+        charges.put(order, charges.getOrDefault(order, 0L) + 1);
+        amounts.put(order, amounts.getOrDefault(order, 0L) + amount);
+        return amount;
+    }
+}
