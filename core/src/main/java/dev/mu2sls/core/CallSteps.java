@@ -154,9 +154,11 @@ final class CallSteps {
         checkRecordBeforeCall();
         // the persist writes the acceptance record too; without one, it is written alone
         if (log.mustPersistBeforeCall()) {
-            execution.persistPending(); // the call's arguments may depend on a step a re-execution would not reproduce
+            execution
+                    .persistence()
+                    .persistPending(); // the call's arguments may depend on a step a re-execution would not reproduce
         } else {
-            execution.recordAcceptance();
+            execution.persistence().recordAcceptance();
         }
         ctx.faults().at(CrashPoint.BEFORE_CALL, execution.invocation(), s);
     }

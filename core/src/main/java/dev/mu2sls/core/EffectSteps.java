@@ -56,7 +56,7 @@ final class EffectSteps {
                     execution::checkDeadline);
             byte[] journaled = outcome.toBytes();
             log.buffer(new JournalEntry(s, JournalEntry.Op.EFFECT, target, journaled));
-            execution.persistPending();
+            execution.persistence().persistPending();
             outcome = Response.fromBytes(journaled); // as a replay will see it (a long message is cut)
         }
         return EffectAttempts.unwrap(name, outcome, type, ctx.codec());

@@ -11,11 +11,9 @@ import dev.mu2sls.spi.PendingCall;
 import dev.mu2sls.spi.TransactionHandle;
 import dev.mu2sls.store.CommitHold;
 import dev.mu2sls.store.KeyValue;
-import dev.mu2sls.store.StoreTransaction;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,7 +21,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * One run of a request's handler under the exactly-once protocol (DESIGN §4): the steps it takes
  * ({@link StepLog}; state and drawn values in {@link StateSteps}, calls in {@link CallSteps},
- * transactions in {@link TransactionSteps}) and the persisting of its {@link Segment}s.
+ * transactions in {@link TransactionSteps}, sends and sleeps in {@link SendSteps}, effects in
+ * {@link EffectSteps}), whose {@link Segment}s a {@link SegmentWriter} persists.
  *
  * <h2>Invariants</h2>
  * <ul>
@@ -56,14 +55,13 @@ final class Execution implements ExecutionContext, StateAccess {
     private final CallSteps calls;
     private final EffectSteps effects;
     private final SendSteps sends;
+    private final SegmentWriter writer;
     /**
      * Other threads' commits held back for this execution's first segment (see
      * {@code Store.holdCommits}): released once the segment is persisted, and before any call or
      * await, which may wait for another thread's commit.
      */
     private final CommitHold hold;
-    /** Whether this is a client request and whether its acceptance record is written yet. */
-    private Acceptance acceptance;
 
     Execution(
             EngineContext ctx,
@@ -76,9 +74,6 @@ final class Execution implements ExecutionContext, StateAccess {
             AsyncCalls asyncCalls,
             Acceptance acceptance,
             CommitHold hold) {
-        // a persisted journal was persisted with the acceptance record (see Acceptance.PENDING)
-        this.acceptance =
-                acceptance == Acceptance.PENDING && !stored.entries().isEmpty() ? Acceptance.RECORDED : acceptance;
         this.hold = hold;
         this.ctx = ctx;
         this.invocation = invocation;
@@ -90,6 +85,17 @@ final class Execution implements ExecutionContext, StateAccess {
                 ctx, invocation, digest, deadline, ThreadLocalRandom.current().nextLong() | 1);
         this.log = new StepLog(invocation, service.name(), method.method(), ctx.faults(), stored);
         this.transactions = new TransactionSteps(this, ctx, log, segment);
+        // a persisted journal was persisted with the acceptance record (see Acceptance.PENDING)
+        this.writer = new SegmentWriter(
+                ctx,
+                invocation,
+                digest,
+                log,
+                segment,
+                commit,
+                transactions,
+                hold,
+                acceptance == Acceptance.PENDING && !stored.entries().isEmpty() ? Acceptance.RECORDED : acceptance);
         this.state = new StateSteps(ctx, log, segment, transactions);
         this.calls = new CallSteps(this, ctx, log, asyncCalls, transactions, stored == StoredJournal.UNCHECKED);
         this.effects = new EffectSteps(this, ctx, log, calls, service.instance());
@@ -282,142 +288,21 @@ final class Execution implements ExecutionContext, StateAccess {
         }
     }
 
-    /** The value of a committed segment; a refused one stops the execution. */
-    <T> T accept(SegmentResult<T> result) {
-        if (result instanceof SegmentResult.Committed<T> committed) {
-            return committed.value();
-        }
-        throw log.stop(result.stop());
+    SegmentWriter persistence() {
+        return writer;
     }
 
-    /**
-     * Writes the acceptance record of a client request's first delivery alone, if nothing wrote
-     * it yet: a call is about to leave, and the request must then complete.
-     */
-    void recordAcceptance() {
-        if (acceptance == Acceptance.PENDING) {
-            accept(commit.commit(log.persistedLength(), false, (st, insert) -> {
-                recordPendingAcceptance(st);
-                return new SegmentResult.Committed<Void>(null);
-            }));
-            acceptance = Acceptance.RECORDED;
-        }
-    }
-
-    /**
-     * A client request's acceptance record goes with its first persisted effect: from then on the
-     * request must complete even if no one delivers it again ({@code Engine.recover} re-drives it).
-     */
-    private void recordPendingAcceptance(StoreTransaction st) {
-        if (acceptance == Acceptance.PENDING) {
-            st.put(KeySpace.accepted(invocation.requestId()), invocation.encode());
-        }
-    }
-
-    /** Persists the pending steps and the segment, the request still running. */
-    void persistPending() {
-        ctx.faults().at(CrashPoint.BEFORE_STORE_COMMIT, invocation, log.next());
-        int base = log.persistedLength();
-        byte[] chunkKey = KeySpace.journalChunk(invocation.requestId(), base);
-        long now = ctx.clockMillis();
-        accept(commit.commit(base, true, (st, insert) -> {
-            SegmentResult<Void> applied = applySegment(st, now);
-            if (applied instanceof SegmentResult.Committed) {
-                writeJournal(st, insert, base, chunkKey, null);
-            }
-            return applied;
-        }));
-        segment.cacheCommitted(transactions.joinedId(), ctx.store().stateCache());
-        segmentPersisted(chunkKey, List.of());
-        ctx.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, log.next());
-    }
-
-    /** Persists the pending steps with a sleep's timer, which replaces the acceptance record. */
-    void persistSuspended() {
-        acceptance = Acceptance.RECORDED; // the segment deletes the record instead of writing it
-        if (!log.pending().isEmpty()) {
-            persistPending();
-            return;
-        }
-        // A replayed sleep not yet due: the timer alone. No chunk: one that left the journal length
-        // as it was would escape the fence, and an execution completing meanwhile would leave it behind.
-        long now = ctx.clockMillis();
-        accept(commit.commit(log.persistedLength(), false, (st, insert) -> applySegment(st, now)));
-        hold.release();
-        segment.clear();
-    }
-
-    /**
-     * Writes the pending steps, and {@code last} after them if not null, as the journal chunk
-     * {@code chunkKey}, and the request record running with them.
-     */
-    void writeJournal(StoreTransaction st, boolean insert, int base, byte[] chunkKey, JournalEntry last) {
-        List<JournalEntry> entries = log.pending();
-        if (last != null) {
-            entries = new ArrayList<>(entries);
-            entries.add(last);
-        }
-        st.put(chunkKey, JournalCodec.encode(entries));
-        commit.writeRecord(st, insert, RequestRecord.running(digest, base + entries.size()));
-        recordPendingAcceptance(st);
-    }
-
-    void segmentPersisted(byte[] chunkKey, List<JournalEntry> extra) {
-        hold.release();
-        if (acceptance == Acceptance.PENDING) {
-            acceptance = Acceptance.RECORDED;
-        }
-        log.persisted(chunkKey, extra);
-        segment.clear();
-    }
-
-    private SegmentResult<Void> applySegment(StoreTransaction st, long now) {
-        return segment.persist(
-                        st,
-                        transactions.joinedId(),
-                        invocation.requestId(),
-                        log.persistedLength(),
-                        ctx.store().stateCache(),
-                        now)
-                ? new SegmentResult.Committed<>(null)
-                : new SegmentResult.Conflict<>();
-    }
-
+    /** Records the response, unless the handler only called (then every execution computes it alike). */
     private Response complete(Response response) {
         log.checkReturn(String.valueOf(method));
         calls.awaitUnawaited();
-        if (!log.impure() && log.persistedLength() == 0 && acceptance == Acceptance.NONE) {
+        if (!log.impure() && log.persistedLength() == 0 && writer.acceptance() == Acceptance.NONE) {
             // Only calls: every execution computes this response from the callees' recorded
             // responses, so there is nothing to record or fence (W2's Caller1 and Caller2). Its
             // deadline still holds: a response computed after it may rest on calls re-run fresh.
             checkDeadline();
             return response;
         }
-        ctx.faults().at(CrashPoint.BEFORE_COMPLETE, invocation, log.next());
-        int base = log.persistedLength();
-        long completedAt = ctx.clockMillis();
-        byte[] record = RequestRecord.completed(digest, completedAt, commit.token(), false, response);
-        SegmentResult<Void> completed = commit.commit(base, true, (st, insert) -> {
-            SegmentResult<Void> applied = applySegment(st, completedAt);
-            if (applied instanceof SegmentResult.Committed) {
-                for (byte[] chunkKey : log.chunkKeys()) {
-                    st.delete(chunkKey);
-                }
-                if (acceptance == Acceptance.RECORDED) {
-                    st.delete(KeySpace.accepted(invocation.requestId())); // no longer needs recovery
-                }
-                commit.writeRecord(st, insert, record);
-            }
-            return applied;
-        });
-        if (!(completed instanceof SegmentResult.AlreadyCompleted)) {
-            accept(completed);
-        }
-        segment.cacheCommitted(transactions.joinedId(), ctx.store().stateCache());
-        if (ctx.listener() != ExecutionListener.NONE) {
-            ctx.listener().completed(invocation.requestId(), log.all());
-        }
-        ctx.faults().at(CrashPoint.AFTER_COMPLETE, invocation, log.next());
-        return response;
+        return writer.complete(response);
     }
 }

@@ -61,7 +61,7 @@ final class SendSteps {
         byte[] key = KeySpace.timer(due, send.requestId());
         segment.write(key, Write.of(send.encode()));
         log.buffer(new JournalEntry(s, JournalEntry.Op.SEND, target, millis(due)));
-        execution.persistPending();
+        execution.persistence().persistPending();
         if (transactions.joinedId() != null) {
             ctx.timers().sentInTransaction(); // released by the commit
         } else if (delay.toMillis() <= 0) {
@@ -100,7 +100,7 @@ final class SendSteps {
                 invocation.requestId(), invocation.service(), invocation.method(), invocation.arguments(), 0);
         segment.write(KeySpace.timer(due, self.requestId()), Write.of(self.encode()));
         segment.write(KeySpace.accepted(self.requestId()), Write.DELETE);
-        execution.persistSuspended();
+        execution.persistence().persistSuspended();
         throw log.stop(new ControlFlow.Suspended(due));
     }
 

@@ -74,7 +74,9 @@ final class TransactionSteps {
         int s = log.begin(JournalEntry.Op.TX_BEGIN, StepLog.NO_TARGET);
         if (log.replayed(s) == null) {
             if (segment.touchesState()) {
-                execution.persistPending(); // what the request did before the transaction is not part of it
+                execution
+                        .persistence()
+                        .persistPending(); // what the request did before the transaction is not part of it
             }
             log.buffer(new JournalEntry(s, JournalEntry.Op.TX_BEGIN, StepLog.NO_TARGET, null));
         }
@@ -181,19 +183,30 @@ final class TransactionSteps {
             byte[] chunkKey = KeySpace.journalChunk(invocation.requestId(), base);
             long now = ctx.clockMillis();
             long started = System.nanoTime();
-            Ended ended = execution.accept(execution.segmentCommit().commit(base, false, (st, insert) -> {
-                Map<byte[], byte[]> applied = new TreeMap<>(Keys.ORDER);
-                TxOutcome decided = TxWrites.finish(st, t.id, op == JournalEntry.Op.TX_COMMIT, segment, now, applied);
-                execution.writeJournal(
-                        st, false, base, chunkKey, new JournalEntry(s, op, target, decided.journalValue()));
-                return new SegmentResult.Committed<>(new Ended(decided, applied));
-            }));
+            Ended ended = execution
+                    .persistence()
+                    .accept(execution.segmentCommit().commit(base, false, (st, insert) -> {
+                        Map<byte[], byte[]> applied = new TreeMap<>(Keys.ORDER);
+                        TxOutcome decided =
+                                TxWrites.finish(st, t.id, op == JournalEntry.Op.TX_COMMIT, segment, now, applied);
+                        execution
+                                .persistence()
+                                .writeJournal(
+                                        st,
+                                        false,
+                                        base,
+                                        chunkKey,
+                                        new JournalEntry(s, op, target, decided.journalValue()));
+                        return new SegmentResult.Committed<>(new Ended(decided, applied));
+                    }));
             outcome = ended.outcome();
             if (outcome == TxOutcome.CONFLICT) {
                 segment.reads().forEach(read -> ctx.store().stateCache().forget(read.key())); // one of them was stale
             }
             ended.applied().forEach(ctx.store().stateCache()::committed);
-            execution.segmentPersisted(chunkKey, List.of(new JournalEntry(s, op, target, outcome.journalValue())));
+            execution
+                    .persistence()
+                    .segmentPersisted(chunkKey, List.of(new JournalEntry(s, op, target, outcome.journalValue())));
             ctx.transactionEnded(invocation, t.id, s, outcome, started);
             ctx.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, s);
         }
@@ -213,12 +226,12 @@ final class TransactionSteps {
             long now = ctx.clockMillis();
             JournalEntry entry =
                     new JournalEntry(s, JournalEntry.Op.TX_ABORT, target, TxOutcome.ABORTED.journalValue());
-            execution.accept(execution.segmentCommit().commit(base, false, (st, insert) -> {
+            execution.persistence().accept(execution.segmentCommit().commit(base, false, (st, insert) -> {
                 TxWrites.abortByParticipant(st, t.id, now);
-                execution.writeJournal(st, false, base, chunkKey, entry);
+                execution.persistence().writeJournal(st, false, base, chunkKey, entry);
                 return new SegmentResult.Committed<Void>(null);
             }));
-            execution.segmentPersisted(chunkKey, List.of(entry));
+            execution.persistence().segmentPersisted(chunkKey, List.of(entry));
             ctx.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, s);
         }
         end(t);
