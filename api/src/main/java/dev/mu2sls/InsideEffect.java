@@ -6,6 +6,7 @@ import dev.mu2sls.spi.ExecutionContext;
 import dev.mu2sls.spi.MethodRef;
 import dev.mu2sls.spi.PendingCall;
 import dev.mu2sls.spi.TransactionHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Type;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.UUID;
  * not journaled step by step, so every journaled operation is refused.
  */
 final class InsideEffect implements ExecutionContext {
+    private static final MethodHandles.Lookup SELF = MethodHandles.lookup();
+
     private final String effect;
     private final String requestId;
 
@@ -26,7 +29,7 @@ final class InsideEffect implements ExecutionContext {
 
     /** Runs an effect's body with this context bound, so that journaled operations in it are refused. */
     <T> T run(ScopedValue.CallableOp<T, Exception> body) throws Exception {
-        return Contexts.runAs(this, body);
+        return Contexts.runAs(SELF, this, body);
     }
 
     private IllegalStateException refused(String what) {

@@ -1,5 +1,7 @@
 package dev.mu2sls.spi;
 
+import java.lang.invoke.MethodHandles;
+
 /**
  * The execution context of the request running on the current thread: generated code reads it
  * with {@link #current()}, a runtime binds it with {@link #runAs}. Runtime internals; service code
@@ -7,14 +9,15 @@ package dev.mu2sls.spi;
  * {@code dev.mu2sls.spi}).
  *
  * <h2>Who can bind</h2>
- * The scoped value itself is private, and a context binds only itself: {@link #runAs} refuses a
- * caller that is not an instance of the context's class. So no code but the runtime's own context
- * can put that context on a thread, and nothing can replace the binding a runtime made for the
- * code it runs except for a nested scope of its own.
+ * The scoped value itself is private, and a context binds only itself: {@link #runAs} takes the
+ * caller's {@link MethodHandles.Lookup} with full privilege access, which only a class can make
+ * for itself ({@code MethodHandles.lookup()}), and refuses one whose class the context is not an
+ * instance of. So no code but the runtime's own context can put that context on a thread, and
+ * nothing can replace the binding a runtime made for the code it runs except for a nested scope
+ * of its own. (A lookup costs nothing per call, unlike walking the stack for the caller.)
  */
 public final class Contexts {
     private static final ScopedValue<ExecutionContext> CURRENT = ScopedValue.newInstance();
-    private static final StackWalker CALLER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     private Contexts() {}
 
@@ -35,17 +38,19 @@ public final class Contexts {
 
     /**
      * Runs {@code body} with {@code context} bound as {@link #current()}; for a runtime's context
-     * to bind itself around a handler invocation ({@code Contexts.runAs(this, () -> ...)}).
+     * to bind itself around a handler invocation ({@code Contexts.runAs(SELF, this, () -> ...)},
+     * with {@code SELF = MethodHandles.lookup()} a constant of the context's class).
      *
-     * @throws IllegalStateException if the caller is not {@code context}'s own class (or a class
-     *     {@code context} is an instance of): a context binds only itself
+     * @param self the caller's own lookup, with full privilege access
+     * @throws IllegalStateException if {@code self} lacks full privilege access or {@code context}
+     *     is not an instance of its class: a context binds only itself
      */
     public static <T, X extends Throwable> T runAs(
-            ExecutionContext context, ScopedValue.CallableOp<? extends T, X> body) throws X {
-        Class<?> caller = CALLER.getCallerClass();
-        if (!caller.isInstance(context)) {
-            throw new IllegalStateException("an execution context binds only itself: " + caller.getName()
-                    + " cannot bind a " + context.getClass().getName());
+            MethodHandles.Lookup self, ExecutionContext context, ScopedValue.CallableOp<? extends T, X> body) throws X {
+        if (!self.hasFullPrivilegeAccess() || !self.lookupClass().isInstance(context)) {
+            throw new IllegalStateException("an execution context binds only itself: "
+                    + self.lookupClass().getName() + " cannot bind a "
+                    + context.getClass().getName());
         }
         return ScopedValue.where(CURRENT, context).call(body);
     }

@@ -3,6 +3,7 @@ package dev.mu2sls.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.invoke.MethodHandles;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -22,10 +23,19 @@ class ContextsTest {
     @Test
     void runAs_anotherClassBindingAContext_isRefused() {
         FixedContext engines = new FixedContext(7);
-        assertThatThrownBy(() -> Contexts.runAs(engines, () -> "rebound"))
+        assertThatThrownBy(() -> Contexts.runAs(MethodHandles.lookup(), engines, () -> "rebound"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("an execution context binds only itself: " + ContextsTest.class.getName()
                         + " cannot bind a " + FixedContext.class.getName());
+    }
+
+    @Test
+    void runAs_theContextsOwnLookupWithoutPrivateAccess_isRefused() {
+        FixedContext context = new FixedContext(7);
+        MethodHandles.Lookup weakened = context.lookup().dropLookupMode(MethodHandles.Lookup.PRIVATE);
+        assertThatThrownBy(() -> Contexts.runAs(weakened, context, () -> "bound"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("binds only itself");
     }
 
     @Test
@@ -33,7 +43,8 @@ class ContextsTest {
         FixedContext outer = new FixedContext(1);
         FixedContext other = new FixedContext(2);
         Object seen = outer.bound(() -> {
-            assertThatThrownBy(() -> Contexts.runAs(other, () -> "rebound")).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> Contexts.runAs(MethodHandles.lookup(), other, () -> "rebound"))
+                    .isInstanceOf(IllegalStateException.class);
             return Contexts.current().randomSeed();
         });
         assertThat(seen).isEqualTo(1L);
@@ -47,8 +58,12 @@ class ContextsTest {
             this.seed = seed;
         }
 
+        MethodHandles.Lookup lookup() {
+            return MethodHandles.lookup();
+        }
+
         <T> T bound(ScopedValue.CallableOp<T, Exception> body) throws Exception {
-            return Contexts.runAs(this, body);
+            return Contexts.runAs(MethodHandles.lookup(), this, body);
         }
 
         @Override

@@ -11,6 +11,7 @@ import dev.mu2sls.spi.PendingCall;
 import dev.mu2sls.spi.TransactionHandle;
 import dev.mu2sls.store.CommitHold;
 import dev.mu2sls.store.KeyValue;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +36,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * </ul>
  */
 final class Execution implements ExecutionContext, StateAccess {
+    private static final MethodHandles.Lookup SELF = MethodHandles.lookup();
+
     private final EngineContext ctx;
     private final Invocation invocation;
     private final ServiceRuntime service;
@@ -117,8 +120,8 @@ final class Execution implements ExecutionContext, StateAccess {
     Response run(Object[] args) {
         Response response;
         try {
-            Object result =
-                    Contexts.runAs(this, () -> service.definition().invoke(service.instance(), method.index(), args));
+            Object result = Contexts.runAs(
+                    SELF, this, () -> service.definition().invoke(service.instance(), method.index(), args));
             log.rethrowIfStopped();
             response = Response.success(ctx.codec().encode(result, method.returnType()));
         } catch (ControlFlow | NondeterminismException flow) {

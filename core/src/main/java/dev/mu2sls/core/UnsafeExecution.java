@@ -9,6 +9,7 @@ import dev.mu2sls.spi.MethodRef;
 import dev.mu2sls.spi.PendingCall;
 import dev.mu2sls.spi.TransactionHandle;
 import dev.mu2sls.store.KeyValue;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Type;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +23,8 @@ import java.util.concurrent.CompletionException;
  * platform; the baseline for benchmarks and for showing the checker catching anomalies.
  */
 final class UnsafeExecution implements ExecutionContext, StateAccess {
+    private static final MethodHandles.Lookup SELF = MethodHandles.lookup();
+
     private final EngineContext ctx;
     private final Invocation invocation;
     private final ServiceRuntime service;
@@ -39,8 +42,8 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
 
     Response run(Object[] args) {
         try {
-            Object result =
-                    Contexts.runAs(this, () -> service.definition().invoke(service.instance(), method.index(), args));
+            Object result = Contexts.runAs(
+                    SELF, this, () -> service.definition().invoke(service.instance(), method.index(), args));
             return Response.success(ctx.codec().encode(result, method.returnType()));
         } catch (Exception failure) {
             return Response.failure(failure.getClass().getName(), failure.getMessage());

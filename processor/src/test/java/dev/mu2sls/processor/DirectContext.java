@@ -6,6 +6,7 @@ import dev.mu2sls.spi.MethodRef;
 import dev.mu2sls.spi.PendingCall;
 import dev.mu2sls.spi.ServiceDefinition;
 import dev.mu2sls.spi.TransactionHandle;
+import java.lang.invoke.MethodHandles;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ final class DirectContext implements ExecutionContext {
 
     /** Runs {@code body} with this context bound, as a runtime does around a handler. */
     <T> T bound(ScopedValue.CallableOp<T, Exception> body) throws Exception {
-        return Contexts.runAs(this, body);
+        return Contexts.runAs(MethodHandles.lookup(), this, body);
     }
 
     private record Done(MethodRef method, Object result) implements PendingCall {}

@@ -17,6 +17,7 @@ import dev.mu2sls.spi.MethodRef;
 import dev.mu2sls.spi.PendingCall;
 import dev.mu2sls.spi.ServiceDefinition;
 import dev.mu2sls.spi.TransactionHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Type;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -321,7 +322,7 @@ public final class SpecRunner {
 
         /** Runs {@code body} with this context bound ({@link Contexts#runAs}: a context binds only itself). */
         <T> T bound(ScopedValue.CallableOp<T, Exception> body) throws Exception {
-            return Contexts.runAs(this, body);
+            return Contexts.runAs(MethodHandles.lookup(), this, body);
         }
 
         int nextStep() {
