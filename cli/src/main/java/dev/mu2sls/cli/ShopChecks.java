@@ -58,6 +58,9 @@ final class ShopChecks {
             if (status.equals("unpaid")) {
                 anomalies.add("order " + id + " is still unpaid after every timer fired: its cancellation was lost");
             }
+            if (status.equals("paying")) {
+                anomalies.add("order " + id + " is still paying: its payment request stopped between its transactions");
+            }
             if (paid) {
                 sold.merge(order.group(2), quantity, Long::sum);
             }

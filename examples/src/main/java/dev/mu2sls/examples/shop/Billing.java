@@ -9,10 +9,9 @@ import dev.mu2sls.examples.payments.FakePaymentProvider;
 
 /**
  * The payment step of W7: the charge goes to an external payment provider through a journaled
- * side effect. It runs inside {@code Orders.pay}'s transaction, which runs again after a conflict,
- * and an effect is not rolled back with a transaction; so the provider is asked with a key of the
- * order, not of the step: a transaction run again charges under the same key, and the provider
- * answers with the first charge. Counts the charges per order: nobody charged twice is at most 1.
+ * side effect, keyed by the order, so that the provider charges an order once whatever runs it
+ * again. {@code Orders.pay} calls it outside any transaction: an effect is not rolled back with
+ * one. Counts the charges per order: nobody charged twice is at most 1.
  */
 @Service
 public class Billing {

@@ -11,7 +11,8 @@ import java.time.Duration;
  * W7 "shop" (issue 15): an order reserves stock and starts unpaid, with a timer (a delayed one-way
  * send to itself) that cancels it if still unpaid after {@link #PAYMENT_WINDOW}; paying charges the
  * customer and notifies them by a one-way send. Every step that changes more than one service is a
- * transaction, and the sends inside them go out only if it commits.
+ * transaction, and the sends inside them go out only if it commits; the charge, an external
+ * effect, happens outside any transaction (see {@link #pay}).
  */
 @Service
 public class Orders {
@@ -27,7 +28,7 @@ public class Orders {
     private final MailerClient mailer = new MailerClient();
     private final OrdersClient self = new OrdersClient();
 
-    /** An order: what it holds and where it stands ("unpaid", "paid" or "cancelled"). */
+    /** An order: what it holds and where it stands ("unpaid", "paying", "paid" or "cancelled"). */
     public record Order(String item, long quantity, String status) {
         Order with(String newStatus) {
             return new Order(item, quantity, newStatus);
@@ -56,15 +57,29 @@ public class Orders {
         return pay && placed.equals("unpaid") ? pay(order) : placed;
     }
 
-    /** Pays an unpaid order: charges it and notifies the customer; else says where it stands. */
+    /**
+     * Pays an unpaid order: charges it and notifies the customer; else says where it stands. The
+     * charge is an external effect, which no transaction can roll back: so it happens between two
+     * transactions, after the first took the order out of the timer's reach ("paying"), never
+     * inside one that could still abort and leave a cancelled order charged. The request is
+     * exactly-once, so a paying order always goes on to paid.
+     */
     public String pay(String order) {
-        return Transaction.run(tx -> {
+        Order claimed = Transaction.run(tx -> {
             Order current = orders.get(order);
             if (current == null || !current.status().equals("unpaid")) {
-                return current == null ? "unknown order" : current.status();
+                return current;
             }
-            billing.charge(order, current.quantity() * PRICE);
-            orders.put(order, current.with("paid"));
+            Order paying = current.with("paying");
+            orders.put(order, paying);
+            return paying;
+        });
+        if (claimed == null || !claimed.status().equals("paying")) {
+            return claimed == null ? "unknown order" : claimed.status();
+        }
+        billing.charge(order, claimed.quantity() * PRICE);
+        return Transaction.run(tx -> {
+            orders.put(order, claimed.with("paid"));
             mailer.send().notifyPaid(order);
             return "paid";
         });
