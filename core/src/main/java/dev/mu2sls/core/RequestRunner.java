@@ -50,7 +50,15 @@ final class RequestRunner {
         byte[] record = invocation.encode();
         byte[] requestKey = KeySpace.request(invocation.requestId());
         byte[] digest = RequestRecord.digestOf(invocation);
+        // The acceptance is this delivery's first act: like every other, only before its deadline,
+        // decided again at the commit point (A6), or a paused one would accept a request whose
+        // records expired meanwhile, and recovery would run it again.
+        long deadline = deadlineOf(invocation);
         Response recorded = ctx.store().transact(tx -> {
+            if (Fence.expired(ctx.clockMillis(), deadline)) {
+                throw new ExecutionExpiredException(invocation.requestId(), deadline);
+            }
+            tx.commitOnlyIf(() -> !Fence.expired(ctx.clockMillis(), deadline));
             RequestRecord current = RequestRecord.decode(requestKey, tx.get(requestKey));
             if (current != null && !current.isFor(digest)) {
                 throw Fence.reusedId(invocation);

@@ -35,21 +35,14 @@ class PausedCommitTest {
     void commitPausedPastTheRetention_afterItsDeadlineCheck_isRefused() {
         AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
         PausingStore store = new PausingStore(new MemoryStore());
-        try (Engine engine = Engine.builder()
-                .store(store)
-                .codec(new JsonCodec())
-                .services(Workloads.W1)
-                .clock(now::get)
-                .responseRetention(RETENTION)
-                .maxExecutionAge(MAX_AGE)
-                .build()) {
+        try (Engine engine = engine(store, now)) {
             Invocation add = new Invocation("r-1", "Counter", "add", "[\"k\", 2]".getBytes(UTF_8), 0);
             engine.invoke(add);
 
             // a duplicate delivery, as fresh as the first: its commit's body pauses after the deadline
             // check, before it writes the request's record, while time passes the retention and the
             // sweep drops the request's records
-            store.beforeNextInsert(() -> {
+            store.pauseAt(Pause.INSERT, () -> {
                 now.set(now.get().plus(RETENTION.plus(MAX_AGE.multipliedBy(3))));
                 assertThat(engine.expireResponses()).isEqualTo(1);
             });
@@ -61,17 +54,71 @@ class PausedCommitTest {
         }
     }
 
-    /** A store whose next insert first runs a pause: what happens in the world while a commit's body stalls. */
+    @Test
+    void redeliveryWhoseAcceptancePausedPastTheRetention_isRefused_andLeavesNothingToRecover() {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+        PausingStore store = new PausingStore(new MemoryStore());
+        try (Engine engine = engine(store, now)) {
+            Invocation add = new Invocation("r-2", "Counter", "add", "[\"k\", 2]".getBytes(UTF_8), 0);
+            engine.submit(add);
+
+            // the platform delivers it again while its response is retained; the delivery's
+            // acceptance transaction stalls before its commit while the sweep drops the records
+            store.pauseAt(Pause.COMMIT, () -> {
+                now.set(now.get().plus(RETENTION.plus(MAX_AGE.multipliedBy(3))));
+                assertThat(engine.expireResponses()).isEqualTo(1);
+            });
+            assertThatThrownBy(() -> engine.submit(add.withAttempt(1))).isInstanceOf(ExecutionExpiredException.class);
+
+            Inspector inspector = new Inspector(store, new JsonCodec());
+            assertThat(inspector.dumpState())
+                    .as("the request applied once")
+                    .containsEntry("Counter.counts[\"k\"]", "2");
+            assertThat(inspector.requestCounts().accepted())
+                    .as("accepted requests left for recovery to run again")
+                    .isZero();
+        }
+    }
+
+    private static Engine engine(Store store, AtomicReference<Instant> now) {
+        return Engine.builder()
+                .store(store)
+                .codec(new JsonCodec())
+                .services(Workloads.W1)
+                .clock(now::get)
+                .responseRetention(RETENTION)
+                .maxExecutionAge(MAX_AGE)
+                .build();
+    }
+
+    /** Where a transaction stalls: inside its body (at its next insert), or between its body and its commit. */
+    private enum Pause {
+        INSERT,
+        COMMIT
+    }
+
+    /** A store whose next insert or commit first runs a pause: what happens in the world while it stalls. */
     private static final class PausingStore implements Store {
         private final Store delegate;
+        private Pause where;
         private Runnable pause;
 
         PausingStore(Store delegate) {
             this.delegate = delegate;
         }
 
-        void beforeNextInsert(Runnable pause) {
+        void pauseAt(Pause where, Runnable pause) {
+            this.where = where;
             this.pause = pause;
+        }
+
+        private void pauseIfAt(Pause point) {
+            if (where == point) {
+                Runnable now = pause;
+                where = null;
+                pause = null;
+                now.run();
+            }
         }
 
         @Override
@@ -115,11 +162,7 @@ class PausedCommitTest {
 
                 @Override
                 public void insert(byte[] key, byte[] value) {
-                    Runnable now = pause;
-                    pause = null;
-                    if (now != null) {
-                        now.run();
-                    }
+                    pauseIfAt(Pause.INSERT);
                     tx.insert(key, value);
                 }
 
@@ -130,6 +173,7 @@ class PausedCommitTest {
 
                 @Override
                 public void commit() {
+                    pauseIfAt(Pause.COMMIT);
                     tx.commit();
                 }
 
