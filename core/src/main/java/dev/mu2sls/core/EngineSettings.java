@@ -84,6 +84,6 @@ final class EngineSettings {
                 observer,
                 mode,
                 counters,
-                new Timers(engineStore, engineClock));
+                new Timers(engineStore, engineClock, maxExecutionAge));
     }
 }

@@ -39,7 +39,11 @@ final class Sweeps {
         int redriven = 0;
         for (KeyValue accepted : ctx.store().pages(KeySpace.ACCEPTED)) {
             Invocation invocation = Invocation.decode(accepted.key(), accepted.value());
-            if (redrive(redrive, invocation.withAttempt(1))) {
+            // The re-drive's deadline runs from a moment the request was still accepted, so still
+            // running and its records kept (A6): read the clock, then check the record is still there.
+            long at = ctx.clockMillis();
+            if (ctx.store().read(accepted.key()) != null
+                    && redrive(redrive, invocation.withAttempt(1).withDeadline(at + maxExecutionAge.toMillis()))) {
                 redriven++;
             }
         }
@@ -52,6 +56,8 @@ final class Sweeps {
         try {
             redrive.call(invocation);
             return true;
+        } catch (RequestSuspendedException sleeping) {
+            return true; // it sleeps on under its own timer
         } catch (InvalidRequestException unrunnable) {
             // the application no longer has its service or method, or its arguments no longer decode
             runner.quarantine(invocation, InvalidRequestException.class.getName(), unrunnable.getMessage());

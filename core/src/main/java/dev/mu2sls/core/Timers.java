@@ -2,6 +2,7 @@ package dev.mu2sls.core;
 
 import dev.mu2sls.InvalidRequestException;
 import dev.mu2sls.store.KeyValue;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,6 +31,8 @@ final class Timers {
 
     private final EngineStore store;
     private final java.time.InstantSource clock;
+    /** A claimed delivery acts only within this of its claim (A6), however late it starts. */
+    private final Duration maxExecutionAge;
     /** The engine's delivery of an accepted request. */
     private volatile CallTransport deliverer;
     /** Whether the engine's deliverer can deliver a request here (else a driver that routes will). */
@@ -43,9 +46,10 @@ final class Timers {
     /** Commits asking for a pass since the running one started (0: none running). */
     private final AtomicInteger kicks = new AtomicInteger();
 
-    Timers(EngineStore store, java.time.InstantSource clock) {
+    Timers(EngineStore store, java.time.InstantSource clock, Duration maxExecutionAge) {
         this.store = store;
         this.clock = clock;
+        this.maxExecutionAge = maxExecutionAge;
     }
 
     /** Completes the wiring once the engine's runner exists ({@code deliverer} may be the platform's). */
@@ -149,9 +153,11 @@ final class Timers {
     /** Claims one timer and delivers it; false if it was delivered already. */
     private boolean fire(byte[] key, Invocation invocation, CallTransport via) {
         byte[] accepted = KeySpace.accepted(invocation.requestId());
+        long[] claimedAt = new long[1];
         boolean claimed;
         try {
             claimed = store.transact(tx -> {
+                claimedAt[0] = clock.millis();
                 if (tx.get(key) == null) {
                     // claimed already: by another driver, or by this one if a commit's reply was lost and
                     // the body runs again; while the acceptance record stays, delivering again is safe (G1)
@@ -173,7 +179,10 @@ final class Timers {
         if (!claimed) {
             return false;
         }
-        Invocation delivery = invocation.withAttempt(1); // may have run before: read its record first
+        // May have run before: attempt 1 reads its record first. The claim is the delivery's arrival:
+        // its deadline runs from then (A6), so a delivery that starts late (a stalled driver) cannot
+        // run a request that completed meanwhile and whose records expired.
+        Invocation delivery = invocation.withAttempt(1).withDeadline(claimedAt[0] + maxExecutionAge.toMillis());
         try {
             via.call(delivery);
         } catch (RequestSuspendedException sleeping) {

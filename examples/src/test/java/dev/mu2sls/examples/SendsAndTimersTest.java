@@ -4,7 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mu2sls.core.CallTransport;
 import dev.mu2sls.core.Engine;
+import dev.mu2sls.core.ExecutionExpiredException;
 import dev.mu2sls.core.Inspector;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.RequestSuspendedException;
@@ -17,9 +19,13 @@ import dev.mu2sls.simulator.Simulator;
 import dev.mu2sls.spi.ServiceDefinition;
 import dev.mu2sls.store.MemoryStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -143,6 +149,87 @@ class SendsAndTimersTest {
             assertThat(value(simulator.call("z", "Reminders", "snooze", "[\"z\", 3600]")))
                     .isEqualTo("1");
             assertThat(simulator.clock().millis() - before).isGreaterThanOrEqualTo(3_600_000);
+        }
+    }
+
+    private static final Duration RETENTION = Duration.ofMinutes(10);
+    private static final Duration MAX_AGE = Duration.ofMinutes(1);
+
+    /**
+     * A driver claims a send, then stalls before delivering it; meanwhile another delivery runs it
+     * to completion and time passes the retention, so its records expire. The stalled delivery's
+     * deadline runs from its claim (A6): it is refused instead of running the send a second time.
+     */
+    @Test
+    void claimedSendDeliveredAfterItsRecordsExpired_isRefused() throws Exception {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+        MemoryStore store = new MemoryStore();
+        StalledDelivery stalled = new StalledDelivery(now);
+        try (Engine engine = clocked(store, now).sendTransport(stalled).build()) {
+            stalled.engine = engine;
+            assertThat(value(engine.submit(request("r", "remind", "[\"k\"]")))).isEqualTo("\"sent k\"");
+            assertThat(stalled.outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionExpiredException.class);
+            assertThat(new Inspector(store, new JsonCodec()).dumpState()).containsEntry("Inbox.received[\"k\"]", "1");
+        }
+    }
+
+    /** The same for recovery: a re-drive that stalls after reading the acceptance record. */
+    @Test
+    void recoveryRedriveStartedAfterTheRecordsExpired_isRefused() throws Exception {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+        MemoryStore store = new MemoryStore();
+        try (Engine crashed = clocked(store, now)
+                .sendTransport(send -> {
+                    throw new IllegalStateException("the process died before delivering " + send);
+                })
+                .build()) {
+            assertThat(value(crashed.submit(request("r", "remind", "[\"k\"]")))).isEqualTo("\"sent k\"");
+        }
+        StalledDelivery stalled = new StalledDelivery(now);
+        try (Engine restarted = clocked(store, now).build()) {
+            stalled.engine = restarted;
+            restarted.recover(stalled);
+            assertThat(stalled.outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionExpiredException.class);
+            assertThat(new Inspector(store, new JsonCodec()).dumpState()).containsEntry("Inbox.received[\"k\"]", "1");
+        }
+    }
+
+    private static Engine.Builder clocked(MemoryStore store, AtomicReference<Instant> now) {
+        return Engine.builder()
+                .store(store)
+                .codec(new JsonCodec())
+                .services(SERVICES)
+                .clock(now::get)
+                .responseRetention(RETENTION)
+                .maxExecutionAge(MAX_AGE);
+    }
+
+    /**
+     * A delivery that stalls before it starts: meanwhile another delivery (without the stall) runs
+     * the request to completion, time passes the retention and its records expire.
+     */
+    private static final class StalledDelivery implements CallTransport {
+        final AtomicReference<Instant> now;
+        final CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        volatile Engine engine;
+
+        StalledDelivery(AtomicReference<Instant> now) {
+            this.now = now;
+        }
+
+        @Override
+        public Response call(Invocation delivery) {
+            try {
+                engine.redeliver(delivery.withDeadline(0));
+                now.set(now.get().plus(RETENTION.plus(MAX_AGE.multipliedBy(3))));
+                engine.expireResponses();
+                Response late = engine.redeliver(delivery);
+                outcome.complete(new AssertionError("the late delivery ran: " + late));
+                return late;
+            } catch (RuntimeException refused) {
+                outcome.complete(refused);
+                throw refused;
+            }
         }
     }
 
