@@ -23,6 +23,14 @@ import java.util.random.RandomGenerator;
  * }</pre>
  */
 public final class Deterministic {
+    /**
+     * What {@link #version} returns to a request whose journal was recorded by code that did not
+     * make that call yet: the behaviour before the change.
+     */
+    public static final int DEFAULT_VERSION = -1;
+
+    private static final int MAX_CHANGE_ID = 200;
+
     private Deterministic() {}
 
     /** A random (version 4) UUID, the same on every execution of this step. */
@@ -74,5 +82,47 @@ public final class Deterministic {
      */
     public static RandomGenerator random() {
         return new SplittableRandom(Contexts.current().randomSeed());
+    }
+
+    /**
+     * Patches a handler in place while requests it started are in flight (like Temporal's
+     * {@code getVersion}): which version of the change {@code changeId} this request runs.
+     *
+     * <ul>
+     *   <li>A request that reaches this call for the first time gets {@code maxSupported}, and
+     *       the choice is journaled as a step.
+     *   <li>A re-execution of a request whose journal has that step gets the recorded version.
+     *   <li>A re-execution of a request recorded by code before the change (its journal has
+     *       another step here) gets {@link #DEFAULT_VERSION}; the call takes no step, so the
+     *       old journal replays on the new code.
+     * </ul>
+     *
+     * Within one execution every call with the same {@code changeId} returns the first answer.
+     * Keep each branch until no request that takes it can be in flight.
+     *
+     * <pre>{@code
+     * if (Deterministic.version("add-fraud-check", 1) >= 1) {
+     *     fraud.check(order);
+     * }
+     * }</pre>
+     *
+     * <h2>Errors</h2>
+     * A re-execution whose journal recorded a version above {@code maxSupported} (the change was
+     * rolled back) diverges: the request is quarantined with a {@code NondeterminismException}
+     * report and listed by {@code requests list --stuck}.
+     *
+     * @throws IllegalArgumentException if {@code changeId} is blank or longer than 200 characters,
+     *     or {@code maxSupported} is negative
+     */
+    public static int version(String changeId, int maxSupported) {
+        if (changeId == null || changeId.isBlank() || changeId.length() > MAX_CHANGE_ID) {
+            throw new IllegalArgumentException(
+                    "a change id must be 1 to " + MAX_CHANGE_ID + " characters, not blank: " + changeId);
+        }
+        if (maxSupported <= DEFAULT_VERSION) {
+            throw new IllegalArgumentException(
+                    "maxSupported must be above DEFAULT_VERSION (" + DEFAULT_VERSION + "): " + maxSupported);
+        }
+        return Contexts.current().version(changeId, maxSupported);
     }
 }

@@ -74,6 +74,11 @@ final class InsideEffect implements ExecutionContext {
     }
 
     @Override
+    public int version(String changeId, int maxSupported) {
+        throw refused("Deterministic.version()");
+    }
+
+    @Override
     public TransactionHandle currentTransaction() {
         throw refused("a transaction");
     }

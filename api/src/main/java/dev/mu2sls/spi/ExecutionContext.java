@@ -40,6 +40,17 @@ public interface ExecutionContext {
                 "durable sleeps are not supported by " + getClass().getSimpleName());
     }
 
+    /**
+     * The journaled version of {@code changeId} ({@link dev.mu2sls.Deterministic#version}):
+     * {@code maxSupported} when first reached, the recorded one on a replay, and
+     * {@link dev.mu2sls.Deterministic#DEFAULT_VERSION}, taking no step, on a replay of a journal
+     * recorded without it.
+     */
+    default int version(String changeId, int maxSupported) {
+        throw new UnsupportedOperationException(
+                "Deterministic.version is not supported by " + getClass().getSimpleName());
+    }
+
     /** A journaled random UUID. */
     UUID uuid();
 

@@ -93,6 +93,11 @@ public abstract class ClientContext implements ExecutionContext {
     }
 
     @Override
+    public final int version(String changeId, int maxSupported) {
+        throw outside("Deterministic.version()");
+    }
+
+    @Override
     public final long randomSeed() {
         throw outside("Deterministic.random()");
     }

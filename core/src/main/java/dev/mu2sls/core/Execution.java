@@ -59,6 +59,7 @@ final class Execution implements ExecutionContext, StateAccess {
     private final EffectSteps effects;
     private final SendSteps sends;
     private final SegmentWriter writer;
+    private final VersionSteps versions;
     /**
      * Other threads' commits held back for this execution's first segment (see
      * {@code Store.holdCommits}): released once the segment is persisted, and before any call or
@@ -102,6 +103,7 @@ final class Execution implements ExecutionContext, StateAccess {
         this.state = new StateSteps(ctx, log, segment, transactions);
         this.calls = new CallSteps(this, ctx, log, asyncCalls, transactions, stored == StoredJournal.UNCHECKED);
         this.effects = new EffectSteps(this, ctx, log, calls, service.instance());
+        this.versions = new VersionSteps(log);
         this.sends = new SendSteps(
                 this,
                 ctx,
@@ -190,6 +192,11 @@ final class Execution implements ExecutionContext, StateAccess {
     @Override
     public long randomSeed() {
         return state.randomSeed();
+    }
+
+    @Override
+    public int version(String changeId, int maxSupported) {
+        return versions.version(changeId, maxSupported);
     }
 
     // A call or await may wait for another thread's commit: the hold is released first.

@@ -63,9 +63,14 @@ public record JournalEntry(int step, Op op, byte[] target, byte[] value) {
         /** A one-way send; the target is the called method, the value the send's due time (see {@link SendSteps}). */
         SEND(16),
         /** {@code Deterministic.sleep}; the value is the due time on the store clock (see {@link SendSteps}). */
-        SLEEP(17);
+        SLEEP(17),
+        /**
+         * {@code Deterministic.version}: the target is the change id, the value the version (an
+         * int) this request runs (see {@link VersionSteps}).
+         */
+        VERSION(18);
 
-        private static final Op[] BY_CODE = new Op[18];
+        private static final Op[] BY_CODE = new Op[19];
 
         static {
             for (Op op : values()) {
@@ -98,10 +103,16 @@ public record JournalEntry(int step, Op op, byte[] target, byte[] value) {
 
         /**
          * Whether the step draws a nondeterministic value (which a spec replay must be given): an
-         * effect's outcome is one, as the spec never runs its body.
+         * effect's outcome is one, as the spec never runs its body, and so is a version, which
+         * depends on the code that first ran the step.
          */
         public boolean isChoice() {
-            return this == UUID || this == NOW || this == RANDOM || this == AWAIT_ANY || this == EFFECT;
+            return this == UUID
+                    || this == NOW
+                    || this == RANDOM
+                    || this == AWAIT_ANY
+                    || this == EFFECT
+                    || this == VERSION;
         }
     }
 

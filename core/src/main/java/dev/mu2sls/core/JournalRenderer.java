@@ -48,7 +48,7 @@ final class JournalRenderer {
                 yield KeySpace.describeState(bounds.key()) + " up to " + KeySpace.describeState(bounds.value())
                         + ", limit " + ByteBuffer.wrap(entry.target()).getInt();
             }
-            case CALL, ASYNC_CALL, SEND, TX_COMMIT, TX_ABORT, EFFECT -> new String(entry.target(), UTF_8);
+            case CALL, ASYNC_CALL, SEND, TX_COMMIT, TX_ABORT, EFFECT, VERSION -> new String(entry.target(), UTF_8);
             case AWAIT, AWAIT_ANY -> {
                 ByteBuffer steps = ByteBuffer.wrap(entry.target());
                 List<Integer> awaited = new ArrayList<>();
@@ -79,6 +79,7 @@ final class JournalRenderer {
                         : "failed: " + response.errorType() + ": " + response.errorMessage();
             }
             case AWAIT_ANY -> "winner " + in.getInt();
+            case VERSION -> "version " + in.getInt();
             case UUID -> new UUID(in.getLong(), in.getLong()).toString();
             case NOW -> Instant.ofEpochSecond(in.getLong(), in.getInt()).toString();
             case RANDOM -> "seed " + in.getLong();

@@ -165,7 +165,7 @@ final class StepLog {
         return all;
     }
 
-    private NondeterminismException divergence(int s, String expected, String actual) {
+    NondeterminismException divergence(int s, String expected, String actual) {
         return new NondeterminismException(invocation.requestId(), service, method, s, expected, actual);
     }
 
@@ -183,6 +183,7 @@ final class StepLog {
             case EFFECT -> "Effects.run(\"" + new String(target, UTF_8) + "\")";
             case SEND -> "SEND " + new String(target, UTF_8);
             case SLEEP -> "Deterministic.sleep()";
+            case VERSION -> "Deterministic.version(\"" + new String(target, UTF_8) + "\")";
         };
     }
 }

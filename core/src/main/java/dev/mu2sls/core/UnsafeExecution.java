@@ -147,6 +147,12 @@ final class UnsafeExecution implements ExecutionContext, StateAccess {
         return ctx.entropy().randomSeed();
     }
 
+    /** Nothing is journaled, so no execution replays an older one: the newest version. */
+    @Override
+    public int version(String changeId, int maxSupported) {
+        return maxSupported;
+    }
+
     /** Nothing is journaled: the body runs on every execution, under a key unique to this execution's step. */
     @Override
     public Object effect(String name, Type type, RetryPolicy policy, EffectBody body) {

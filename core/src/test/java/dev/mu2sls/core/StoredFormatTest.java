@@ -160,6 +160,17 @@ class StoredFormatTest {
         assertThat(KeySpace.timerDue(fixture("v1/timer-key"))).isEqualTo(due);
     }
 
+    /** Issue 15: {@code Deterministic.version} takes code 18: the change id, the version as an int. */
+    @Test
+    void journalChunk_version_format1() {
+        List<JournalEntry> steps = List.of(new JournalEntry(
+                0, JournalEntry.Op.VERSION, "add-fraud-check".getBytes(UTF_8), VersionSteps.encode(2)));
+        assertThat(JournalCodec.encode(steps)).isEqualTo(fixture("v1/journal-chunk-version"));
+        List<JournalEntry> decoded = JournalCodec.decode(KEY, fixture("v1/journal-chunk-version"));
+        assertThat(decoded).isEqualTo(steps);
+        assertThat(ByteBuffer.wrap(decoded.getFirst().value()).getInt()).isEqualTo(2);
+    }
+
     @Test
     void provisionalWrite_bothFormats() {
         assertThat(TxWrites.value(fixture("v1/provisional-put")))

@@ -25,6 +25,16 @@ public interface Choices {
         return null;
     }
 
+    /**
+     * The version of {@code changeId} the implementation gave the request at {@code step}
+     * ({@code Deterministic.version}), or {@code Deterministic.DEFAULT_VERSION} if it took no
+     * step there (the request's journal was recorded by code before the change); the spec then
+     * takes none either. Standalone spec runs get {@code maxSupported}, as a first execution does.
+     */
+    default int version(String requestId, int step, String changeId, int maxSupported) {
+        return maxSupported;
+    }
+
     /** Which of {@code count} futures {@code DurableFuture.any} returns. */
     int any(String requestId, int step, int count);
 

@@ -2,6 +2,7 @@ package dev.mu2sls.spec;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.mu2sls.Deterministic;
 import dev.mu2sls.core.ExecutionListener;
 import dev.mu2sls.core.JournalEntry;
 import dev.mu2sls.core.Mode;
@@ -35,6 +36,8 @@ public final class RecordedChoices implements ExecutionListener, Choices {
     private final Map<String, List<int[]>> conflicted = new ConcurrentHashMap<>();
     /** requestId#firstBeginStep to the begin step of the attempt that did not conflict, where they differ. */
     private final Map<String, Integer> retriedTransactions = new ConcurrentHashMap<>();
+    /** requestId#step to the change id of the {@code VERSION} step journaled there. */
+    private final Map<String, String> versionChanges = new ConcurrentHashMap<>();
 
     private final long fallbackSeed;
 
@@ -74,6 +77,9 @@ public final class RecordedChoices implements ExecutionListener, Choices {
         for (JournalEntry entry : journal) {
             if (entry.op() == JournalEntry.Op.PUT || entry.op() == JournalEntry.Op.REMOVE) {
                 written.add(entry.stateKey());
+            }
+            if (entry.op() == JournalEntry.Op.VERSION) {
+                versionChanges.put(key(requestId, entry.step()), new String(entry.target(), UTF_8));
             }
             if (entry.op().isChoice()) {
                 recorded.put(key(requestId, entry.step()), entry.value());
@@ -175,6 +181,15 @@ public final class RecordedChoices implements ExecutionListener, Choices {
     @Override
     public byte[] effect(String requestId, int step) {
         return recorded.get(key(requestId, step));
+    }
+
+    /** A completed request took no step where it journaled no version of {@code changeId}. */
+    @Override
+    public int version(String requestId, int step, String changeId, int maxSupported) {
+        if (changeId.equals(versionChanges.get(key(requestId, step)))) {
+            return lookup(requestId, step).getInt();
+        }
+        return writes.containsKey(requestId) ? Deterministic.DEFAULT_VERSION : maxSupported;
     }
 
     @Override

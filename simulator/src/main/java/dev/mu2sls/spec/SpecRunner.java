@@ -2,6 +2,7 @@ package dev.mu2sls.spec;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.mu2sls.Deterministic;
 import dev.mu2sls.EffectFailedException;
 import dev.mu2sls.InvalidRequestException;
 import dev.mu2sls.InvalidRequestException.Reason;
@@ -20,6 +21,7 @@ import dev.mu2sls.spi.TransactionHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Type;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -310,6 +312,8 @@ public final class SpecRunner {
          * an effect). A handler that throws has the writes since undone, as the engine discards them.
          */
         private int segmentStart;
+        /** The change ids asked for by {@link #version}, with the answer the first call got. */
+        private final Map<String, Integer> versions = new HashMap<>();
 
         Context(String requestId) {
             this.requestId = requestId;
@@ -478,6 +482,18 @@ public final class SpecRunner {
         @Override
         public long randomSeed() {
             return choices.randomSeed(requestId, nextStep());
+        }
+
+        /** Decided once per change id, taking a step only where the implementation journaled one. */
+        @Override
+        public int version(String changeId, int maxSupported) {
+            return versions.computeIfAbsent(changeId, id -> {
+                int version = choices.version(requestId, step, id, maxSupported);
+                if (version != Deterministic.DEFAULT_VERSION) {
+                    nextStep();
+                }
+                return version;
+            });
         }
 
         /** The journaled outcome, never the body: the spec does not call out. */
