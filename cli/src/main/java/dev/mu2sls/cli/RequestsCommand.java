@@ -62,6 +62,9 @@ final class RequestsCommand {
                         + "quarantined, or stuck (quarantined, and open ones that made no progress for --older-than)")
         StatusFilter status;
 
+        @Option(names = "--stuck", description = "the same as --status stuck")
+        boolean stuck;
+
         @Option(names = "--service", description = "only requests to this service")
         String service;
 
@@ -75,7 +78,7 @@ final class RequestsCommand {
                 names = "--older-than",
                 defaultValue = "10",
                 description =
-                        "with --status stuck: seconds an open request must make no "
+                        "with --status stuck (--stuck): seconds an open request must make no "
                                 + "progress (the store keeps no start times, so the command watches that long; default: ${DEFAULT-VALUE})")
         double olderThanSeconds;
 
@@ -89,6 +92,13 @@ final class RequestsCommand {
             }
             if (olderThanSeconds < 0) {
                 throw new IllegalArgumentException("--older-than must not be negative: got " + olderThanSeconds);
+            }
+            if (stuck) {
+                if (status != null && status != StatusFilter.STUCK) {
+                    throw new IllegalArgumentException("--stuck is --status stuck: it cannot be combined with --status "
+                            + status.name().toLowerCase(Locale.ROOT));
+                }
+                status = StatusFilter.STUCK;
             }
             Predicate<Request> filter = status == null ? r -> true : status.matches();
             if (service != null) {

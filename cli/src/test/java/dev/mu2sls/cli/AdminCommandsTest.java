@@ -141,6 +141,9 @@ class AdminCommandsTest {
                         RecordedRequests.BOOKING,
                         RecordedRequests.RUNNING,
                         RecordedRequests.QUARANTINED);
+        assertThat(ids(run("requests", "list", "--stuck", "--older-than", "0.2", "--store-dir", store)))
+                .as("--stuck, the issue's spelling")
+                .isEqualTo(ids(run));
     }
 
     @Test
@@ -251,6 +254,9 @@ class AdminCommandsTest {
         assertOneLine(
                 run("requests", "list", "--status", "stuck", "--older-than", "-1", "--store-dir", store),
                 "mu2sls requests list: --older-than must not be negative: got -1.0");
+        assertOneLine(
+                run("requests", "list", "--stuck", "--status", "failed", "--store-dir", store),
+                "mu2sls requests list: --stuck is --status stuck: it cannot be combined with --status failed");
     }
 
     private static void assertOneLine(Run run, String start) {
