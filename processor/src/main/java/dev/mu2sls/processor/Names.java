@@ -11,6 +11,7 @@ import javax.lang.model.element.TypeElement;
 /** Naming helpers shared by the scanners and generators. */
 final class Names {
     static final String SERVICE = "dev.mu2sls.Service";
+    static final String APPLICATION = "dev.mu2sls.Application";
     static final String INTERNAL = "dev.mu2sls.Internal";
     /** The simple name of the annotations that let a parameter be null (JSpecify's, Jakarta's, JSR 305's, ...). */
     static final String NULLABLE = "Nullable";

@@ -27,7 +27,8 @@ import javax.tools.StandardLocation;
  * The mu2sls annotation processor: validates every {@code @dev.mu2sls.Service} class (class
  * shape, persistent state, serializable signatures, nondeterministic calls) and, for each valid
  * one, generates {@code <Name>Client} and {@code <Name>Dispatcher} in the service's package plus
- * one {@code META-INF/services/dev.mu2sls.spi.ServiceDefinition} listing all dispatchers.
+ * one {@code META-INF/services/dev.mu2sls.spi.ServiceDefinition} listing all dispatchers, and
+ * the jar's {@code @Application} declaration ({@link ApplicationDeclaration}).
  */
 public final class ServiceProcessor extends AbstractProcessor {
     static final String SERVICES_FILE = "META-INF/services/dev.mu2sls.spi.ServiceDefinition";
@@ -38,6 +39,7 @@ public final class ServiceProcessor extends AbstractProcessor {
     private ServiceScanner scanner;
     private ClientGenerator clients;
     private DispatcherGenerator dispatchers;
+    private ApplicationDeclaration application;
     private boolean treesUnavailable;
 
     /** Services whose signatures mention types not generated yet, retried next round. */
@@ -52,7 +54,7 @@ public final class ServiceProcessor extends AbstractProcessor {
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        return Set.of(Names.SERVICE);
+        return Set.of(Names.SERVICE, Names.APPLICATION);
     }
 
     @Override
@@ -76,6 +78,7 @@ public final class ServiceProcessor extends AbstractProcessor {
         TypeCode typeCode = new TypeCode(env.getTypeUtils());
         clients = new ClientGenerator(typeCode);
         dispatchers = new DispatcherGenerator(typeCode);
+        application = new ApplicationDeclaration(elements, filer, diagnostics);
     }
 
     @Override
@@ -88,6 +91,7 @@ public final class ServiceProcessor extends AbstractProcessor {
             }
         }
         deferred.clear();
+        application.collect(round);
         TypeElement serviceAnnotation = elements.getTypeElement(Names.SERVICE);
         if (serviceAnnotation != null) {
             for (Element element : round.getElementsAnnotatedWith(serviceAnnotation)) {
@@ -122,8 +126,9 @@ public final class ServiceProcessor extends AbstractProcessor {
         }
         if (round.processingOver()) {
             writeServicesFile();
+            application.write();
         }
-        return true; // @Service belongs to this processor
+        return true; // @Service and @Application belong to this processor
     }
 
     private boolean registerName(ServiceModel model) {

@@ -1,7 +1,9 @@
 package dev.mu2sls.platform.local;
 
+import dev.mu2sls.spi.ApplicationIdentity;
 import dev.mu2sls.spi.ServiceDefinition;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -13,13 +15,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The applications the platform commands ({@code up}, {@code function}, {@code deploy}) run: an
  * example by name, or a user's jar whose services the annotation processor registered in
- * {@code META-INF/services}. To add an example, add one line to {@link #EXAMPLES}.
+ * {@code META-INF/services} and whose name and version it declares ({@link #identify}). To add an example, add one line to {@link #EXAMPLES}.
  */
 public final class Apps {
+    private static final Logger LOG = LoggerFactory.getLogger(Apps.class);
+
     /** Example name to the names of its services, in the order instances start. */
     private static final Map<String, List<String>> EXAMPLES = new LinkedHashMap<>();
 
@@ -48,12 +54,17 @@ public final class Apps {
     }
 
     /**
-     * An application: its name (used for the store table and manifests) and services.
+     * An application: its name (used for the store table and manifests), version and services.
      *
-     * @param name lower-case name
+     * @param name lower-case name: the declared one ({@link dev.mu2sls.Application}), an example's,
+     *     or for a jar without a declaration its file name's
+     * @param version the declared version, or {@link #UNDECLARED}
      * @param services its services, in a stable order
      */
-    public record App(String name, List<ServiceDefinition> services) {
+    public record App(String name, String version, List<ServiceDefinition> services) {
+        /** The version of an example, and of a jar that declares none. */
+        public static final String UNDECLARED = "undeclared";
+
         public List<String> serviceNames() {
             return services.stream().map(ServiceDefinition::name).toList();
         }
@@ -87,7 +98,10 @@ public final class Apps {
     public static App resolve(String nameOrJar) {
         List<String> example = EXAMPLES.get(nameOrJar.toLowerCase(Locale.ROOT));
         if (example != null) {
-            return new App(nameOrJar.toLowerCase(Locale.ROOT), Examples.services(example.toArray(String[]::new)));
+            return new App(
+                    nameOrJar.toLowerCase(Locale.ROOT),
+                    App.UNDECLARED,
+                    Examples.services(example.toArray(String[]::new)));
         }
         Path jar = Path.of(nameOrJar);
         if (nameOrJar.endsWith(".jar") && Files.isRegularFile(jar)) {
@@ -112,14 +126,41 @@ public final class Apps {
                         jar + " registers no services: compile its @Service classes with mu2sls-processor "
                                 + "on the annotation processor path (it writes META-INF/services/dev.mu2sls.spi.ServiceDefinition)");
             }
-            String name = jar.getFileName()
-                    .toString()
-                    .replaceFirst("\\.jar$", "")
-                    .toLowerCase(Locale.ROOT)
-                    .replaceAll("[^a-z0-9]", "-");
-            return new App(name, List.copyOf(services));
+            return identify(jar, loader, services);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + jar + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The application of {@code jar} with {@code services}: named and versioned by its
+     * declaration, else named after its file as before declarations existed (with a warning), so
+     * that a deployed jar keeps its store table.
+     *
+     * @throws IllegalArgumentException if the declaration is invalid
+     */
+    static App identify(Path jar, URLClassLoader loader, List<ServiceDefinition> services) throws IOException {
+        URL declaration = loader.findResource(ApplicationIdentity.RESOURCE);
+        if (declaration != null) {
+            try (InputStream in = declaration.openStream()) {
+                ApplicationIdentity identity = ApplicationIdentity.read(in);
+                return new App(identity.name(), identity.version(), List.copyOf(services));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        jar + ": " + ApplicationIdentity.RESOURCE + ": " + e.getMessage(), e);
+            }
+        }
+        String name = jar.getFileName()
+                .toString()
+                .replaceFirst("\\.jar$", "")
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9]", "-");
+        LOG.warn(
+                "{} declares no @Application, so it is named '{}' after its file: a renamed jar would get another, "
+                        + "empty store table; declare @Application(name = \"{}\", version = \"...\") to keep this one",
+                jar,
+                name,
+                name);
+        return new App(name, App.UNDECLARED, List.copyOf(services));
     }
 }

@@ -206,6 +206,7 @@ public final class LocalPlatform implements AutoCloseable {
         ObjectNode state = JSON.createObjectNode()
                 .put("pid", ProcessHandle.current().pid())
                 .put("app", app.name())
+                .put("version", app.version())
                 .put("mode", options.mode().label())
                 .put("gateway", gateway().toString())
                 .put("store", storeUrl)
