@@ -6,35 +6,16 @@ package dev.mu2sls;
  * every re-execution of the handler gets this exception again at the same step, and the body
  * never runs again. Catch it to compensate, or let it fail the request.
  */
-public final class EffectFailedException extends Mu2slsException {
+public final class EffectFailedException extends RecordedFailureException {
     private final String effect;
-    private final String errorType;
-    private final String errorMessage;
 
     public EffectFailedException(String effect, String errorType, String errorMessage) {
-        super("effect '" + effect + "' failed with " + errorType + (errorMessage == null ? "" : ": " + errorMessage));
+        super("effect '" + effect + "'", errorType, errorMessage);
         this.effect = effect;
-        this.errorType = errorType;
-        this.errorMessage = errorMessage;
     }
 
     /** The effect's name, as given to {@link Effects#run}. */
     public String effect() {
         return effect;
-    }
-
-    /** Fully qualified class name of the exception the body threw last. */
-    public String errorType() {
-        return errorType;
-    }
-
-    /** That exception's message, or {@code null}. */
-    public String errorMessage() {
-        return errorMessage;
-    }
-
-    @Override
-    public boolean isRetryable() {
-        return false;
     }
 }
