@@ -74,8 +74,8 @@ public final class Engine implements AutoCloseable {
     /**
      * Re-drives every accepted request that did not complete (after a crash of the whole
      * process), delivers the one-way sends and timers due ({@link #fireTimers()}), and expires
-     * abandoned transactions. Platforms call it on start, with the store's
-     * other users already running or not; re-driving is safe either way (G1).
+     * abandoned transactions. Platforms call it on start, whether or not the store's other users
+     * run: re-driving is safe either way (G1).
      *
      * @return the number of requests re-driven
      */
@@ -84,12 +84,12 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Like {@link #recover()}, but hands each accepted request to {@code redrive} instead of
-     * running it here: for platforms whose services run in other processes, which route it to an
-     * instance that runs it as an accepted request (so that its completion drops the acceptance
-     * record). Invocations carry attempt 1. One request that cannot run (it diverges on replay,
-     * or its method is gone) is quarantined, and one that fails this time stays accepted for the
-     * next recovery: neither stops the others.
+     * Like {@link #recover()}, but hands each accepted request to {@code redrive} (attempt 1, with
+     * a deadline M after a read of its acceptance record: A6) instead of running it here: for
+     * platforms whose services run in other processes, which route it to an instance that runs it
+     * as an accepted request. One that cannot run (it diverges, or its method is gone) is
+     * quarantined, one that fails this time stays accepted for the next recovery: neither stops
+     * the others.
      *
      * @return the number of requests re-driven
      */
@@ -134,11 +134,11 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Ends a request that cannot complete: it diverges on replay (a code change, a handler that is not
-     * deterministic), or a platform gave up re-delivering it. Its record becomes a quarantined response
-     * carrying the report, which every later delivery gets; its acceptance record is dropped so that
-     * recovery goes on without it; its journal stays for the operator until the response expires. What
-     * its segments applied stays applied; a request that completed meanwhile keeps its response.
+     * Ends a request that cannot complete (it diverges on replay, or a platform gave up delivering
+     * it): its record becomes a quarantined response carrying the report, which every later
+     * delivery gets; its acceptance record is dropped, so recovery goes on without it; its journal
+     * stays for the operator until the response expires. What its segments applied stays applied;
+     * a request that completed meanwhile keeps its response.
      *
      * @param errorType the error type clients see (e.g. {@link #QUARANTINED})
      * @return the request's response from now on
@@ -169,11 +169,10 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Aborts transactions abandoned past their lease (a coordinator that crashed and was never
-     * re-executed) and drops their provisional records, which block no one meanwhile; platforms
-     * call it periodically. An ended transaction's status stays as long as its client request's
-     * response, with which {@link #expireResponses()} drops it: a participant that stalled past
-     * the lease must still find it ended, never start it afresh.
+     * Aborts transactions abandoned past their lease (their coordinator crashed and never ran
+     * again) and drops their provisional records; platforms call it periodically. An ended
+     * transaction's status goes with its client request's response ({@link #expireResponses()}):
+     * a participant that stalled past the lease must still find it ended, never start it afresh.
      *
      * @return the number of transactions expired
      */
