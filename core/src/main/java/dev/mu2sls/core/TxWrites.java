@@ -102,8 +102,7 @@ final class TxWrites {
     /** Marks the transaction aborted by a participant (unless it already ended). */
     static void abortByParticipant(StoreTransaction st, String txId, long nowMillis) {
         byte[] statusKey = KeySpace.txStatus(txId);
-        TxStatus status = TxStatus.decode(statusKey, st.get(statusKey));
-        if (status == null || !status.state().ended()) {
+        if (open(st, statusKey)) {
             st.put(statusKey, new TxStatus(TxStatus.State.ABORTED_BY_PARTICIPANT, nowMillis).encode());
         }
     }
@@ -129,7 +128,8 @@ final class TxWrites {
             long nowMillis,
             Map<byte[], byte[]> applied) {
         byte[] statusKey = KeySpace.txStatus(txId);
-        TxStatus status = TxStatus.decode(statusKey, st.get(statusKey));
+        // Pending or absent (not yet persisted into) decide alike: only an ended status is needed.
+        TxStatus status = open(st, statusKey) ? null : TxStatus.decode(statusKey, st.get(statusKey));
         Records records = Records.of(st, txId);
         TxOutcome outcome;
         if (status != null && status.state() == TxStatus.State.ABORTED_BY_PARTICIPANT) {
@@ -161,6 +161,18 @@ final class TxWrites {
                 : status != null && status.state().ended() ? status.state() : TxStatus.State.ABORTED;
         st.put(statusKey, new TxStatus(ended, nowMillis).encode());
         return outcome;
+    }
+
+    /**
+     * Whether the transaction has not ended (its status is pending or absent), as a read of
+     * {@code st}: a condition rather than a value, so that a store may check it at the commit
+     * point instead of reading it first (PostgreSQL's batches, {@link StoreTransaction#satisfies}).
+     */
+    private static boolean open(StoreTransaction st, byte[] statusKey) {
+        return st.satisfies(statusKey, value -> {
+            TxStatus status = TxStatus.decode(statusKey, value);
+            return status == null || !status.state().ended();
+        });
     }
 
     /** Aborts a transaction abandoned past its lease: drops its records, marks it expired. */

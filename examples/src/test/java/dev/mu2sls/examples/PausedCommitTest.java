@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -143,6 +144,11 @@ class PausedCommitTest {
                 @Override
                 public boolean holds(byte[] key, byte[] expected) {
                     return tx.holds(key, expected);
+                }
+
+                @Override
+                public boolean satisfies(byte[] key, Predicate<byte[]> condition) {
+                    return tx.satisfies(key, condition);
                 }
 
                 @Override

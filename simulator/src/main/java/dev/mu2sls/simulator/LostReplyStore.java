@@ -9,6 +9,7 @@ import dev.mu2sls.store.StoreTransaction;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * A store whose commits sometimes lose their reply: the commit is applied, and the engine is told
@@ -74,6 +75,11 @@ final class LostReplyStore implements Store {
         @Override
         public boolean holds(byte[] key, byte[] expected) {
             return tx.holds(key, expected);
+        }
+
+        @Override
+        public boolean satisfies(byte[] key, Predicate<byte[]> condition) {
+            return tx.satisfies(key, condition);
         }
 
         @Override

@@ -3,6 +3,7 @@ package dev.mu2sls.store;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * One serializable transaction. Reads see the transaction's own writes. Nothing is visible to
@@ -21,6 +22,20 @@ public interface StoreTransaction extends AutoCloseable {
      */
     default boolean holds(byte[] key, byte[] expected) {
         return Arrays.equals(get(key), expected);
+    }
+
+    /**
+     * Whether the value of {@code key} (null: absent) satisfies {@code condition}, as a read of
+     * this transaction: it commits only if that is still so at its commit point. For a check whose
+     * answer is known though the value is not (a record that exists with any value, or is in one
+     * of several states). Like {@link #holds}, a store whose commit validates reads anyway may
+     * answer {@code true} without reading, on a first attempt: then the condition is evaluated at
+     * the commit point on the key's value and, if false (or if it throws), the commit is refused
+     * with {@link StoreConflictException} and the retry reads for real. Other stores read the key,
+     * so a commit may be refused if its value changed at all. The condition must be pure.
+     */
+    default boolean satisfies(byte[] key, Predicate<byte[]> condition) {
+        return condition.test(get(key));
     }
 
     /** Entries in {@code [fromInclusive, toExclusive)}, ascending, merged with this transaction's writes. */

@@ -7,11 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -166,6 +168,53 @@ public abstract class StoreConformanceTest {
         });
         assertThat(kept).isEqualTo("committed");
         assertThat(s(store.get(b("kept")))).isEqualTo("v");
+    }
+
+    /**
+     * A condition that no longer holds at the commit point never lets a transaction commit on it:
+     * a value changed after the check refuses the commit, and the retry sees the condition false.
+     * One that still holds commits, and a condition that throws fails in the body, not the commit.
+     */
+    @Test
+    void satisfies_falseByTheCommitPoint_neverCommitsOnIt_trueOneDoes() {
+        commit("status", "open");
+        Predicate<byte[]> open = value -> value != null && s(value).equals("open");
+        List<Boolean> answers = new ArrayList<>();
+        store.run(tx -> {
+            boolean answer = tx.satisfies(b("status"), open);
+            answers.add(answer);
+            if (answers.size() == 1) {
+                commit("status", "ended"); // after the check, before the commit
+            }
+            if (answer) {
+                tx.put(b("decided"), b("on a stale condition"));
+            }
+            return null;
+        });
+        assertThat(store.get(b("decided")))
+                .as("a write decided on a condition false at the commit point, answers %s", answers)
+                .isNull();
+        assertThat(answers.getLast()).isFalse();
+
+        store.run(tx -> {
+            assertThat(tx.satisfies(b("status"), value -> value != null)).isTrue();
+            assertThat(tx.satisfies(b("absent"), Objects::isNull)).isTrue();
+            tx.put(b("decided"), b("on a true condition"));
+            return null;
+        });
+        assertThat(s(store.get(b("decided")))).isEqualTo("on a true condition");
+
+        assertThatThrownBy(() -> store.run(tx -> {
+                    tx.satisfies(b("status"), value -> {
+                        throw new IllegalStateException("cannot decode " + s(value));
+                    });
+                    tx.put(b("after"), b("v"));
+                    return null;
+                }))
+                .hasMessageContaining("cannot decode ended");
+        assertThat(store.get(b("after"))).isNull();
+        commit("still", "committing"); // the store's commits go on
+        assertThat(s(store.get(b("still")))).isEqualTo("committing");
     }
 
     /** A transaction that only checks one expectation is not committed on it either when it is stale. */

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -248,6 +249,7 @@ final class BatchCommitter implements AutoCloseable {
             PostgresTransaction tx = pending.tx;
             if (tx.needsValidation()) {
                 keys.addAll(tx.reads.keySet());
+                keys.addAll(tx.conditions.keySet());
                 tx.writes.forEach((key, value) -> {
                     if (tx.writes.isInsert(key)) {
                         keys.add(key);
@@ -272,6 +274,11 @@ final class BatchCommitter implements AutoCloseable {
                 return false;
             }
         }
+        for (Map.Entry<byte[], Predicate<byte[]>> condition : tx.conditions.entrySet()) {
+            if (!satisfied(condition.getValue(), current(condition.getKey(), stored, overlay))) {
+                return false;
+            }
+        }
         boolean[] insertsFree = {true};
         tx.writes.forEach((key, value) -> {
             if (tx.writes.isInsert(key) && current(key, stored, overlay) != null) {
@@ -291,6 +298,18 @@ final class BatchCommitter implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * A condition that throws (on a value it cannot decode, say) refuses its transaction alone:
+     * the retry reads the value and meets the failure in its own thread.
+     */
+    private static boolean satisfied(Predicate<byte[]> condition, byte[] value) {
+        try {
+            return condition.test(value);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static byte[] current(byte[] key, TreeMap<byte[], byte[]> stored, WriteBuffer overlay) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * An optimistic transaction: reads go to committed data one statement at a time and are
@@ -25,10 +26,13 @@ final class PostgresTransaction extends OptimisticTransaction {
     /** The first value read of each key; a null value records that the key was absent. */
     final TreeMap<byte[], byte[]> reads = new TreeMap<>(Keys.ORDER);
 
+    /** Conditions taken on trust ({@link #satisfies}), for the commit to evaluate on the keys' values then. */
+    final TreeMap<byte[], Predicate<byte[]>> conditions = new TreeMap<>(Keys.ORDER);
+
     final List<ScanRead> scans = new ArrayList<>(0);
     /** The buffered writes, for the {@link BatchCommitter} to check and apply. */
     final WriteBuffer writes = writes();
-    /** Whether a read was taken on trust ({@link #holds}): it was never current, so the commit must check it. */
+    /** Whether a read was taken on trust ({@link #holds}, {@link #satisfies}): it was never current, so the commit must check it. */
     private boolean trusted;
 
     /** A range read to validate at commit: the committed entries it returned for {@code fetchLimit}. */
@@ -64,6 +68,18 @@ final class PostgresTransaction extends OptimisticTransaction {
         return true;
     }
 
+    /** On a first attempt, as {@link #holds}: the batch evaluates the condition on the key's value. */
+    @Override
+    public boolean satisfies(byte[] key, Predicate<byte[]> condition) {
+        checkActive();
+        if (!trustExpectations || writes.contains(key) || reads.containsKey(key)) {
+            return condition.test(get(key));
+        }
+        conditions.merge(key, condition, Predicate::and);
+        trusted = true;
+        return true;
+    }
+
     @Override
     protected List<KeyValue> scanCommitted(byte[] from, byte[] to, int fetchLimit) {
         List<KeyValue> committed = store.scanCommitted(from, to, fetchLimit);
@@ -86,7 +102,7 @@ final class PostgresTransaction extends OptimisticTransaction {
     /** Whether the commit has to read anything to validate this transaction. */
     boolean needsValidation() {
         int readsThatHoldAlone = writes.isEmpty() && !trusted ? 1 : 0; // one read alone is current when made
-        return !scans.isEmpty() || writes.hasInserts() || reads.size() > readsThatHoldAlone;
+        return !scans.isEmpty() || !conditions.isEmpty() || writes.hasInserts() || reads.size() > readsThatHoldAlone;
     }
 
     @Override
