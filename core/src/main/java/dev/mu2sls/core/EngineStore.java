@@ -11,7 +11,7 @@ import java.util.NoSuchElementException;
 
 /**
  * The engine's way to its {@link Store}: transactions and reads, counted ({@link EngineStats})
- * and observed ({@link EngineObserver#storeCommit}), state reads through the {@link StateCache},
+ * and observed ({@link EngineObserver#storeCommit}), the {@link StateCache} of state reads,
  * and key ranges read in pages for the sweeps.
  */
 final class EngineStore {
@@ -42,9 +42,10 @@ final class EngineStore {
         return store.get(key);
     }
 
-    /** A handler's read of persistent state, which its segment validates when it persists. */
-    byte[] readState(byte[] key) {
-        return stateCache.read(key, this::read);
+    /** The committed values of {@code keys} in one read ({@link Store#getAll}). */
+    List<byte[]> readAll(List<byte[]> keys) {
+        counters.storeReads.increment();
+        return store.getAll(keys);
     }
 
     List<KeyValue> scan(byte[] from, byte[] to, int limit) {

@@ -57,13 +57,25 @@ final class StateSteps {
             return written.valueOrNull();
         }
         String txId = transactions.joinedId();
-        if (txId != null) {
-            byte[] provisional = ctx.store().read(KeySpace.txWrite(txId, key));
-            if (provisional != null) {
-                return TxWrites.value(provisional);
+        byte[] provisionalKey = txId == null ? null : KeySpace.txWrite(txId, key);
+        byte[][] provisional = {null};
+        boolean[] readTogether = {false};
+        byte[] value = ctx.store().stateCache().read(key, stateKey -> {
+            if (provisionalKey == null) {
+                return ctx.store().read(stateKey);
             }
+            // Not cached: the state is read with the transaction's provisional write, in one round trip.
+            List<byte[]> both = ctx.store().readAll(List.of(provisionalKey, stateKey));
+            provisional[0] = both.get(0);
+            readTogether[0] = true;
+            return both.get(1);
+        });
+        if (provisionalKey != null && !readTogether[0]) {
+            provisional[0] = ctx.store().read(provisionalKey);
         }
-        byte[] value = ctx.store().readState(key);
+        if (provisional[0] != null) {
+            return TxWrites.value(provisional[0]);
+        }
         segment.read(s, key, value);
         return value;
     }

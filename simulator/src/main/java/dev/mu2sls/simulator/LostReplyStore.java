@@ -31,6 +31,11 @@ final class LostReplyStore implements Store {
     }
 
     @Override
+    public List<byte[]> getAll(List<byte[]> keys) {
+        return delegate.getAll(keys);
+    }
+
+    @Override
     public List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit) {
         return delegate.scan(fromInclusive, toExclusive, limit);
     }

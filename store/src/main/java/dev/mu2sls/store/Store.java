@@ -1,6 +1,7 @@
 package dev.mu2sls.store;
 
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,6 +27,18 @@ public interface Store extends AutoCloseable {
 
     /** The committed value of {@code key}, or {@code null}. */
     byte[] get(byte[] key);
+
+    /**
+     * The committed values of {@code keys}, in their order (null: absent). One round trip where the
+     * store is remote (one statement on PostgreSQL); the values need not come from one moment.
+     */
+    default List<byte[]> getAll(List<byte[]> keys) {
+        List<byte[]> values = new ArrayList<>(keys.size());
+        for (byte[] key : keys) {
+            values.add(get(key));
+        }
+        return values;
+    }
 
     /**
      * Committed entries with {@code fromInclusive <= key < toExclusive}, ascending, at most

@@ -231,6 +231,20 @@ public abstract class StoreConformanceTest {
                 .isFalse();
     }
 
+    /** Several keys read at once come back in the order asked, absent ones as null, repeats too. */
+    @Test
+    void getAll_returnsCommittedValuesInTheOrderAsked() {
+        commit("first", "1");
+        commit("second", "2");
+        List<byte[]> values = store.getAll(List.of(b("second"), b("missing"), b("first"), b("second")));
+        assertThat(values).hasSize(4);
+        assertThat(s(values.get(0))).isEqualTo("2");
+        assertThat(values.get(1)).isNull();
+        assertThat(s(values.get(2))).isEqualTo("1");
+        assertThat(s(values.get(3))).isEqualTo("2");
+        assertThat(store.getAll(List.of())).isEmpty();
+    }
+
     @Test
     void put_thenGet_returnsCommittedValue() {
         commit("a", "1");

@@ -13,7 +13,9 @@ import dev.mu2sls.store.TransactionBody;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -152,6 +154,23 @@ public final class PostgresStore implements Store {
     public byte[] get(byte[] key) {
         reads.increment();
         return readCommitted(key);
+    }
+
+    /** One {@code = ANY(array)} statement for all of them. */
+    @Override
+    public List<byte[]> getAll(List<byte[]> keys) {
+        reads.increment();
+        TreeMap<byte[], byte[]> found;
+        try (Connection connection = readPool.getConnection()) {
+            found = table.selectAll(connection, keys);
+        } catch (SQLException e) {
+            throw failure("read", e);
+        }
+        List<byte[]> values = new ArrayList<>(keys.size());
+        for (byte[] key : keys) {
+            values.add(found.get(key));
+        }
+        return values;
     }
 
     @Override
