@@ -9,17 +9,14 @@ import dev.mu2sls.core.ExecutionExpiredException;
 import dev.mu2sls.core.Inspector;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.json.JsonCodec;
-import dev.mu2sls.store.KeyValue;
+import dev.mu2sls.store.ForwardingStore;
+import dev.mu2sls.store.ForwardingStoreTransaction;
 import dev.mu2sls.store.MemoryStore;
 import dev.mu2sls.store.Store;
-import dev.mu2sls.store.StoreStats;
 import dev.mu2sls.store.StoreTransaction;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,13 +96,12 @@ class PausedCommitTest {
     }
 
     /** A store whose next insert or commit first runs a pause: what happens in the world while it stalls. */
-    private static final class PausingStore implements Store {
-        private final Store delegate;
+    private static final class PausingStore extends ForwardingStore {
         private Pause where;
         private Runnable pause;
 
         PausingStore(Store delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         void pauseAt(Pause where, Runnable pause) {
@@ -123,81 +119,20 @@ class PausedCommitTest {
         }
 
         @Override
-        public byte[] get(byte[] key) {
-            return delegate.get(key);
-        }
-
-        @Override
-        public List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit) {
-            return delegate.scan(fromInclusive, toExclusive, limit);
-        }
-
-        @Override
         public StoreTransaction begin() {
-            StoreTransaction tx = delegate.begin();
-            return new StoreTransaction() {
-                @Override
-                public byte[] get(byte[] key) {
-                    return tx.get(key);
-                }
-
-                @Override
-                public boolean holds(byte[] key, byte[] expected) {
-                    return tx.holds(key, expected);
-                }
-
-                @Override
-                public boolean satisfies(byte[] key, Predicate<byte[]> condition) {
-                    return tx.satisfies(key, condition);
-                }
-
-                @Override
-                public List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit) {
-                    return tx.scan(fromInclusive, toExclusive, limit);
-                }
-
-                @Override
-                public void put(byte[] key, byte[] value) {
-                    tx.put(key, value);
-                }
-
-                @Override
-                public void delete(byte[] key) {
-                    tx.delete(key);
-                }
-
+            return new ForwardingStoreTransaction(delegate().begin()) {
                 @Override
                 public void insert(byte[] key, byte[] value) {
                     pauseIfAt(Pause.INSERT);
-                    tx.insert(key, value);
-                }
-
-                @Override
-                public void commitOnlyIf(BooleanSupplier condition) {
-                    tx.commitOnlyIf(condition);
+                    super.insert(key, value);
                 }
 
                 @Override
                 public void commit() {
                     pauseIfAt(Pause.COMMIT);
-                    tx.commit();
-                }
-
-                @Override
-                public void rollback() {
-                    tx.rollback();
+                    super.commit();
                 }
             };
-        }
-
-        @Override
-        public StoreStats stats() {
-            return delegate.stats();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }
