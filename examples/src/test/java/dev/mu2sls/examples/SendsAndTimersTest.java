@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -168,6 +169,7 @@ class SendsAndTimersTest {
         try (Engine engine = clocked(store, now).sendTransport(stalled).build()) {
             stalled.engine = engine;
             assertThat(value(engine.submit(request("r", "remind", "[\"k\"]")))).isEqualTo("\"sent k\"");
+            stalled.senderFinished.countDown();
             assertThat(stalled.outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionExpiredException.class);
             assertThat(new Inspector(store, new JsonCodec()).dumpState()).containsEntry("Inbox.received[\"k\"]", "1");
         }
@@ -188,6 +190,7 @@ class SendsAndTimersTest {
         StalledDelivery stalled = new StalledDelivery(now);
         try (Engine restarted = clocked(store, now).build()) {
             stalled.engine = restarted;
+            stalled.senderFinished.countDown();
             restarted.recover(stalled);
             assertThat(stalled.outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionExpiredException.class);
             assertThat(new Inspector(store, new JsonCodec()).dumpState()).containsEntry("Inbox.received[\"k\"]", "1");
@@ -207,10 +210,15 @@ class SendsAndTimersTest {
     /**
      * A delivery that stalls before it starts: meanwhile another delivery (without the stall) runs
      * the request to completion, time passes the retention and its records expire.
+     *
+     * <p>The sender's engine hands a send over on a thread of its own as soon as the send's segment
+     * commits, before the sending request has finished; the clock moves only once it has, or the
+     * jump would expire the sender instead.
      */
     private static final class StalledDelivery implements CallTransport {
         final AtomicReference<Instant> now;
         final CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        final CountDownLatch senderFinished = new CountDownLatch(1);
         volatile Engine engine;
 
         StalledDelivery(AtomicReference<Instant> now) {
@@ -221,6 +229,9 @@ class SendsAndTimersTest {
         public Response call(Invocation delivery) {
             try {
                 engine.redeliver(delivery.withDeadline(0));
+                if (!senderFinished.await(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the sending request did not finish");
+                }
                 now.set(now.get().plus(RETENTION.plus(MAX_AGE.multipliedBy(3))));
                 engine.expireResponses();
                 Response late = engine.redeliver(delivery);
@@ -229,6 +240,10 @@ class SendsAndTimersTest {
             } catch (RuntimeException refused) {
                 outcome.complete(refused);
                 throw refused;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                outcome.complete(e);
+                throw new IllegalStateException(e);
             }
         }
     }
