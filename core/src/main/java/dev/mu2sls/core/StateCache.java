@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Function;
 
 /**
  * The committed values of persistent state this engine last read or wrote, so that a handler's
@@ -40,25 +39,33 @@ final class StateCache {
         this.capacity = capacity;
     }
 
-    /** A read's value: from the cache when it has one, else from {@code store} and remembered. */
-    byte[] read(byte[] key, Function<byte[], byte[]> store) {
+    /** A cached value; {@code value} is null where the key is known to be absent. */
+    record Hit(byte[] value) {}
+
+    /** The cached value of {@code key}, or null on a miss (or while the cache is not serving). */
+    Hit lookup(byte[] key) {
         if (capacity == 0) {
-            return store.apply(key);
+            return null;
         }
-        ByteKey cacheKey = new ByteKey(key);
-        byte[] cached = serving() ? values.get(cacheKey) : null;
-        if (cached != null) {
-            hits.increment();
-            servedInWindow.incrementAndGet();
-            return cached == ABSENT ? null : cached;
+        byte[] cached = serving() ? values.get(new ByteKey(key)) : null;
+        if (cached == null) {
+            return null;
         }
-        byte[] value = store.apply(key);
+        hits.increment();
+        servedInWindow.incrementAndGet();
+        return new Hit(cached == ABSENT ? null : cached);
+    }
+
+    /** {@code value} (null: absent) was just read from the store for {@code key}. */
+    void loaded(byte[] key, byte[] value) {
+        if (capacity == 0) {
+            return;
+        }
         if (values.size() >= capacity) {
             values.clear();
         }
         // A concurrent commit's value, if put meanwhile, is newer than this read's.
         values.putIfAbsent(new ByteKey(key.clone()), value == null ? ABSENT : value);
-        return value;
     }
 
     /** {@code value} (null: deleted) was committed for {@code key} by this engine. */
@@ -80,13 +87,11 @@ final class StateCache {
         if (capacity == 0) {
             return;
         }
+        ByteKey cacheKey = new ByteKey(key);
+        byte[] cached = values.get(cacheKey);
         byte[] held = value == null ? ABSENT : value;
-        boolean[] dropped = {false};
-        values.computeIfPresent(new ByteKey(key), (k, cached) -> {
-            dropped[0] = Arrays.equals(cached, held);
-            return dropped[0] ? null : cached;
-        });
-        if (dropped[0]) { // the cache held the stale value (a newer one may have been put meanwhile)
+        // Removes that very array only: a newer value put meanwhile stays (arrays compare by identity).
+        if (cached != null && Arrays.equals(cached, held) && values.remove(cacheKey, cached)) {
             stale.increment();
             staleInWindow.incrementAndGet();
         }

@@ -58,23 +58,27 @@ final class StateSteps {
         }
         String txId = transactions.joinedId();
         byte[] provisionalKey = txId == null ? null : KeySpace.txWrite(txId, key);
-        byte[][] provisional = {null};
-        boolean[] readTogether = {false};
-        byte[] value = ctx.store().stateCache().read(key, stateKey -> {
-            if (provisionalKey == null) {
-                return ctx.store().read(stateKey);
+        StateCache cache = ctx.store().stateCache();
+        StateCache.Hit hit = cache.lookup(key);
+        byte[] value;
+        byte[] provisional = null;
+        if (hit != null) {
+            value = hit.value();
+            if (provisionalKey != null) {
+                provisional = ctx.store().read(provisionalKey);
             }
+        } else if (provisionalKey == null) {
+            value = ctx.store().read(key);
+            cache.loaded(key, value);
+        } else {
             // Not cached: the state is read with the transaction's provisional write, in one round trip.
-            List<byte[]> both = ctx.store().readAll(List.of(provisionalKey, stateKey));
-            provisional[0] = both.get(0);
-            readTogether[0] = true;
-            return both.get(1);
-        });
-        if (provisionalKey != null && !readTogether[0]) {
-            provisional[0] = ctx.store().read(provisionalKey);
+            List<byte[]> both = ctx.store().readAll(List.of(provisionalKey, key));
+            provisional = both.get(0);
+            value = both.get(1);
+            cache.loaded(key, value);
         }
-        if (provisional[0] != null) {
-            return TxWrites.value(provisional[0]);
+        if (provisional != null) {
+            return TxWrites.value(provisional);
         }
         segment.read(s, key, value);
         return value;

@@ -150,22 +150,24 @@ final class Timers {
         }
     }
 
+    /** A timer's claim: whether this driver delivers it, and the store time of the claim (its arrival). */
+    private record Claim(boolean deliver, long atMillis) {}
+
     /** Claims one timer and delivers it; false if it was delivered already. */
     private boolean fire(byte[] key, Invocation invocation, CallTransport via) {
         byte[] accepted = KeySpace.accepted(invocation.requestId());
-        long[] claimedAt = new long[1];
-        boolean claimed;
+        Claim claim;
         try {
-            claimed = store.transact(tx -> {
-                claimedAt[0] = clock.millis();
+            claim = store.transact(tx -> {
+                long at = clock.millis();
                 if (tx.get(key) == null) {
                     // claimed already: by another driver, or by this one if a commit's reply was lost and
                     // the body runs again; while the acceptance record stays, delivering again is safe (G1)
-                    return tx.get(accepted) != null;
+                    return new Claim(tx.get(accepted) != null, at);
                 }
                 tx.delete(key);
                 tx.put(accepted, invocation.encode());
-                return true;
+                return new Claim(true, at);
             });
         } catch (RuntimeException unreachable) {
             // the store is closing or briefly unreachable: the timer stays due for the next driver
@@ -176,13 +178,13 @@ final class Timers {
                     unreachable.toString());
             return false;
         }
-        if (!claimed) {
+        if (!claim.deliver()) {
             return false;
         }
         // May have run before: attempt 1 reads its record first. The claim is the delivery's arrival:
         // its deadline runs from then (A6), so a delivery that starts late (a stalled driver) cannot
         // run a request that completed meanwhile and whose records expired.
-        Invocation delivery = invocation.withAttempt(1).withDeadline(claimedAt[0] + maxExecutionAge.toMillis());
+        Invocation delivery = invocation.withAttempt(1).withDeadline(claim.atMillis() + maxExecutionAge.toMillis());
         try {
             via.call(delivery);
         } catch (RequestSuspendedException sleeping) {
