@@ -25,9 +25,13 @@ http.server.ThreadingHTTPServer(('127.0.0.1', int(sys.argv[1])), Sink).serve_for
 PY
 sink_pid=$!
 trap 'kill "$sink_pid" 2>/dev/null; rm -f "$results"' EXIT
+read -r -a settings <<< "${SETTINGS:-off metrics traced}"
 for round in $(seq 1 "${REPEAT:-2}"); do
   for workload in ${WORKLOADS:-W1 W2}; do
-    for setting in ${SETTINGS:-off metrics traced}; do
+    # each round starts with the next setting, so that a drift within a round (the machine, the
+    # JIT, the page cache) does not always favour the same one
+    for i in "${!settings[@]}"; do
+      setting="${settings[$(( (i + round - 1) % ${#settings[@]} ))]}"
       case "$setting" in
         off) vars=(MU2SLS_METRICS=off) ;;
         metrics) vars=() ;;
@@ -40,4 +44,15 @@ for round in $(seq 1 "${REPEAT:-2}"); do
     done
   done
 done
+echo "median of ${REPEAT:-2} rounds (rps; CPU µs per request of gateway + functions; each against the first setting):"
+awk '{ key=$4" "$1; split($7,r,"="); split($12,g,"="); split($13,f,"=");
+       n[key]++; rps[key,n[key]]=r[2]; cpu[key,n[key]]=g[2]+f[2];
+       if (!(key in seen)) { seen[key]=1; order[++k]=key } }
+     function median(arr, key, m,   i, j, v, t) {
+       for (i=1;i<=m;i++) v[i]=arr[key,i]
+       for (i=1;i<=m;i++) for (j=i+1;j<=m;j++) if (v[j]+0 < v[i]+0) { t=v[i]; v[i]=v[j]; v[j]=t }
+       return (m % 2) ? v[(m+1)/2] : (v[m/2] + v[m/2+1]) / 2 }
+     END { for (i=1;i<=k;i++) { key=order[i]; split(key, w, " "); m=n[key]; rm=median(rps,key,m); cm=median(cpu,key,m);
+             if (!(w[1] in base)) { base[w[1]]=rm; basecpu[w[1]]=cm }
+             printf "%s %s rps=%.0f (%.3f) cpu_us=%.0f (%.3f)\n", w[1], w[2], rm, rm/base[w[1]], cm, cm/basecpu[w[1]] } }' "$results"
 echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,5 +1,6 @@
 package dev.mu2sls.cli;
 
+import dev.mu2sls.core.EngineObserver;
 import dev.mu2sls.core.EngineStats;
 import dev.mu2sls.observability.Telemetry;
 import dev.mu2sls.simulator.Simulator;
@@ -61,6 +62,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "request generator seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(
+            names = "--telemetry",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "metrics (MU2SLS_METRICS), traces (OTEL_*) and operator logs with the request in the MDC, as a "
+                            + "deployed function runs them (default); --no-telemetry measures the engine alone, to tell "
+                            + "what telemetry costs")
+    boolean telemetry;
+
     @Mixin
     StoreOptions storeOptions;
 
@@ -101,15 +113,17 @@ final class BenchCommand implements Callable<Integer> {
                     seconds,
                     warmup,
                     stores.describe());
-            try (Telemetry telemetry = Telemetry.fromEnvironment("mu2sls-bench", System.getenv());
+            try (Telemetry meters = telemetry ? Telemetry.fromEnvironment("mu2sls-bench", System.getenv()) : null;
                     Simulator simulator = Simulator.builder()
                             .services(w.services)
                             .mode(c.mode)
                             .store(store)
-                            .observer(telemetry.observer())
+                            .observer(meters != null ? meters.observer() : EngineObserver.NONE)
                             .build()) {
                 result = LoadRunner.run(simulator, options, Progress.stderr(), w + " " + c.label);
-                System.out.print(telemetry.summary());
+                if (meters != null) {
+                    System.out.print(meters.summary());
+                }
             }
         }
         if (result.store().syncs() > 0) {

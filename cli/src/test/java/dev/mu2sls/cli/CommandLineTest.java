@@ -84,6 +84,26 @@ class CommandLineTest {
     }
 
     @Test
+    void bench_noTelemetry_measuresTheEngineAlone_withoutTheMetricsSummary() {
+        Run observed = run("bench", "--workload", "W1", "--concurrency", "2", "--seconds", "0.5", "--warmup", "0");
+        assertThat(observed.lines()).anySatisfy(line -> assertThat(line).contains("reexecutions"));
+        Run alone = run(
+                "bench",
+                "--workload",
+                "W1",
+                "--concurrency",
+                "2",
+                "--seconds",
+                "0.5",
+                "--warmup",
+                "0",
+                "--no-telemetry");
+        assertThat(alone.exitCode()).isZero();
+        assertThat(alone.lines()).noneSatisfy(line -> assertThat(line).contains("reexecutions"));
+        assertThat(alone.lines().getLast()).startsWith("mu2sls W1 exactly-once c=2 rps=");
+    }
+
+    @Test
     void bench_unknownWorkload_failsWithTheChoices() {
         PrintStream originalErr = System.err;
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
