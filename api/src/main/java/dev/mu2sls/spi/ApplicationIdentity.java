@@ -30,10 +30,20 @@ public record ApplicationIdentity(String name, String version) {
             throw new IllegalArgumentException("application name '" + name
                     + "' must be 1 to 40 lower-case letters, digits and dashes, starting with a letter");
         }
+        requireValidVersion(version);
+    }
+
+    /**
+     * {@code version}, if it is a valid application version (what engines record with requests).
+     *
+     * @throws IllegalArgumentException naming the rule it breaks
+     */
+    public static String requireValidVersion(String version) {
         if (version == null || !VERSION.matcher(version).matches()) {
             throw new IllegalArgumentException("application version '" + version
                     + "' must be 1 to 40 letters, digits, dots, dashes, underscores or plus signs");
         }
+        return version;
     }
 
     /**

@@ -19,6 +19,7 @@ import picocli.CommandLine.ScopeType;
             ServeCommand.class,
             UpCommand.class,
             DownCommand.class,
+            UpgradeCommand.class,
             InvokeCommand.class,
             RequestsCommand.class,
             TransactionsCommand.class,

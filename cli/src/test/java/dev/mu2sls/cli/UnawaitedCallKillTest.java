@@ -1,6 +1,5 @@
 package dev.mu2sls.cli;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mu2sls.core.Inspector;
 import dev.mu2sls.json.JsonCodec;
 import dev.mu2sls.platform.local.Apps;
-import dev.mu2sls.platform.local.LocalPlatform;
 import dev.mu2sls.platform.local.PlatformStore;
 import dev.mu2sls.simulator.AfterRunCheck;
 import dev.mu2sls.store.postgres.PostgresStore;
@@ -17,20 +15,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,8 +45,6 @@ class UnawaitedCallKillTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ORDERS = 5;
     private static final Duration NO_ANSWER_WAIT = Duration.ofSeconds(2);
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-    private static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1");
 
     @RegisterExtension
     static final PostgresPerClass postgres = new PostgresPerClass();
@@ -73,7 +63,7 @@ class UnawaitedCallKillTest {
                         postgres.jdbcUrl(), "postgres", "postgres", 1, PlatformStore.table(shop.name()))) {
             Inspector inspector = new Inspector(store, new JsonCodec());
             long starting = System.nanoTime();
-            Up first = Up.start(state, postgres.jdbcUrl(), 1);
+            UpProcess first = UpProcess.start("shop", state, postgres.jdbcUrl(), 1);
             long started = System.nanoTime();
             try {
                 assertThat(place(http, first.gateway(), "order-0"))
@@ -101,7 +91,7 @@ class UnawaitedCallKillTest {
             }
 
             long killed = System.nanoTime();
-            Up second = Up.start(state, postgres.jdbcUrl(), 2);
+            UpProcess second = UpProcess.start("shop", state, postgres.jdbcUrl(), 2);
             long restarted = System.nanoTime();
             try {
                 for (int i = 0; i <= ORDERS; i++) {
@@ -194,124 +184,5 @@ class UnawaitedCallKillTest {
             Thread.sleep(200);
         }
         throw new AssertionError(service + "." + method + " " + key + " never answered 200 in 60 s; last: " + last);
-    }
-
-    /**
-     * {@code ./mu2sls up shop} as a child JVM, as a user starts it, with its gateway on a free port,
-     * its state in {@code state} and the test's PostgreSQL; its output in {@code up-<run>.log}.
-     */
-    private record Up(Process process, Path log, URI gateway) implements AutoCloseable {
-
-        static Up start(Path state, String storeUrl, int run) throws Exception {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(JVM_OPTIONS);
-            command.addAll(List.of(
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    Main.class.getName(),
-                    "up",
-                    "shop",
-                    "--port",
-                    "0",
-                    "--state-dir",
-                    state.toString(),
-                    "--store-url",
-                    storeUrl,
-                    "--min-instances",
-                    "1",
-                    "--max-instances",
-                    "1",
-                    "--instance-jvm-options",
-                    String.join(" ", JVM_OPTIONS)));
-            Path log = state.resolve("up-" + run + ".log");
-            ProcessBuilder builder =
-                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-            builder.environment().put(PlatformStore.PASSWORD_ENV, "postgres");
-            Process process = builder.start();
-            try {
-                return new Up(process, log, awaitReady(process, state, log));
-            } catch (Exception | AssertionError e) {
-                new Up(process, log, null).close();
-                throw e;
-            }
-        }
-
-        /** The gateway, once this process wrote the state file (every service ready); a crashed run's file names another pid. */
-        private static URI awaitReady(Process process, Path state, Path log) throws Exception {
-            Path stateFile = LocalPlatform.stateFile(state);
-            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-            while (true) {
-                if (Files.exists(stateFile)) {
-                    JsonNode written = JSON.readTree(stateFile.toFile());
-                    if (written.path("pid").asLong() == process.pid()) {
-                        return URI.create(written.path("gateway").asText());
-                    }
-                }
-                assertThat(process.isAlive())
-                        .as("up exited:\n%s", Files.readString(log, UTF_8))
-                        .isTrue();
-                assertThat(System.nanoTime())
-                        .as("up ready within %s:\n%s", START_TIMEOUT, Files.readString(log, UTF_8))
-                        .isLessThan(deadline);
-                Thread.sleep(100);
-            }
-        }
-
-        /** The running instances of {@code service}, as the platform reported starting them ("started Mailer :port (pid N)"). */
-        List<ProcessHandle> instancesOf(String service) throws IOException {
-            Pattern started = Pattern.compile("platform: started " + service + " :\\d+ \\(pid (\\d+)\\)");
-            Set<Long> reported = Files.readAllLines(log, UTF_8).stream()
-                    .map(started::matcher)
-                    .filter(Matcher::find)
-                    .map(m -> Long.parseLong(m.group(1)))
-                    .collect(Collectors.toSet());
-            List<ProcessHandle> instances = process.descendants()
-                    .filter(p -> reported.contains(p.pid()))
-                    .toList();
-            assertThat(instances)
-                    .as("running %s instances of the platform", service)
-                    .isNotEmpty();
-            return instances;
-        }
-
-        void signal(String signal, List<ProcessHandle> targets) throws Exception {
-            List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
-            targets.forEach(p -> command.add(Long.toString(p.pid())));
-            assertThat(new ProcessBuilder(command).inheritIO().start().waitFor())
-                    .as(String.join(" ", command))
-                    .isZero();
-        }
-
-        /** {@code kill -9} of up, the gateway and every instance at once, as when the machine loses power. */
-        void kill9All() throws Exception {
-            List<ProcessHandle> all = Stream.concat(Stream.of(process.toHandle()), process.descendants())
-                    .toList();
-            assertThat(all)
-                    .as("up, its gateway and the Shop and Mailer instances")
-                    .hasSizeGreaterThanOrEqualTo(4);
-            signal("9", all);
-            for (ProcessHandle p : all) {
-                p.onExit().get(30, TimeUnit.SECONDS);
-            }
-        }
-
-        /** Stops up (which stops its instances); whatever is left, a stopped instance say, is killed. */
-        @Override
-        public void close() throws IOException {
-            List<ProcessHandle> left = process.descendants().toList();
-            process.destroy();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-                for (ProcessHandle p : left) {
-                    p.destroyForcibly();
-                    p.onExit().get(10, TimeUnit.SECONDS);
-                }
-            } catch (Exception e) {
-                throw new IOException("could not stop up (pid " + process.pid() + "): " + e, e);
-            }
-        }
     }
 }

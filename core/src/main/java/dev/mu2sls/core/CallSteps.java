@@ -237,7 +237,8 @@ final class CallSteps {
                 ctx.codec().encodeArguments(callee, args),
                 0,
                 transactions.joinedId(),
-                execution.deadline());
+                execution.deadline(),
+                invocation.version()); // the callee of the same version takes this version's arguments
     }
 
     static byte[] callTarget(MethodRef callee) {

@@ -9,6 +9,7 @@ import java.time.InstantSource;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import java.util.function.BiPredicate;
 
 /**
  * The invocation engine: runs one delivery of a request against the store with the guarantees
@@ -46,12 +47,8 @@ public final class Engine implements AutoCloseable {
         this.ctx = settings.context();
         this.runner = new RequestRunner(ctx, settings);
         this.sweeps = new Sweeps(ctx, runner, settings);
-        ctx.timers()
-                .start(
-                        runner,
-                        settings.sendTransport != null ? settings.sendTransport : this::redeliver,
-                        invocation ->
-                                settings.sendTransport != null || services().containsKey(invocation.service()));
+        CallTransport deliverer = settings.sendTransport != null ? settings.sendTransport : this::redeliver;
+        ctx.timers().start(runner, deliverer, invocation -> settings.deliversHere(invocation, services()));
     }
 
     public static Builder builder() {
@@ -84,12 +81,10 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Like {@link #recover()}, but hands each accepted request to {@code redrive} (attempt 1, with
-     * a deadline M after a read of its acceptance record: A6) instead of running it here: for
-     * platforms whose services run in other processes, which route it to an instance that runs it
-     * as an accepted request. One that cannot run (it diverges, or its method is gone) is
-     * quarantined, one that fails this time stays accepted for the next recovery: neither stops
-     * the others.
+     * Like {@link #recover()}, but hands each accepted request to {@code redrive} (attempt 1, with a
+     * deadline M after a read of its acceptance record: A6) instead of running it here, for platforms
+     * that route it to an instance of another process. One that cannot run (it diverges, its method
+     * is gone) is quarantined, one that fails now stays accepted for the next recovery.
      *
      * @return the number of requests re-driven
      */
@@ -257,10 +252,7 @@ public final class Engine implements AutoCloseable {
             return this;
         }
 
-        /**
-         * The clock for deadlines, completion times, retention and leases (default: the store's,
-         * the one clock every process sharing the store agrees on).
-         */
+        /** The clock of deadlines, completion times, retention and leases (default: the store's, which all share). */
         public Builder clock(InstantSource clock) {
             settings.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -316,14 +308,22 @@ public final class Engine implements AutoCloseable {
         }
 
         /**
-         * How many state values the engine keeps from its own reads and commits, to serve reads
-         * without the store (default 65,536; 0 turns the cache off). A cached value another instance
-         * overwrote is found stale when its read is validated, and the execution replays; where that
-         * keeps happening the cache pauses itself. Correctness does not depend on it.
+         * How many state values the engine keeps from its reads and commits to serve reads without the store
+         * (default 65,536; 0: off). A stale one is found when its read is validated (the execution replays).
          */
         public Builder stateCacheEntries(int entries) {
             settings.stateCacheEntries =
                     EngineSettings.checked(entries >= 0, entries, "state cache entries must be 0 (off) or positive");
+            return this;
+        }
+
+        /**
+         * The application version this engine runs (default undeclared), recorded with what it runs; a
+         * request another version ran is refused while {@code alive(service, version)}: {@link MisdirectedRequestException}.
+         */
+        public Builder applicationVersion(String version, BiPredicate<String, String> alive) {
+            settings.applicationVersion = EngineSettings.version(version);
+            settings.liveVersions = Objects.requireNonNull(alive, "alive");
             return this;
         }
 

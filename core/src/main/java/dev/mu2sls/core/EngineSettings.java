@@ -1,5 +1,6 @@
 package dev.mu2sls.core;
 
+import dev.mu2sls.spi.ApplicationIdentity;
 import dev.mu2sls.spi.Codec;
 import dev.mu2sls.spi.ServiceDefinition;
 import dev.mu2sls.store.Store;
@@ -7,7 +8,10 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executors;
+import java.util.function.BiPredicate;
 
 /** What an {@link Engine.Builder} collects, with its defaults, and how an engine's parts are made from it. */
 final class EngineSettings {
@@ -28,6 +32,11 @@ final class EngineSettings {
     Duration maxExecutionAge = Engine.DEFAULT_MAX_EXECUTION_AGE;
     int maxPayloadBytes = Engine.DEFAULT_MAX_PAYLOAD_BYTES;
     int stateCacheEntries = Engine.DEFAULT_STATE_CACHE_ENTRIES;
+    /** The application version this engine's code is, recorded with what it runs; null: undeclared. */
+    String applicationVersion;
+    /** Whether a service's instances of another version are alive, to send its requests back there. */
+    BiPredicate<String, String> liveVersions = VersionPins.NONE;
+
     final List<ServiceDefinition> services = new ArrayList<>();
 
     static Duration positive(Duration value, String what) {
@@ -37,12 +46,28 @@ final class EngineSettings {
         return value;
     }
 
+    /** {@code version}, if valid as an application's (the platforms validate declarations the same way). */
+    static String version(String version) {
+        return ApplicationIdentity.requireValidVersion(version);
+    }
+
     /** {@code value}, if {@code ok}; the rule is the message otherwise. */
     static int checked(boolean ok, int value, String rule) {
         if (!ok) {
             throw new IllegalArgumentException(rule + ": " + value);
         }
         return value;
+    }
+
+    /**
+     * Whether this engine delivers a due send or timer itself: its service is here and, as a
+     * request another version ran stays for a driver that routes it to that version, so is its
+     * version (or a send transport routes everything).
+     */
+    boolean deliversHere(Invocation invocation, Map<String, ServiceDefinition> services) {
+        return sendTransport != null
+                || (services.containsKey(invocation.service())
+                        && Objects.equals(invocation.version(), applicationVersion));
     }
 
     /** These settings, once everything an engine needs is there (fail fast before start). */

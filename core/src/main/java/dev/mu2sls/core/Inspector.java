@@ -1,11 +1,14 @@
 package dev.mu2sls.core;
 
 import dev.mu2sls.spi.Codec;
+import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.Store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -39,6 +42,7 @@ public final class Inspector {
     private final RequestListing requests;
     private final TransactionListing transactions;
     private final StateListing state;
+    private final StoreScan scan;
 
     /**
      * @param store the store the application's engines share
@@ -46,7 +50,7 @@ public final class Inspector {
      *     (or hex when they are not UTF-8)
      */
     public Inspector(Store store, Codec codec) {
-        StoreScan scan = new StoreScan(store);
+        this.scan = new StoreScan(store);
         ValueRenderer values = new ValueRenderer(codec);
         this.transactions = new TransactionListing(scan, store.clock());
         this.requests = new RequestListing(scan, values, transactions);
@@ -229,6 +233,25 @@ public final class Inspector {
      */
     public SortedMap<String, String> dumpState() {
         return state.all();
+    }
+
+    /**
+     * Requests still to be re-driven or woken, by the application version that ran them
+     * ({@link Invocation#version()}): acceptance records and timers (sleeps, sends not yet
+     * delivered) that name one. A platform keeps a version's instances alive while it is named here.
+     * Scans both kinds of record: for a platform's periodic check, not for each request.
+     */
+    public SortedMap<String, Integer> openRequestsByVersion() {
+        SortedMap<String, Integer> byVersion = new TreeMap<>();
+        Consumer<KeyValue> count = kv -> {
+            String version = Invocation.decode(kv.key(), kv.value()).version();
+            if (version != null) {
+                byVersion.merge(version, 1, Integer::sum);
+            }
+        };
+        scan.forEach(KeySpace.ACCEPTED, count);
+        scan.forEach(KeySpace.TIMER, count);
+        return byVersion;
     }
 
     /** Counts of request records, journal chunks and acceptance records; for "nothing left behind" checks. */

@@ -20,6 +20,10 @@ import java.util.Objects;
  * @param deadlineMillis the store-clock time after which no execution of this delivery may
  *     persist anything or send a call (a call inherits its caller's), or 0 for none yet: the
  *     engine then gives the execution its maximum age from its start (docs/guarantees.md, A6)
+ * @param version the application version whose code runs the request, or null when undeclared or
+ *     not known: an engine stamps its own ({@link Engine.Builder#applicationVersion}) on what it
+ *     runs, and it is stored with the request's acceptance record and timers, so that a platform
+ *     keeping several versions alive re-drives the request to the version that ran it
  */
 public record Invocation(
         String requestId,
@@ -28,7 +32,8 @@ public record Invocation(
         byte[] arguments,
         int attempt,
         String transactionId,
-        long deadlineMillis) {
+        long deadlineMillis,
+        String version) {
     public Invocation {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(service, "service");
@@ -38,6 +43,18 @@ public record Invocation(
             throw new IllegalArgumentException(
                     "deadline must be 0 (none) or a time in milliseconds: " + deadlineMillis);
         }
+    }
+
+    /** A delivery of no declared version. */
+    public Invocation(
+            String requestId,
+            String service,
+            String method,
+            byte[] arguments,
+            int attempt,
+            String transactionId,
+            long deadlineMillis) {
+        this(requestId, service, method, arguments, attempt, transactionId, deadlineMillis, null);
     }
 
     /** A delivery with no deadline of its own yet. */
@@ -53,21 +70,39 @@ public record Invocation(
 
     /** The same request, delivered again as attempt {@code attempt}. */
     public Invocation withAttempt(int attempt) {
-        return new Invocation(requestId, service, method, arguments, attempt, transactionId, deadlineMillis);
+        return new Invocation(requestId, service, method, arguments, attempt, transactionId, deadlineMillis, version);
     }
 
     /** The same delivery with a deadline (store-clock milliseconds; 0 for none). */
     public Invocation withDeadline(long deadlineMillis) {
-        return new Invocation(requestId, service, method, arguments, attempt, transactionId, deadlineMillis);
+        return new Invocation(requestId, service, method, arguments, attempt, transactionId, deadlineMillis, version);
+    }
+
+    /** The same delivery, run by {@code version}'s code (null: undeclared). */
+    public Invocation withVersion(String version) {
+        return Objects.equals(version, this.version)
+                ? this
+                : new Invocation(
+                        requestId, service, method, arguments, attempt, transactionId, deadlineMillis, version);
     }
 
     /**
      * Binary form, for the accepted-request record that recovery re-drives. Format 1:
-     * {@code V1} then request id, service, method and arguments, each {@code length:int bytes};
-     * format 0 is the same without the marker. Attempt, transaction and deadline are per delivery.
+     * {@code V1} then request id, service, method and arguments, each {@code length:int bytes}, then
+     * the version the same way when there is one (a trailing field: readers that do not know it
+     * stop before it, and a record without it reads as undeclared); format 0 is the same without
+     * the marker. Attempt, transaction and deadline are per delivery.
      */
     byte[] encode() {
-        byte[][] parts = {requestId.getBytes(UTF_8), service.getBytes(UTF_8), method.getBytes(UTF_8), arguments};
+        byte[][] parts = version == null
+                ? new byte[][] {requestId.getBytes(UTF_8), service.getBytes(UTF_8), method.getBytes(UTF_8), arguments}
+                : new byte[][] {
+                    requestId.getBytes(UTF_8),
+                    service.getBytes(UTF_8),
+                    method.getBytes(UTF_8),
+                    arguments,
+                    version.getBytes(UTF_8)
+                };
         int size = 1;
         for (byte[] part : parts) {
             size += 4 + part.length;
@@ -93,8 +128,21 @@ public record Invocation(
             parts[i] = new byte[in.getInt()];
             in.get(parts[i]);
         }
+        String version = null;
+        if (in.hasRemaining()) {
+            byte[] declared = new byte[in.getInt()];
+            in.get(declared);
+            version = new String(declared, UTF_8);
+        }
         return new Invocation(
-                new String(parts[0], UTF_8), new String(parts[1], UTF_8), new String(parts[2], UTF_8), parts[3], 0);
+                new String(parts[0], UTF_8),
+                new String(parts[1], UTF_8),
+                new String(parts[2], UTF_8),
+                parts[3],
+                0,
+                null,
+                0,
+                version);
     }
 
     /** Equal when every component is, the arguments by content. */
@@ -107,18 +155,27 @@ public record Invocation(
                 && service.equals(that.service)
                 && method.equals(that.method)
                 && Arrays.equals(arguments, that.arguments)
-                && Objects.equals(transactionId, that.transactionId);
+                && Objects.equals(transactionId, that.transactionId)
+                && Objects.equals(version, that.version);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(
-                requestId, service, method, Arrays.hashCode(arguments), attempt, transactionId, deadlineMillis);
+                requestId,
+                service,
+                method,
+                Arrays.hashCode(arguments),
+                attempt,
+                transactionId,
+                deadlineMillis,
+                version);
     }
 
     @Override
     public String toString() {
         return "Invocation[" + requestId + " " + service + "." + method + " attempt " + attempt
-                + (transactionId == null ? "" : " in transaction " + transactionId) + "]";
+                + (transactionId == null ? "" : " in transaction " + transactionId)
+                + (version == null ? "" : " on version " + version) + "]";
     }
 }

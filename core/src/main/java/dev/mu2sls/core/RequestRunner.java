@@ -19,9 +19,15 @@ final class RequestRunner {
     private final EngineContext ctx;
     private final ServiceRegistry services;
     private final Duration maxExecutionAge;
+    /** This engine's application version, stamped on what it runs (null: undeclared). */
+    private final String version;
+
+    private final VersionPins pins;
 
     RequestRunner(EngineContext ctx, EngineSettings settings) {
         this.ctx = ctx;
+        this.version = settings.applicationVersion;
+        this.pins = new VersionPins(ctx.store(), settings.applicationVersion, settings.liveVersions);
         this.services = new ServiceRegistry(settings.services, settings.codec, settings.maxPayloadBytes);
         this.maxExecutionAge = settings.maxExecutionAge;
     }
@@ -35,7 +41,8 @@ final class RequestRunner {
      * its first persist, so a request done in one segment writes none; a later attempt records
      * the acceptance before it runs.
      */
-    Response submit(Invocation invocation) {
+    Response submit(Invocation delivered) {
+        Invocation invocation = delivered.withVersion(version);
         ServiceRuntime service = services.admit(invocation);
         ServiceRegistry.checkClientRequestId(invocation);
         if (invocation.attempt() == 0) {
@@ -78,7 +85,9 @@ final class RequestRunner {
     }
 
     /** Runs one delivery of {@code invocation} and returns the request's recorded response. */
-    Response run(Invocation invocation, Acceptance acceptance) {
+    Response run(Invocation delivered, Acceptance acceptance) {
+        // the code that runs it is this version's: its acceptance record, timers, sends and calls say so
+        Invocation invocation = delivered.withVersion(version);
         return ctx.observer().delivery(invocation, () -> runObserved(invocation, acceptance));
     }
 
@@ -99,7 +108,7 @@ final class RequestRunner {
         // record (one store round trip) and finds a duplicate when it persists or calls.
         LoadedRequest loaded = invocation.attempt() == 0
                 ? StoredJournal.UNCHECKED
-                : LoadedRequest.load(ctx.store(), invocation, digest);
+                : pins.checked(invocation, LoadedRequest.load(ctx.store(), invocation, digest));
         int staleReplays = 0;
         while (true) {
             StoredJournal journal;
@@ -140,7 +149,9 @@ final class RequestRunner {
                 counters.replays.increment();
                 attempt.replayed();
                 staleReplays = replay.reload ? 0 : staleReplays + 1;
-                loaded = replay.reload ? LoadedRequest.load(ctx.store(), invocation, digest) : execution.persisted();
+                loaded = replay.reload
+                        ? pins.checked(invocation, LoadedRequest.load(ctx.store(), invocation, digest))
+                        : execution.persisted();
                 args = ctx.codec().decodeArguments(method, invocation.arguments());
             } finally {
                 hold.release();

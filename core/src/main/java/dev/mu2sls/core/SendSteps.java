@@ -56,8 +56,10 @@ final class SendSteps {
             return; // recorded with its segment, in the same store transaction
         }
         long due = ctx.clockMillis() + Math.max(0, delay.toMillis());
+        // sent by this version's code, with arguments as it encodes them: delivered to the same version
         Invocation send = new Invocation(
-                execution.invocation().requestId() + "/" + s, callee.service(), callee.method(), arguments, 0);
+                        execution.invocation().requestId() + "/" + s, callee.service(), callee.method(), arguments, 0)
+                .withVersion(execution.invocation().version());
         byte[] key = KeySpace.timer(due, send.requestId());
         segment.write(key, Write.of(send.encode()));
         log.buffer(new JournalEntry(s, JournalEntry.Op.SEND, target, millis(due)));
@@ -97,7 +99,8 @@ final class SendSteps {
         // The timer re-delivers the request, not recovery: no acceptance record while it sleeps.
         Invocation invocation = execution.invocation();
         Invocation self = new Invocation(
-                invocation.requestId(), invocation.service(), invocation.method(), invocation.arguments(), 0);
+                        invocation.requestId(), invocation.service(), invocation.method(), invocation.arguments(), 0)
+                .withVersion(invocation.version());
         segment.write(KeySpace.timer(due, self.requestId()), Write.of(self.encode()));
         segment.write(KeySpace.accepted(self.requestId()), Write.DELETE);
         execution.persistence().persistSuspended();

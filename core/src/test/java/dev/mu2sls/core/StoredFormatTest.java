@@ -121,6 +121,23 @@ class StoredFormatTest {
         }
     }
 
+    /**
+     * Code upgrades: the version that ran a request trails its acceptance record (and its timers,
+     * which hold the same encoding); records without it, the fixtures above, read as undeclared.
+     */
+    @Test
+    void acceptedRequest_withVersion_format1() {
+        Invocation onVersion2 = new Invocation("r1", "Counter", "add", "[\"k\",1]".getBytes(UTF_8), 3, null, 0, "2");
+        assertThat(onVersion2.encode()).isEqualTo(fixture("v1/accepted-request-version"));
+        assertThat(Invocation.decode(KEY, fixture("v1/accepted-request-version")))
+                .isEqualTo(onVersion2.withAttempt(0));
+        for (String undeclared : List.of("v1/accepted-request", "v0/accepted-request")) {
+            assertThat(Invocation.decode(KEY, fixture(undeclared)).version())
+                    .as(undeclared)
+                    .isNull();
+        }
+    }
+
     @Test
     void journalChunk_bothFormats() {
         for (String stored : List.of("v1/journal-chunk", "v0/journal-chunk")) {

@@ -18,19 +18,30 @@ import java.util.Set;
 /**
  * Routes read from a JSON file {@code {"Service":["http://127.0.0.1:port", ...], ...}} that the
  * local platform rewrites atomically as instances start and die; re-read when it changes (checked
- * at most every 50 ms).
+ * at most every 50 ms). A key {@code Service@version} ({@link #versioned}) lists the ready
+ * instances of one application version the platform keeps (present while the version is kept,
+ * even when none is ready), for {@link #instances(String, String)}; the plain key, the instances
+ * new requests go to.
  */
 public final class FileRoutes implements Routes {
     private static final long CHECK_NANOS = 50_000_000L;
 
     private final Path file;
     private volatile Map<String, List<URI>> routes = Map.of();
+    /** {@code Service@version} to that version's instances. */
+    private volatile Map<String, List<URI>> byVersion = Map.of();
+
     private volatile Object loadedVersion;
     private volatile long checkedAt;
 
     public FileRoutes(Path file) {
         this.file = file;
         refresh(true);
+    }
+
+    /** The key of {@code service}'s instances of application version {@code version} (a service name has no '@'). */
+    public static String versioned(String service, String version) {
+        return service + "@" + version;
     }
 
     /** Writes {@code routes} to {@code file} atomically (write aside, then rename). */
@@ -49,6 +60,24 @@ public final class FileRoutes implements Routes {
     public List<URI> instances(String service) {
         refresh(false);
         return routes.getOrDefault(service, List.of());
+    }
+
+    @Override
+    public List<URI> instances(String service, String version) {
+        if (version != null) {
+            refresh(false);
+            List<URI> pinned = byVersion.get(versioned(service, version));
+            if (pinned != null) {
+                return pinned; // while the version is kept, even if none of its instances is ready now
+            }
+        }
+        return instances(service);
+    }
+
+    @Override
+    public boolean keeps(String service, String version) {
+        refresh(false);
+        return byVersion.containsKey(versioned(service, version));
     }
 
     @Override
@@ -74,15 +103,18 @@ public final class FileRoutes implements Routes {
             }
             JsonNode node = Replies.JSON.readTree(Files.readAllBytes(file));
             Map<String, List<URI>> loaded = new LinkedHashMap<>();
+            Map<String, List<URI>> loadedByVersion = new LinkedHashMap<>();
             node.properties().forEach(entry -> {
                 List<URI> uris = new ArrayList<>();
                 entry.getValue().forEach(uri -> uris.add(URI.create(uri.asText())));
-                loaded.put(entry.getKey(), List.copyOf(uris));
+                (entry.getKey().contains("@") ? loadedByVersion : loaded).put(entry.getKey(), List.copyOf(uris));
             });
+            byVersion = Map.copyOf(loadedByVersion);
             routes = Map.copyOf(loaded);
             loadedVersion = version;
         } catch (NoSuchFileException e) {
             routes = Map.of();
+            byVersion = Map.of();
         } catch (IOException e) {
             // a half-visible file cannot happen (atomic rename); keep the last routes and retry
         }

@@ -5,6 +5,7 @@ import dev.mu2sls.NondeterminismException;
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.ExecutionExpiredException;
 import dev.mu2sls.core.Invocation;
+import dev.mu2sls.core.MisdirectedRequestException;
 import dev.mu2sls.core.Mode;
 import dev.mu2sls.core.RequestSuspendedException;
 import dev.mu2sls.core.Response;
@@ -157,6 +158,9 @@ public final class FunctionHandler implements Drainable {
             return Replies.invalid(e);
         } catch (NondeterminismException e) {
             return Replies.nondeterminism(e);
+        } catch (MisdirectedRequestException e) {
+            // another application version ran it and is alive: the caller delivers it there
+            return Replies.misdirected(e);
         } catch (RequestSuspendedException e) {
             // it sleeps under a durable timer: accepted, still running; the client retries with the same key
             long seconds = Math.max(1, (e.dueMillis() - System.currentTimeMillis() + 999) / 1000);

@@ -35,7 +35,10 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * whatever may have been lost: a refused or reset connection (the instance died), a timeout, a
  * 502/503/504 or any 5xx but a nondeterminism report. The callee deduplicates, so a retried call
  * takes effect once (G1). Calls for the same key go to the same instance while it is up
- * ({@link KeyRouting}), so that its state cache stays current. A 4xx is final: bad input that no retry fixes. Every attempt carries the
+ * ({@link KeyRouting}), so that its state cache stays current. A request goes to the instances of
+ * the application version that ran it while they live ({@link Invocation#version()},
+ * {@link Routes#instances(String, String)}); an instance of another version answers 421 naming
+ * the right one, where the next attempt goes. Any other 4xx is final: bad input that no retry fixes. Every attempt carries the
  * trace context current when the delivery began ({@code traceparent}), so the callee's spans
  * are children of the caller's.
  *
@@ -169,7 +172,9 @@ public final class HttpCallTransport implements CallTransport {
 
     /** One invocation's attempts, each started when the previous one failed and its back-off passed. */
     private final class Delivery {
-        private final Invocation invocation;
+        /** Re-addressed to the version that ran the request when an instance of another answers 421. */
+        private Invocation invocation;
+
         private final boolean accept;
         private final long giveUpAt;
         private final CompletableFuture<HttpReply> reply = new CompletableFuture<>();
@@ -195,7 +200,7 @@ public final class HttpCallTransport implements CallTransport {
             if (reply.isDone()) {
                 return;
             }
-            URI instance = pick(invocation.service(), keyHash, failed);
+            URI instance = pick(invocation.service(), invocation.version(), keyHash, failed);
             if (instance == null) {
                 retryLater();
                 return;
@@ -231,6 +236,14 @@ public final class HttpCallTransport implements CallTransport {
         private void answered(URI instance, Result result, byte[] content) {
             if (result.isSucceeded()) {
                 int status = result.getResponse().getStatus();
+                String ranBy = Replies.misdirectedTo(status, content);
+                if (ranBy != null) {
+                    // run by another application version, alive: its instances get it (code upgrades)
+                    invocation = invocation.withVersion(ranBy);
+                    lastProblem = instance + " sent it to application version " + ranBy;
+                    retryLater();
+                    return;
+                }
                 if (status < 500 || Replies.parseNondeterminism(status, content) != null) {
                     reply.complete(new HttpReply(status, Map.of(), content));
                     return;
@@ -262,11 +275,12 @@ public final class HttpCallTransport implements CallTransport {
     }
 
     /**
-     * A ready instance of the callee: the one its first argument routes to ({@link KeyRouting}),
-     * else a random one; avoiding the one that just failed when there is another.
+     * A ready instance of the callee, of the application version that ran the request while one
+     * is alive ({@link Routes#instances(String, String)}): the one its first argument routes to
+     * ({@link KeyRouting}), else a random one; avoiding the one that just failed when there is another.
      */
-    private URI pick(String service, long keyHash, URI avoid) {
-        List<URI> instances = routes.instances(service);
+    private URI pick(String service, String version, long keyHash, URI avoid) {
+        List<URI> instances = routes.instances(service, version);
         if (instances.size() <= 1) {
             return instances.isEmpty() ? null : instances.getFirst();
         }

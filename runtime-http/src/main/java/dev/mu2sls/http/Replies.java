@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mu2sls.InvalidRequestException;
 import dev.mu2sls.NondeterminismException;
+import dev.mu2sls.core.MisdirectedRequestException;
 import dev.mu2sls.core.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -117,6 +118,26 @@ public final class Replies {
                 .put("expected", e.expected())
                 .put("actual", e.actual());
         return new HttpReply(500, Map.of(), node.toString().getBytes(UTF_8));
+    }
+
+    /** Status of a delivery that must go to the application version that ran its request (RFC 9110's 421). */
+    static final int MISDIRECTED = 421;
+
+    /** A request another live application version ran ({@link MisdirectedRequestException}): 421 naming it. */
+    static HttpReply misdirected(MisdirectedRequestException e) {
+        ObjectNode node = JSON.createObjectNode()
+                .put("error", e.getMessage())
+                .put("problem", "misdirected")
+                .put("version", e.version());
+        return new HttpReply(MISDIRECTED, Map.of(), node.toString().getBytes(UTF_8));
+    }
+
+    /** The version a {@link #misdirected} reply names, or null if {@code body} is not one. */
+    static String misdirectedTo(int status, byte[] body) {
+        JsonNode node = status == MISDIRECTED ? tree(body) : null;
+        return node != null && node.path("version").isTextual()
+                ? node.get("version").asText()
+                : null;
     }
 
     /** Rebuilds a {@link #nondeterminism} report, or null if {@code body} is not one. */

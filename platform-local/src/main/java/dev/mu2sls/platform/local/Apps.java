@@ -65,6 +65,11 @@ public final class Apps {
         /** The version of an example, and of a jar that declares none. */
         public static final String UNDECLARED = "undeclared";
 
+        /** Whether it declares its version: only then do requests record it, and can two versions be told apart. */
+        public boolean declared() {
+            return !version.equals(UNDECLARED);
+        }
+
         public List<String> serviceNames() {
             return services.stream().map(ServiceDefinition::name).toList();
         }

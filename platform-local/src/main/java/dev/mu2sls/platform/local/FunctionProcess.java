@@ -5,6 +5,7 @@ import dev.mu2sls.http.CallSigner;
 import dev.mu2sls.http.FunctionHandler;
 import dev.mu2sls.http.HttpCallTransport;
 import dev.mu2sls.http.HttpServerAdapter;
+import dev.mu2sls.http.Routes;
 import dev.mu2sls.json.JsonCodec;
 import dev.mu2sls.observability.Telemetry;
 import dev.mu2sls.store.Store;
@@ -38,17 +39,23 @@ public final class FunctionProcess {
             Store store)
             throws InterruptedException {
         CallSigner signer = CallSigner.fromEnvironment(System.getenv());
-        HttpCallTransport transport = HttpCallTransport.forCalls(PlatformProcess.routes(routes), signer);
+        Routes instances = PlatformProcess.routes(routes);
+        HttpCallTransport transport = HttpCallTransport.forCalls(instances, signer);
         Telemetry telemetry = Telemetry.fromEnvironment(service, System.getenv());
-        Engine engine = Engine.builder()
+        Engine.Builder builder = Engine.builder()
                 .store(store)
                 .codec(new JsonCodec())
                 .mode(engineMode.mode())
                 .service(application.service(service))
                 .stateCacheEntries(stateCacheEntries)
                 .transport(transport)
-                .observer(telemetry.observer())
-                .build();
+                .observer(telemetry.observer());
+        if (application.declared()) {
+            // recorded with every request it runs: re-drives come back to this version while it lives,
+            // and a request another live version ran is sent back there
+            builder.applicationVersion(application.version(), instances::keeps);
+        }
+        Engine engine = builder.build();
         FunctionHandler handler =
                 new FunctionHandler(engine, service, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES, telemetry);
         HttpServerAdapter server = HttpServerAdapter.start(
@@ -56,7 +63,9 @@ public final class FunctionProcess {
         PlatformProcess.serveUntilStopped(
                 server,
                 handler,
-                "function " + application.name() + "/" + service + " (mode " + engineMode.label() + ")",
+                "function " + application.name() + "/" + service
+                        + (application.declared() ? " version " + application.version() : "") + " (mode "
+                        + engineMode.label() + ")",
                 parentPid,
                 engine,
                 store,

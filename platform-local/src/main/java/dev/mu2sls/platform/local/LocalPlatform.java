@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mu2sls.core.Inspector;
 import dev.mu2sls.http.CallSigner;
 import dev.mu2sls.http.FileRoutes;
 import dev.mu2sls.store.postgres.LocalPostgres;
@@ -55,6 +56,8 @@ public final class LocalPlatform implements AutoCloseable {
     private static final long TICK_MILLIS = 100;
     private static final int IDLE_TICKS_BEFORE_RETIRING = 100;
     private static final int UNHEALTHY_CHECKS_BEFORE_REPLACING = 10;
+    /** Checks (every 2 s) in a row that find no request of an older version before it is retired. */
+    private static final int QUIET_CHECKS_BEFORE_RETIRING = 2;
 
     /**
      * @param appArgument the example name or jar path, as the instances are given it
@@ -115,6 +118,16 @@ public final class LocalPlatform implements AutoCloseable {
     private final AtomicInteger wedged = new AtomicInteger();
     private final Map<String, Integer> idleTicks = new LinkedHashMap<>();
     private final AtomicInteger gatewayStartFailures = new AtomicInteger();
+    private final Map<Deployments.Deployment, Integer> quietChecks = new LinkedHashMap<>();
+    /** The versions of the application up, newest last (set once the state directory is claimed). */
+    private Deployments deployments;
+    /** Reads which versions requests in flight ran, to retire an older version (open while up runs). */
+    private PostgresStore versionsStore;
+
+    private Inspector versions;
+    /** The newest version the state file names: it is written once that version is ready. */
+    private String announcedVersion;
+
     private LocalPostgres postgres;
     private String storeUrl;
     private String storePassword;
@@ -178,15 +191,15 @@ public final class LocalPlatform implements AutoCloseable {
             writeOwnerOnly(passwordFile(options.stateDirectory()), storePassword); // for the admin commands
         }
         // create the table once, before the instances race to
-        PostgresStore.open(storeUrl, options.storeUser(), storePassword, 2, PlatformStore.table(app.name()))
-                .close();
+        versionsStore =
+                PostgresStore.open(storeUrl, options.storeUser(), storePassword, 2, PlatformStore.table(app.name()));
+        versions = new Inspector(versionsStore, null);
         FileRoutes.write(routesFile, Map.of());
+        deployments = Deployments.load(options.stateDirectory(), options.appArgument(), options.log());
         gatewayPort = options.gatewayPort() == 0 ? freePort() : options.gatewayPort();
-        instances.add(launch(null, gatewayPort));
-        for (String service : app.serviceNames()) {
-            for (int i = 0; i < options.minInstances(); i++) {
-                instances.add(launch(service, freePort()));
-            }
+        instances.add(launch(null, null, gatewayPort));
+        for (Deployments.Deployment deployment : deployments.all()) {
+            launchAll(deployment);
         }
         nextKillAt = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         controller = Thread.ofPlatform().daemon().name("mu2sls-platform").start(this::control);
@@ -203,19 +216,57 @@ public final class LocalPlatform implements AutoCloseable {
             }
             Thread.sleep(100);
         }
+        writeState();
+    }
+
+    private void launchAll(Deployments.Deployment deployment) throws IOException {
+        for (String service : deployment.app().serviceNames()) {
+            for (int i = 0; i < options.minInstances(); i++) {
+                instances.add(launch(deployment, service, freePort()));
+            }
+        }
+    }
+
+    /**
+     * Writes the state file: the newest version once it is ready ({@code ./mu2sls upgrade} waits
+     * for it), and every version alive.
+     */
+    private void writeState() throws IOException {
+        Deployments.Deployment newest = deployments.newest();
         ObjectNode state = JSON.createObjectNode()
                 .put("pid", ProcessHandle.current().pid())
                 .put("app", app.name())
-                .put("version", app.version())
+                .put("version", newest.version())
                 .put("mode", options.mode().label())
                 .put("gateway", gateway().toString())
                 .put("store", storeUrl)
                 .put("table", PlatformStore.table(app.name()))
                 .put("routes", routesFile.toString())
                 .put("logs", logDirectory.toString());
+        deployments.versions().forEach(state.putArray("versions")::add);
         Path aside = options.stateDirectory().resolve("state.json.tmp");
         Files.writeString(aside, state.toPrettyString());
-        Files.move(aside, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+                aside,
+                stateFile(options.stateDirectory()),
+                StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        announcedVersion = newest.version();
+    }
+
+    /**
+     * Asks the platform up from {@code stateDirectory} to run {@code jar} as the newest version of
+     * its application ({@code ./mu2sls upgrade}): new requests go to it once it is ready, and the
+     * older version stays alive while requests it ran are in flight. Read the state file's
+     * {@code version} to see it ready, {@link #upgradeRefusal} to see it refused.
+     */
+    public static void requestUpgrade(Path stateDirectory, Path jar) throws IOException {
+        Deployments.request(stateDirectory, jar);
+    }
+
+    /** Why the platform up from {@code stateDirectory} refused the last upgrade asked for, or null. */
+    public static String upgradeRefusal(Path stateDirectory) throws IOException {
+        return Deployments.refusal(stateDirectory);
     }
 
     /** The file {@code up} describes the running platform in ({@link #readState}), which {@code down} removes. */
@@ -234,9 +285,9 @@ public final class LocalPlatform implements AutoCloseable {
         Files.writeString(file, secret + "\n");
     }
 
-    /** The application the platform runs. */
+    /** The application the platform runs, at its newest version. */
     public Apps.App app() {
-        return app;
+        return deployments.newest().app();
     }
 
     /** The gateway's address, on loopback. */
@@ -262,10 +313,9 @@ public final class LocalPlatform implements AutoCloseable {
     /** One line: instances by service, kills, deaths, scaling. */
     public String summary() {
         Map<String, Integer> ready = new LinkedHashMap<>();
-        app.serviceNames().forEach(s -> ready.put(s, 0));
         for (Instance instance : instances) {
             if (instance.service != null && instance.ready) {
-                ready.merge(instance.service, 1, Integer::sum);
+                ready.merge(instance.label(), 1, Integer::sum);
             }
         }
         return "ready instances " + ready + ", chaos kills " + kills.get() + ", deaths " + deaths.get() + ", scaled up "
@@ -276,8 +326,13 @@ public final class LocalPlatform implements AutoCloseable {
         if (instances.stream().noneMatch(i -> i.service == null && i.ready)) {
             return false;
         }
-        return app.serviceNames().stream()
-                .allMatch(s -> instances.stream().anyMatch(i -> s.equals(i.service) && i.ready));
+        return deployments.all().stream().allMatch(this::ready);
+    }
+
+    /** Whether every service of {@code deployment} has a ready instance. */
+    private boolean ready(Deployments.Deployment deployment) {
+        return deployment.app().serviceNames().stream().allMatch(s -> instances.stream()
+                .anyMatch(i -> i.deployment == deployment && s.equals(i.service) && i.ready));
     }
 
     // ---- the control loop -------------------------------------------------------------------
@@ -310,7 +365,7 @@ public final class LocalPlatform implements AutoCloseable {
                     gatewayStartFailures.incrementAndGet();
                 }
                 if (instance.service == null && !closing) {
-                    instances.add(launch(null, gatewayPort));
+                    instances.add(launch(null, null, gatewayPort));
                 }
             } else if (!instance.ready && !instance.retiring && healthy(instance) >= 0) {
                 instance.ready = true;
@@ -321,15 +376,30 @@ public final class LocalPlatform implements AutoCloseable {
                                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - instance.startedNanos) + " ms");
             }
         }
-        for (String service : app.serviceNames()) {
-            long running = instances.stream()
-                    .filter(i -> service.equals(i.service) && !i.retiring)
-                    .count();
-            for (long n = running; n < options.minInstances(); n++) {
-                instances.add(launch(service, freePort()));
+        Deployments.Deployment upgrade = deployments.takeRequest();
+        if (upgrade != null) {
+            launchAll(upgrade);
+        }
+        for (Deployments.Deployment deployment : deployments.all()) {
+            for (String service : deployment.app().serviceNames()) {
+                long running = instances.stream()
+                        .filter(i -> i.deployment == deployment && service.equals(i.service) && !i.retiring)
+                        .count();
+                for (long n = running; n < options.minInstances(); n++) {
+                    instances.add(launch(deployment, service, freePort()));
+                }
             }
         }
-        if (++ticks % 10 == 0) {
+        if (announcedVersion != null // boot announces the first, once the gateway is ready too
+                && !deployments.newest().version().equals(announcedVersion)
+                && ready(deployments.newest())) {
+            changed = true; // new requests go to it from now on
+            writeState();
+        }
+        if (++ticks % 20 == 0) {
+            changed |= retireDrained();
+        }
+        if (ticks % 10 == 0) {
             changed |= autoscale();
             for (Instance gateway : instances) {
                 if (gateway.service == null && gateway.ready) {
@@ -346,15 +416,19 @@ public final class LocalPlatform implements AutoCloseable {
         }
     }
 
-    /** Knative-style: scale on requests in flight per instance; retire after a quiet spell. */
+    /**
+     * Knative-style: scale on requests in flight per instance; retire after a quiet spell. Only the
+     * newest version scales: an older one keeps its minimum while it drains.
+     */
     private boolean autoscale() throws IOException, InterruptedException {
         boolean changed = false;
-        for (String service : app.serviceNames()) {
+        Deployments.Deployment newestVersion = deployments.newest();
+        for (String service : newestVersion.app().serviceNames()) {
             List<Instance> ready = instances.stream()
-                    .filter(i -> service.equals(i.service) && i.ready)
+                    .filter(i -> i.deployment == newestVersion && service.equals(i.service) && i.ready)
                     .toList();
             long running = instances.stream()
-                    .filter(i -> service.equals(i.service) && !i.retiring)
+                    .filter(i -> i.deployment == newestVersion && service.equals(i.service) && !i.retiring)
                     .count();
             if (ready.isEmpty()) {
                 continue;
@@ -370,7 +444,7 @@ public final class LocalPlatform implements AutoCloseable {
                 options.log()
                         .println("platform: " + service + " has " + inFlight + " requests in flight on " + ready.size()
                                 + " instances: adding one");
-                instances.add(launch(service, freePort()));
+                instances.add(launch(newestVersion, service, freePort()));
                 idleTicks.put(service, 0);
             } else if (inFlight == 0) {
                 int idle = idleTicks.merge(service, 10, Integer::sum);
@@ -382,18 +456,67 @@ public final class LocalPlatform implements AutoCloseable {
                     retired.incrementAndGet();
                     idleTicks.put(service, 0);
                     options.log().println("platform: " + service + " idle: retiring " + newest);
-                    Thread.ofVirtual().start(() -> {
-                        try {
-                            Thread.sleep(1_000); // callers stop picking it once the routes change
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        newest.process.destroy();
-                    });
+                    stopSoon(newest);
                 }
             } else {
                 idleTicks.put(service, 0);
             }
+        }
+        return changed;
+    }
+
+    /** SIGTERM to a retiring instance (graceful: requests in flight finish), once callers stopped picking it. */
+    private static void stopSoon(Instance instance) {
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(1_000); // callers stop picking it once the routes change
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            instance.process.destroy();
+        });
+    }
+
+    /**
+     * Retires each older version that no request in flight needs any more: the store holds no
+     * acceptance record or timer of a request it ran ({@link Inspector#openRequestsByVersion}),
+     * and its instances run nothing ({@code /health}), {@value #QUIET_CHECKS_BEFORE_RETIRING}
+     * checks in a row, while the newest version is ready. Reads the store only while an older
+     * version is alive, every 2 s: the requests' own path pays nothing for it.
+     */
+    private boolean retireDrained() throws IOException, InterruptedException {
+        List<Deployments.Deployment> older = deployments.older();
+        if (older.isEmpty() || !ready(deployments.newest())) {
+            return false;
+        }
+        Map<String, Integer> open = versions.openRequestsByVersion();
+        boolean changed = false;
+        for (Deployments.Deployment deployment : older) {
+            int inFlight = 0;
+            for (Instance instance : instances) {
+                if (instance.deployment == deployment && instance.ready) {
+                    inFlight += Math.max(0, healthy(instance));
+                }
+            }
+            if (open.containsKey(deployment.version()) || inFlight > 0) {
+                quietChecks.remove(deployment);
+                continue;
+            }
+            if (quietChecks.merge(deployment, 1, Integer::sum) < QUIET_CHECKS_BEFORE_RETIRING) {
+                continue;
+            }
+            quietChecks.remove(deployment);
+            deployments.retire(deployment);
+            options.log().println("platform: retiring " + deployment + ": no request it ran is in flight");
+            for (Instance instance : instances) {
+                if (instance.deployment == deployment) {
+                    instance.retiring = true;
+                    instance.ready = false;
+                    stopSoon(instance);
+                }
+            }
+            changed = true;
+            writeState();
         }
         return changed;
     }
@@ -439,7 +562,7 @@ public final class LocalPlatform implements AutoCloseable {
                 instances.stream().filter(i -> i.service != null && i.ready).toList();
         List<Instance> pool = candidates.stream()
                 .filter(i -> candidates.stream()
-                                .filter(o -> o.service.equals(i.service))
+                                .filter(o -> o.service.equals(i.service) && o.deployment == i.deployment)
                                 .count()
                         > 1)
                 .toList();
@@ -473,20 +596,34 @@ public final class LocalPlatform implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes the ready instances: under a service's name those of the newest version that has
+     * one (new requests; an older version's while the newest starts), and under
+     * {@code Service@version} each declared version's own (re-drives of the requests it ran).
+     */
     private void publishRoutes() throws IOException {
         Map<String, List<URI>> routes = new LinkedHashMap<>();
-        for (String service : app.serviceNames()) {
-            routes.put(
-                    service,
-                    instances.stream()
-                            .filter(i -> service.equals(i.service) && i.ready)
-                            .map(i -> URI.create("http://127.0.0.1:" + i.port))
-                            .toList());
+        for (Deployments.Deployment deployment : deployments.all().reversed()) {
+            for (String service : deployment.app().serviceNames()) {
+                List<URI> ready = readyInstances(deployment, service);
+                routes.merge(service, ready, (newer, older) -> newer.isEmpty() ? older : newer);
+                if (deployment.declared()) {
+                    routes.put(FileRoutes.versioned(service, deployment.version()), ready);
+                }
+            }
         }
         FileRoutes.write(routesFile, routes);
     }
 
-    private Instance launch(String service, int port) throws IOException {
+    private List<URI> readyInstances(Deployments.Deployment deployment, String service) {
+        return instances.stream()
+                .filter(i -> i.deployment == deployment && service.equals(i.service) && i.ready)
+                .map(i -> URI.create("http://127.0.0.1:" + i.port))
+                .toList();
+    }
+
+    /** Starts an instance of {@code service} of {@code deployment}, or the gateway (both null) of the newest version. */
+    private Instance launch(Deployments.Deployment deployment, String service, int port) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current()
                 .info()
@@ -495,9 +632,9 @@ public final class LocalPlatform implements AutoCloseable {
         command.addAll(options.jvmOptions());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), options.mainClass()));
         if (service == null) {
-            command.addAll(List.of("gateway", "--app", options.appArgument()));
+            command.addAll(List.of("gateway", "--app", deployments.newest().appArgument()));
         } else {
-            command.addAll(List.of("function", "--app", options.appArgument(), "--service", service));
+            command.addAll(List.of("function", "--app", deployment.appArgument(), "--service", service));
         }
         command.addAll(List.of(
                 "--mode",
@@ -520,7 +657,7 @@ public final class LocalPlatform implements AutoCloseable {
         builder.environment().remove(PlatformStore.PASSWORD_FILE_ENV);
         builder.environment()
                 .put(PlatformProcess.HOST_ENV, service == null && options.openGateway() ? "0.0.0.0" : "127.0.0.1");
-        Instance instance = new Instance(service, port, builder.start());
+        Instance instance = new Instance(deployment, service, port, builder.start());
         options.log().println("platform: started " + instance);
         return instance;
     }
@@ -558,6 +695,9 @@ public final class LocalPlatform implements AutoCloseable {
             }
         }
         instances.clear();
+        if (versionsStore != null) {
+            versionsStore.close();
+        }
         health.close();
         healthExecutor.close();
         if (postgres != null) {
@@ -584,6 +724,9 @@ public final class LocalPlatform implements AutoCloseable {
 
     /** One process of the platform: a function instance, or the gateway ({@code service == null}). */
     private static final class Instance {
+        /** The version it runs; null for the gateway. */
+        final Deployments.Deployment deployment;
+
         final String service;
         final int port;
         final Process process;
@@ -594,7 +737,8 @@ public final class LocalPlatform implements AutoCloseable {
         volatile boolean killed;
         int failedHealthChecks; // by the control thread only
 
-        Instance(String service, int port, Process process) {
+        Instance(Deployments.Deployment deployment, String service, int port, Process process) {
+            this.deployment = deployment;
             this.service = service;
             this.port = port;
             this.process = process;
@@ -602,7 +746,12 @@ public final class LocalPlatform implements AutoCloseable {
 
         @Override
         public String toString() {
-            return (service == null ? "gateway" : service) + " :" + port + " (pid " + process.pid() + ")";
+            return (service == null ? "gateway" : label()) + " :" + port + " (pid " + process.pid() + ")";
+        }
+
+        /** The service, with its version when the application declares one. */
+        String label() {
+            return deployment.declared() ? service + "@" + deployment.version() : service;
         }
     }
 
