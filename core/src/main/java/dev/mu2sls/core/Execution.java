@@ -77,7 +77,8 @@ final class Execution implements ExecutionContext, StateAccess {
             StoredJournal stored,
             AsyncCalls asyncCalls,
             Acceptance acceptance,
-            CommitHold hold) {
+            CommitHold hold,
+            EngineObserver.Attempt attempt) {
         this.hold = hold;
         this.ctx = ctx;
         this.invocation = invocation;
@@ -87,7 +88,7 @@ final class Execution implements ExecutionContext, StateAccess {
         this.deadline = deadline;
         this.commit = new SegmentCommit(
                 ctx, invocation, digest, deadline, ThreadLocalRandom.current().nextLong() | 1);
-        this.log = new StepLog(invocation, service.name(), method.method(), ctx.faults(), stored);
+        this.log = new StepLog(invocation, service.name(), method.method(), ctx.faults(), attempt, stored);
         this.transactions = new TransactionSteps(this, ctx, log, segment);
         // a persisted journal was persisted with the acceptance record (see Acceptance.PENDING)
         this.writer = new SegmentWriter(

@@ -116,10 +116,10 @@ final class RequestRunner {
             CommitHold hold = staleReplays >= HOLD_COMMITS_AFTER_STALE_REPLAYS
                     ? ctx.store().holdCommits()
                     : CommitHold.NONE;
-            Execution execution =
-                    new Execution(ctx, invocation, service, method, digest, deadline, journal, calls, acceptance, hold);
-            counters.executions.increment();
             EngineObserver.Attempt attempt = ctx.observer().attemptStarted(invocation);
+            Execution execution = new Execution(
+                    ctx, invocation, service, method, digest, deadline, journal, calls, acceptance, hold, attempt);
+            counters.executions.increment();
             try {
                 Response response = execution.run(args);
                 attempt.completed();
