@@ -63,17 +63,22 @@ class ConsoleBrowserTest {
             assertThat(timeline)
                     .extracting(JsonNode::asText)
                     .anySatisfy(item -> assertThat(item)
-                            .startsWith(ConsoleApp.BOOKING + "/1 | #1CALL")
-                            .contains("completed: true"))
+                            .startsWith(ConsoleApp.BOOKING + "/1 | #1CALLHotel.reserve")
+                            .contains("completed: true", "started +", "took ", "1 delivery"))
                     .anySatisfy(item -> assertThat(item)
-                            .startsWith(ConsoleApp.BOOKING + "/2 | #2CALL")
-                            .contains("completed: true"))
+                            .startsWith(ConsoleApp.BOOKING + "/2 | #2CALLFlight.reserve")
+                            .contains("completed: true", "started +", "took ", "1 delivery"))
                     .last()
                     .asString()
                     .startsWith("end | completed");
             assertThat(browser.evaluate("document.querySelector('#detail').textContent")
                             .asText())
-                    .contains(ConsoleApp.BOOKING + "/0 committed");
+                    .contains(ConsoleApp.BOOKING + "/0 committed", "started", "took ", "deliveries1 delivery");
+            assertThat(browser.evaluate("document.querySelector('#requests tbody tr[data-id=\"' + CSS.escape("
+                                    + literal(ConsoleApp.FAILED) + ") + '\"] td.elapsed').textContent")
+                            .asText())
+                    .as("the list shows how long each request took")
+                    .matches("\\d+(\\.\\d)? m?s");
 
             browser.waitFor(
                     "document.querySelector('#counter-tx_commits').textContent === '1' "
