@@ -8,11 +8,13 @@ import dev.mu2sls.core.Inspector.Step;
 import dev.mu2sls.core.Inspector.Transaction;
 import dev.mu2sls.http.InspectionJson;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import picocli.CommandLine.Command;
@@ -59,7 +61,7 @@ final class RequestsCommand {
         @Option(
                 names = "--status",
                 description = "running (running or accepted), accepted, completed, failed (failed or quarantined), "
-                        + "quarantined, or stuck (quarantined, and open ones that made no progress for --older-than)")
+                        + "quarantined, or stuck (quarantined, and open ones that persisted nothing for --older-than)")
         StatusFilter status;
 
         @Option(names = "--stuck", description = "the same as --status stuck")
@@ -78,8 +80,9 @@ final class RequestsCommand {
                 names = "--older-than",
                 defaultValue = "10",
                 description =
-                        "with --status stuck (--stuck): seconds an open request must make no "
-                                + "progress (the store keeps no start times, so the command watches that long; default: ${DEFAULT-VALUE})")
+                        "with --status stuck (--stuck): seconds an open request must have persisted nothing: "
+                                + "a running request's record says when it last persisted; requests only accepted so far, "
+                                + "and records written by builds that kept no times, are watched that long (default: ${DEFAULT-VALUE})")
         double olderThanSeconds;
 
         @Option(names = "--json", description = "print JSON")
@@ -115,39 +118,64 @@ final class RequestsCommand {
         }
 
         /**
-         * Quarantined requests, and open ones still open with the same journal after the wait: a
-         * request that makes progress grows its journal or ends.
+         * Quarantined requests, and open ones that persisted nothing for {@code --older-than}: a
+         * request that makes progress persists a segment (its record says when) or ends. An open
+         * request whose record has no time (only accepted, or written by a build that kept none)
+         * is watched that long instead, and stuck if its record did not change meanwhile.
          */
         private List<Request> stuck(Inspector inspector, List<Request> first, Predicate<Request> filter)
                 throws InterruptedException {
-            long open = first.stream().filter(r -> r.status().isOpen()).count();
-            if (open > 0) {
+            Duration olderThan = Duration.ofMillis((long) (olderThanSeconds * 1000));
+            long untimed = first.stream()
+                    .filter(r -> r.status().isOpen() && r.lastProgressAt() == null)
+                    .count();
+            List<Request> latest = first;
+            if (untimed > 0) {
                 System.err.printf(
-                        "watching %d open request%s for %s s: a request that makes progress in that time is not stuck%n",
-                        open, open == 1 ? "" : "s", olderThanSeconds);
-                Thread.sleep(Duration.ofMillis((long) (olderThanSeconds * 1000)));
+                        "watching %d open request%s whose records keep no time for %s s: "
+                                + "a request that makes progress in that time is not stuck%n",
+                        untimed, untimed == 1 ? "" : "s", olderThanSeconds);
+                Thread.sleep(olderThan);
+                latest = inspector.requests(filter, calls, Integer.MAX_VALUE);
             }
             Map<String, Request> later = new HashMap<>();
-            for (Request request : inspector.requests(filter, calls, Integer.MAX_VALUE)) {
+            for (Request request : latest) {
                 later.put(request.id(), request);
             }
+            Instant quietSince = inspector.storeTime().minus(olderThan);
             List<Request> stuck = new ArrayList<>();
             for (Request request : first) {
-                if (request.status() == Status.QUARANTINED || request.equals(later.get(request.id()))) {
+                Request now = later.get(request.id());
+                boolean quiet = request.lastProgressAt() == null
+                        || !request.lastProgressAt().isAfter(quietSince);
+                if (request.status() == Status.QUARANTINED
+                        || request.status().isOpen() && quiet && now != null && sameProgress(request, now)) {
                     stuck.add(request);
                 }
             }
             return stuck;
         }
 
+        /** Whether a request's record is as it was: same status, journal length, deliveries and last persist. */
+        private static boolean sameProgress(Request before, Request after) {
+            return before.status() == after.status()
+                    && before.journalLength() == after.journalLength()
+                    && before.deliveries() == after.deliveries()
+                    && Objects.equals(before.lastProgressAt(), after.lastProgressAt());
+        }
+
         private static String table(List<Request> requests) {
-            TextTable table = new TextTable("ID", "STATUS", "SERVICE.METHOD", "ENDED", "STEPS", "RESPONSE");
+            TextTable table = new TextTable(
+                    "ID", "STATUS", "SERVICE.METHOD", "STARTED", "ENDED", "ELAPSED", "DELIVERIES", "STEPS", "RESPONSE");
             for (Request r : requests) {
                 table.row(
                         r.id(),
                         label(r.status()),
                         method(r),
+                        r.startedAt() == null ? null : r.startedAt().toString(),
                         r.endedAt() == null ? null : r.endedAt().toString(),
+                        r.elapsedMillis() == null ? null : RequestTimes.duration(r.elapsedMillis()),
+                        r.deliveries() == 0 ? null : Integer.toString(r.deliveries()),
                         r.status() == Status.RUNNING ? Integer.toString(r.journalLength()) : null,
                         oneLine(outcome(r)));
             }
@@ -190,19 +218,41 @@ final class RequestsCommand {
             String nl = System.lineSeparator();
             StringBuilder out = new StringBuilder();
             out.append("request ").append(r.id()).append(nl);
-            out.append("  status    ")
-                    .append(label(r.status()))
-                    .append(r.status() == Status.RUNNING ? ", " + r.journalLength() + " steps recorded" : "")
-                    .append(nl);
-            out.append("  method    ")
-                    .append(method(r) == null ? "(not recorded)" : method(r))
-                    .append(nl);
+            fact(
+                    out,
+                    "status",
+                    label(r.status())
+                            + (r.status() == Status.RUNNING ? ", " + r.journalLength() + " steps recorded" : ""));
+            fact(out, "method", method(r) == null ? "(not recorded)" : method(r));
             if (detail.arguments() != null) {
-                out.append("  arguments ").append(detail.arguments()).append(nl);
+                fact(out, "arguments", detail.arguments());
+            }
+            if (r.startedAt() != null) {
+                fact(out, "started", r.startedAt().toString());
             }
             if (r.endedAt() != null) {
-                out.append("  ended     ").append(r.endedAt()).append(nl);
-                out.append("  response  ").append(outcome(r)).append(nl);
+                fact(
+                        out,
+                        "ended",
+                        r.endedAt()
+                                + (r.elapsedMillis() == null
+                                        ? ""
+                                        : ", took " + RequestTimes.duration(r.elapsedMillis())));
+            } else if (r.elapsedMillis() != null) {
+                fact(
+                        out,
+                        "running",
+                        "for " + RequestTimes.duration(r.elapsedMillis()) + ", last persisted " + r.lastProgressAt());
+            }
+            if (r.deliveries() > 0) {
+                fact(
+                        out,
+                        "deliveries",
+                        RequestTimes.deliveries(r.deliveries())
+                                + " persisted part of it (one that crashed before its first commit is not counted)");
+            }
+            if (r.endedAt() != null) {
+                fact(out, "response", outcome(r));
             }
             out.append(nl).append("journal: ");
             if (detail.journal().isEmpty()) {
@@ -234,7 +284,7 @@ final class RequestsCommand {
                         .append(label(call.status()))
                         .append("  ")
                         .append(method(call) == null ? "" : method(call) + "  ")
-                        .append(call.endedAt() == null ? "" : call.endedAt() + "  ")
+                        .append(RequestTimes.brief(call))
                         .append(oneLine(outcome(call)) == null ? "" : oneLine(outcome(call)))
                         .append(nl);
             }
@@ -252,6 +302,15 @@ final class RequestsCommand {
             }
             return out.toString();
         }
+    }
+
+    /** A line of {@code show}'s facts: the label in a column of 10, then the value. */
+    private static void fact(StringBuilder out, String label, String value) {
+        out.append("  ")
+                .append(label)
+                .append(" ".repeat(Math.max(1, 10 - label.length())))
+                .append(value)
+                .append(System.lineSeparator());
     }
 
     static String label(Status status) {

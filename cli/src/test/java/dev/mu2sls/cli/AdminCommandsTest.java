@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,8 +73,8 @@ class AdminCommandsTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.lines().getFirst())
                 .startsWith("ID")
-                .contains("STATUS", "SERVICE.METHOD", "ENDED", "STEPS", "RESPONSE");
-        assertThat(run.lines().subList(1, 9))
+                .contains("STATUS", "SERVICE.METHOD", "STARTED", "ENDED", "ELAPSED", "DELIVERIES", "STEPS", "RESPONSE");
+        assertThat(run.lines().subList(1, 10))
                 .satisfiesExactly(
                         line -> assertThat(line)
                                 .startsWith(RecordedRequests.ACCEPTED)
@@ -88,6 +90,10 @@ class AdminCommandsTest {
                                 .startsWith(RecordedRequests.QUARANTINED)
                                 .contains("quarantined", "the test..."),
                         line -> assertThat(line)
+                                .startsWith(RecordedRequests.RETRIED)
+                                .contains("completed", "Social.post")
+                                .containsPattern(" \\d+(\\.\\d)? m?s +2 +- "),
+                        line -> assertThat(line)
                                 .startsWith(RecordedRequests.FAILED)
                                 .contains("failed", "java.lang.IllegalArgumentException: limit must be positive: 0"),
                         line -> assertThat(line)
@@ -96,19 +102,22 @@ class AdminCommandsTest {
                                 .endsWith(" 5"),
                         line -> assertThat(line).startsWith("Flight.open:f").contains("completed"),
                         line -> assertThat(line).startsWith("Hotel.open:h").contains("completed"));
-        assertThat(run.lines().getLast()).isEqualTo("8 requests");
+        assertThat(run.lines().getLast()).isEqualTo("9 requests");
     }
 
     @Test
     void requestsList_callsAndFilters_selectWhatTheyName() {
         assertThat(ids(run("requests", "list", "--status", "failed", "--store-dir", store)))
                 .containsExactly(RecordedRequests.QUARANTINED, RecordedRequests.FAILED);
+        assertThat(ids(run("requests", "list", "--service", "Social", "--store-dir", store)))
+                .as("a request's own record names its service")
+                .containsExactly(RecordedRequests.RUNNING, RecordedRequests.RETRIED);
         assertThat(ids(run("requests", "list", "--status", "running", "--store-dir", store)))
                 .containsExactly(RecordedRequests.ACCEPTED, RecordedRequests.BOOKING, RecordedRequests.RUNNING);
         assertThat(ids(run("requests", "list", "--status", "completed", "--service", "Caller1", "--store-dir", store)))
                 .containsExactly(RecordedRequests.COMPLETED);
         assertThat(ids(run("requests", "list", "--limit", "2", "--status", "completed", "--store-dir", store)))
-                .containsExactly(RecordedRequests.COMPLETED, "Flight.open:f");
+                .containsExactly(RecordedRequests.RETRIED, RecordedRequests.COMPLETED);
         assertThat(ids(run("requests", "list", "--calls", "--status", "completed", "--store-dir", store)))
                 .contains(
                         RecordedRequests.RUNNING + "/2",
@@ -141,9 +150,110 @@ class AdminCommandsTest {
                         RecordedRequests.BOOKING,
                         RecordedRequests.RUNNING,
                         RecordedRequests.QUARANTINED);
+        assertThat(run.errors())
+                .as("only the requests whose records keep no time are watched")
+                .containsExactly("watching 2 open requests whose records keep no time for 0.2 s: "
+                        + "a request that makes progress in that time is not stuck");
         assertThat(ids(run("requests", "list", "--stuck", "--older-than", "0.2", "--store-dir", store)))
                 .as("--stuck, the issue's spelling")
                 .isEqualTo(ids(run));
+    }
+
+    /** Issue 16: a running request's record says when it last persisted, so the check need not watch it. */
+    @Test
+    void requestsList_stuck_runningRequestJudgedByItsLastPersist_withoutWatching() {
+        long halfTheAge = RecordedRequests.AGO.toSeconds() / 2;
+        Run quietLongEnough = run(
+                "requests",
+                "list",
+                "--stuck",
+                "--service",
+                "Social",
+                "--older-than",
+                "" + halfTheAge,
+                "--store-dir",
+                store);
+        assertThat(ids(quietLongEnough))
+                .as("it persisted nothing for an hour: stuck")
+                .containsExactly(RecordedRequests.RUNNING);
+        assertThat(quietLongEnough.errors()).as("nothing watched").isEmpty();
+
+        Run notYet = run(
+                "requests",
+                "list",
+                "--stuck",
+                "--service",
+                "Social",
+                "--older-than",
+                "" + 2 * RecordedRequests.AGO.toSeconds(),
+                "--store-dir",
+                store);
+        assertThat(ids(notYet))
+                .as("it persisted within the last two hours: not stuck")
+                .isEmpty();
+        assertThat(notYet.errors()).isEmpty();
+    }
+
+    /** Issue 16: when each request started and ended (store clock), how long it ran, and its deliveries. */
+    @Test
+    void requestsList_json_startEndElapsedAndDeliveries() throws Exception {
+        JsonNode json = run("requests", "list", "--json", "--store-dir", store).json();
+        JsonNode retried = byId(json, RecordedRequests.RETRIED);
+        Instant started = Instant.parse(retried.get("startedAt").asText());
+        Instant ended = Instant.parse(retried.get("endedAt").asText());
+        assertThat(retried.get("deliveries").asInt())
+                .as("the first delivery persisted two steps and crashed, the second completed it")
+                .isEqualTo(2);
+        assertThat(started).as("started by the first delivery").isBefore(ended);
+        assertThat(retried.get("elapsedMillis").asLong())
+                .isEqualTo(Duration.between(started, ended).toMillis());
+        assertThat(retried.get("lastProgressAt").isNull()).as("ended").isTrue();
+
+        JsonNode running = byId(json, RecordedRequests.RUNNING);
+        assertThat(running.get("deliveries").asInt()).isEqualTo(1);
+        assertThat(running.get("endedAt").isNull()).isTrue();
+        assertThat(Instant.parse(running.get("lastProgressAt").asText()))
+                .isAfterOrEqualTo(Instant.parse(running.get("startedAt").asText()));
+        assertThat(running.get("elapsedMillis").asLong())
+                .as("running since an hour ago on the store's clock")
+                .isGreaterThanOrEqualTo(RecordedRequests.AGO.toMillis());
+
+        JsonNode completed = byId(json, RecordedRequests.COMPLETED);
+        assertThat(completed.get("deliveries").asInt()).isEqualTo(1);
+        assertThat(completed.get("elapsedMillis").asLong()).isNotNegative();
+
+        for (String unstarted : List.of(RecordedRequests.ACCEPTED, RecordedRequests.QUARANTINED)) {
+            JsonNode request = byId(json, unstarted);
+            assertThat(request.get("startedAt").isNull())
+                    .as("%s: no delivery persisted anything of it", unstarted)
+                    .isTrue();
+            assertThat(request.get("elapsedMillis").isNull()).isTrue();
+            assertThat(request.get("deliveries").asInt()).isZero();
+        }
+    }
+
+    /** Issue 16: a completed request's calls keep service, method, times and deliveries in their records. */
+    @Test
+    void requestsShow_retried_timesDeliveriesAndItsCallsMethods() {
+        Run run = run("requests", "show", RecordedRequests.RETRIED, "--store-dir", store);
+
+        assertThat(run.out())
+                .contains(
+                        "status    completed",
+                        "method    Social.post",
+                        "deliveries 2 deliveries persisted part of it",
+                        "journal: none kept",
+                        "calls: 3");
+        assertThat(run.lines()).anyMatch(line -> line.matches("  started   \\d{4}-.*Z"));
+        assertThat(run.lines()).anyMatch(line -> line.matches("  ended     \\d{4}-.*Z, took \\d.*"));
+        assertThat(run.lines())
+                .anySatisfy(line -> assertThat(line)
+                        .startsWith("  Social.post:retried/2  completed  PostStorage.store  started ")
+                        .contains("  took ", "  1 delivery  "))
+                .anySatisfy(line ->
+                        assertThat(line).startsWith("  Social.post:retried/3  completed  Timeline.deliver  started "))
+                .anySatisfy(line -> assertThat(line)
+                        .startsWith("  Social.post:retried/4  completed  SocialGraph.followers  started "));
     }
 
     @Test
@@ -157,8 +267,11 @@ class AdminCommandsTest {
                         "status    running, 2 steps recorded",
                         "method    Social.post",
                         "arguments [\"ann\", \"hello\"]",
+                        "deliveries 1 delivery persisted part of it",
                         "journal: 2 steps",
                         "calls: 2");
+        assertThat(run.lines())
+                .anyMatch(line -> line.matches("  running   for 1 h \\d+ min, last persisted \\d{4}-.*Z"));
         assertThat(run.lines()).anyMatch(line -> line.matches("\\s+0\\s+UUID\\s+-\\s+[0-9a-f-]{36}\\s+-"));
         assertThat(run.lines()).anyMatch(line -> line.matches("\\s+1\\s+NOW\\s+-\\s+\\d{4}-.*Z\\s+-"));
         assertThat(run.lines()).anyMatch(line -> line.startsWith("  Social.post:crashed/2  completed"));
@@ -263,6 +376,15 @@ class AdminCommandsTest {
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.errors()).hasSize(1);
         assertThat(run.errors().getFirst()).startsWith(start);
+    }
+
+    private static JsonNode byId(JsonNode requests, String id) {
+        for (JsonNode request : requests) {
+            if (request.get("id").asText().equals(id)) {
+                return request;
+            }
+        }
+        throw new AssertionError("no request " + id + " in " + requests);
     }
 
     /** The ids of a listing, without header and count. */

@@ -179,7 +179,7 @@ final class CallSteps {
         if (log.mustPersistBeforeCall()) {
             return; // the persist before this call inserts the record, failing for a duplicate
         }
-        switch (LoadedRequest.load(ctx.store(), execution.invocation(), execution.digest())) {
+        switch (LoadedRequest.load(ctx.store(), execution.invocation(), execution.digest(), execution.stamp())) {
             case LoadedRequest.Recorded recorded -> throw log.stop(new ControlFlow.Fenced(recorded.response()));
             case StoredJournal journal -> {
                 if (!journal.entries().isEmpty()) {

@@ -81,6 +81,12 @@ public interface EngineObserver {
     interface Attempt extends AutoCloseable {
         Attempt NONE = () -> {};
 
+        /**
+         * The execution begins journal step {@code step} (replayed or new), on the execution's
+         * thread: what is logged until the next step or the attempt's end happens at that step.
+         */
+        default void stepStarted(int step) {}
+
         /** The execution completed the request (its response is recorded, successful or not). */
         default void completed() {}
 

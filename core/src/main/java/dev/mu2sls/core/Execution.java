@@ -66,6 +66,8 @@ final class Execution implements ExecutionContext, StateAccess {
      * await, which may wait for another thread's commit.
      */
     private final CommitHold hold;
+    /** What this execution's delivery writes in the request record beside the fence. */
+    private final DeliveryStamp stamp;
 
     Execution(
             EngineContext ctx,
@@ -77,8 +79,11 @@ final class Execution implements ExecutionContext, StateAccess {
             StoredJournal stored,
             AsyncCalls asyncCalls,
             Acceptance acceptance,
-            CommitHold hold) {
+            CommitHold hold,
+            DeliveryStamp stamp,
+            EngineObserver.Attempt attempt) {
         this.hold = hold;
+        this.stamp = stamp;
         this.ctx = ctx;
         this.invocation = invocation;
         this.service = service;
@@ -86,14 +91,13 @@ final class Execution implements ExecutionContext, StateAccess {
         this.digest = digest;
         this.deadline = deadline;
         this.commit = new SegmentCommit(
-                ctx, invocation, digest, deadline, ThreadLocalRandom.current().nextLong() | 1);
-        this.log = new StepLog(invocation, service.name(), method.method(), ctx.faults(), stored);
+                ctx, invocation, digest, deadline, ThreadLocalRandom.current().nextLong() | 1, stamp);
+        this.log = new StepLog(invocation, service.name(), method.method(), ctx.faults(), attempt, stored);
         this.transactions = new TransactionSteps(this, ctx, log, segment);
         // a persisted journal was persisted with the acceptance record (see Acceptance.PENDING)
         this.writer = new SegmentWriter(
                 ctx,
                 invocation,
-                digest,
                 log,
                 segment,
                 commit,
@@ -280,6 +284,10 @@ final class Execution implements ExecutionContext, StateAccess {
 
     byte[] digest() {
         return digest;
+    }
+
+    DeliveryStamp stamp() {
+        return stamp;
     }
 
     SegmentCommit segmentCommit() {

@@ -4,6 +4,7 @@ import dev.mu2sls.spi.Codec;
 import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.Store;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -17,12 +18,16 @@ import java.util.function.Predicate;
  * pending transactions and their participants, persistent state. It decodes every stored format
  * the engine reads (docs/architecture.md, "Key layout" and "Stored formats") and writes nothing.
  *
- * <h2>What the store does not say</h2>
- * A request record keeps no start time and no attempt count: only ended requests have a time.
- * A completed request's journal is deleted with its completion, so only running and quarantined
- * requests show steps; its calls' records stay (with their end times) until its response expires.
- * Service and method are known from an acceptance record, from a gateway's request id
- * ({@code Service.method:key}) or, for a call, from its caller's journal; else they are null.
+ * <h2>What the store does and does not say</h2>
+ * A request record keeps when the request started, how many deliveries persisted part of it,
+ * its service and method, and while it runs when it last persisted a segment (all on the store
+ * clock). It cannot count a delivery that crashed before its first commit, so the count is
+ * (but for a rare lost commit reply) a lower bound of the deliveries that ran it. Records written before these were kept, and requests
+ * only accepted so far, have no times. A completed request's journal is deleted with its
+ * completion, so only running and quarantined requests show steps; its calls' records stay (with
+ * their times, service and method) until its response expires. Service and method are known from
+ * an acceptance record, the request's own record, its caller's journal (for a call) or a
+ * gateway's request id ({@code Service.method:key}); else they are null.
  *
  * <h2>Cost</h2>
  * Lists scan a whole kind of record in batches of 1,000 records (never the whole range at once)
@@ -43,6 +48,7 @@ public final class Inspector {
     private final TransactionListing transactions;
     private final StateListing state;
     private final StoreScan scan;
+    private final InstantSource clock;
 
     /**
      * @param store the store the application's engines share
@@ -52,8 +58,9 @@ public final class Inspector {
     public Inspector(Store store, Codec codec) {
         this.scan = new StoreScan(store);
         ValueRenderer values = new ValueRenderer(codec);
-        this.transactions = new TransactionListing(scan, store.clock());
-        this.requests = new RequestListing(scan, values, transactions);
+        this.clock = store.clock();
+        this.transactions = new TransactionListing(scan, clock);
+        this.requests = new RequestListing(scan, values, transactions, clock);
         this.state = new StateListing(scan, values);
     }
 
@@ -88,7 +95,19 @@ public final class Inspector {
      * @param status where it stands
      * @param service the service, or null when the records do not say
      * @param method the method, or null when the records do not say
+     * @param startedAt when the first delivery that persisted part of it began (store clock; one
+     *     that crashed before its first commit may have begun earlier), or null when the records
+     *     do not say (only accepted, ended before any delivery persisted, or recorded by a build
+     *     that kept no start)
      * @param endedAt when it ended (store clock), or null while open
+     * @param elapsedMillis from {@code startedAt} to {@code endedAt}, or while open to the time of
+     *     the listing (store clock); null without a start
+     * @param deliveries how many deliveries persisted part of it: each counts once, with its first
+     *     commit (twice in one corner: its commit's reply was lost and another delivery wrote over
+     *     the record before it looked again); one that crashed before its first commit is not
+     *     counted; 0 when none did or the records do not say
+     * @param lastProgressAt while running, when its last segment was persisted (store clock): a
+     *     request that makes progress persists again or ends; null otherwise or when not recorded
      * @param journalLength steps recorded by a running request, else 0
      * @param value the return value as JSON when {@link Status#COMPLETED}, else null
      * @param errorType the exception type when {@link Status#isFailure()}, else null
@@ -99,7 +118,11 @@ public final class Inspector {
             Status status,
             String service,
             String method,
+            Instant startedAt,
             Instant endedAt,
+            Long elapsedMillis,
+            int deliveries,
+            Instant lastProgressAt,
             int journalLength,
             String value,
             String errorType,
@@ -211,6 +234,11 @@ public final class Inspector {
     /** The request {@code id} with its journal, calls and transactions, or empty if nothing is recorded under it. */
     public Optional<RequestDetail> request(String id) {
         return requests.detail(id);
+    }
+
+    /** The store's clock now: the clock of every time the views show. */
+    public Instant storeTime() {
+        return clock.instant();
     }
 
     /** Transactions still pending, oldest first; at most {@code limit}. */

@@ -3,6 +3,7 @@ package dev.mu2sls.core;
 import dev.mu2sls.core.Inspector.Request;
 import dev.mu2sls.core.Inspector.Status;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,9 +25,12 @@ final class RequestListing {
     private final ValueRenderer values;
     private final JournalRenderer journals;
     private final TransactionListing transactions;
+    /** The store's clock: how long an open request has been running is measured on it. */
+    private final InstantSource clock;
 
-    RequestListing(StoreScan scan, ValueRenderer values, TransactionListing transactions) {
+    RequestListing(StoreScan scan, ValueRenderer values, TransactionListing transactions, InstantSource clock) {
         this.scan = scan;
+        this.clock = clock;
         this.values = values;
         this.journals = new JournalRenderer(scan, values);
         this.transactions = transactions;
@@ -37,6 +41,7 @@ final class RequestListing {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must not be negative: " + limit);
         }
+        long now = clock.millis();
         Map<String, Invocation> accepted = new HashMap<>();
         scan.forEach(KeySpace.ACCEPTED, kv -> {
             Invocation invocation = Invocation.decode(kv.key(), kv.value());
@@ -50,7 +55,7 @@ final class RequestListing {
             if (!includeCalls && RequestIds.isCall(id)) {
                 return;
             }
-            Request request = request(id, RequestRecord.decode(kv.key(), kv.value()), accepted.remove(id), null);
+            Request request = request(id, RequestRecord.decode(kv.key(), kv.value()), accepted.remove(id), null, now);
             if (!filter.test(request)) {
                 return;
             }
@@ -66,7 +71,7 @@ final class RequestListing {
             }
         });
         for (Invocation invocation : accepted.values()) { // accepted, nothing recorded yet
-            Request request = request(invocation.requestId(), null, invocation, null);
+            Request request = request(invocation.requestId(), null, invocation, null, now);
             if (filter.test(request)) {
                 open.add(request);
             }
@@ -81,6 +86,7 @@ final class RequestListing {
 
     /** See {@link Inspector#request(String)}. */
     Optional<Inspector.RequestDetail> detail(String id) {
+        long now = clock.millis();
         byte[] requestKey = KeySpace.request(id);
         RequestRecord record = RequestRecord.decode(requestKey, scan.get(requestKey));
         byte[] acceptedKey = KeySpace.accepted(id);
@@ -103,19 +109,28 @@ final class RequestListing {
         });
         List<Request> calls = new ArrayList<>(callRecords.size());
         callRecords.forEach(
-                (callId, callRecord) -> calls.add(request(callId, callRecord, null, calledMethods.get(callId))));
+                (callId, callRecord) -> calls.add(request(callId, callRecord, null, calledMethods.get(callId), now)));
         calls.sort(Comparator.comparing(Request::id, RequestIds::compare));
         String arguments = invocation == null ? null : values.brief(invocation.arguments());
         return Optional.of(new Inspector.RequestDetail(
-                request(id, record, invocation, null), arguments, journal, calls, transactions.begunBy(id)));
+                request(id, record, invocation, null, now), arguments, journal, calls, transactions.begunBy(id)));
     }
 
-    private Request request(String id, RequestRecord record, Invocation invocation, String calledMethod) {
+    /**
+     * {@code id} as its records show it, at store-clock time {@code nowMillis}: service and method
+     * from its acceptance record, its own record, its caller's journal or a gateway id, in that order.
+     */
+    private Request request(
+            String id, RequestRecord record, Invocation invocation, String calledMethod, long nowMillis) {
         String service = null;
         String method = null;
+        RunInfo run = record == null ? null : record.run();
         if (invocation != null) {
             service = invocation.service();
             method = invocation.method();
+        } else if (run != null) {
+            service = run.service();
+            method = run.method();
         } else if (calledMethod != null) {
             int dot = calledMethod.lastIndexOf('.');
             service = calledMethod.substring(0, dot);
@@ -127,10 +142,28 @@ final class RequestListing {
                 method = gateway.group(2);
             }
         }
+        Instant startedAt = run == null || run.startedAtMillis() == RunInfo.UNKNOWN_START
+                ? null
+                : Instant.ofEpochMilli(run.startedAtMillis());
+        int deliveries = run == null ? 0 : run.deliveries();
         return switch (record) {
-            case null -> new Request(id, Status.ACCEPTED, service, method, null, 0, null, null, null);
+            case null ->
+                new Request(id, Status.ACCEPTED, service, method, null, null, null, 0, null, 0, null, null, null);
             case RequestRecord.Running running ->
-                new Request(id, Status.RUNNING, service, method, null, running.journalLength(), null, null, null);
+                new Request(
+                        id,
+                        Status.RUNNING,
+                        service,
+                        method,
+                        startedAt,
+                        null,
+                        startedAt == null ? null : nowMillis - startedAt.toEpochMilli(),
+                        deliveries,
+                        run == null ? null : Instant.ofEpochMilli(running.persistedAtMillis()),
+                        running.journalLength(),
+                        null,
+                        null,
+                        null);
             case RequestRecord.Completed completed -> {
                 Response response = completed.response();
                 Status status =
@@ -140,7 +173,11 @@ final class RequestListing {
                         status,
                         service,
                         method,
+                        startedAt,
                         Instant.ofEpochMilli(completed.completedAtMillis()),
+                        startedAt == null ? null : completed.completedAtMillis() - startedAt.toEpochMilli(),
+                        deliveries,
+                        null,
                         0,
                         response.ok() ? values.brief(response.value()) : null,
                         response.errorType(),

@@ -16,8 +16,11 @@ import java.util.Arrays;
  * another request is refused instead of answered with the first one's response.
  *
  * <p>Format 1: {@code V1 kind digest[16]} then {@code journalLength:int} (running) or
- * {@code at:long completedBy:long response} (completed, quarantined). Format 0, written before
- * formats were versioned, had no marker, digest or {@code completedBy}: {@code kind} then the rest.
+ * {@code at:long completedBy:long response} (completed, quarantined), then an optional trailer:
+ * the {@link RunInfo} (how the request ran), and for a running record {@code persistedAt:long}
+ * after it. Records written before the trailer end without it; builds that predate it stop
+ * reading before it, so they decode records that have one. Format 0, written before formats
+ * were versioned, had no marker, digest or {@code completedBy}: {@code kind} then the rest.
  */
 sealed interface RequestRecord {
     byte RUNNING = 1;
@@ -33,14 +36,27 @@ sealed interface RequestRecord {
         return digest() == null || Arrays.equals(digest(), requestDigest);
     }
 
-    record Running(byte[] digest, int journalLength) implements RequestRecord {}
+    /** How the request ran; null in records written before run infos were kept. */
+    RunInfo run();
+
+    /**
+     * @param persistedAtMillis the store-clock time of the commit that wrote it (its last progress),
+     *     or 0 when {@code run} is null
+     */
+    record Running(byte[] digest, int journalLength, RunInfo run, long persistedAtMillis) implements RequestRecord {}
 
     /**
      * @param completedBy the token of the execution that recorded it (0 in format 0): an execution
      *     that finds its own token knows its commit landed though its reply was lost
      * @param quarantined ended by the engine, not by the handler: the response is the report
      */
-    record Completed(byte[] digest, long completedAtMillis, long completedBy, boolean quarantined, Response response)
+    record Completed(
+            byte[] digest,
+            long completedAtMillis,
+            long completedBy,
+            boolean quarantined,
+            Response response,
+            RunInfo run)
             implements RequestRecord {}
 
     static RequestRecord decode(byte[] key, byte[] bytes) {
@@ -52,8 +68,8 @@ sealed interface RequestRecord {
         if (!StoredFormat.isV1(bytes)) {
             byte kind = in.get();
             return switch (kind) {
-                case RUNNING -> new Running(null, in.getInt());
-                case COMPLETED -> new Completed(null, in.getLong(), 0, false, Response.readFrom(in));
+                case RUNNING -> new Running(null, in.getInt(), null, 0);
+                case COMPLETED -> new Completed(null, in.getLong(), 0, false, Response.readFrom(in), null);
                 default -> throw new IllegalArgumentException("unknown request record kind " + kind + " in format 0");
             };
         }
@@ -62,32 +78,52 @@ sealed interface RequestRecord {
         byte[] digest = new byte[DIGEST_BYTES];
         in.get(digest);
         return switch (kind) {
-            case RUNNING -> new Running(digest, in.getInt());
-            case COMPLETED, QUARANTINED ->
-                new Completed(digest, in.getLong(), in.getLong(), kind == QUARANTINED, Response.readFrom(in));
+            case RUNNING -> {
+                int journalLength = in.getInt();
+                RunInfo run = RunInfo.readFrom(in);
+                yield new Running(digest, journalLength, run, run == null ? 0 : in.getLong());
+            }
+            case COMPLETED, QUARANTINED -> {
+                long at = in.getLong();
+                long completedBy = in.getLong();
+                Response response = Response.readFrom(in);
+                yield new Completed(digest, at, completedBy, kind == QUARANTINED, response, RunInfo.readFrom(in));
+            }
             default -> throw new IllegalArgumentException("unknown request record kind " + kind);
         };
     }
 
-    static byte[] running(byte[] digest, int journalLength) {
-        return ByteBuffer.allocate(2 + DIGEST_BYTES + 4)
+    /** A running record; without {@code run} (null) as written before run infos were kept. */
+    static byte[] running(byte[] digest, int journalLength, RunInfo run, long persistedAtMillis) {
+        byte[] trailer = run == null ? null : run.toBytes();
+        ByteBuffer out = ByteBuffer.allocate(2 + DIGEST_BYTES + 4 + (trailer == null ? 0 : trailer.length + 8))
                 .put(StoredFormat.V1)
                 .put(RUNNING)
                 .put(digest)
-                .putInt(journalLength)
-                .array();
+                .putInt(journalLength);
+        if (trailer != null) {
+            out.put(trailer).putLong(persistedAtMillis);
+        }
+        return out.array();
     }
 
+    /** A completed or quarantined record; without {@code run} (null) as written before run infos were kept. */
     static byte[] completed(
-            byte[] digest, long completedAtMillis, long completedBy, boolean quarantined, Response response) {
-        ByteBuffer out = ByteBuffer.allocate(2 + DIGEST_BYTES + 16 + response.encodedLength());
+            byte[] digest,
+            long completedAtMillis,
+            long completedBy,
+            boolean quarantined,
+            Response response,
+            RunInfo run) {
+        byte[] trailer = run == null ? new byte[0] : run.toBytes();
+        ByteBuffer out = ByteBuffer.allocate(2 + DIGEST_BYTES + 16 + response.encodedLength() + trailer.length);
         out.put(StoredFormat.V1)
                 .put(quarantined ? QUARANTINED : COMPLETED)
                 .put(digest)
                 .putLong(completedAtMillis)
                 .putLong(completedBy);
         response.writeTo(out);
-        return out.array();
+        return out.put(trailer).array();
     }
 
     /** The digest of a request: SHA-256 of service, method and arguments, cut to 16 bytes. */

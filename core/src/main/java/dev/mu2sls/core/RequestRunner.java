@@ -60,7 +60,7 @@ final class RequestRunner {
         // The acceptance is this delivery's first act: like every other, only before its deadline,
         // decided again at the commit point (A6), or a paused one would accept a request whose
         // records expired meanwhile, and recovery would run it again.
-        long deadline = deadlineOf(invocation);
+        long deadline = deadlineOf(invocation, ctx.clockMillis());
         Response recorded = ctx.store().transact(tx -> {
             if (Fence.expired(ctx.clockMillis(), deadline)) {
                 throw new ExecutionExpiredException(invocation.requestId(), deadline);
@@ -103,12 +103,14 @@ final class RequestRunner {
         }
         AsyncCalls calls = new AsyncCalls(ctx.transport(), ctx.asyncCalls());
         byte[] digest = RequestRecord.digestOf(invocation);
-        long deadline = deadlineOf(invocation);
+        long arrival = ctx.clockMillis();
+        long deadline = deadlineOf(invocation, arrival);
+        DeliveryStamp stamp = new DeliveryStamp(invocation.service(), invocation.method(), arrival);
         // A first delivery is almost always a fresh request: it skips the read of its request
         // record (one store round trip) and finds a duplicate when it persists or calls.
         LoadedRequest loaded = invocation.attempt() == 0
                 ? StoredJournal.UNCHECKED
-                : pins.checked(invocation, LoadedRequest.load(ctx.store(), invocation, digest));
+                : pins.checked(invocation, LoadedRequest.load(ctx.store(), invocation, digest, stamp));
         int staleReplays = 0;
         while (true) {
             StoredJournal journal;
@@ -125,10 +127,21 @@ final class RequestRunner {
             CommitHold hold = staleReplays >= HOLD_COMMITS_AFTER_STALE_REPLAYS
                     ? ctx.store().holdCommits()
                     : CommitHold.NONE;
-            Execution execution =
-                    new Execution(ctx, invocation, service, method, digest, deadline, journal, calls, acceptance, hold);
-            counters.executions.increment();
             EngineObserver.Attempt attempt = ctx.observer().attemptStarted(invocation);
+            Execution execution = new Execution(
+                    ctx,
+                    invocation,
+                    service,
+                    method,
+                    digest,
+                    deadline,
+                    journal,
+                    calls,
+                    acceptance,
+                    hold,
+                    stamp,
+                    attempt);
+            counters.executions.increment();
             try {
                 Response response = execution.run(args);
                 attempt.completed();
@@ -150,7 +163,7 @@ final class RequestRunner {
                 attempt.replayed();
                 staleReplays = replay.reload ? 0 : staleReplays + 1;
                 loaded = replay.reload
-                        ? pins.checked(invocation, LoadedRequest.load(ctx.store(), invocation, digest))
+                        ? pins.checked(invocation, LoadedRequest.load(ctx.store(), invocation, digest, stamp))
                         : execution.persisted();
                 args = ctx.codec().decodeArguments(method, invocation.arguments());
             } finally {
@@ -161,11 +174,12 @@ final class RequestRunner {
     }
 
     /**
-     * The store-clock time after which executions of this delivery act no more: the caller's for
-     * a call (so a zombie's calls inherit its bound), else the maximum age from now (A6).
+     * The store-clock time after which executions of a delivery that arrived at {@code arrivalMillis}
+     * act no more: the caller's for a call (so a zombie's calls inherit its bound), else the
+     * maximum age from its arrival (A6).
      */
-    private long deadlineOf(Invocation invocation) {
-        long own = ctx.clockMillis() + maxExecutionAge.toMillis();
+    private long deadlineOf(Invocation invocation, long arrivalMillis) {
+        long own = arrivalMillis + maxExecutionAge.toMillis();
         return invocation.deadlineMillis() == 0 ? own : Math.min(own, invocation.deadlineMillis());
     }
 
@@ -183,6 +197,10 @@ final class RequestRunner {
             if (current instanceof RequestRecord.Completed completed) {
                 return completed.response();
             }
+            // How it ran so far stays; a request no delivery persisted ran nowhere: no start, no delivery.
+            RunInfo run = current == null
+                    ? new RunInfo(invocation.service(), invocation.method(), RunInfo.UNKNOWN_START, 0)
+                    : current.run();
             tx.put(
                     requestKey,
                     RequestRecord.completed(
@@ -190,7 +208,8 @@ final class RequestRunner {
                             ctx.clockMillis(),
                             0,
                             true,
-                            failure));
+                            failure,
+                            run));
             return failure;
         });
         if (response == failure) {

@@ -23,23 +23,31 @@ final class SegmentCommit {
     private final long deadline;
     /** Identifies this execution in the completion record it writes. */
     private final long token;
+    /** What the delivery writes in the request record beside the fence, and the record it expects. */
+    private final DeliveryStamp stamp;
+    /**
+     * The running record the current run of a commit's body wrote (null: none), its journal length
+     * and run: the stamp learns them once the commit is done.
+     */
+    private byte[] written;
+
+    private int writtenLength;
+    private RunInfo writtenRun;
     /**
      * The deadline again at the store's commit point (A6): the check in {@link #admit} alone lets
      * a commit through that paused after it, past the expiry of the records that fence it.
      */
     private final BooleanSupplier beforeDeadline = () -> !expired();
 
-    SegmentCommit(EngineContext ctx, Invocation invocation, byte[] digest, long deadline, long token) {
+    SegmentCommit(
+            EngineContext ctx, Invocation invocation, byte[] digest, long deadline, long token, DeliveryStamp stamp) {
         this.ctx = ctx;
+        this.stamp = stamp;
         this.invocation = invocation;
         this.requestKey = KeySpace.request(invocation.requestId());
         this.digest = digest;
         this.deadline = deadline;
         this.token = token;
-    }
-
-    long token() {
-        return token;
     }
 
     /**
@@ -50,13 +58,14 @@ final class SegmentCommit {
      * SERIALIZABLE stores lock the gap, and unrelated requests conflict (PostgreSQL's SSI).
      */
     <T> SegmentResult<T> commit(int base, boolean mayInsert, Effect<T> effect) {
-        return ctx.store().transact(new TransactionBody<>() {
+        SegmentResult<T> result = ctx.store().transact(new TransactionBody<>() {
             private boolean retried;
 
             @Override
             public SegmentResult<T> apply(StoreTransaction st) {
                 boolean insert = mayInsert && base == 0 && !retried;
                 retried = true;
+                written = null;
                 SegmentResult<T> refused = admit(st, base, insert);
                 if (refused != null) {
                     return refused;
@@ -65,6 +74,27 @@ final class SegmentCommit {
                 return effect.apply(st, insert);
             }
         });
+        if (written != null && result instanceof SegmentResult.Committed) {
+            stamp.wrote(written, writtenLength, writtenRun);
+        }
+        return result;
+    }
+
+    /**
+     * Writes the request record running with {@code journalLength} steps, after {@code base}
+     * persisted ones, at {@code nowMillis}: its last progress.
+     */
+    void writeRunning(StoreTransaction st, boolean insert, int base, int journalLength, long nowMillis) {
+        writtenRun = stamp.next(base);
+        writtenLength = journalLength;
+        written = RequestRecord.running(digest, journalLength, writtenRun, nowMillis);
+        stamp.attempting(written);
+        writeRecord(st, insert, written);
+    }
+
+    /** The completion record of {@code response} after {@code base} persisted steps, written by this execution. */
+    byte[] completionRecord(int base, long completedAtMillis, Response response) {
+        return RequestRecord.completed(digest, completedAtMillis, token, false, response, stamp.next(base));
     }
 
     /** Writes the request record: inserted (see {@link #commit}) or over the one read. */
@@ -90,7 +120,7 @@ final class SegmentCommit {
         if (expired()) {
             return new SegmentResult.Expired<>();
         }
-        if (insert || st.holds(requestKey, base == 0 ? null : RequestRecord.running(digest, base))) {
+        if (insert || st.holds(requestKey, stamp.expected(base))) {
             return null;
         }
         return Fence.refusal(RequestRecord.decode(requestKey, st.get(requestKey)), invocation, digest, token, base);

@@ -14,9 +14,6 @@ import java.util.List;
 final class SegmentWriter {
     private final EngineContext ctx;
     private final Invocation invocation;
-    /** The request's digest (service, method, arguments), stored with its record. */
-    private final byte[] digest;
-
     private final StepLog log;
     private final Segment segment;
     private final SegmentCommit commit;
@@ -29,7 +26,6 @@ final class SegmentWriter {
     SegmentWriter(
             EngineContext ctx,
             Invocation invocation,
-            byte[] digest,
             StepLog log,
             Segment segment,
             SegmentCommit commit,
@@ -38,7 +34,6 @@ final class SegmentWriter {
             Acceptance acceptance) {
         this.ctx = ctx;
         this.invocation = invocation;
-        this.digest = digest;
         this.log = log;
         this.segment = segment;
         this.commit = commit;
@@ -92,7 +87,7 @@ final class SegmentWriter {
         accept(commit.commit(base, true, (st, insert) -> {
             SegmentResult<Void> applied = applySegment(st, now);
             if (applied instanceof SegmentResult.Committed) {
-                writeJournal(st, insert, base, chunkKey, null);
+                writeJournal(st, insert, base, chunkKey, null, now);
             }
             return applied;
         }));
@@ -118,16 +113,17 @@ final class SegmentWriter {
 
     /**
      * Writes the pending steps, and {@code last} after them if not null, as the journal chunk
-     * {@code chunkKey}, and the request record running with them.
+     * {@code chunkKey}, and the request record running with them, persisted at {@code nowMillis}.
      */
-    void writeJournal(StoreTransaction st, boolean insert, int base, byte[] chunkKey, JournalEntry last) {
+    void writeJournal(
+            StoreTransaction st, boolean insert, int base, byte[] chunkKey, JournalEntry last, long nowMillis) {
         List<JournalEntry> entries = log.pending();
         if (last != null) {
             entries = new ArrayList<>(entries);
             entries.add(last);
         }
         st.put(chunkKey, JournalCodec.encode(entries));
-        commit.writeRecord(st, insert, RequestRecord.running(digest, base + entries.size()));
+        commit.writeRunning(st, insert, base, base + entries.size(), nowMillis);
         recordPendingAcceptance(st);
     }
 
@@ -157,7 +153,7 @@ final class SegmentWriter {
         ctx.faults().at(CrashPoint.BEFORE_COMPLETE, invocation, log.next());
         int base = log.persistedLength();
         long completedAt = ctx.clockMillis();
-        byte[] record = RequestRecord.completed(digest, completedAt, commit.token(), false, response);
+        byte[] record = commit.completionRecord(base, completedAt, response);
         SegmentResult<Void> completed = commit.commit(base, true, (st, insert) -> {
             SegmentResult<Void> applied = applySegment(st, completedAt);
             if (applied instanceof SegmentResult.Committed) {

@@ -29,6 +29,9 @@ final class StepLog {
     private final String service;
     private final String method;
     private final FaultInjector faults;
+    /** Told each step as it begins, so that what the observer logs names it. */
+    private final EngineObserver.Attempt attempt;
+
     private final List<JournalEntry> journal;
     private final List<byte[]> chunkKeys;
     private final List<JournalEntry> pending = new ArrayList<>();
@@ -40,11 +43,18 @@ final class StepLog {
 
     private ControlFlow stopped;
 
-    StepLog(Invocation invocation, String service, String method, FaultInjector faults, StoredJournal stored) {
+    StepLog(
+            Invocation invocation,
+            String service,
+            String method,
+            FaultInjector faults,
+            EngineObserver.Attempt attempt,
+            StoredJournal stored) {
         this.invocation = invocation;
         this.service = service;
         this.method = method;
         this.faults = faults;
+        this.attempt = attempt;
         this.journal = new ArrayList<>(stored.entries());
         this.chunkKeys = new ArrayList<>(stored.chunkKeys());
     }
@@ -58,6 +68,7 @@ final class StepLog {
     int begin(JournalEntry.Op op, byte[] target) {
         rethrowIfStopped();
         int s = step;
+        attempt.stepStarted(s);
         faults.at(CrashPoint.STEP, invocation, s);
         step++;
         if (!op.isReproducible()) {

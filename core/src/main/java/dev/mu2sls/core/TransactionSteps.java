@@ -196,7 +196,8 @@ final class TransactionSteps {
                                         false,
                                         base,
                                         chunkKey,
-                                        new JournalEntry(s, op, target, decided.journalValue()));
+                                        new JournalEntry(s, op, target, decided.journalValue()),
+                                        now);
                         return new SegmentResult.Committed<>(new Ended(decided, applied));
                     }));
             outcome = ended.outcome();
@@ -228,7 +229,7 @@ final class TransactionSteps {
                     new JournalEntry(s, JournalEntry.Op.TX_ABORT, target, TxOutcome.ABORTED.journalValue());
             execution.persistence().accept(execution.segmentCommit().commit(base, false, (st, insert) -> {
                 TxWrites.abortByParticipant(st, t.id, now);
-                execution.persistence().writeJournal(st, false, base, chunkKey, entry);
+                execution.persistence().writeJournal(st, false, base, chunkKey, entry, now);
                 return new SegmentResult.Committed<Void>(null);
             }));
             execution.persistence().segmentPersisted(chunkKey, List.of(entry));

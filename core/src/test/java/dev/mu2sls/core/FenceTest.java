@@ -33,44 +33,48 @@ class FenceTest {
                         new SegmentResult.Diverged<>()),
                 Arguments.of(
                         "running with no steps, nothing persisted: admitted",
-                        new RequestRecord.Running(DIGEST, 0),
+                        new RequestRecord.Running(DIGEST, 0, null, 0),
                         0,
                         null),
                 Arguments.of(
-                        "running as this execution left it: admitted", new RequestRecord.Running(DIGEST, 3), 3, null),
+                        "running as this execution left it: admitted",
+                        new RequestRecord.Running(DIGEST, 3, null, 0),
+                        3,
+                        null),
                 Arguments.of(
                         "running with a longer journal: diverged",
-                        new RequestRecord.Running(DIGEST, 5),
+                        new RequestRecord.Running(DIGEST, 5, null, 0),
                         3,
                         new SegmentResult.Diverged<>()),
                 Arguments.of(
                         "running with a shorter journal: diverged",
-                        new RequestRecord.Running(DIGEST, 2),
+                        new RequestRecord.Running(DIGEST, 2, null, 0),
                         3,
                         new SegmentResult.Diverged<>()),
                 Arguments.of(
                         "running in format 0 (no digest), same length: admitted",
-                        new RequestRecord.Running(null, 3),
+                        new RequestRecord.Running(null, 3, null, 0),
                         3,
                         null),
                 Arguments.of(
                         "completed by another execution: fenced with its response",
-                        new RequestRecord.Completed(DIGEST, 5, 99, false, ANSWER),
+                        new RequestRecord.Completed(DIGEST, 5, 99, false, ANSWER, null),
                         3,
                         new SegmentResult.Fenced<>(ANSWER)),
                 Arguments.of(
                         "completed by this very execution (its reply was lost): already completed",
-                        new RequestRecord.Completed(DIGEST, 5, TOKEN, false, ANSWER),
+                        new RequestRecord.Completed(DIGEST, 5, TOKEN, false, ANSWER, null),
                         3,
                         new SegmentResult.AlreadyCompleted<>()),
                 Arguments.of(
                         "completed in format 0 (no digest, no token): fenced",
-                        new RequestRecord.Completed(null, 5, 0, false, ANSWER),
+                        new RequestRecord.Completed(null, 5, 0, false, ANSWER, null),
                         0,
                         new SegmentResult.Fenced<>(ANSWER)),
                 Arguments.of(
                         "quarantined: fenced with the report",
-                        new RequestRecord.Completed(DIGEST, 5, 0, true, Response.failure(Engine.QUARANTINED, "why")),
+                        new RequestRecord.Completed(
+                                DIGEST, 5, 0, true, Response.failure(Engine.QUARANTINED, "why"), null),
                         2,
                         new SegmentResult.Fenced<>(Response.failure(Engine.QUARANTINED, "why"))));
     }
@@ -84,8 +88,8 @@ class FenceTest {
 
     static Stream<Arguments> reusedIds() {
         return Stream.of(
-                Arguments.of("running", new RequestRecord.Running(OTHER_DIGEST, 0)),
-                Arguments.of("completed", new RequestRecord.Completed(OTHER_DIGEST, 5, TOKEN, false, ANSWER)));
+                Arguments.of("running", new RequestRecord.Running(OTHER_DIGEST, 0, null, 0)),
+                Arguments.of("completed", new RequestRecord.Completed(OTHER_DIGEST, 5, TOKEN, false, ANSWER, null)));
     }
 
     @ParameterizedTest(name = "record of another request, {0}: refused as a reused id")

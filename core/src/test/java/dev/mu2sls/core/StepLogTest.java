@@ -51,7 +51,13 @@ class StepLogTest {
 
     private static StepLog log(List<JournalEntry> journal) {
         List<byte[]> chunks = journal.isEmpty() ? List.of() : List.of(KeySpace.journalChunk("r1", 0));
-        return new StepLog(INVOCATION, "Hotel", "reserve", FaultInjector.NONE, new StoredJournal(journal, chunks));
+        return new StepLog(
+                INVOCATION,
+                "Hotel",
+                "reserve",
+                FaultInjector.NONE,
+                EngineObserver.Attempt.NONE,
+                new StoredJournal(journal, chunks));
     }
 
     /**

@@ -25,6 +25,8 @@ class StoredFormatTest {
     private static final byte[] KEY = "Rr1".getBytes(UTF_8);
     private static final byte[] DIGEST = HEX.parseHex("000102030405060708090a0b0c0d0e0f");
     private static final Response OK_42 = Response.success("42".getBytes(UTF_8));
+    private static final RunInfo COUNTER_RUN = new RunInfo("Counter", "add", 1_700_000_000_000L, 2);
+    private static final RunInfo NEVER_RAN = new RunInfo("Counter", "add", RunInfo.UNKNOWN_START, 0);
 
     /** The bytes of {@code format/<name>.hex}: hex digits, lines starting with # are comments. */
     private static byte[] fixture(String name) {
@@ -43,11 +45,17 @@ class StoredFormatTest {
 
     @Test
     void format1_writesExactlyTheFixtures() {
-        assertThat(RequestRecord.running(DIGEST, 7)).isEqualTo(fixture("v1/request-running"));
-        assertThat(RequestRecord.completed(DIGEST, 1_700_000_000_000L, 99, false, OK_42))
+        assertThat(RequestRecord.running(DIGEST, 7, null, 0)).isEqualTo(fixture("v1/request-running"));
+        assertThat(RequestRecord.completed(DIGEST, 1_700_000_000_000L, 99, false, OK_42, null))
                 .isEqualTo(fixture("v1/request-completed"));
-        assertThat(RequestRecord.completed(DIGEST, 5, 0, true, Response.failure("T", "why")))
+        assertThat(RequestRecord.completed(DIGEST, 5, 0, true, Response.failure("T", "why"), null))
                 .isEqualTo(fixture("v1/request-quarantined"));
+        assertThat(RequestRecord.running(DIGEST, 7, COUNTER_RUN, 1_700_000_000_500L))
+                .isEqualTo(fixture("v1/request-running-run"));
+        assertThat(RequestRecord.completed(DIGEST, 1_700_000_001_000L, 99, false, OK_42, COUNTER_RUN))
+                .isEqualTo(fixture("v1/request-completed-run"));
+        assertThat(RequestRecord.completed(DIGEST, 5, 0, true, Response.failure("T", "why"), NEVER_RAN))
+                .isEqualTo(fixture("v1/request-quarantined-unstarted"));
         assertThat(new TxStatus(TxStatus.State.COMMITTED, 1234).encode()).isEqualTo(fixture("v1/tx-status-committed"));
         assertThat(new Invocation("r1", "Counter", "add", "[\"k\",1]".getBytes(UTF_8), 3).encode())
                 .as("attempts are per delivery, not stored")
@@ -75,7 +83,7 @@ class StoredFormatTest {
     void requestRecords_bothFormats() {
         assertThat(RequestRecord.decode(KEY, fixture("v1/request-running")))
                 .usingRecursiveComparison()
-                .isEqualTo(new RequestRecord.Running(DIGEST, 7));
+                .isEqualTo(new RequestRecord.Running(DIGEST, 7, null, 0));
         RequestRecord.Completed completed =
                 (RequestRecord.Completed) RequestRecord.decode(KEY, fixture("v1/request-completed"));
         assertThat(completed.digest()).isEqualTo(DIGEST);
@@ -87,9 +95,10 @@ class StoredFormatTest {
                 (RequestRecord.Completed) RequestRecord.decode(KEY, fixture("v1/request-quarantined"));
         assertThat(quarantined.quarantined()).isTrue();
         assertThat(quarantined.response()).isEqualTo(Response.failure("T", "why"));
+        assertThat(completed.run()).as("written before run infos were kept").isNull();
 
         assertThat(RequestRecord.decode(KEY, fixture("v0/request-running")))
-                .isEqualTo(new RequestRecord.Running(null, 7));
+                .isEqualTo(new RequestRecord.Running(null, 7, null, 0));
         RequestRecord.Completed old =
                 (RequestRecord.Completed) RequestRecord.decode(KEY, fixture("v0/request-completed"));
         assertThat(old.digest()).isNull();
@@ -99,6 +108,32 @@ class StoredFormatTest {
         assertThat(old.isFor(DIGEST))
                 .as("a format-0 record predates digests: any request may claim it")
                 .isTrue();
+    }
+
+    /** Issue 16: how a request ran, as a trailer after the format-1 fields. */
+    @Test
+    void requestRecordsWithRunTrailer_decodeTheRun_andOlderBuildsReadThemUnchanged() {
+        RequestRecord.Running running =
+                (RequestRecord.Running) RequestRecord.decode(KEY, fixture("v1/request-running-run"));
+        assertThat(running.journalLength()).isEqualTo(7);
+        assertThat(running.run()).isEqualTo(COUNTER_RUN);
+        assertThat(running.persistedAtMillis()).isEqualTo(1_700_000_000_500L);
+        RequestRecord.Completed completed =
+                (RequestRecord.Completed) RequestRecord.decode(KEY, fixture("v1/request-completed-run"));
+        assertThat(completed.completedAtMillis()).isEqualTo(1_700_000_001_000L);
+        assertThat(completed.completedBy()).isEqualTo(99);
+        assertThat(completed.response()).isEqualTo(OK_42);
+        assertThat(completed.run()).isEqualTo(COUNTER_RUN);
+        RequestRecord.Completed neverRan =
+                (RequestRecord.Completed) RequestRecord.decode(KEY, fixture("v1/request-quarantined-unstarted"));
+        assertThat(neverRan.quarantined()).isTrue();
+        assertThat(neverRan.run()).isEqualTo(NEVER_RAN);
+
+        // A build from before the trailer reads the fields above and stops: each record with a
+        // trailer is the record without one, then the trailer, so it reads the same values.
+        assertThat(fixture("v1/request-running-run")).startsWith(RequestRecord.running(DIGEST, 7, null, 0));
+        assertThat(fixture("v1/request-completed-run"))
+                .startsWith(RequestRecord.completed(DIGEST, 1_700_000_001_000L, 99, false, OK_42, null));
     }
 
     @Test

@@ -52,6 +52,12 @@ class VersionStepsTest {
 
     private static StepLog log(List<JournalEntry> journal) {
         List<byte[]> chunks = journal.isEmpty() ? List.of() : List.of(KeySpace.journalChunk("r1", 0));
-        return new StepLog(INVOCATION, "Shop", "pay", FaultInjector.NONE, new StoredJournal(journal, chunks));
+        return new StepLog(
+                INVOCATION,
+                "Shop",
+                "pay",
+                FaultInjector.NONE,
+                EngineObserver.Attempt.NONE,
+                new StoredJournal(journal, chunks));
     }
 }

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -60,6 +61,8 @@ final class TelemetryObserver implements EngineObserver {
     private static final class Delivery {
         final Invocation invocation;
         int executions;
+        /** The journal step the current execution is at, or -1 before its first. */
+        int step = -1;
 
         Delivery(Invocation invocation) {
             this.invocation = invocation;
@@ -160,26 +163,42 @@ final class TelemetryObserver implements EngineObserver {
     public Attempt attemptStarted(Invocation invocation) {
         Delivery delivery = current.get();
         int execution = delivery == null ? 0 : delivery.executions++;
+        if (delivery != null) {
+            delivery.step = -1;
+        }
+        MDC.remove(LogContext.STEP); // a re-run starts over from step 0
         Span span = traced()
                 ? tracer.spanBuilder("attempt")
                         .setAttribute(REQUEST_ID, invocation.requestId())
                         .setAttribute(EXECUTION, (long) execution)
                         .startSpan()
                 : null;
-        return new ObservedAttempt(invocation, span, span == null ? null : span.makeCurrent());
+        return new ObservedAttempt(invocation, delivery, span, span == null ? null : span.makeCurrent());
     }
 
-    /** One execution: counts and logs replays and fencing, and ends its span. */
+    /** One execution: puts its step in the MDC, counts and logs replays and fencing, and ends its span. */
     private final class ObservedAttempt implements Attempt {
         private final Invocation invocation;
+        /** The delivery it runs in, or null when the platform reported none. */
+        private final Delivery delivery;
+
         private final Span span;
         private final Scope scope;
         private String outcome = "error";
 
-        ObservedAttempt(Invocation invocation, Span span, Scope scope) {
+        ObservedAttempt(Invocation invocation, Delivery delivery, Span span, Scope scope) {
             this.invocation = invocation;
+            this.delivery = delivery;
             this.span = span;
             this.scope = scope;
+        }
+
+        @Override
+        public void stepStarted(int step) {
+            MDC.put(LogContext.STEP, LogContext.step(step));
+            if (delivery != null) {
+                delivery.step = step;
+            }
         }
 
         @Override
@@ -233,6 +252,9 @@ final class TelemetryObserver implements EngineObserver {
             span = tracer.spanBuilder("store commit").startSpan();
             if (delivery != null) {
                 span.setAttribute(REQUEST_ID, delivery.invocation.requestId());
+                if (delivery.step >= 0) {
+                    span.setAttribute(STEP, (long) delivery.step);
+                }
             }
         }
         long started = System.nanoTime();
@@ -332,22 +354,40 @@ final class TelemetryObserver implements EngineObserver {
         return tracer == null ? executor : Context.taskWrapping(executor);
     }
 
-    /** The MDC keys of a delivery, and the values they had before it (a nested delivery restores its caller's). */
-    private record LogContext(String requestId, String service, String method, String attempt, String transactionId) {
+    /**
+     * The MDC keys of a delivery, and the values they had before it (a nested delivery restores its
+     * caller's). {@code step} is the journal step its current execution is at, set as each begins.
+     */
+    private record LogContext(
+            String requestId, String service, String method, String attempt, String transactionId, String step) {
         static final String REQUEST_ID = "request_id";
         static final String SERVICE = "service";
         static final String METHOD = "method";
         static final String ATTEMPT = "attempt";
         static final String TRANSACTION_ID = "transaction_id";
+        static final String STEP = "step";
+        /** The text of the first steps, so that a step costs the MDC no allocation. */
+        private static final String[] STEPS =
+                IntStream.range(0, 256).mapToObj(Integer::toString).toArray(String[]::new);
+
+        static String step(int step) {
+            return step < STEPS.length ? STEPS[step] : Integer.toString(step);
+        }
 
         static LogContext enter(Invocation invocation) {
             LogContext before = new LogContext(
-                    MDC.get(REQUEST_ID), MDC.get(SERVICE), MDC.get(METHOD), MDC.get(ATTEMPT), MDC.get(TRANSACTION_ID));
+                    MDC.get(REQUEST_ID),
+                    MDC.get(SERVICE),
+                    MDC.get(METHOD),
+                    MDC.get(ATTEMPT),
+                    MDC.get(TRANSACTION_ID),
+                    MDC.get(STEP));
             MDC.put(REQUEST_ID, invocation.requestId());
             MDC.put(SERVICE, invocation.service());
             MDC.put(METHOD, invocation.method());
             MDC.put(ATTEMPT, Integer.toString(invocation.attempt()));
             set(TRANSACTION_ID, invocation.transactionId());
+            MDC.remove(STEP);
             return before;
         }
 
@@ -357,6 +397,7 @@ final class TelemetryObserver implements EngineObserver {
             set(METHOD, method);
             set(ATTEMPT, attempt);
             set(TRANSACTION_ID, transactionId);
+            set(STEP, step);
         }
 
         private static void set(String key, String value) {

@@ -10,12 +10,19 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.Invocation;
+import dev.mu2sls.core.Response;
+import dev.mu2sls.examples.chain.Caller1Dispatcher;
+import dev.mu2sls.examples.chain.Caller2Dispatcher;
 import dev.mu2sls.examples.counter.CounterDispatcher;
 import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.store.ForwardingStore;
 import dev.mu2sls.store.MemoryStore;
+import dev.mu2sls.store.Store;
+import dev.mu2sls.store.StoreTransaction;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -79,6 +86,51 @@ class TelemetryTest {
                             .count())
                     .isEqualTo(2.0);
             assertThat(telemetry.summary()).contains("Counter.add", "reexecutions 1");
+        } finally {
+            MDC.clear();
+        }
+    }
+
+    /**
+     * Issue 16: the MDC carries the journal step an execution is at, so that what is logged during
+     * a store commit or a call names it; a nested delivery (a call run on the caller's thread)
+     * restores its caller's step, and none is left after the delivery.
+     */
+    @Test
+    void steps_inTheMdc_whileTheyRun_restoredAfterANestedDelivery() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Store store = new ForwardingStore(new MemoryStore()) {
+            @Override
+            public StoreTransaction begin() {
+                seen.add("commit of " + MDC.get("request_id") + " at step " + MDC.get("step"));
+                return super.begin();
+            }
+        };
+        Engine[] engine = new Engine[1];
+        try (Telemetry telemetry = Telemetry.create(false, null)) {
+            engine[0] = Engine.builder()
+                    .store(store)
+                    .codec(new JsonCodec())
+                    .service(new Caller1Dispatcher())
+                    .service(new Caller2Dispatcher())
+                    .service(new CounterDispatcher())
+                    .observer(telemetry.observer())
+                    .transport(invocation -> {
+                        Response response = engine[0].invoke(invocation);
+                        seen.add("after calling " + invocation.requestId() + ": " + MDC.get("request_id") + " at step "
+                                + MDC.get("step"));
+                        return response;
+                    })
+                    .build();
+            try (Engine e = engine[0]) {
+                e.invoke(new Invocation("r-1", "Caller1", "add", "[\"k\", 2]".getBytes(UTF_8), 0));
+            }
+            assertThat(seen)
+                    .contains(
+                            "commit of r-1/0/0 at step 1", // Counter.add: GET at 0, PUT at 1, then its completion
+                            "after calling r-1/0/0: r-1/0 at step 0",
+                            "after calling r-1/0: r-1 at step 0");
+            assertThat(MDC.get("step")).as("nothing left after the delivery").isNull();
         } finally {
             MDC.clear();
         }

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,6 +61,20 @@ class ConsoleTest {
         assertThat(booking.at("/request/status").asText()).isEqualTo("COMPLETED");
         assertThat(booking.at("/calls").findValuesAsText("id"))
                 .contains(ConsoleApp.BOOKING + "/1", ConsoleApp.BOOKING + "/2");
+        // Issue 16: when it started and ended, how long it took and its deliveries, for it and each call
+        assertThat(Instant.parse(booking.at("/request/startedAt").asText()))
+                .isBeforeOrEqualTo(Instant.parse(booking.at("/request/endedAt").asText()));
+        assertThat(booking.at("/request/elapsedMillis").isIntegralNumber()).isTrue();
+        assertThat(booking.at("/request/deliveries").asInt()).isEqualTo(1);
+        JsonNode hotel = booking.at("/calls/0");
+        assertThat(hotel.get("id").asText()).isEqualTo(ConsoleApp.BOOKING + "/1");
+        assertThat(hotel.get("service").asText() + "." + hotel.get("method").asText())
+                .as("a completed request's call: its own record names its method")
+                .isEqualTo("Hotel.reserve");
+        assertThat(hotel.get("deliveries").asInt()).isEqualTo(1);
+        assertThat(Instant.parse(hotel.get("startedAt").asText()))
+                .isAfterOrEqualTo(Instant.parse(booking.at("/request/startedAt").asText()));
+        assertThat(all.findValues("deliveries")).as("one per request listed").hasSize(all.size());
         assertThat(booking.at("/transactions/0/state").asText()).isEqualTo("committed");
         assertThat(LocalFunctions.json(get("/api/transactions"))).isEmpty();
     }

@@ -116,6 +116,9 @@ class TracingTest {
                 .containsExactly("store commit");
         assertThat(children(spans, counterAttempt).getFirst().getAttributes().get(REQUEST_ID))
                 .isEqualTo("Caller1.add:w2-traced/0/0");
+        assertThat(children(spans, counterAttempt).getFirst().getAttributes().get(STEP))
+                .as("the step the execution is at: its PUT, then the completion commit")
+                .isEqualTo(1L);
         assertThat(counterAttempt.getAttributes().get(OUTCOME)).isEqualTo("completed");
     }
 

@@ -135,13 +135,35 @@ function time(iso) {
   return iso ? iso.replace("T", " ").replace("Z", "") : "";
 }
 
+function duration(ms) {
+  if (ms === null || ms === undefined) return "";
+  if (ms < 1000) return ms + " ms";
+  if (ms < 60000) return (ms / 1000).toFixed(1) + " s";
+  const seconds = Math.floor(ms / 1000);
+  return seconds < 3600 ? Math.floor(seconds / 60) + " min " + seconds % 60 + " s"
+      : Math.floor(seconds / 3600) + " h " + Math.floor(seconds % 3600 / 60) + " min";
+}
+
+/** How long a request took, or has been running (store clock); "" when its record keeps no start. */
+function elapsed(r) {
+  if (r.elapsedMillis === null || r.elapsedMillis === undefined) return "";
+  return (r.endedAt ? "took " : "running for ") + duration(r.elapsedMillis);
+}
+
+/** Deliveries that persisted part of a request: at least this many ran it. */
+function deliveries(r) {
+  return r.deliveries ? r.deliveries + (r.deliveries === 1 ? " delivery" : " deliveries") : "";
+}
+
 async function pollRequests() {
   const requests = await get("requests/" + list);
   const body = document.querySelector("#requests tbody");
   body.replaceChildren(...requests.map(r => {
     const row = el("tr", {"data-id": r.id, title: r.id},
         el("td", {}, r.id), el("td", {}, el("span", {class: "status " + r.status}, r.status.toLowerCase())),
-        el("td", {}, method(r)), el("td", {}, time(r.endedAt)), el("td", {title: outcome(r)}, outcome(r)));
+        el("td", {}, method(r)), el("td", {}, time(r.startedAt)), el("td", {}, time(r.endedAt)),
+        el("td", {class: "elapsed", title: elapsed(r)}, duration(r.elapsedMillis)), el("td", {class: "deliveries", title: deliveries(r)}, r.deliveries || ""),
+        el("td", {title: outcome(r)}, outcome(r)));
     row.classList.toggle("selected", r.id === selected);
     row.addEventListener("click", () => { location.hash = "request=" + encodeURIComponent(r.id); });
     return row;
@@ -175,7 +197,11 @@ async function showRequest(id) {
       el("dt", {}, "status"), el("dd", {}, el("span", {class: "status " + r.status}, r.status.toLowerCase())),
       el("dt", {}, "method"), el("dd", {}, method(r) || "(not recorded)"));
   if (d.arguments !== null) facts.append(el("dt", {}, "arguments"), el("dd", {}, el("code", {}, d.arguments)));
-  if (r.endedAt) facts.append(el("dt", {}, "ended"), el("dd", {}, time(r.endedAt)), el("dt", {}, "response"), el("dd", {}, el("code", {}, outcome(r))));
+  if (r.startedAt) facts.append(el("dt", {}, "started"), el("dd", {}, time(r.startedAt)));
+  if (r.endedAt) facts.append(el("dt", {}, "ended"), el("dd", {}, time(r.endedAt) + (elapsed(r) ? ", " + elapsed(r) : "")));
+  else if (elapsed(r)) facts.append(el("dt", {}, "running"), el("dd", {}, elapsed(r) + ", last persisted " + time(r.lastProgressAt)));
+  if (r.deliveries) facts.append(el("dt", {}, "deliveries"), el("dd", {title: "deliveries that persisted part of it; one that crashed before its first commit is not counted"}, deliveries(r)));
+  if (r.endedAt) facts.append(el("dt", {}, "response"), el("dd", {}, el("code", {}, outcome(r))));
   const parts = [el("h3", {}, "timeline"), timeline(r, d.journal, d.calls)];
   if (d.transactions.length) {
     parts.push(el("h3", {}, "transactions"), el("ul", {class: "transactions"},
@@ -188,8 +214,10 @@ async function showRequest(id) {
 
 /**
  * The request's steps in order: its journal, and its calls placed at the steps that made them
- * (a completed request keeps no journal, its calls' records stay), each call with its own calls.
- * A call that recorded nothing itself (it only made calls) still shows, for the calls under it.
+ * (a completed request keeps no journal, its calls' records stay, with their service and method),
+ * each call with its own calls, when it started and how long it took relative to the request's
+ * start, and its deliveries. A call that recorded nothing itself (it only made calls) still
+ * shows, for the calls under it.
  */
 function timeline(request, journal, calls) {
   const stepOf = id => Number(id.slice(id.lastIndexOf("/") + 1));
@@ -202,9 +230,18 @@ function timeline(request, journal, calls) {
     return nodes.get(id);
   };
   for (const call of calls) node(call.id).record = call;
-  const times = calls.concat([request]).map(c => c.endedAt).filter(t => t).map(t => Date.parse(t));
-  const origin = times.length ? Math.min(...times) : null;
-  const when = iso => iso && origin !== null ? el("span", {class: "when"}, "ended +" + (Date.parse(iso) - origin) + " ms") : null;
+  const times = calls.concat([request]).flatMap(c => [c.startedAt, c.endedAt]).filter(t => t).map(t => Date.parse(t));
+  const origin = request.startedAt ? Date.parse(request.startedAt) : times.length ? Math.min(...times) : null;
+  const at = iso => "+" + (Date.parse(iso) - origin) + " ms";
+  const when = r => {
+    if (origin === null) return null;
+    const parts = [];
+    if (r.startedAt) parts.push("started " + at(r.startedAt));
+    if (elapsed(r)) parts.push(elapsed(r));
+    else if (r.endedAt) parts.push("ended " + at(r.endedAt));
+    if (r.deliveries) parts.push(deliveries(r));
+    return parts.length ? el("span", {class: "when"}, parts.join(", ")) : null;
+  };
 
   function callItem(n, op, target) {
     const call = n.record;
@@ -214,7 +251,7 @@ function timeline(request, journal, calls) {
         el("code", {}, target || (call && method(call)) || n.id),
         el("span", {class: "result"}, call ? " → " + call.status.toLowerCase() + (outcome(call) ? ": " + outcome(call) : "")
             : " (recorded nothing of its own)"),
-        call ? when(call.endedAt) : null);
+        call ? when(call) : null);
     if (n.children.size) item.append(el("ul", {class: "timeline"}, ...[...n.children.values()]
         .sort((a, b) => stepOf(a.id) - stepOf(b.id)).map(c => callItem(c, "CALL", null))));
     return item;
@@ -235,7 +272,8 @@ function timeline(request, journal, calls) {
   items.sort((a, b) => a[0] - b[0]);
   if (request.endedAt) {
     items.push([Infinity, el("li", {class: request.status === "COMPLETED" ? "" : "failed", "data-step": "end"},
-        el("span", {class: "op"}, request.status.toLowerCase()), el("span", {class: "result"}, outcome(request)), when(request.endedAt))]);
+        el("span", {class: "op"}, request.status.toLowerCase()), el("span", {class: "result"}, outcome(request)),
+        origin !== null ? el("span", {class: "when"}, "ended " + at(request.endedAt)) : null)]);
   }
   if (!items.length) return el("p", {class: "note"}, request.status === "ACCEPTED" ? "accepted; no step recorded yet" : "no step recorded");
   return el("ul", {class: "timeline"}, ...items.map(([, item]) => item));
