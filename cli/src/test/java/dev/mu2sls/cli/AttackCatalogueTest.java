@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,6 +53,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * a JSON problem body ({@code {"error": ..., "problem": ...}}) and leave the store byte for byte as
  * it was; each accepted one its answer.
  */
+@Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AttackCatalogueTest {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * failure names its seed: {@code -Dmu2sls.sends.seed=<seed> -Dmu2sls.sends.plans=1} replays it.
  * {@code -Dmu2sls.sends.plans=N} runs more plans (500 by default, about 20 s here).
  */
+@Tag("slow")
 class SendTimerProperties {
     private static final int PLANS = Integer.getInteger("mu2sls.sends.plans", 500);
     private static final LongAdder SENDS = new LongAdder();
