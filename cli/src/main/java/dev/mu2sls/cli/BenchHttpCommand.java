@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,8 +31,8 @@ final class BenchHttpCommand implements Callable<Integer> {
             description = "gateway URL (default: the one of ./mu2sls up, from the state directory)")
     URI gateway;
 
-    @Option(names = "--state-dir", description = "the state directory of up (default: ~/.mu2sls)")
-    Path stateDirectory;
+    @Mixin
+    UpStateDirectory stateDirectory;
 
     @Option(
             names = "--workload",
@@ -86,10 +87,7 @@ final class BenchHttpCommand implements Callable<Integer> {
         if (concurrencies.stream().anyMatch(n -> n < 1) || seconds <= 0 || warmup < 0) {
             throw new IllegalArgumentException("need --concurrency >= 1, --seconds > 0 and --warmup >= 0");
         }
-        URI base = gateway != null
-                ? gateway
-                : URI.create(LocalPlatform.readState(
-                        stateDirectory != null ? stateDirectory : UpCommand.defaultStateDirectory(), "gateway"));
+        URI base = gateway != null ? gateway : URI.create(LocalPlatform.readState(stateDirectory.path(), "gateway"));
         try (HttpLoadRunner runner = new HttpLoadRunner(base, client)) {
             String label = config != null ? config : runner.mode();
             if (label == null) {

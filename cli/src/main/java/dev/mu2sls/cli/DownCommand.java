@@ -6,17 +6,17 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code mu2sls down}: stops the application {@code mu2sls up} runs (SIGTERM to it; it stops its processes). */
 @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the application started by ./mu2sls up.")
 final class DownCommand implements Callable<Integer> {
-    @Option(names = "--state-dir", description = "the state directory of up (default: ~/.mu2sls)")
-    Path stateDirectory;
+    @Mixin
+    UpStateDirectory stateDirectory;
 
     @Override
     public Integer call() throws Exception {
-        Path directory = stateDirectory != null ? stateDirectory : UpCommand.defaultStateDirectory();
+        Path directory = stateDirectory.path();
         long pid = Long.parseLong(LocalPlatform.readState(directory, "pid"));
         Optional<ProcessHandle> up = ProcessHandle.of(pid);
         if (up.isEmpty() || !up.get().isAlive()) {

@@ -70,7 +70,7 @@ final class InspectedStore {
         String jdbcUrl = url;
         String tableName = table != null ? table : app != null ? PlatformStore.table(app) : null;
         if (jdbcUrl == null) {
-            Path state = stateDirectory != null ? stateDirectory : UpCommand.defaultStateDirectory();
+            Path state = UpStateDirectory.orDefault(stateDirectory);
             jdbcUrl = LocalPlatform.readState(state, "store");
             if (tableName == null) {
                 tableName = LocalPlatform.readState(state, "table");

@@ -9,11 +9,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -45,18 +45,15 @@ final class InvokeCommand implements Callable<Integer> {
             description = "the request's key; the same key returns the same answer (default: a new UUID)")
     String key;
 
-    @Option(names = "--state-dir", description = "the state directory of up (default: ~/.mu2sls)")
-    Path stateDirectory;
+    @Mixin
+    UpStateDirectory stateDirectory;
 
     @Option(names = "--gateway", description = "gateway URL (default: from the state directory)")
     URI gateway;
 
     @Override
     public Integer call() throws Exception {
-        URI base = gateway != null
-                ? gateway
-                : URI.create(LocalPlatform.readState(
-                        stateDirectory != null ? stateDirectory : UpCommand.defaultStateDirectory(), "gateway"));
+        URI base = gateway != null ? gateway : URI.create(LocalPlatform.readState(stateDirectory.path(), "gateway"));
         String requestKey = key != null ? key : UUID.randomUUID().toString();
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/call/" + service + "/" + method))
                 .header("Idempotency-Key", requestKey)

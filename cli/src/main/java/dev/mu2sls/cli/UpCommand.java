@@ -108,7 +108,7 @@ final class UpCommand implements Callable<Integer> {
                 storeUrl,
                 storeUser,
                 PlatformStore.password(System.getenv()),
-                stateDirectory != null ? stateDirectory : defaultStateDirectory(),
+                UpStateDirectory.orDefault(stateDirectory),
                 port,
                 minInstances,
                 maxInstances,
@@ -135,10 +135,6 @@ final class UpCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
-    }
-
-    static Path defaultStateDirectory() {
-        return Path.of(System.getProperty("user.home"), ".mu2sls");
     }
 
     static List<String> splitOptions(String options) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,8 +26,8 @@ final class UpgradeCommand implements Callable<Integer> {
             description = "the new version's jar, declared with @Application: the same name, another version")
     Path jar;
 
-    @Option(names = "--state-dir", description = "the state directory of up (default: ~/.mu2sls)")
-    Path stateDirectory;
+    @Mixin
+    UpStateDirectory stateDirectory;
 
     @Option(
             names = "--timeout-seconds",
@@ -36,7 +37,7 @@ final class UpgradeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path directory = stateDirectory != null ? stateDirectory : UpCommand.defaultStateDirectory();
+        Path directory = stateDirectory.path();
         long pid = Long.parseLong(LocalPlatform.readState(directory, "pid"));
         String running = LocalPlatform.readState(directory, "app");
         Apps.App next = Apps.resolve(jar.toString());
