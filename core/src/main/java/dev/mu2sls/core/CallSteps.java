@@ -54,7 +54,7 @@ final class CallSteps {
             response = Response.fromBytes(recorded.value());
         } else {
             Invocation call = childInvocation(s, callee, args);
-            beforeCall(s);
+            beforeCall(s, true);
             execution.checkDeadline();
             response = send(call);
             ctx.faults().at(CrashPoint.AFTER_CALL_REPLY, execution.invocation(), s);
@@ -73,7 +73,7 @@ final class CallSteps {
         }
         unawaited.put(s, handle);
         if (log.replayed(s) == null) {
-            beforeCall(s);
+            beforeCall(s, true);
             log.buffer(new JournalEntry(s, JournalEntry.Op.ASYNC_CALL, target, null));
             start(handle);
         }
@@ -149,16 +149,20 @@ final class CallSteps {
         unawaited.clear();
     }
 
-    /** What must happen before the call (or the effect) of step {@code s} leaves the execution. */
-    void beforeCall(int s) {
+    /**
+     * What must happen before the call (or the effect) of step {@code s} leaves the execution;
+     * {@code joinsTransaction}: a call, which joins the open transaction if there is one.
+     */
+    void beforeCall(int s, boolean joinsTransaction) {
         checkRecordBeforeCall();
-        // the persist writes the acceptance record too; without one, it is written alone
+        // the persist writes the acceptance record and the transaction's status too; without one, they are written
+        // alone
         if (log.mustPersistBeforeCall()) {
             execution
                     .persistence()
                     .persistPending(); // the call's arguments may depend on a step a re-execution would not reproduce
         } else {
-            execution.persistence().recordAcceptance();
+            execution.persistence().recordBeforeCall(joinsTransaction);
         }
         ctx.faults().at(CrashPoint.BEFORE_CALL, execution.invocation(), s);
     }

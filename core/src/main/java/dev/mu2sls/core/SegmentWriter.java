@@ -55,16 +55,28 @@ final class SegmentWriter {
     }
 
     /**
-     * Writes the acceptance record of a client request's first delivery alone, if nothing wrote
-     * it yet: a call is about to leave, and the request must then complete.
+     * Writes alone what must be durable before a call leaves when no persist precedes it: the
+     * acceptance record of a client request's first delivery (the request must then complete),
+     * and, for a call that joins the transaction this execution began, the transaction's pending
+     * status (its participants only check it).
      */
-    void recordAcceptance() {
-        if (acceptance == Acceptance.PENDING) {
+    void recordBeforeCall(boolean joinsTransaction) {
+        boolean announce = joinsTransaction && transactions.needsAnnouncing();
+        if (acceptance == Acceptance.PENDING || announce) {
+            long now = ctx.clockMillis();
             accept(commit.commit(log.persistedLength(), false, (st, insert) -> {
                 recordPendingAcceptance(st);
+                if (announce) {
+                    transactions.announceIn(st, now);
+                }
                 return new SegmentResult.Committed<Void>(null);
             }));
-            acceptance = Acceptance.RECORDED;
+            if (acceptance == Acceptance.PENDING) {
+                acceptance = Acceptance.RECORDED;
+            }
+            if (announce) {
+                transactions.announced();
+            }
         }
     }
 
@@ -85,12 +97,14 @@ final class SegmentWriter {
         byte[] chunkKey = KeySpace.journalChunk(invocation.requestId(), base);
         long now = ctx.clockMillis();
         accept(commit.commit(base, true, (st, insert) -> {
+            transactions.announceIn(st, now); // before the segment's records, which find it
             SegmentResult<Void> applied = applySegment(st, now);
             if (applied instanceof SegmentResult.Committed) {
                 writeJournal(st, insert, base, chunkKey, null, now);
             }
             return applied;
         }));
+        transactions.announced();
         segment.cacheCommitted(transactions.joinedId(), ctx.store().stateCache());
         segmentPersisted(chunkKey, List.of());
         ctx.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, log.next());

@@ -6,6 +6,7 @@ import dev.mu2sls.TransactionAbortedException;
 import dev.mu2sls.TransactionConflictException;
 import dev.mu2sls.spi.TransactionHandle;
 import dev.mu2sls.store.Keys;
+import dev.mu2sls.store.StoreTransaction;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,6 +50,29 @@ final class TransactionSteps {
     /** The open transaction, or null. */
     TxContext open() {
         return tx != null && tx.isOpen() ? tx : null;
+    }
+
+    /**
+     * Whether the transaction this execution began has no pending status written yet, which a
+     * call joining it must find: its participants then only check the status, and never race
+     * each other to create it.
+     */
+    boolean needsAnnouncing() {
+        return tx != null && tx.needsAnnouncing();
+    }
+
+    /** Writes, in {@code st}, the pending status of the transaction {@link #needsAnnouncing}. */
+    void announceIn(StoreTransaction st, long nowMillis) {
+        if (needsAnnouncing()) {
+            TxWrites.announce(st, tx.id, nowMillis);
+        }
+    }
+
+    /** A store transaction that {@link #announceIn announced} the open transaction committed. */
+    void announced() {
+        if (needsAnnouncing()) {
+            tx.announced();
+        }
     }
 
     /** The async call made at {@code step} was awaited: it no longer holds back a commit. */

@@ -20,6 +20,8 @@ final class TxContext implements TransactionHandle {
     final TreeSet<Integer> unawaited = new TreeSet<>();
 
     private boolean open = true;
+    /** Whether the pending status of a transaction this execution began is written (it must be before a call joins it). */
+    private boolean announced;
 
     private TxContext(String id, Kind kind) {
         this.id = id;
@@ -40,6 +42,15 @@ final class TxContext implements TransactionHandle {
 
     void close() {
         open = false;
+    }
+
+    /** Whether this is an open transaction this execution began whose pending status is not written yet. */
+    boolean needsAnnouncing() {
+        return kind == Kind.OWNED && open && !announced;
+    }
+
+    void announced() {
+        announced = true;
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -81,12 +82,16 @@ final class TxWrites {
     static void record(
             StoreTransaction st, String txId, String requestId, int segmentNumber, Segment segment, long nowMillis) {
         byte[] statusKey = KeySpace.txStatus(txId);
-        TxStatus status = TxStatus.decode(statusKey, st.get(statusKey));
-        if (status != null && status.state().ended()) {
-            return;
-        }
-        if (status == null) {
-            st.put(statusKey, new TxStatus(TxStatus.State.PENDING, nowMillis).encode());
+        if (!st.satisfies(statusKey, value -> pending(statusKey, value))) {
+            // Refused (a store that checks conditions at commit asks again by reading): ended, or
+            // absent because the coordinator is of a version that did not announce it.
+            TxStatus status = TxStatus.decode(statusKey, st.get(statusKey));
+            if (status != null && status.state().ended()) {
+                return;
+            }
+            if (status == null) {
+                st.put(statusKey, new TxStatus(TxStatus.State.PENDING, nowMillis).encode());
+            }
         }
         segment.writes().forEach((key, write) -> st.put(KeySpace.txWrite(txId, key), encodeWrite(write.valueOrNull())));
         for (Segment.Read read : segment.reads()) {
@@ -97,6 +102,23 @@ final class TxWrites {
         for (Segment.ScanRead scan : segment.scans()) {
             st.put(KeySpace.txRead(KeySpace.TX_SCAN, txId, requestId, scan.step()), encodeScan(segmentNumber, scan));
         }
+    }
+
+    /**
+     * Writes the pending status of a transaction its coordinator is about to call a participant
+     * in (unless one is written: a re-execution announces again). Participants then find it
+     * ({@link #record} only checks it), so two of them never race to create it: on PostgreSQL
+     * that race cost a refused batch or a serialization failure per transaction.
+     */
+    static void announce(StoreTransaction st, String txId, long nowMillis) {
+        byte[] statusKey = KeySpace.txStatus(txId);
+        if (st.satisfies(statusKey, Objects::isNull)) {
+            st.put(statusKey, new TxStatus(TxStatus.State.PENDING, nowMillis).encode());
+        }
+    }
+
+    private static boolean pending(byte[] statusKey, byte[] value) {
+        return value != null && !TxStatus.decode(statusKey, value).state().ended();
     }
 
     /** Marks the transaction aborted by a participant (unless it already ended). */

@@ -3,6 +3,7 @@ package dev.mu2sls.core;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mu2sls.store.Keys;
 import dev.mu2sls.store.MemoryStore;
 import dev.mu2sls.store.Store;
 import java.util.List;
@@ -39,7 +40,7 @@ class TxWritesTest {
     }
 
     private TxOutcome commit(String txId) {
-        return store.run(st -> TxWrites.finish(st, txId, true, new Segment(), 0, new TreeMap<>()));
+        return store.run(st -> TxWrites.finish(st, txId, true, new Segment(), 0, new TreeMap<>(Keys.ORDER)));
     }
 
     @Test
@@ -85,5 +86,55 @@ class TxWritesTest {
         put(X, "1");
         recordSegment("t5", "r1", 0, 0, List.of(X), Map.of());
         assertThat(commit("t5")).isEqualTo(TxOutcome.COMMITTED);
+    }
+
+    private TxStatus status(String txId) {
+        return TxStatus.decode(KeySpace.txStatus(txId), store.get(KeySpace.txStatus(txId)));
+    }
+
+    private void announce(String txId, long atMillis) {
+        store.run(st -> {
+            TxWrites.announce(st, txId, atMillis);
+            return null;
+        });
+    }
+
+    @Test
+    void announced_participantsOnlyFindTheStatus_andTheCommitAppliesTheirWrites() {
+        announce("t6", 7);
+        store.run(st -> {
+            Segment buffered = new Segment();
+            buffered.write(X, Write.of("x".getBytes(UTF_8)));
+            TxWrites.record(st, "t6", "r1", 0, buffered, 99);
+            return null;
+        });
+        assertThat(status("t6")).isEqualTo(new TxStatus(TxStatus.State.PENDING, 7)); // not written again
+        assertThat(commit("t6")).isEqualTo(TxOutcome.COMMITTED);
+        assertThat(store.get(X)).isEqualTo("x".getBytes(UTF_8));
+    }
+
+    @Test
+    void announcedAgainAfterItEnded_staysEnded() {
+        announce("t7", 1);
+        assertThat(commit("t7")).isEqualTo(TxOutcome.COMMITTED);
+        announce("t7", 2); // a re-execution that calls again
+        assertThat(status("t7").state()).isEqualTo(TxStatus.State.COMMITTED);
+    }
+
+    @Test
+    void notAnnounced_aParticipantWritesThePendingStatus() {
+        recordSegment("t8", "r1", 0, 0, List.of(), Map.of(X, "x".getBytes(UTF_8)));
+        assertThat(status("t8")).isEqualTo(new TxStatus(TxStatus.State.PENDING, 0));
+        assertThat(commit("t8")).isEqualTo(TxOutcome.COMMITTED);
+    }
+
+    @Test
+    void aLateParticipant_recordsNothing() {
+        announce("t9", 1);
+        assertThat(commit("t9")).isEqualTo(TxOutcome.COMMITTED);
+        recordSegment("t9", "r1", 0, 0, List.of(), Map.of(X, "late".getBytes(UTF_8)));
+        assertThat(store.scan(KeySpace.txRecords("t9"), Keys.prefixEnd(KeySpace.txRecords("t9")), 10))
+                .isEmpty();
+        assertThat(status("t9").state()).isEqualTo(TxStatus.State.COMMITTED);
     }
 }
