@@ -57,6 +57,7 @@ public final class PostgresStore implements Store {
     private final HikariDataSource readPool;
     private final HikariDataSource commitPool;
     private final BatchCommitter committer;
+    final ReadBatcher pointReads;
     private final DatabaseClock clock;
     private final String url;
     private final LongAdder reads = new LongAdder();
@@ -84,6 +85,7 @@ public final class PostgresStore implements Store {
             throw e;
         }
         this.committer = new BatchCommitter(this.table, commitPool);
+        this.pointReads = new ReadBatcher(this.table, readPool, poolSize);
     }
 
     /**
@@ -160,12 +162,7 @@ public final class PostgresStore implements Store {
     @Override
     public List<byte[]> getAll(List<byte[]> keys) {
         reads.increment();
-        TreeMap<byte[], byte[]> found;
-        try (Connection connection = readPool.getConnection()) {
-            found = table.selectAll(connection, keys);
-        } catch (SQLException e) {
-            throw failure("read", e);
-        }
+        TreeMap<byte[], byte[]> found = readMerged(keys);
         List<byte[]> values = new ArrayList<>(keys.size());
         for (byte[] key : keys) {
             values.add(found.get(key));
@@ -180,8 +177,13 @@ public final class PostgresStore implements Store {
     }
 
     byte[] readCommitted(byte[] key) {
-        try (Connection connection = readPool.getConnection()) {
-            return table.select(connection, key);
+        return readMerged(List.of(key)).get(key);
+    }
+
+    /** Through the {@link ReadBatcher}: merged with the reads waiting for a connection at the same time. */
+    private TreeMap<byte[], byte[]> readMerged(List<byte[]> keys) {
+        try {
+            return pointReads.read(keys);
         } catch (SQLException e) {
             throw failure("read", e);
         }

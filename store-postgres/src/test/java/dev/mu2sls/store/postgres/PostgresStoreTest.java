@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -45,6 +46,44 @@ class PostgresStoreTest extends StoreConformanceTest {
             assertThat(database).isBetween(local - 1_000, local + 1_000);
             assertThat(store.clock().millis()).isGreaterThanOrEqualTo(database);
         }
+    }
+
+    @Test
+    void pointReadsWaitingForAConnection_areMergedIntoOneStatement_eachGettingItsOwnKeys() throws Exception {
+        try (PostgresStore store = (PostgresStore) newStore()) {
+            store.run(st -> {
+                for (int i = 0; i < 10; i += 2) {
+                    st.put(key(i), key(i * 100));
+                }
+                return null;
+            });
+            ReadBatcher reads = store.pointReads;
+            int connections = reads.connections.availablePermits();
+            reads.connections.acquireUninterruptibly(connections); // every connection busy
+            long before = reads.statements();
+            List<Future<List<byte[]>>> results = new ArrayList<>();
+            try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 10; i++) {
+                    int k = i;
+                    results.add(readers.submit(() -> store.getAll(List.of(key(k), key(1000 + k)))));
+                }
+                Awaitility.await().until(() -> reads.waiting() == 10);
+                reads.connections.release(); // one frees: its taker reads for all ten
+                for (int i = 0; i < 10; i++) {
+                    List<byte[]> values = results.get(i).get();
+                    assertThat(values.get(0)).isEqualTo(i % 2 == 0 ? key(i * 100) : null);
+                    assertThat(values.get(1)).isNull();
+                }
+            } finally {
+                reads.connections.release(connections - 1);
+            }
+            assertThat(reads.statements() - before).isEqualTo(1);
+            assertThat(store.get(key(4))).isEqualTo(key(400)); // a lone read runs at once
+        }
+    }
+
+    private static byte[] key(int i) {
+        return ("k" + i).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
