@@ -43,8 +43,16 @@ final class AnswerGate {
         return true;
     }
 
-    /** The client got its answer (or gave up with a failure). */
+    /**
+     * The client got its answer (or gave up with a failure).
+     *
+     * @throws IllegalStateException if no request is unanswered: the simulator answered one twice,
+     *     and time may have jumped while its client still waited (its own fault, not the engine's)
+     */
     synchronized void answered() {
+        if (unanswered == 0) {
+            throw new IllegalStateException("a client request was answered twice by the simulator");
+        }
         unanswered--;
         notifyAll();
     }

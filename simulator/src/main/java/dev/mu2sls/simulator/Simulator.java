@@ -262,10 +262,14 @@ public final class Simulator implements AutoCloseable {
         Delivery delivery = new Delivery(invocation, route);
         if (onOutcome != NO_CALLBACK) {
             delivery.outcome.whenComplete((response, failure) -> {
-                if (onOutcome != SLEEPING_IS_NO_ANSWER) {
-                    onOutcome.run();
-                } else if (!(failure instanceof RequestSuspendedException)) {
-                    answers.answered();
+                try {
+                    if (onOutcome != SLEEPING_IS_NO_ANSWER) {
+                        onOutcome.run();
+                    } else if (!(failure instanceof RequestSuspendedException)) {
+                        answers.answered();
+                    }
+                } catch (IllegalStateException answeredTwice) {
+                    backgroundFailures.add(answeredTwice); // the after-run check reports it
                 }
             });
         }
@@ -452,7 +456,11 @@ public final class Simulator implements AutoCloseable {
     /** A client delivery's callback: answered, unless the request sleeps and its client retries. */
     private static final Runnable SLEEPING_IS_NO_ANSWER = () -> {};
 
-    /** The platform's handling of one request: attempts until one returns a response. */
+    /**
+     * The platform's handling of one request: attempts until one returns a response. An attempt
+     * the platform timed out (a zombie) never answers: whatever it returns or throws, even a
+     * suspension, the delivery's outcome is its successor's.
+     */
     private final class Delivery {
         final Invocation invocation;
         final Route route;
@@ -514,6 +522,11 @@ public final class Simulator implements AutoCloseable {
                     backoff(attempt);
                     attempt = nextAttempt.getAndIncrement();
                 } catch (RuntimeException nonRetryable) {
+                    if (timedOut.contains(attempt)) {
+                        // a zombie's failure, or its suspension (a successor may have completed the
+                        // request meanwhile): the platform gave up on it and answers with the successor's
+                        return awaitSuccessor();
+                    }
                     outcome.completeExceptionally(nonRetryable);
                     throw nonRetryable;
                 }
