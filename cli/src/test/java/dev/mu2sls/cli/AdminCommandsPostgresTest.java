@@ -147,8 +147,8 @@ class AdminCommandsPostgresTest {
         redriven.join();
 
         assertThat(errors.toString(UTF_8))
-                .as("the running request's record says when it last persisted: only the two accepted ones are watched")
-                .startsWith("watching 2 open requests whose records keep no time for 3.0 s");
+                .as("running requests' records say when they last persisted: only the accepted one is watched")
+                .startsWith("watching 1 open request whose records keep no time for 3.0 s");
         AdminCommandsTest.Run run = new AdminCommandsTest.Run(exitCode, out.toString(UTF_8), List.of());
         assertThat(AdminCommandsTest.ids(run))
                 .as("re-driven meanwhile: not stuck")

@@ -20,7 +20,8 @@ import java.util.List;
  * Real engine runs that leave in a store one request in each state an operator looks for: a W2
  * chain completed, a timeline read that failed, a post that crashed after its first calls
  * (running, two steps journaled), a W5 booking whose coordinator crashed before its commit
- * (accepted, nothing journaled, its transaction pending with both reservations provisional), a
+ * (running, its begin journaled with the persist before its first call, its transaction pending
+ * with both reservations provisional), a
  * W2 chain that crashed before its first call left (accepted), a post whose first delivery crashed
  * after its first calls and whose second completed it (two deliveries), and a quarantined request.
  * Ids as the gateway gives them ({@code Service.method:key}).

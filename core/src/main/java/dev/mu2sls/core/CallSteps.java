@@ -170,10 +170,12 @@ final class CallSteps {
     /**
      * A first delivery did not read its request record (G1 still holds: its first persist inserts
      * the record and fails for a duplicate). A call is the one effect that leaves before any
-     * persist, so before the first one the record is read: a completed request returns its
+     * persist, so before the first one the record is checked: a completed request returns its
      * recorded response, a persisted journal is replayed. Were the call sent unchecked, a
      * duplicate of a request completed long ago could re-issue calls whose callees' records had
-     * already expired.
+     * already expired. With steps to persist, persisting them inserts the record and is the
+     * check (the acceptance record and the transaction's status go with them, instead of being
+     * written alone after a read); with none, the record is read.
      */
     private void checkRecordBeforeCall() {
         if (!recordUnchecked) {
@@ -182,6 +184,10 @@ final class CallSteps {
         recordUnchecked = false;
         if (log.mustPersistBeforeCall()) {
             return; // the persist before this call inserts the record, failing for a duplicate
+        }
+        if (!log.pending().isEmpty()) {
+            execution.persistence().persistPending();
+            return;
         }
         switch (LoadedRequest.load(ctx.store(), execution.invocation(), execution.digest(), execution.stamp())) {
             case LoadedRequest.Recorded recorded -> throw log.stop(new ControlFlow.Fenced(recorded.response()));
