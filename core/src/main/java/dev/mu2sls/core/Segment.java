@@ -24,9 +24,16 @@ final class Segment {
     /** A scan at a step: its range, how many entries it fetched, and the committed ones it saw. */
     record ScanRead(int step, byte[] from, byte[] to, int fetchLimit, List<KeyValue> committed) {}
 
+    /**
+     * A read in a transaction that took {@code value} of {@code key} from the state cache and
+     * assumed the transaction had no provisional write of it ({@code provisionalKey} absent).
+     */
+    record AssumedRead(byte[] key, byte[] provisionalKey, byte[] value) {}
+
     private final TreeMap<byte[], Write> writes = new TreeMap<>(Keys.ORDER);
     private final List<Read> reads = new ArrayList<>();
     private final List<ScanRead> scans = new ArrayList<>(0);
+    private final List<AssumedRead> assumed = new ArrayList<>(0);
 
     /** This segment's write of {@code key}, or null if it wrote none. */
     Write written(byte[] key) {
@@ -45,6 +52,11 @@ final class Segment {
         scans.add(scan);
     }
 
+    /** The read of {@code key} at {@code step} assumed no provisional write under {@code provisionalKey}. */
+    void assumeNoProvisionalWrite(byte[] key, byte[] provisionalKey, byte[] value) {
+        assumed.add(new AssumedRead(key, provisionalKey, value));
+    }
+
     /** This segment's writes to keys in {@code [from, to)}. */
     SortedMap<byte[], Write> writtenIn(byte[] from, byte[] to) {
         return writes.subMap(from, true, to, false);
@@ -52,7 +64,7 @@ final class Segment {
 
     /** Whether any state step is buffered (a read, a scan or a write). */
     boolean touchesState() {
-        return !reads.isEmpty() || !writes.isEmpty() || !scans.isEmpty();
+        return !reads.isEmpty() || !writes.isEmpty() || !scans.isEmpty() || !assumed.isEmpty();
     }
 
     Map<byte[], Write> writes() {
@@ -68,10 +80,17 @@ final class Segment {
     }
 
     /**
-     * Whether every value this segment read is still what {@code st} holds; the first stale point
-     * read found is reported to {@code staleRead} (key, value read).
+     * Whether every value this segment read is still what {@code st} holds, and no provisional
+     * write it assumed absent exists; the first stale point read found is reported to
+     * {@code staleRead} (key, value read).
      */
     boolean readsHold(StoreTransaction st, BiConsumer<byte[], byte[]> staleRead) {
+        for (AssumedRead read : assumed) {
+            if (!st.holds(read.provisionalKey(), null)) {
+                staleRead.accept(read.key(), read.value()); // read again, with the provisional write
+                return false;
+            }
+        }
         for (Read read : reads) {
             if (!st.holds(read.key(), read.value())) {
                 staleRead.accept(read.key(), read.value());
@@ -117,11 +136,15 @@ final class Segment {
         return true;
     }
 
-    /** Outside a transaction ({@code txId} null), the persisted writes are now committed state. */
-    void cacheCommitted(String txId, StateCache cache) {
-        if (txId == null) {
-            writes.forEach((key, write) -> cache.committed(key, write.valueOrNull()));
-        }
+    /**
+     * The persisted writes, now committed state outside a transaction; inside one, what its
+     * commit will most likely apply (the coordinator applies it, maybe on another instance, so
+     * this one would never learn it). An abort leaves a stale value, which the next read's
+     * validation finds and drops like any other; forgetting it instead cost a participant a store
+     * read of the key in every transaction.
+     */
+    void cacheCommitted(StateCache cache) {
+        writes.forEach((key, write) -> cache.committed(key, write.valueOrNull()));
     }
 
     /**
@@ -134,6 +157,7 @@ final class Segment {
 
     void clear() {
         reads.clear();
+        assumed.clear();
         scans.clear();
         writes.clear();
     }

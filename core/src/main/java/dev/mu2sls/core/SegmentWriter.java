@@ -105,7 +105,7 @@ final class SegmentWriter {
             return applied;
         }));
         transactions.announced();
-        segment.cacheCommitted(transactions.joinedId(), ctx.store().stateCache());
+        segment.cacheCommitted(ctx.store().stateCache());
         segmentPersisted(chunkKey, List.of());
         ctx.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, log.next());
     }
@@ -184,7 +184,7 @@ final class SegmentWriter {
         if (!(completed instanceof SegmentResult.AlreadyCompleted)) {
             accept(completed);
         }
-        segment.cacheCommitted(transactions.joinedId(), ctx.store().stateCache());
+        segment.cacheCommitted(ctx.store().stateCache());
         if (ctx.listener() != ExecutionListener.NONE) {
             ctx.listener().completed(invocation.requestId(), log.all());
         }

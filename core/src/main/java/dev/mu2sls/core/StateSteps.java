@@ -64,7 +64,12 @@ final class StateSteps {
         byte[] provisional = null;
         if (hit != null) {
             value = hit.value();
-            if (provisionalKey != null) {
+            if (provisionalKey != null && transactions.participates()) {
+                // A participant's keys are seldom another participant's: no provisional write is
+                // assumed, and the persist checks that, as it checks the cached value. A wrong guess
+                // replays the segment, the key then read with its provisional write.
+                segment.assumeNoProvisionalWrite(key, provisionalKey, value);
+            } else if (provisionalKey != null) {
                 provisional = ctx.store().read(provisionalKey);
             }
         } else if (provisionalKey == null) {

@@ -47,6 +47,11 @@ final class TransactionSteps {
         return tx == null || tx.kind == TxContext.Kind.NOOP ? null : tx.id;
     }
 
+    /** Whether this execution is a participant: it joined its caller's transaction (in full mode). */
+    boolean participates() {
+        return tx != null && tx.kind == TxContext.Kind.JOINED;
+    }
+
     /** The open transaction, or null. */
     TxContext open() {
         return tx != null && tx.isOpen() ? tx : null;

@@ -1,0 +1,124 @@
+package dev.mu2sls.examples;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mu2sls.core.CallTransport;
+import dev.mu2sls.core.Engine;
+import dev.mu2sls.core.Invocation;
+import dev.mu2sls.core.Response;
+import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.spi.ServiceDefinition;
+import dev.mu2sls.store.ForwardingStore;
+import dev.mu2sls.store.MemoryStore;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A participant reading a key its state cache holds assumes its transaction has no provisional
+ * write of it instead of reading one: the persist checks that, as it checks the cached value, and
+ * a wrong guess replays the segment with both read. A booking's reservations then read nothing
+ * outside their commits; a transfer from an account to itself still deposits onto its own
+ * withdrawal when the deposit runs on an instance whose cache holds the balance from before.
+ */
+class ParticipantReadsTest {
+    /** {@code KeySpace.TX_RECORDS}: a transaction's provisional writes and read records. */
+    private static final byte TX_RECORDS = 'P';
+
+    @Test
+    void booking_reservationsOfCachedKeys_readNoProvisionalWriteOutsideTheirCommits() {
+        CountingStore store = new CountingStore();
+        try (Engine engine = engine(store, Workloads.W5)) {
+            submit(engine, "open-h", "Hotel", "open", "[\"h\", 5]");
+            submit(engine, "open-f", "Flight", "open", "[\"f\", 5]");
+            submit(engine, "b1", "Frontend", "book", "[\"ann\", \"f\", \"h\"]");
+            store.transactionRecordReads.set(0);
+
+            assertThat(submit(engine, "b2", "Frontend", "book", "[\"bob\", \"f\", \"h\"]")
+                            .ok())
+                    .isTrue();
+
+            assertThat(store.transactionRecordReads.get())
+                    .as("transaction records read outside a commit by the second booking's reservations")
+                    .isZero();
+        }
+    }
+
+    @Test
+    void transferToTheSameAccount_depositOnAnotherInstanceWithTheBalanceCached_seesTheWithdrawal() {
+        CountingStore store = new CountingStore();
+        Engine[] engines = new Engine[2]; // [0] runs everything but deposits, [1] the deposits
+        CallTransport byMethod =
+                invocation -> engines[invocation.method().equals("deposit") ? 1 : 0].invoke(invocation);
+        engines[0] = engine(store, Workloads.W6, byMethod);
+        engines[1] = engine(store, Workloads.W6, byMethod);
+        try (Engine first = engines[0];
+                Engine second = engines[1]) {
+            submit(first, "open", "Account", "open", "[\"a\", 10]");
+            assertThat(value(submit(second, "warm", "Account", "balance", "[\"a\"]")))
+                    .as("the balance, now in the depositing instance's state cache")
+                    .isEqualTo("10");
+
+            for (int i = 0; i < 3; i++) {
+                assertThat(value(submit(first, "self-" + i, "Bank", "transfer", "[\"a\", \"a\", 3]")))
+                        .isEqualTo("true");
+            }
+
+            assertThat(value(submit(first, "after", "Account", "balance", "[\"a\"]")))
+                    .as("each deposit onto its own withdrawal: no money made")
+                    .isEqualTo("10");
+        }
+    }
+
+    private static Engine engine(CountingStore store, List<ServiceDefinition> services) {
+        Engine[] engine = new Engine[1];
+        engine[0] = engine(store, services, invocation -> engine[0].invoke(invocation));
+        return engine[0];
+    }
+
+    private static Engine engine(CountingStore store, List<ServiceDefinition> services, CallTransport transport) {
+        return Engine.builder()
+                .store(store)
+                .codec(new JsonCodec())
+                .services(services)
+                .transport(transport)
+                .build();
+    }
+
+    private static Response submit(Engine engine, String id, String service, String method, String json) {
+        return engine.submit(new Invocation(id, service, method, json.getBytes(UTF_8), 0));
+    }
+
+    private static String value(Response response) {
+        assertThat(response.ok()).as("%s", response).isTrue();
+        return new String(response.value(), UTF_8);
+    }
+
+    /** Counts point reads of transaction records outside a store transaction. */
+    private static final class CountingStore extends ForwardingStore {
+        final AtomicInteger transactionRecordReads = new AtomicInteger();
+
+        CountingStore() {
+            super(new MemoryStore());
+        }
+
+        @Override
+        public byte[] get(byte[] key) {
+            count(key);
+            return super.get(key);
+        }
+
+        @Override
+        public List<byte[]> getAll(List<byte[]> keys) {
+            keys.forEach(this::count);
+            return super.getAll(keys);
+        }
+
+        private void count(byte[] key) {
+            if (key.length > 1 && key[0] == TX_RECORDS) {
+                transactionRecordReads.incrementAndGet();
+            }
+        }
+    }
+}
