@@ -69,12 +69,13 @@ ticks() { for p in "$@"; do awk '{print $14 + $15}' "/proc/$p/stat"; done | awk 
 millis() { awk '{v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
                  f = (u == "us") ? 0.001 : (u == "s") ? 1000 : 1; printf "%.3f", v * f}'; }
 echo "warming up $app ($mode) for $warmup s at c=$clients (logs: $work)" >&2
-wrk -t2 -c"$clients" -d"${warmup}s" -s "$work/request.lua" "$gateway" > /dev/null
+threads=$(( clients < 2 ? clients : 2 )) # wrk needs a connection per thread
+wrk -t"$threads" -c"$clients" -d"${warmup}s" -s "$work/request.lua" "$gateway" > /dev/null
 sleep 11 # the warm-up's transactions published before the first window counts from them
 for w in $(seq 1 "$windows"); do
   postgres_pids="$(pgrep -x postgres | tr '\n' ' ')"
   g0=$(ticks $gateway_pid); f0=$(ticks $function_pids); p0=$(ticks $postgres_pids); x0=$(pg_transactions)
-  wrk -t2 -c"$clients" -d"${window}s" --latency -s "$work/request.lua" "$gateway" > "$work/wrk-$w.txt"
+  wrk -t"$threads" -c"$clients" -d"${window}s" --latency -s "$work/request.lua" "$gateway" > "$work/wrk-$w.txt"
   g1=$(ticks $gateway_pid); f1=$(ticks $function_pids); p1=$(ticks $postgres_pids)
   sleep 11 # idle backends publish their transaction counts within PostgreSQL's 10 s idle interval
   x1=$(pg_transactions)
