@@ -52,7 +52,7 @@ final class Segment {
         scans.add(scan);
     }
 
-    /** The read of {@code key} at {@code step} assumed no provisional write under {@code provisionalKey}. */
+    /** A read of {@code key} took {@code value} from the state cache, assuming {@code provisionalKey} absent. */
     void assumeNoProvisionalWrite(byte[] key, byte[] provisionalKey, byte[] value) {
         assumed.add(new AssumedRead(key, provisionalKey, value));
     }
