@@ -244,7 +244,11 @@ final class TransactionSteps {
         return outcome;
     }
 
-    /** A participant's abort: the whole transaction is marked aborted; the coordinator's commit will fail. */
+    /**
+     * A participant's abort: the whole transaction is marked aborted; the coordinator's commit will
+     * fail. Its segment's reads are validated first, as any persist's, since the abort may depend on
+     * them.
+     */
     private void abortAsParticipant(TxContext t) {
         byte[] target = t.id.getBytes(UTF_8);
         int s = log.begin(JournalEntry.Op.TX_ABORT, target);
@@ -257,6 +261,10 @@ final class TransactionSteps {
             JournalEntry entry =
                     new JournalEntry(s, JournalEntry.Op.TX_ABORT, target, TxOutcome.ABORTED.journalValue());
             execution.persistence().accept(execution.segmentCommit().commit(base, false, (st, insert) -> {
+                // the abort may rest on the segment's reads, cached or assumed: a stale one replays it
+                if (!segment.readsHold(st, ctx.store().stateCache()::stale)) {
+                    return new SegmentResult.Conflict<Void>();
+                }
                 TxWrites.abortByParticipant(st, t.id, now);
                 execution.persistence().writeJournal(st, false, base, chunkKey, entry, now);
                 return new SegmentResult.Committed<Void>(null);

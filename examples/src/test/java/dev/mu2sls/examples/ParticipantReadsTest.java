@@ -7,6 +7,8 @@ import dev.mu2sls.core.CallTransport;
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.Response;
+import dev.mu2sls.examples.wallet.ShopDispatcher;
+import dev.mu2sls.examples.wallet.WalletDispatcher;
 import dev.mu2sls.json.JsonCodec;
 import dev.mu2sls.spi.ServiceDefinition;
 import dev.mu2sls.store.ForwardingStore;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * write of it instead of reading one: the persist checks that, as it checks the cached value, and
  * a wrong guess replays the segment with both read. A booking's reservations then read nothing
  * outside their commits; a transfer from an account to itself still deposits onto its own
- * withdrawal when the deposit runs on an instance whose cache holds the balance from before.
+ * withdrawal when the deposit runs on an instance whose cache holds the balance from before, and
+ * a participant that aborts its transaction first checks the reads it decided on.
  */
 class ParticipantReadsTest {
     /** {@code KeySpace.TX_RECORDS}: a transaction's provisional writes and read records. */
@@ -68,6 +71,23 @@ class ParticipantReadsTest {
             assertThat(value(submit(first, "after", "Account", "balance", "[\"a\"]")))
                     .as("each deposit onto its own withdrawal: no money made")
                     .isEqualTo("10");
+        }
+    }
+
+    @Test
+    void participantAbort_onABalanceCachedFromAnAbortedTransaction_readsItAgainFirst() {
+        CountingStore store = new CountingStore();
+        try (Engine engine = engine(store, List.of(new ShopDispatcher(), new WalletDispatcher()))) {
+            submit(engine, "open", "Wallet", "open", "[\"w\", 10]");
+            assertThat(value(submit(engine, "returned", "Shop", "buy", "[\"w\", 10, false]")))
+                    .as("spent in a transaction the shop aborted: the wallet's cache presumes 0, the store keeps 10")
+                    .isEqualTo("\"returned\"");
+
+            assertThat(value(submit(engine, "bought", "Shop", "buy", "[\"w\", 5, true]")))
+                    .as("the wallet's abort checks the balance it read before it is recorded")
+                    .isEqualTo("\"bought\"");
+            assertThat(value(submit(engine, "after", "Wallet", "balance", "[\"w\"]")))
+                    .isEqualTo("5");
         }
     }
 

@@ -1,0 +1,27 @@
+package dev.mu2sls.examples.wallet;
+
+import dev.mu2sls.Service;
+import dev.mu2sls.Transaction;
+import dev.mu2sls.TransactionAbortedException;
+
+/** Buys with a {@link Wallet} in a transaction, which the wallet aborts when the balance is too low. */
+@Service
+public class Shop {
+    private final WalletClient wallet = new WalletClient();
+
+    /** "bought"; "returned" when {@code keep} is false (the shop aborts); "refused" when the wallet aborted. */
+    public String buy(String walletId, long amount, boolean keep) {
+        try {
+            return Transaction.run(tx -> {
+                wallet.spend(walletId, amount);
+                if (!keep) {
+                    tx.abort();
+                    return "returned";
+                }
+                return "bought";
+            });
+        } catch (TransactionAbortedException refused) {
+            return "refused";
+        }
+    }
+}
