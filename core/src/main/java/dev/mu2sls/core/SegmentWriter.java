@@ -106,6 +106,9 @@ final class SegmentWriter {
         }));
         transactions.announced();
         segment.cacheCommitted(ctx.store().stateCache());
+        if (transactions.joinedId() != null) {
+            transactions.recordedProvisionally(segment.writes().keySet());
+        }
         segmentPersisted(chunkKey, List.of());
         ctx.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, log.next());
     }

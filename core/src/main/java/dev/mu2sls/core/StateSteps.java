@@ -64,10 +64,10 @@ final class StateSteps {
         byte[] provisional = null;
         if (hit != null) {
             value = hit.value();
-            if (provisionalKey != null && transactions.participates()) {
-                // A participant's keys are seldom another participant's: no provisional write is
-                // assumed, and the persist checks that, as it checks the cached value. A wrong guess
-                // replays the segment, the key then read with its provisional write.
+            if (provisionalKey != null && transactions.mayAssumeNoProvisionalWrite(key)) {
+                // No provisional write is assumed, and the persist checks that, as it checks the
+                // cached value. A wrong guess replays the segment, the key then read with its
+                // provisional write.
                 segment.assumeNoProvisionalWrite(key, provisionalKey, value);
             } else if (provisionalKey != null) {
                 provisional = ctx.store().read(provisionalKey);

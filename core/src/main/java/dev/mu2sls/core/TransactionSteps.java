@@ -9,7 +9,9 @@ import dev.mu2sls.store.Keys;
 import dev.mu2sls.store.StoreTransaction;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * An execution's transaction steps (DESIGN §4, "Transactions"): begin, commit and abort of one it
@@ -30,6 +32,8 @@ final class TransactionSteps {
      * While set, the segment's reads and writes are the transaction's, not the state's.
      */
     private TxContext tx;
+    /** State keys this participant wrote into its transaction in a persisted segment: their W records exist. */
+    private final TreeSet<byte[]> writtenProvisionally = new TreeSet<>(Keys.ORDER);
 
     TransactionSteps(Execution execution, EngineContext ctx, StepLog log, Segment segment) {
         this.execution = execution;
@@ -47,9 +51,20 @@ final class TransactionSteps {
         return tx == null || tx.kind == TxContext.Kind.NOOP ? null : tx.id;
     }
 
-    /** Whether this execution is a participant: it joined its caller's transaction (in full mode). */
-    boolean participates() {
-        return tx != null && tx.kind == TxContext.Kind.JOINED;
+    /**
+     * Whether a read of {@code key}, cached, may assume the transaction has no provisional write
+     * of it: in a participant, unless one of its own persisted segments wrote one (a participant's
+     * keys are seldom another participant's; the persist checks the assumption).
+     */
+    boolean mayAssumeNoProvisionalWrite(byte[] key) {
+        return tx != null && tx.kind == TxContext.Kind.JOINED && !writtenProvisionally.contains(key);
+    }
+
+    /** A persisted segment recorded its writes of {@code keys} into the transaction joined. */
+    void recordedProvisionally(Set<byte[]> keys) {
+        if (tx != null && tx.kind == TxContext.Kind.JOINED) {
+            writtenProvisionally.addAll(keys);
+        }
     }
 
     /** The open transaction, or null. */

@@ -7,6 +7,7 @@ import dev.mu2sls.core.CallTransport;
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.Response;
+import dev.mu2sls.examples.wallet.ReceiptsDispatcher;
 import dev.mu2sls.examples.wallet.ShopDispatcher;
 import dev.mu2sls.examples.wallet.WalletDispatcher;
 import dev.mu2sls.json.JsonCodec;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * a wrong guess replays the segment with both read. A booking's reservations then read nothing
  * outside their commits; a transfer from an account to itself still deposits onto its own
  * withdrawal when the deposit runs on an instance whose cache holds the balance from before, and
- * a participant that aborts its transaction first checks the reads it decided on.
+ * a participant that aborts its transaction first checks the reads it decided on. A participant
+ * that wrote a key in an earlier segment reads its own provisional write without guessing.
  */
 class ParticipantReadsTest {
     /** {@code KeySpace.TX_RECORDS}: a transaction's provisional writes and read records. */
@@ -86,6 +88,26 @@ class ParticipantReadsTest {
             assertThat(value(submit(engine, "bought", "Shop", "buy", "[\"w\", 5, true]")))
                     .as("the wallet's abort checks the balance it read before it is recorded")
                     .isEqualTo("\"bought\"");
+            assertThat(value(submit(engine, "after", "Wallet", "balance", "[\"w\"]")))
+                    .isEqualTo("5");
+        }
+    }
+
+    @Test
+    void participantRereadingAKeyItWroteInAnEarlierSegment_readsItsProvisionalWrite_nothingFoundStale() {
+        CountingStore store = new CountingStore();
+        try (Engine engine =
+                engine(store, List.of(new ShopDispatcher(), new WalletDispatcher(), new ReceiptsDispatcher()))) {
+            submit(engine, "open", "Wallet", "open", "[\"w\", 10]");
+            submit(engine, "warm", "Wallet", "balance", "[\"w\"]");
+            long staleBefore = engine.stats().stateCacheStale();
+
+            assertThat(value(submit(engine, "twice", "Shop", "buyTwice", "[\"w\", 3, 2]")))
+                    .isEqualTo("5");
+
+            assertThat(engine.stats().stateCacheStale() - staleBefore)
+                    .as("cached values found stale: the second read knew the wallet's own W record exists")
+                    .isZero();
             assertThat(value(submit(engine, "after", "Wallet", "balance", "[\"w\"]")))
                     .isEqualTo("5");
         }

@@ -9,6 +9,11 @@ import dev.mu2sls.TransactionAbortedException;
 public class Shop {
     private final WalletClient wallet = new WalletClient();
 
+    /** Spends {@code first} then {@code second} from the wallet in one transaction; the balance left. */
+    public long buyTwice(String walletId, long first, long second) {
+        return Transaction.run(tx -> wallet.spendTwice(walletId, first, second));
+    }
+
     /** "bought"; "returned" when {@code keep} is false (the shop aborts); "refused" when the wallet aborted. */
     public String buy(String walletId, long amount, boolean keep) {
         try {
