@@ -106,9 +106,7 @@ final class SegmentWriter {
         }));
         transactions.announced();
         segment.cacheCommitted(ctx.store().stateCache());
-        if (transactions.joinedId() != null) {
-            transactions.recordedProvisionally(segment.writes().keySet());
-        }
+        transactions.recordedProvisionally(segment.writes().keySet());
         segmentPersisted(chunkKey, List.of());
         ctx.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, log.next());
     }

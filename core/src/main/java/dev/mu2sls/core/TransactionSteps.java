@@ -57,14 +57,19 @@ final class TransactionSteps {
      * keys are seldom another participant's; the persist checks the assumption).
      */
     boolean mayAssumeNoProvisionalWrite(byte[] key) {
-        return tx != null && tx.kind == TxContext.Kind.JOINED && !writtenProvisionally.contains(key);
+        return participates() && !writtenProvisionally.contains(key);
     }
 
-    /** A persisted segment recorded its writes of {@code keys} into the transaction joined. */
+    /** A segment just persisted with writes of {@code keys}: in a participant, into the transaction joined. */
     void recordedProvisionally(Set<byte[]> keys) {
-        if (tx != null && tx.kind == TxContext.Kind.JOINED) {
+        if (participates()) {
             writtenProvisionally.addAll(keys);
         }
+    }
+
+    /** Whether this execution joined its caller's transaction (in full mode). */
+    private boolean participates() {
+        return tx != null && tx.kind == TxContext.Kind.JOINED;
     }
 
     /** The open transaction, or null. */

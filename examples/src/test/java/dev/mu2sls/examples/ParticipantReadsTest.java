@@ -1,21 +1,16 @@
 package dev.mu2sls.examples;
 
+import static dev.mu2sls.examples.CountedReads.submit;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mu2sls.core.CallTransport;
 import dev.mu2sls.core.Engine;
-import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.Response;
 import dev.mu2sls.examples.wallet.ReceiptsDispatcher;
 import dev.mu2sls.examples.wallet.ShopDispatcher;
 import dev.mu2sls.examples.wallet.WalletDispatcher;
-import dev.mu2sls.json.JsonCodec;
-import dev.mu2sls.spi.ServiceDefinition;
-import dev.mu2sls.store.ForwardingStore;
-import dev.mu2sls.store.MemoryStore;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,23 +23,20 @@ import org.junit.jupiter.api.Test;
  * that wrote a key in an earlier segment reads its own provisional write without guessing.
  */
 class ParticipantReadsTest {
-    /** {@code KeySpace.TX_RECORDS}: a transaction's provisional writes and read records. */
-    private static final byte TX_RECORDS = 'P';
-
     @Test
     void booking_reservationsOfCachedKeys_readNoProvisionalWriteOutsideTheirCommits() {
-        CountingStore store = new CountingStore();
-        try (Engine engine = engine(store, Workloads.W5)) {
+        CountedReads store = new CountedReads('P'); // transaction records
+        try (Engine engine = store.engine(Workloads.W5)) {
             submit(engine, "open-h", "Hotel", "open", "[\"h\", 5]");
             submit(engine, "open-f", "Flight", "open", "[\"f\", 5]");
             submit(engine, "b1", "Frontend", "book", "[\"ann\", \"f\", \"h\"]");
-            store.transactionRecordReads.set(0);
+            store.reset();
 
             assertThat(submit(engine, "b2", "Frontend", "book", "[\"bob\", \"f\", \"h\"]")
                             .ok())
                     .isTrue();
 
-            assertThat(store.transactionRecordReads.get())
+            assertThat(store.reads())
                     .as("transaction records read outside a commit by the second booking's reservations")
                     .isZero();
         }
@@ -52,12 +44,12 @@ class ParticipantReadsTest {
 
     @Test
     void transferToTheSameAccount_depositOnAnotherInstanceWithTheBalanceCached_seesTheWithdrawal() {
-        CountingStore store = new CountingStore();
+        CountedReads store = new CountedReads('P'); // transaction records
         Engine[] engines = new Engine[2]; // [0] runs everything but deposits, [1] the deposits
         CallTransport byMethod =
                 invocation -> engines[invocation.method().equals("deposit") ? 1 : 0].invoke(invocation);
-        engines[0] = engine(store, Workloads.W6, byMethod);
-        engines[1] = engine(store, Workloads.W6, byMethod);
+        engines[0] = store.engine(Workloads.W6, byMethod);
+        engines[1] = store.engine(Workloads.W6, byMethod);
         try (Engine first = engines[0];
                 Engine second = engines[1]) {
             submit(first, "open", "Account", "open", "[\"a\", 10]");
@@ -78,8 +70,8 @@ class ParticipantReadsTest {
 
     @Test
     void participantAbort_onABalanceCachedFromAnAbortedTransaction_readsItAgainFirst() {
-        CountingStore store = new CountingStore();
-        try (Engine engine = engine(store, List.of(new ShopDispatcher(), new WalletDispatcher()))) {
+        CountedReads store = new CountedReads('P'); // transaction records
+        try (Engine engine = store.engine(List.of(new ShopDispatcher(), new WalletDispatcher()))) {
             submit(engine, "open", "Wallet", "open", "[\"w\", 10]");
             assertThat(value(submit(engine, "returned", "Shop", "buy", "[\"w\", 10, false]")))
                     .as("spent in a transaction the shop aborted: the wallet's cache presumes 0, the store keeps 10")
@@ -95,9 +87,9 @@ class ParticipantReadsTest {
 
     @Test
     void participantRereadingAKeyItWroteInAnEarlierSegment_readsItsProvisionalWrite_nothingFoundStale() {
-        CountingStore store = new CountingStore();
+        CountedReads store = new CountedReads('P'); // transaction records
         try (Engine engine =
-                engine(store, List.of(new ShopDispatcher(), new WalletDispatcher(), new ReceiptsDispatcher()))) {
+                store.engine(List.of(new ShopDispatcher(), new WalletDispatcher(), new ReceiptsDispatcher()))) {
             submit(engine, "open", "Wallet", "open", "[\"w\", 10]");
             submit(engine, "warm", "Wallet", "balance", "[\"w\"]");
             long staleBefore = engine.stats().stateCacheStale();
@@ -113,54 +105,8 @@ class ParticipantReadsTest {
         }
     }
 
-    private static Engine engine(CountingStore store, List<ServiceDefinition> services) {
-        Engine[] engine = new Engine[1];
-        engine[0] = engine(store, services, invocation -> engine[0].invoke(invocation));
-        return engine[0];
-    }
-
-    private static Engine engine(CountingStore store, List<ServiceDefinition> services, CallTransport transport) {
-        return Engine.builder()
-                .store(store)
-                .codec(new JsonCodec())
-                .services(services)
-                .transport(transport)
-                .build();
-    }
-
-    private static Response submit(Engine engine, String id, String service, String method, String json) {
-        return engine.submit(new Invocation(id, service, method, json.getBytes(UTF_8), 0));
-    }
-
     private static String value(Response response) {
         assertThat(response.ok()).as("%s", response).isTrue();
         return new String(response.value(), UTF_8);
-    }
-
-    /** Counts point reads of transaction records outside a store transaction. */
-    private static final class CountingStore extends ForwardingStore {
-        final AtomicInteger transactionRecordReads = new AtomicInteger();
-
-        CountingStore() {
-            super(new MemoryStore());
-        }
-
-        @Override
-        public byte[] get(byte[] key) {
-            count(key);
-            return super.get(key);
-        }
-
-        @Override
-        public List<byte[]> getAll(List<byte[]> keys) {
-            keys.forEach(this::count);
-            return super.getAll(keys);
-        }
-
-        private void count(byte[] key) {
-            if (key.length > 1 && key[0] == TX_RECORDS) {
-                transactionRecordReads.incrementAndGet();
-            }
-        }
     }
 }
