@@ -5,6 +5,7 @@ import dev.mu2sls.platform.local.Apps;
 import dev.mu2sls.platform.local.FunctionProcess;
 import dev.mu2sls.platform.local.PlatformMode;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code mu2sls function} (hidden; what a platform runs in each instance): parses the options of a
- * {@link FunctionProcess}, one service of an application as an HTTP function. Stops gracefully on
+ * {@link FunctionProcess}, one service of an application (or several co-located) as an HTTP function. Stops gracefully on
  * SIGTERM, and exits when {@code --parent-pid} does.
  */
 @Command(
@@ -24,8 +25,12 @@ final class FunctionCommand implements Callable<Integer> {
     @Option(names = "--app", required = true, description = "example name or application jar")
     String app;
 
-    @Option(names = "--service", required = true, description = "the service this function serves")
-    String service;
+    @Option(
+            names = "--service",
+            required = true,
+            split = ",",
+            description = "the service this function serves; several (A,B or repeated) are co-located in one engine")
+    List<String> services;
 
     @Option(names = "--routes", description = "JSON file of instance URLs per service (default: $MU2SLS_ROUTES)")
     Path routes;
@@ -55,7 +60,7 @@ final class FunctionCommand implements Callable<Integer> {
         PlatformMode engineMode = PlatformMode.parse(mode);
         FunctionProcess.serve(
                 application,
-                service,
+                services.stream().distinct().toList(),
                 engineMode,
                 routes,
                 stateCacheEntries,

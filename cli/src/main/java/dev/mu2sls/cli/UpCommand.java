@@ -77,6 +77,12 @@ final class UpCommand implements Callable<Integer> {
                     + "or exactly-once (journal; transactions run without isolation) (default: ${DEFAULT-VALUE})")
     String mode;
 
+    @Option(
+            names = "--colocate",
+            description = "run every service of the application in each function process: calls between them "
+                    + "stay in the process, with no HTTP hop (default: one service per process)")
+    boolean colocate;
+
     @Option(names = "--chaos", description = "kill -9 random instances while running")
     boolean chaos;
 
@@ -118,7 +124,8 @@ final class UpCommand implements Callable<Integer> {
                 splitOptions(jvmOptions),
                 System.out,
                 open,
-                Main.class.getName());
+                Main.class.getName(),
+                colocate);
         LocalPlatform platform = LocalPlatform.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -128,7 +135,8 @@ final class UpCommand implements Callable<Integer> {
         }));
         System.out.println(
                 "mu2sls up: " + platform.app().name() + " " + platform.app().serviceNames() + " on "
-                        + platform.gateway() + ", mode " + engineMode.label() + (chaos ? ", chaos on" : ""));
+                        + platform.gateway() + ", mode " + engineMode.label() + (colocate ? ", co-located" : "")
+                        + (chaos ? ", chaos on" : ""));
         System.out.println("call it:  ./mu2sls invoke <Service> <method> '<json-args>'   or   curl -X POST "
                 + platform.gateway() + "/call/<Service>/<method> -d '<json-args>'");
         System.out.println("stop it:  Ctrl-C or ./mu2sls down");

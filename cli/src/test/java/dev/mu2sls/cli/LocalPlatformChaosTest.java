@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * End to end on the local multi-process platform, over HTTP, with chaos: every service runs as
  * two JVM processes and random instances are killed with SIGKILL at least five times under load;
- * clients retry unacknowledged requests with the same Idempotency-Key. Afterwards nothing
+ * clients retry unacknowledged requests with the same Idempotency-Key. The travel run also runs
+ * co-located ({@code up --colocate}: every service in each of the two processes). Afterwards nothing
  * acknowledged is lost and every effect happened once (W2: the counter history is explained by
  * the spec and the final values are the sums of acknowledged adds; W5: no overbooking, committed
  * reservations are exactly the placed orders, one order per acknowledged booking), and no request
@@ -48,7 +49,7 @@ class LocalPlatformChaosTest {
 
     @Test
     void chain_chaosKillsInstances_everyAcknowledgedAddAppliedExactlyOnce() throws Exception {
-        Run run = run("chain", List.of(), random -> Workload.W2.next(random));
+        Run run = run("chain", false, List.of(), random -> Workload.W2.next(random));
         Map<String, Long> finals = new HashMap<>();
         run.state().forEach((key, value) -> {
             if (key.startsWith("Counter.counts[\"")) {
@@ -63,6 +64,16 @@ class LocalPlatformChaosTest {
 
     @Test
     void travel_chaosKillsInstances_noOverbookingAndOrdersMatchReservations() throws Exception {
+        travel(false);
+    }
+
+    /** Every service in each process ({@code up --colocate}): the transaction's calls stay in-process. */
+    @Test
+    void travelCoLocated_chaosKillsInstances_noOverbookingAndOrdersMatchReservations() throws Exception {
+        travel(true);
+    }
+
+    private void travel(boolean colocate) throws Exception {
         List<Workload.Request> open = List.of(
                 new Workload.Request("Hotel", "open", "[\"h0\", 12]", null, 0),
                         new Workload.Request("Hotel", "open", "[\"h1\", 12]", null, 0),
@@ -70,6 +81,7 @@ class LocalPlatformChaosTest {
                         new Workload.Request("Flight", "open", "[\"f1\", 12]", null, 0));
         Run run = run(
                 "travel",
+                colocate,
                 open,
                 random -> new Workload.Request(
                         "Frontend",
@@ -91,7 +103,11 @@ class LocalPlatformChaosTest {
 
     private record Run(List<LoadRunner.Completed> history, SortedMap<String, String> state) {}
 
-    private Run run(String app, List<Workload.Request> setup, Function<SplittableRandom, Workload.Request> load)
+    private Run run(
+            String app,
+            boolean colocate,
+            List<Workload.Request> setup,
+            Function<SplittableRandom, Workload.Request> load)
             throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         LocalPlatform.Options options = new LocalPlatform.Options(
@@ -110,7 +126,8 @@ class LocalPlatformChaosTest {
                 List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"),
                 new PrintStream(log, true, UTF_8),
                 false,
-                Main.class.getName());
+                Main.class.getName(),
+                colocate);
         long starting = System.nanoTime();
         try (LocalPlatform platform = LocalPlatform.start(options);
                 ClientHistory clients = new ClientHistory(platform.gateway())) {

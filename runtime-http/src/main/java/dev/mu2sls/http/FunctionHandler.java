@@ -11,6 +11,7 @@ import dev.mu2sls.core.RequestSuspendedException;
 import dev.mu2sls.core.Response;
 import dev.mu2sls.observability.Telemetry;
 import io.opentelemetry.context.Scope;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,7 +21,10 @@ import java.util.regex.Pattern;
 /**
  * One service as an HTTP function, independent of the server that carries it (Jetty, the JDK's
  * server, an AWS Lambda event): {@code POST /<method>} with the JSON arguments as body and the
- * signed internal metadata in headers ({@link InternalHeaders}); {@code GET /health} (what it
+ * signed internal metadata in headers ({@link InternalHeaders}). A function that co-locates
+ * several services of one engine ({@code up --colocate}) serves {@code POST /<service>/<method>}
+ * instead, and its routes name each service's path ({@link ColocatedCallTransport}).
+ * {@code GET /health} (what it
  * serves, requests in flight), {@code GET /livez} and {@code GET /readyz} (the liveness and
  * readiness probes: ready until {@link #drain()}), and {@code GET /metrics} (Prometheus text).
  * A {@code traceparent} header continues the caller's trace.
@@ -41,7 +45,9 @@ public final class FunctionHandler implements Drainable {
     private static final Pattern TRANSACTION_ID = Pattern.compile("[^\\x00]{1,4096}/[0-9]{1,9}");
 
     private final Engine engine;
-    private final String service;
+    /** The services served, in the order given; one alone is served at {@code /<method>}. */
+    private final List<String> services;
+
     private final CallSigner signer;
     private final int maxBodyBytes;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -64,20 +70,39 @@ public final class FunctionHandler implements Drainable {
      *     observer. Meters backed by the engine's counters are added to it.
      */
     public FunctionHandler(Engine engine, String service, CallSigner signer, int maxBodyBytes, Telemetry telemetry) {
-        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
-        this.engine = Objects.requireNonNull(engine, "engine");
-        this.service = Objects.requireNonNull(service, "service");
-        this.signer = Objects.requireNonNull(signer, "signer");
-        if (!engine.services().containsKey(service)) {
-            throw new IllegalArgumentException("the engine does not run service " + service + "; it runs "
-                    + engine.services().keySet());
-        }
-        this.maxBodyBytes = maxBodyBytes;
-        telemetry.bind(engine, service);
+        this(engine, List.of(service), signer, maxBodyBytes, telemetry);
     }
 
-    public String service() {
-        return service;
+    /**
+     * A function co-locating {@code services}, all registered with {@code engine}: with more than
+     * one, each is served at {@code /<service>/<method>}.
+     */
+    public FunctionHandler(
+            Engine engine, List<String> services, CallSigner signer, int maxBodyBytes, Telemetry telemetry) {
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.services = List.copyOf(services);
+        this.signer = Objects.requireNonNull(signer, "signer");
+        if (this.services.isEmpty()) {
+            throw new IllegalArgumentException("a function serves at least one service");
+        }
+        for (String service : this.services) {
+            if (!engine.services().containsKey(service)) {
+                throw new IllegalArgumentException("the engine does not run service " + service + "; it runs "
+                        + engine.services().keySet());
+            }
+        }
+        this.maxBodyBytes = maxBodyBytes;
+        telemetry.bind(engine, label());
+    }
+
+    /** The service served; for a co-locating function, their names joined with '+'. */
+    public String label() {
+        return String.join("+", services);
+    }
+
+    public List<String> services() {
+        return services;
     }
 
     public int maxBodyBytes() {
@@ -103,19 +128,24 @@ public final class FunctionHandler implements Drainable {
         if (call.path().equals("/health")) {
             return HttpReply.json(
                     200,
-                    "{\"status\":\"" + (draining ? "DRAINING" : "UP") + "\",\"service\":\"" + service
+                    "{\"status\":\"" + (draining ? "DRAINING" : "UP") + "\",\"service\":\"" + label()
                             + "\",\"mode\":\"" + label(engine.mode())
                             + "\",\"inFlight\":" + inFlight.get()
                             + ",\"handled\":" + handled.sum() + "}");
         }
         String[] segments = call.path().split("/", -1);
-        if (segments.length != 2 || segments[1].isEmpty()) {
+        boolean colocated = services.size() > 1;
+        if (segments.length != (colocated ? 3 : 2)
+                || segments[segments.length - 1].isEmpty()
+                || (colocated && !services.contains(segments[1]))) {
             return Replies.error(
                     404,
                     "unknown-route",
-                    "no route " + call.path() + "; function " + service
-                            + " serves POST /<method>, GET /health, /livez, /readyz and /metrics");
+                    "no route " + call.path() + "; function " + label() + " serves POST "
+                            + (colocated ? "/<service>/<method> for services " + services : "/<method>")
+                            + ", GET /health, /livez, /readyz and /metrics");
         }
+        String service = colocated ? segments[1] : services.getFirst();
         if (!call.method().equals("POST")) {
             return Replies.error(
                             405,
@@ -126,7 +156,7 @@ public final class FunctionHandler implements Drainable {
         if (call.bodyTooLarge()) {
             return Replies.error(413, "payload-too-large", "the body is over the limit of " + maxBodyBytes + " bytes");
         }
-        String method = segments[1];
+        String method = segments[segments.length - 1];
         CallSigner.Verdict verdict = signer.verify(service, method, call);
         if (verdict instanceof CallSigner.Verdict.Rejected rejected) {
             return Replies.error(rejected.status(), rejected.problem(), rejected.message());

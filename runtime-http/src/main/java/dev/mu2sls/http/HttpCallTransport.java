@@ -119,6 +119,11 @@ public final class HttpCallTransport implements CallTransport {
         return routes;
     }
 
+    /** How long one call is retried before {@link CallUnavailableError}. */
+    public Duration deadline() {
+        return deadline;
+    }
+
     @Override
     public Response call(Invocation invocation) {
         HttpReply reply = deliver(invocation, false);
@@ -216,7 +221,7 @@ public final class HttpCallTransport implements CallTransport {
                             invocation.deadlineMillis()),
                     body);
             String attemptNumber = Integer.toString(attempt);
-            client.newRequest(instance.resolve("/" + invocation.method()))
+            client.newRequest(methodUri(instance, invocation.method()))
                     .method(HttpMethod.POST)
                     .timeout(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     .headers(h -> {
@@ -272,6 +277,15 @@ public final class HttpCallTransport implements CallTransport {
                             ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1, backoffMillis + 1),
                             TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * Where {@code method} is served on {@code instance}: {@code /<method>} under the instance's
+     * path, which names the service on a function co-locating several ({@code http://host:port/Hotel}).
+     */
+    static String methodUri(URI instance, String method) {
+        String base = instance.toString();
+        return base.endsWith("/") ? base + method : base + "/" + method;
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.mu2sls.platform.local;
 
+import dev.mu2sls.core.CallTransport;
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.http.CallSigner;
+import dev.mu2sls.http.ColocatedCallTransport;
 import dev.mu2sls.http.FunctionHandler;
 import dev.mu2sls.http.HttpCallTransport;
 import dev.mu2sls.http.HttpServerAdapter;
@@ -10,11 +12,14 @@ import dev.mu2sls.json.JsonCodec;
 import dev.mu2sls.observability.Telemetry;
 import dev.mu2sls.store.Store;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One service of an application as an HTTP function in the Knative container contract (what each
  * platform instance runs). Listens on {@code $PORT} (default 8080); {@code POST /<method>} with
- * signed metadata, {@code GET /health}. Finds other services through a routes file (the local
+ * signed metadata, {@code GET /health}. Given several services, it co-locates them: one engine
+ * runs them all, each is served at {@code POST /<service>/<method>}, and calls between them stay
+ * in the process ({@link ColocatedCallTransport}). Finds other services through a routes file (the local
  * platform) or {@code MU2SLS_ROUTES}; the signing secret comes from {@code MU2SLS_SECRET} or
  * {@code MU2SLS_SECRET_FILE}.
  */
@@ -31,7 +36,7 @@ public final class FunctionProcess {
      */
     public static void serve(
             Apps.App application,
-            String service,
+            List<String> services,
             PlatformMode engineMode,
             Path routes,
             int stateCacheEntries,
@@ -40,13 +45,18 @@ public final class FunctionProcess {
             throws InterruptedException {
         CallSigner signer = CallSigner.fromEnvironment(System.getenv());
         Routes instances = PlatformProcess.routes(routes);
-        HttpCallTransport transport = HttpCallTransport.forCalls(instances, signer);
-        Telemetry telemetry = Telemetry.fromEnvironment(service, System.getenv());
+        HttpCallTransport http = HttpCallTransport.forCalls(instances, signer);
+        ColocatedCallTransport colocated = services.size() > 1
+                ? new ColocatedCallTransport(http, application.declared() ? application.version() : null)
+                : null;
+        CallTransport transport = colocated != null ? colocated : http;
+        String label = String.join("+", services);
+        Telemetry telemetry = Telemetry.fromEnvironment(label, System.getenv());
         Engine.Builder builder = Engine.builder()
                 .store(store)
                 .codec(new JsonCodec())
                 .mode(engineMode.mode())
-                .service(application.service(service))
+                .services(services.stream().map(application::service).toList())
                 .stateCacheEntries(stateCacheEntries)
                 .transport(transport)
                 .observer(telemetry.observer());
@@ -56,14 +66,17 @@ public final class FunctionProcess {
             builder.applicationVersion(application.version(), instances::keeps);
         }
         Engine engine = builder.build();
+        if (colocated != null) {
+            colocated.attach(engine);
+        }
         FunctionHandler handler =
-                new FunctionHandler(engine, service, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES, telemetry);
+                new FunctionHandler(engine, services, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES, telemetry);
         HttpServerAdapter server = HttpServerAdapter.start(
                 PlatformProcess.host(), PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
         PlatformProcess.serveUntilStopped(
                 server,
                 handler,
-                "function " + application.name() + "/" + service
+                "function " + application.name() + "/" + label
                         + (application.declared() ? " version " + application.version() : "") + " (mode "
                         + engineMode.label() + ")",
                 parentPid,

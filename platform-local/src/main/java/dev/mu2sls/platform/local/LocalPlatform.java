@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
 
 /**
  * The local multi-process serverless platform behind {@code ./mu2sls up}: every service of an
- * application runs as one or more JVM processes ({@code mu2sls function}), a gateway process
+ * application runs as one or more JVM processes ({@code mu2sls function}), or with
+ * {@code --colocate} every service together in each process (calls between them stay in it), a gateway process
  * ({@code mu2sls gateway}) in front, all sharing one PostgreSQL store (a local one started here
  * when no URL is given).
  *
@@ -74,6 +75,7 @@ public final class LocalPlatform implements AutoCloseable {
      *     (the functions always listen on loopback)
      * @param mainClass the main class the instances run with its {@code gateway} and {@code function}
      *     commands (the command line's), on this process's class path
+     * @param colocate whether each instance runs every service of the application rather than one
      */
     public record Options(
             String appArgument,
@@ -91,11 +93,61 @@ public final class LocalPlatform implements AutoCloseable {
             List<String> jvmOptions,
             PrintStream log,
             boolean openGateway,
-            String mainClass) {
+            String mainClass,
+            boolean colocate) {
         public Options {
             if (gatewayPort < 0 || gatewayPort > 65535) {
                 throw new IllegalArgumentException("gateway port must be 0 to 65535: got " + gatewayPort);
             }
+        }
+
+        /** One service per instance (the default). */
+        public Options(
+                String appArgument,
+                PlatformMode mode,
+                String storeUrl,
+                String storeUser,
+                String storePassword,
+                Path stateDirectory,
+                int gatewayPort,
+                int minInstances,
+                int maxInstances,
+                int targetInFlight,
+                Duration chaosInterval,
+                long seed,
+                List<String> jvmOptions,
+                PrintStream log,
+                boolean openGateway,
+                String mainClass) {
+            this(
+                    appArgument,
+                    mode,
+                    storeUrl,
+                    storeUser,
+                    storePassword,
+                    stateDirectory,
+                    gatewayPort,
+                    minInstances,
+                    maxInstances,
+                    targetInFlight,
+                    chaosInterval,
+                    seed,
+                    jvmOptions,
+                    log,
+                    openGateway,
+                    mainClass,
+                    false);
+        }
+    }
+
+    /**
+     * What one instance runs: one service, or every service of the application co-located.
+     *
+     * @param name the services' label in logs and summaries: the service's, or the application's
+     */
+    private record Function(String name, List<String> services) {
+        boolean colocated() {
+            return services.size() > 1;
         }
     }
 
@@ -220,11 +272,20 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     private void launchAll(Deployments.Deployment deployment) throws IOException {
-        for (String service : deployment.app().serviceNames()) {
+        for (Function function : functions(deployment)) {
             for (int i = 0; i < options.minInstances(); i++) {
-                instances.add(launch(deployment, service, freePort()));
+                instances.add(launch(deployment, function, freePort()));
             }
         }
+    }
+
+    /** The functions {@code deployment} runs as: one per service, or one with all of them co-located. */
+    private List<Function> functions(Deployments.Deployment deployment) {
+        List<String> services = deployment.app().serviceNames();
+        if (options.colocate() && services.size() > 1) {
+            return List.of(new Function(deployment.app().name(), services));
+        }
+        return services.stream().map(s -> new Function(s, List.of(s))).toList();
     }
 
     /**
@@ -314,7 +375,7 @@ public final class LocalPlatform implements AutoCloseable {
     public String summary() {
         Map<String, Integer> ready = new LinkedHashMap<>();
         for (Instance instance : instances) {
-            if (instance.service != null && instance.ready) {
+            if (instance.function != null && instance.ready) {
                 ready.merge(instance.label(), 1, Integer::sum);
             }
         }
@@ -323,16 +384,16 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     private boolean allReady() {
-        if (instances.stream().noneMatch(i -> i.service == null && i.ready)) {
+        if (instances.stream().noneMatch(i -> i.function == null && i.ready)) {
             return false;
         }
         return deployments.all().stream().allMatch(this::ready);
     }
 
-    /** Whether every service of {@code deployment} has a ready instance. */
+    /** Whether every function of {@code deployment} has a ready instance. */
     private boolean ready(Deployments.Deployment deployment) {
-        return deployment.app().serviceNames().stream().allMatch(s -> instances.stream()
-                .anyMatch(i -> i.deployment == deployment && s.equals(i.service) && i.ready));
+        return functions(deployment).stream().allMatch(f -> instances.stream()
+                .anyMatch(i -> i.deployment == deployment && f.equals(i.function) && i.ready));
     }
 
     // ---- the control loop -------------------------------------------------------------------
@@ -361,10 +422,10 @@ public final class LocalPlatform implements AutoCloseable {
                     options.log()
                             .println("platform: " + instance + " died (exit " + instance.process.exitValue() + ")");
                 }
-                if (instance.service == null && !instance.wasReady) {
+                if (instance.function == null && !instance.wasReady) {
                     gatewayStartFailures.incrementAndGet();
                 }
-                if (instance.service == null && !closing) {
+                if (instance.function == null && !closing) {
                     instances.add(launch(null, null, gatewayPort));
                 }
             } else if (!instance.ready && !instance.retiring && healthy(instance) >= 0) {
@@ -381,12 +442,12 @@ public final class LocalPlatform implements AutoCloseable {
             launchAll(upgrade);
         }
         for (Deployments.Deployment deployment : deployments.all()) {
-            for (String service : deployment.app().serviceNames()) {
+            for (Function function : functions(deployment)) {
                 long running = instances.stream()
-                        .filter(i -> i.deployment == deployment && service.equals(i.service) && !i.retiring)
+                        .filter(i -> i.deployment == deployment && function.equals(i.function) && !i.retiring)
                         .count();
                 for (long n = running; n < options.minInstances(); n++) {
-                    instances.add(launch(deployment, service, freePort()));
+                    instances.add(launch(deployment, function, freePort()));
                 }
             }
         }
@@ -402,7 +463,7 @@ public final class LocalPlatform implements AutoCloseable {
         if (ticks % 10 == 0) {
             changed |= autoscale();
             for (Instance gateway : instances) {
-                if (gateway.service == null && gateway.ready) {
+                if (gateway.function == null && gateway.ready) {
                     replaceIfWedged(gateway, healthy(gateway)); // relaunched on its port once dead
                 }
             }
@@ -423,12 +484,13 @@ public final class LocalPlatform implements AutoCloseable {
     private boolean autoscale() throws IOException, InterruptedException {
         boolean changed = false;
         Deployments.Deployment newestVersion = deployments.newest();
-        for (String service : newestVersion.app().serviceNames()) {
+        for (Function function : functions(newestVersion)) {
+            String name = function.name();
             List<Instance> ready = instances.stream()
-                    .filter(i -> i.deployment == newestVersion && service.equals(i.service) && i.ready)
+                    .filter(i -> i.deployment == newestVersion && function.equals(i.function) && i.ready)
                     .toList();
             long running = instances.stream()
-                    .filter(i -> i.deployment == newestVersion && service.equals(i.service) && !i.retiring)
+                    .filter(i -> i.deployment == newestVersion && function.equals(i.function) && !i.retiring)
                     .count();
             if (ready.isEmpty()) {
                 continue;
@@ -442,24 +504,24 @@ public final class LocalPlatform implements AutoCloseable {
             if (inFlight >= options.targetInFlight() * ready.size() && running < options.maxInstances()) {
                 scaledUp.incrementAndGet();
                 options.log()
-                        .println("platform: " + service + " has " + inFlight + " requests in flight on " + ready.size()
+                        .println("platform: " + name + " has " + inFlight + " requests in flight on " + ready.size()
                                 + " instances: adding one");
-                instances.add(launch(newestVersion, service, freePort()));
-                idleTicks.put(service, 0);
+                instances.add(launch(newestVersion, function, freePort()));
+                idleTicks.put(name, 0);
             } else if (inFlight == 0) {
-                int idle = idleTicks.merge(service, 10, Integer::sum);
+                int idle = idleTicks.merge(name, 10, Integer::sum);
                 if (idle >= IDLE_TICKS_BEFORE_RETIRING && running > options.minInstances()) {
                     Instance newest = ready.getLast();
                     newest.retiring = true;
                     newest.ready = false;
                     changed = true;
                     retired.incrementAndGet();
-                    idleTicks.put(service, 0);
-                    options.log().println("platform: " + service + " idle: retiring " + newest);
+                    idleTicks.put(name, 0);
+                    options.log().println("platform: " + name + " idle: retiring " + newest);
                     stopSoon(newest);
                 }
             } else {
-                idleTicks.put(service, 0);
+                idleTicks.put(name, 0);
             }
         }
         return changed;
@@ -559,10 +621,10 @@ public final class LocalPlatform implements AutoCloseable {
             return false;
         }
         List<Instance> candidates =
-                instances.stream().filter(i -> i.service != null && i.ready).toList();
+                instances.stream().filter(i -> i.function != null && i.ready).toList();
         List<Instance> pool = candidates.stream()
                 .filter(i -> candidates.stream()
-                                .filter(o -> o.service.equals(i.service) && o.deployment == i.deployment)
+                                .filter(o -> o.function.equals(i.function) && o.deployment == i.deployment)
                                 .count()
                         > 1)
                 .toList();
@@ -599,31 +661,35 @@ public final class LocalPlatform implements AutoCloseable {
     /**
      * Publishes the ready instances: under a service's name those of the newest version that has
      * one (new requests; an older version's while the newest starts), and under
-     * {@code Service@version} each declared version's own (re-drives of the requests it ran).
+     * {@code Service@version} each declared version's own (re-drives of the requests it ran). A
+     * co-located service's instances are published with its path: {@code http://127.0.0.1:port/Service}.
      */
     private void publishRoutes() throws IOException {
         Map<String, List<URI>> routes = new LinkedHashMap<>();
         for (Deployments.Deployment deployment : deployments.all().reversed()) {
-            for (String service : deployment.app().serviceNames()) {
-                List<URI> ready = readyInstances(deployment, service);
-                routes.merge(service, ready, (newer, older) -> newer.isEmpty() ? older : newer);
-                if (deployment.declared()) {
-                    routes.put(FileRoutes.versioned(service, deployment.version()), ready);
+            for (Function function : functions(deployment)) {
+                for (String service : function.services()) {
+                    List<URI> ready = readyInstances(deployment, function, service);
+                    routes.merge(service, ready, (newer, older) -> newer.isEmpty() ? older : newer);
+                    if (deployment.declared()) {
+                        routes.put(FileRoutes.versioned(service, deployment.version()), ready);
+                    }
                 }
             }
         }
         FileRoutes.write(routesFile, routes);
     }
 
-    private List<URI> readyInstances(Deployments.Deployment deployment, String service) {
+    private List<URI> readyInstances(Deployments.Deployment deployment, Function function, String service) {
+        String path = function.colocated() ? "/" + service : "";
         return instances.stream()
-                .filter(i -> i.deployment == deployment && service.equals(i.service) && i.ready)
-                .map(i -> URI.create("http://127.0.0.1:" + i.port))
+                .filter(i -> i.deployment == deployment && function.equals(i.function) && i.ready)
+                .map(i -> URI.create("http://127.0.0.1:" + i.port + path))
                 .toList();
     }
 
-    /** Starts an instance of {@code service} of {@code deployment}, or the gateway (both null) of the newest version. */
-    private Instance launch(Deployments.Deployment deployment, String service, int port) throws IOException {
+    /** Starts an instance of {@code function} of {@code deployment}, or the gateway (both null) of the newest version. */
+    private Instance launch(Deployments.Deployment deployment, Function function, int port) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current()
                 .info()
@@ -631,10 +697,11 @@ public final class LocalPlatform implements AutoCloseable {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(options.jvmOptions());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), options.mainClass()));
-        if (service == null) {
+        if (function == null) {
             command.addAll(List.of("gateway", "--app", deployments.newest().appArgument()));
         } else {
-            command.addAll(List.of("function", "--app", deployment.appArgument(), "--service", service));
+            command.addAll(List.of(
+                    "function", "--app", deployment.appArgument(), "--service", String.join(",", function.services())));
         }
         command.addAll(List.of(
                 "--mode",
@@ -646,7 +713,7 @@ public final class LocalPlatform implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logDirectory
-                        .resolve((service == null ? "gateway" : service) + "-" + port + ".log")
+                        .resolve((function == null ? "gateway" : function.name()) + "-" + port + ".log")
                         .toFile()));
         builder.environment().put("PORT", Integer.toString(port));
         // secrets go through the environment, which only this user can read (a command line is public)
@@ -656,8 +723,8 @@ public final class LocalPlatform implements AutoCloseable {
         builder.environment().put(PlatformStore.PASSWORD_ENV, storePassword);
         builder.environment().remove(PlatformStore.PASSWORD_FILE_ENV);
         builder.environment()
-                .put(PlatformProcess.HOST_ENV, service == null && options.openGateway() ? "0.0.0.0" : "127.0.0.1");
-        Instance instance = new Instance(deployment, service, port, builder.start());
+                .put(PlatformProcess.HOST_ENV, function == null && options.openGateway() ? "0.0.0.0" : "127.0.0.1");
+        Instance instance = new Instance(deployment, function, port, builder.start());
         options.log().println("platform: started " + instance);
         return instance;
     }
@@ -722,12 +789,12 @@ public final class LocalPlatform implements AutoCloseable {
         }
     }
 
-    /** One process of the platform: a function instance, or the gateway ({@code service == null}). */
+    /** One process of the platform: a function instance, or the gateway ({@code function == null}). */
     private static final class Instance {
         /** The version it runs; null for the gateway. */
         final Deployments.Deployment deployment;
 
-        final String service;
+        final Function function;
         final int port;
         final Process process;
         final long startedNanos = System.nanoTime();
@@ -737,21 +804,21 @@ public final class LocalPlatform implements AutoCloseable {
         volatile boolean killed;
         int failedHealthChecks; // by the control thread only
 
-        Instance(Deployments.Deployment deployment, String service, int port, Process process) {
+        Instance(Deployments.Deployment deployment, Function function, int port, Process process) {
             this.deployment = deployment;
-            this.service = service;
+            this.function = function;
             this.port = port;
             this.process = process;
         }
 
         @Override
         public String toString() {
-            return (service == null ? "gateway" : label()) + " :" + port + " (pid " + process.pid() + ")";
+            return (function == null ? "gateway" : label()) + " :" + port + " (pid " + process.pid() + ")";
         }
 
-        /** The service, with its version when the application declares one. */
+        /** The function's name, with its version when the application declares one. */
         String label() {
-            return deployment.declared() ? service + "@" + deployment.version() : service;
+            return deployment.declared() ? function.name() + "@" + deployment.version() : function.name();
         }
     }
 
