@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code mu2sls deploy knative <app>}: writes the application's Knative manifests
- * ({@link KnativeManifests}) and builds one OCI image per service and one for the gateway with
+ * ({@link KnativeManifests}) and builds one OCI image per function (each service, or with
+ * {@code --colocate} one running them all) and one for the gateway with
  * Jib (as a library: no Docker daemon), each as a tarball ({@code docker load}, {@code skopeo},
  * {@code crane push} take it). Building needs the base image: from a registry, or from a tarball
  * ({@code --base-image tar:/path}, e.g. saved with {@code docker save}). When it cannot be had, the
@@ -92,6 +93,12 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--no-images", description = "write the manifests only")
     boolean noImages;
 
+    @Option(
+            names = "--colocate",
+            description = "one Knative Service runs every service of the application, so calls between them stay "
+                    + "in the pod (default: one Knative Service per service)")
+    boolean colocate;
+
     @Override
     public Integer call() throws Exception {
         if (!platform.equals("knative")) {
@@ -108,7 +115,8 @@ final class DeployCommand implements Callable<Integer> {
                 containerConcurrency,
                 minScale,
                 maxScale,
-                userJar ? "/app/application.jar" : application.name());
+                userJar ? "/app/application.jar" : application.name(),
+                colocate);
         Path directory = out != null ? out : Path.of("deploy", "knative", application.name());
         Files.createDirectories(directory);
         byte[] secret = new byte[32];
@@ -135,14 +143,15 @@ final class DeployCommand implements Callable<Integer> {
                             + "images; run it through ./mu2sls (cli/target/mu2sls.jar)");
             return 3;
         }
-        List<String> services = new ArrayList<>(application.serviceNames());
-        services.add(null);
-        for (String service : services) {
-            Path tarball = directory.resolve(KnativeManifests.serviceName(application, service) + ".oci.tar");
+        List<KnativeManifests.Function> functions = new ArrayList<>(KnativeManifests.functions(application, settings));
+        functions.add(null); // the gateway
+        for (KnativeManifests.Function function : functions) {
+            String name = function == null ? null : function.name();
+            Path tarball = directory.resolve(KnativeManifests.serviceName(application, name) + ".oci.tar");
             try {
-                build(application, service, settings, jar, userJar ? Path.of(app) : null, tarball);
+                build(application, function, settings, jar, userJar ? Path.of(app) : null, tarball);
                 System.out.println(
-                        "built " + tarball + " (" + KnativeManifests.image(application, service, settings) + ")");
+                        "built " + tarball + " (" + KnativeManifests.image(application, name, settings) + ")");
             } catch (Exception e) {
                 System.out.println(
                         "images: NOT BUILT - the base image " + baseImage + " could not be read: " + rootCause(e));
@@ -160,7 +169,7 @@ final class DeployCommand implements Callable<Integer> {
 
     private void build(
             Apps.App application,
-            String service,
+            KnativeManifests.Function function,
             KnativeManifests.Settings settings,
             Path jar,
             Path userJar,
@@ -176,15 +185,16 @@ final class DeployCommand implements Callable<Integer> {
             Files.copy(userJar, renamed);
             builder.addLayer(List.of(renamed), AbsoluteUnixPath.get("/app"));
         }
-        List<String> command = KnativeManifests.command(application, service, settings);
+        List<String> command = KnativeManifests.command(application, function, settings);
+        String name = function == null ? null : function.name();
         builder.setEntrypoint(command.getFirst())
                 .setProgramArguments(command.subList(1, command.size()))
                 .setExposedPorts(Set.of(Port.tcp(8080)))
                 .addEnvironmentVariable("PORT", "8080")
                 .setFormat(ImageFormat.OCI)
-                .addLabel("org.opencontainers.image.title", KnativeManifests.serviceName(application, service));
+                .addLabel("org.opencontainers.image.title", KnativeManifests.serviceName(application, name));
         builder.containerize(
-                Containerizer.to(TarImage.at(tarball).named(KnativeManifests.image(application, service, settings))));
+                Containerizer.to(TarImage.at(tarball).named(KnativeManifests.image(application, name, settings))));
     }
 
     /** The jar this command runs from, or null when run from class directories. */

@@ -9,9 +9,10 @@ import java.util.Map;
 
 /**
  * Knative Serving manifests for an application: one {@code serving.knative.dev/v1} Service per
- * service of the application and one for its gateway, all running the same image contents with
- * different arguments, plus the Secret they read (store URL and credentials, call-signing secret).
- * Plain text, every string value double-quoted (valid YAML).
+ * service of the application (or, co-located, one {@code <app>-functions} Service running them
+ * all, whose calls between services stay in the pod) and one for its gateway, all running the
+ * same image contents with different arguments, plus the Secret they read (store URL and
+ * credentials, call-signing secret). Plain text, every string value double-quoted (valid YAML).
  */
 final class KnativeManifests {
     /**
@@ -22,6 +23,7 @@ final class KnativeManifests {
      * @param minScale instances kept when idle (0: scale to zero)
      * @param maxScale instances at most
      * @param appArgument the {@code --app} argument inside the image (example name, or the jar's path there)
+     * @param colocate whether one Knative Service runs every service of the application
      */
     record Settings(
             String namespace,
@@ -30,11 +32,36 @@ final class KnativeManifests {
             int containerConcurrency,
             int minScale,
             int maxScale,
-            String appArgument) {}
+            String appArgument,
+            boolean colocate) {}
+
+    /**
+     * What one Knative Service runs: one service, or every service co-located.
+     *
+     * @param name its part of the Knative Service's name: the service's, or {@value #COLOCATED}
+     */
+    record Function(String name, List<String> services) {
+        boolean colocated() {
+            return services.size() > 1;
+        }
+    }
+
+    /** The name part of the Knative Service that co-locates every service. */
+    static final String COLOCATED = "functions";
 
     private KnativeManifests() {}
 
-    /** The Knative Service name of {@code service} of {@code app}: a DNS-1035 label. */
+    /** The functions the application deploys as: one per service, or one co-locating them all. */
+    static List<Function> functions(Apps.App app, Settings settings) {
+        if (settings.colocate() && app.serviceNames().size() > 1) {
+            return List.of(new Function(COLOCATED, app.serviceNames()));
+        }
+        return app.serviceNames().stream()
+                .map(service -> new Function(service, List.of(service)))
+                .toList();
+    }
+
+    /** The Knative Service name of function {@code service} of {@code app} (null: the gateway): a DNS-1035 label. */
     static String serviceName(Apps.App app, String service) {
         String name = (app.name() + "-" + (service == null ? "gateway" : service))
                 .toLowerCase(Locale.ROOT)
@@ -56,48 +83,58 @@ final class KnativeManifests {
         return "mu2sls-" + app.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
     }
 
-    /** The URL of every service inside the cluster, as {@code MU2SLS_ROUTES} expects. */
+    /**
+     * The URL of every service inside the cluster, as {@code MU2SLS_ROUTES} expects: a co-located
+     * service's carries its path ({@code http://<app>-functions.<namespace>.svc.cluster.local/Hotel}).
+     */
     static String routes(Apps.App app, Settings settings) {
         List<String> routes = new ArrayList<>();
-        for (String service : app.serviceNames()) {
-            routes.add(service + "=http://" + serviceName(app, service) + "." + settings.namespace()
-                    + ".svc.cluster.local");
+        for (Function function : functions(app, settings)) {
+            for (String service : function.services()) {
+                routes.add(service + "=http://" + serviceName(app, function.name()) + "." + settings.namespace()
+                        + ".svc.cluster.local" + (function.colocated() ? "/" + service : ""));
+            }
         }
         return String.join(",", routes);
     }
 
-    /** The container command of {@code service} (null: the gateway). */
-    static List<String> command(Apps.App app, String service, Settings settings) {
+    /** The container command of {@code function} (null: the gateway). */
+    static List<String> command(Apps.App app, Function function, Settings settings) {
         List<String> command = new ArrayList<>(List.of(
                 "java", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-cp", "/app/mu2sls.jar", Main.class.getName()));
-        if (service == null) {
+        if (function == null) {
             command.addAll(List.of("gateway", "--app", settings.appArgument()));
         } else {
-            command.addAll(List.of("function", "--app", settings.appArgument(), "--service", service));
+            command.addAll(List.of(
+                    "function", "--app", settings.appArgument(), "--service", String.join(",", function.services())));
         }
         return command;
     }
 
-    /** File name to contents: {@code <service>.yaml} per service, {@code gateway.yaml}, {@code secret.yaml}. */
+    /** File name to contents: {@code <function>.yaml} per function, {@code gateway.yaml}, {@code secret.yaml}. */
     static Map<String, String> render(Apps.App app, Settings settings, String generatedSecret) {
         Map<String, String> files = new LinkedHashMap<>();
-        for (String service : app.serviceNames()) {
-            files.put(serviceName(app, service) + ".yaml", service(app, service, settings));
+        for (Function function : functions(app, settings)) {
+            files.put(serviceName(app, function.name()) + ".yaml", service(app, function, settings));
         }
         files.put(serviceName(app, null) + ".yaml", service(app, null, settings));
         files.put(SECRET_FILE, secret(app, settings, generatedSecret));
         return files;
     }
 
-    private static String service(Apps.App app, String service, Settings settings) {
+    private static String service(Apps.App app, Function function, Settings settings) {
+        String service = function == null ? null : function.name();
         StringBuilder y = new StringBuilder();
         y.append("# Generated by ./mu2sls deploy knative ")
                 .append(app.name())
                 .append(": ")
                 .append(
-                        service == null
+                        function == null
                                 ? "the gateway (clients' door: POST /call/<Service>/<method>)"
-                                : "service " + service + " as an HTTP function")
+                                : function.colocated()
+                                        ? "services " + String.join(", ", function.services())
+                                                + " co-located as one HTTP function"
+                                        : "service " + service + " as an HTTP function")
                 .append(".\n");
         y.append("apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n");
         y.append("  name: ").append(q(serviceName(app, service))).append('\n');
@@ -111,7 +148,9 @@ final class KnativeManifests {
         if (service != null) {
             // functions are reached only by the gateway and each other, never from outside the cluster
             y.append("    networking.knative.dev/visibility: \"cluster-local\"\n");
-            y.append("    mu2sls.dev/service: ").append(q(service)).append('\n');
+            if (!function.colocated()) {
+                y.append("    mu2sls.dev/service: ").append(q(service)).append('\n');
+            }
         }
         y.append("spec:\n  template:\n    metadata:\n      annotations:\n");
         y.append("        autoscaling.knative.dev/metric: \"concurrency\"\n");

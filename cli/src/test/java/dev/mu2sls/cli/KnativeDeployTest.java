@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.mu2sls.platform.local.Apps;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -127,6 +128,46 @@ class KnativeDeployTest {
                 .isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("travel-gateway.yaml"))))
                 .isNotEqualTo("rw-------");
+    }
+
+    @Test
+    void travelCoLocated_oneFunctionServiceRunsEveryService_routedByPath() throws Exception {
+        List<String> lines = new ArrayList<>();
+        int code = run(lines, "deploy", "knative", "travel", "--out", out.toString(), "--no-images", "--colocate");
+        assertThat(code).as(String.join("\n", lines)).isZero();
+        Map<String, JsonNode> services = new TreeMap<>();
+        try (var files = Files.list(out)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                JsonNode manifest = YAML.readTree(file.toFile());
+                if (manifest.path("kind").asText().equals("Service")) {
+                    services.put(manifest.at("/metadata/name").asText(), manifest);
+                }
+            }
+        }
+        assertThat(services).containsOnlyKeys("travel-functions", "travel-gateway");
+        JsonNode functions = services.get("travel-functions");
+        assertThat(functions
+                        .at("/metadata/labels/networking.knative.dev~1visibility")
+                        .asText())
+                .isEqualTo("cluster-local");
+        String routes = functions.at("/spec/template/spec/containers/0/env").findValues("value").stream()
+                .map(JsonNode::asText)
+                .filter(v -> v.contains("svc.cluster.local"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(routes.split(","))
+                .containsExactlyInAnyOrder(
+                        "Frontend=http://travel-functions.default.svc.cluster.local/Frontend",
+                        "Hotel=http://travel-functions.default.svc.cluster.local/Hotel",
+                        "Flight=http://travel-functions.default.svc.cluster.local/Flight",
+                        "Order=http://travel-functions.default.svc.cluster.local/Order");
+        KnativeManifests.Settings settings =
+                new KnativeManifests.Settings("default", "mu2sls", "0.1.0", 32, 0, 10, "travel", true);
+        List<KnativeManifests.Function> deployed = KnativeManifests.functions(Apps.resolve("travel"), settings);
+        assertThat(KnativeManifests.command(Apps.resolve("travel"), deployed.getFirst(), settings)
+                        .subList(6, 11))
+                .as("the image's entry point")
+                .containsExactly("function", "--app", "travel", "--service", "Frontend,Hotel,Flight,Order");
     }
 
     @Test
