@@ -55,4 +55,20 @@ abstract sealed class ControlFlow extends Error {
             this.dueMillis = dueMillis;
         }
     }
+
+    /**
+     * The store failed under a step of the handler (unreachable, a commit refused past its
+     * retries): like a crash, the execution stops with nothing recorded, whatever the handler
+     * catches, and the delivery fails with {@link #failure}; its caller retries it with the same id.
+     * Recording the failure as the request's response instead would answer with an outcome the
+     * specification, whose state reads never fail, cannot produce.
+     */
+    static final class StoreFailed extends ControlFlow {
+        final RuntimeException failure;
+
+        StoreFailed(RuntimeException failure) {
+            super("stopped: the store failed under the handler: " + failure);
+            this.failure = failure;
+        }
+    }
 }

@@ -65,7 +65,7 @@ public final class Engine implements AutoCloseable {
      * @throws InvalidRequestException for bad input; nothing was recorded
      */
     public Response submit(Invocation invocation) {
-        return runner.submit(invocation);
+        return EngineStore.outsideHandler(() -> runner.submit(invocation));
     }
 
     /**
@@ -99,7 +99,7 @@ public final class Engine implements AutoCloseable {
      * @throws RequestSuspendedException if the request sleeps on; its timer delivers it again
      */
     public Response redeliver(Invocation invocation) {
-        return runner.run(invocation, Acceptance.RECORDED);
+        return EngineStore.outsideHandler(() -> runner.run(invocation, Acceptance.RECORDED));
     }
 
     /**
@@ -125,7 +125,7 @@ public final class Engine implements AutoCloseable {
      * @throws InjectedCrash if the fault plan crashed this delivery; the platform re-delivers
      */
     public Response invoke(Invocation invocation) {
-        return runner.run(invocation, Acceptance.NONE);
+        return EngineStore.outsideHandler(() -> runner.run(invocation, Acceptance.NONE));
     }
 
     /**

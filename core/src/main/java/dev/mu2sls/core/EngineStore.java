@@ -1,5 +1,6 @@
 package dev.mu2sls.core;
 
+import dev.mu2sls.Mu2slsException;
 import dev.mu2sls.store.CommitHold;
 import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.Store;
@@ -8,15 +9,24 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.Supplier;
 
 /**
  * The engine's way to its {@link Store}: transactions and reads, counted ({@link EngineStats})
  * and observed ({@link EngineObserver#storeCommit}), the {@link StateCache} of state reads,
  * and key ranges read in pages for the sweeps.
+ *
+ * <p>A store failure under a handler ({@link #underHandler}) stops its execution
+ * ({@link ControlFlow.StoreFailed}) instead of reaching the handler as an exception it could
+ * catch or the engine record as its response. Exceptions of the engine's own
+ * ({@link Mu2slsException}: a conflict to replay, a refused request) pass unchanged.
  */
 final class EngineStore {
     /** Keys a sweep reads per scan. */
     static final int PAGE = 512;
+
+    /** The journal of the execution whose handler runs on this thread; null or unbound: none. */
+    private static final ScopedValue<StepLog> HANDLER = ScopedValue.newInstance();
 
     private final Store store;
     private final EngineObserver observer;
@@ -30,27 +40,68 @@ final class EngineStore {
         this.stateCache = stateCache;
     }
 
+    /** Runs {@code handler}, the handler of the execution journaling to {@code log}. */
+    static <T, X extends Throwable> T underHandler(StepLog log, ScopedValue.CallableOp<T, X> handler) throws X {
+        return ScopedValue.where(HANDLER, log).call(handler);
+    }
+
+    /**
+     * Runs {@code delivery}, an engine's entry point, as no handler's: a delivery made in-process
+     * from inside a handler on this thread fails alone when the store does, not its caller's execution.
+     */
+    static <T> T outsideHandler(Supplier<T> delivery) {
+        if (HANDLER.isBound() && HANDLER.get() != null) {
+            return ScopedValue.where(HANDLER, null).call(delivery::get);
+        }
+        return delivery.get();
+    }
+
     <T> T transact(TransactionBody<T> body) {
-        return observer.storeCommit(() -> store.run(tx -> {
-            counters.storeTransactions.increment();
-            return body.apply(tx);
-        }));
+        try {
+            return observer.storeCommit(() -> store.run(tx -> {
+                counters.storeTransactions.increment();
+                return body.apply(tx);
+            }));
+        } catch (RuntimeException failure) {
+            throw failed(failure);
+        }
     }
 
     byte[] read(byte[] key) {
         counters.storeReads.increment();
-        return store.get(key);
+        try {
+            return store.get(key);
+        } catch (RuntimeException failure) {
+            throw failed(failure);
+        }
     }
 
     /** The committed values of {@code keys} in one read ({@link Store#getAll}). */
     List<byte[]> readAll(List<byte[]> keys) {
         counters.storeReads.increment();
-        return store.getAll(keys);
+        try {
+            return store.getAll(keys);
+        } catch (RuntimeException failure) {
+            throw failed(failure);
+        }
     }
 
     List<KeyValue> scan(byte[] from, byte[] to, int limit) {
         counters.storeReads.increment();
-        return store.scan(from, to, limit);
+        try {
+            return store.scan(from, to, limit);
+        } catch (RuntimeException failure) {
+            throw failed(failure);
+        }
+    }
+
+    /** {@code failure} to throw; under a handler, a store's own failure stops its execution instead. */
+    private static RuntimeException failed(RuntimeException failure) {
+        StepLog log = HANDLER.isBound() ? HANDLER.get() : null;
+        if (log == null || failure instanceof Mu2slsException) {
+            return failure;
+        }
+        throw log.stop(new ControlFlow.StoreFailed(failure));
     }
 
     StateCache stateCache() {

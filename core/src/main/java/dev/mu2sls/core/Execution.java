@@ -126,8 +126,10 @@ final class Execution implements ExecutionContext, StateAccess {
     Response run(Object[] args) {
         Response response;
         try {
-            Object result = Contexts.runAs(
-                    SELF, this, () -> service.definition().invoke(service.instance(), method.index(), args));
+            Object result = EngineStore.underHandler(
+                    log,
+                    () -> Contexts.runAs(
+                            SELF, this, () -> service.definition().invoke(service.instance(), method.index(), args)));
             log.rethrowIfStopped();
             response = Response.success(ctx.codec().encode(result, method.returnType()));
         } catch (ControlFlow | NondeterminismException flow) {
