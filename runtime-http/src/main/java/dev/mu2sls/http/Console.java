@@ -15,11 +15,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
@@ -258,12 +260,15 @@ public final class Console {
         return node;
     }
 
-    private List<URI> instances() {
-        List<URI> all = new ArrayList<>();
+    /** Every function process once: co-located services share one ({@code http://host:port/Service}). */
+    private Collection<URI> instances() {
+        Set<URI> processes = new LinkedHashSet<>();
         for (String service : routes.services()) {
-            all.addAll(routes.instances(service));
+            for (URI instance : routes.instances(service)) {
+                processes.add(instance.resolve("/"));
+            }
         }
-        return all;
+        return processes;
     }
 
     private static HttpReply unknown(HttpCall call) {

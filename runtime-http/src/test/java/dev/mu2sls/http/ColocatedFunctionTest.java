@@ -111,6 +111,17 @@ class ColocatedFunctionTest {
         assertThat(inspector.dumpState()).isEmpty();
     }
 
+    @Test
+    void console_scrapesACoLocatingFunctionOnce() {
+        start(List.of(new Caller1Dispatcher(), new Caller2Dispatcher()), List.of(new CounterDispatcher()));
+
+        HttpResponse<String> metrics = client.get(gateway.resolve("/console/api/metrics"));
+
+        assertThat(LocalFunctions.json(metrics).get("processes").asInt())
+                .as("the gateway and two functions, not one per service")
+                .isEqualTo(3);
+    }
+
     /** The first group co-located in one function, each other in its own; a gateway in front. */
     @SafeVarargs
     private void start(List<ServiceDefinition>... functions) {
@@ -130,8 +141,8 @@ class ColocatedFunctionTest {
             }
             engines.add(engine);
             List<String> names = services.stream().map(ServiceDefinition::name).toList();
-            FunctionHandler handler =
-                    new FunctionHandler(engine, names, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES, Telemetry.off());
+            FunctionHandler handler = new FunctionHandler(
+                    engine, names, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES, Telemetry.create(true, null));
             handlers.add(handler);
             HttpServerAdapter server = HttpServerAdapter.start("127.0.0.1", 0, handler.maxBodyBytes(), handler::handle);
             servers.add(server);
@@ -142,8 +153,16 @@ class ColocatedFunctionTest {
                                 "http://127.0.0.1:" + server.port() + (names.size() > 1 ? "/" + name : ""))));
             }
         }
+        Telemetry gatewayTelemetry = Telemetry.create(true, null);
+        Console console = new Console(inspector, gatewayTelemetry, routes, Console.Exposure.LOOPBACK);
         GatewayHandler gatewayHandler = new GatewayHandler(
-                http, all, Engine.DEFAULT_MAX_PAYLOAD_BYTES, null, (invocation, report) -> {}, Telemetry.off(), null);
+                http,
+                all,
+                Engine.DEFAULT_MAX_PAYLOAD_BYTES,
+                null,
+                (invocation, report) -> {},
+                gatewayTelemetry,
+                console);
         HttpServerAdapter server =
                 JettyServer.startNonBlocking("127.0.0.1", 0, gatewayHandler.maxBodyBytes(), gatewayHandler::handle);
         servers.add(server);
