@@ -5,7 +5,8 @@
 # PostgreSQL transactions (commits + rollbacks, from pg_stat_database) per request.
 # Usage: scripts/bench-http-wrk.sh [W1|W2|W4|W5] [mode] [concurrency] [warmup-seconds] [window-seconds] [windows]
 #   defaults: W1 exactly-once 64 90 20 3; env MU2SLS=./mu2sls (the command to run),
-#   INSTANCES=1 (instances per service, fixed), COLOCATE=1 (every service in each process: up --colocate)
+#   INSTANCES=1 (instances per service, fixed), COLOCATE=1 (every service in each process: up --colocate),
+#   INSTANCE_JVM_OPTIONS="-XX:+UseSerialGC -Xmx512m" (the instances' JVM options, e.g. plus -Xlog:gc:file=...)
 # W1 posts Counter.add and W2 Caller1.add (the chain) with a random key of 1000 and delta 1..10; W4
 # MediaFrontend.compose (100 users and 1000 movies registered first, as in ./mu2sls bench); W5
 # Frontend.book with users u1..u10000, flights f0..f99 and hotels h0..h99 opened first with capacity
@@ -39,7 +40,7 @@ request = function()
 end
 LUA
 $mu2sls up "$app" --mode "$mode" --port 0 --state-dir "$work" --min-instances "$instances" --max-instances "$instances" "${colocate[@]}" \
-    "--instance-jvm-options=-XX:+UseSerialGC -Xmx512m" > "$work/up.log" 2>&1 &
+    "--instance-jvm-options=${INSTANCE_JVM_OPTIONS:--XX:+UseSerialGC -Xmx512m}" > "$work/up.log" 2>&1 &
 up_pid=$!
 trap '$mu2sls down --state-dir "$work" >/dev/null 2>&1 || kill $up_pid 2>/dev/null || true' EXIT
 until [ -f "$work/state.json" ]; do

@@ -84,7 +84,8 @@ class AttackCatalogueTest {
                 List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"),
                 new PrintStream(log, true, UTF_8),
                 false,
-                Main.class.getName()));
+                Main.class.getName(),
+                false));
         store = PostgresStore.open(
                 platform.storeUrl(), "postgres", platform.storePassword(), 1, PlatformStore.table("bank"));
         for (String account : List.of("alice", "bob")) {
@@ -722,7 +723,8 @@ class AttackCatalogueTest {
                 List.of(),
                 new PrintStream(new ByteArrayOutputStream(), true, UTF_8),
                 false,
-                Main.class.getName());
+                Main.class.getName(),
+                false);
         assertThatThrownBy(() -> LocalPlatform.start(second)).hasMessageContaining("already up");
         assertThat(state.resolve("routes.json")).exists();
         assertThat(send(post("/call/Account/balance", Map.of(), "[\"alice\"]")).status)

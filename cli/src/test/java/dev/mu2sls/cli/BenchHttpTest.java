@@ -86,7 +86,8 @@ class BenchHttpTest {
                 List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"),
                 new PrintStream(log, true, UTF_8),
                 false,
-                Main.class.getName());
+                Main.class.getName(),
+                false);
         try (LocalPlatform platform = LocalPlatform.start(options);
                 HttpClient http = HttpClient.newHttpClient()) {
             Matcher counter = Pattern.compile("\"Counter\"\\s*:\\s*\\[\\s*\"([^\"]+)\"")

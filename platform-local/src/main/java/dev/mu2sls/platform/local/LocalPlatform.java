@@ -100,44 +100,6 @@ public final class LocalPlatform implements AutoCloseable {
                 throw new IllegalArgumentException("gateway port must be 0 to 65535: got " + gatewayPort);
             }
         }
-
-        /** One service per instance (the default). */
-        public Options(
-                String appArgument,
-                PlatformMode mode,
-                String storeUrl,
-                String storeUser,
-                String storePassword,
-                Path stateDirectory,
-                int gatewayPort,
-                int minInstances,
-                int maxInstances,
-                int targetInFlight,
-                Duration chaosInterval,
-                long seed,
-                List<String> jvmOptions,
-                PrintStream log,
-                boolean openGateway,
-                String mainClass) {
-            this(
-                    appArgument,
-                    mode,
-                    storeUrl,
-                    storeUser,
-                    storePassword,
-                    stateDirectory,
-                    gatewayPort,
-                    minInstances,
-                    maxInstances,
-                    targetInFlight,
-                    chaosInterval,
-                    seed,
-                    jvmOptions,
-                    log,
-                    openGateway,
-                    mainClass,
-                    false);
-        }
     }
 
     /**
