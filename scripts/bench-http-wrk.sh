@@ -67,7 +67,8 @@ case "$workload" in
       for i in $(seq 0 99); do post /call/Hotel/open "[\"h$i\",1000000000]"; post /call/Flight/open "[\"f$i\",1000000000]"; done ;;
 esac
 function_pids="$(pgrep -f "function --app $app .*$work" | tr '\n' ' ')"
-ticks() { for p in "$@"; do awk '{print $14 + $15}' "/proc/$p/stat"; done | awk '{s += $1} END {print s + 0}'; }
+# a process that exited since it was listed (a PostgreSQL backend) counts no more
+ticks() { for p in "$@"; do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || true; done | awk '{s += $1} END {print s + 0}'; }
 millis() { awk '{v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
                  f = (u == "us") ? 0.001 : (u == "s") ? 1000 : 1; printf "%.3f", v * f}'; }
 echo "warming up $app ($mode) for $warmup s at c=$clients (logs: $work)" >&2

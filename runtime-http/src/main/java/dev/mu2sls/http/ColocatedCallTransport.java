@@ -9,10 +9,13 @@ import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.MisdirectedRequestException;
 import dev.mu2sls.core.RequestSuspendedException;
 import dev.mu2sls.core.Response;
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 /**
  * Calls between services co-located in one function process ({@code up --colocate}): a call to a
@@ -26,9 +29,9 @@ import java.util.concurrent.atomic.LongAdder;
  * transaction conflict the callee did not record). Bad input and divergence are final, as over
  * HTTP. A request another application version ran goes to that version's instances over HTTP.
  *
- * <p>With several instances, a co-located call runs on the caller's instance rather than on the
- * instance its key routes to ({@link KeyRouting}): correct either way (cached state is validated
- * at commit), but the callee's state cache hits less often.
+ * <p>With several instances of the callee, a call stays in-process only when its key routes to this
+ * instance ({@link KeyRouting}); otherwise it goes over HTTP to the instance that owns the key, so
+ * that the requests for one key keep meeting one state cache, as without co-location.
  *
  * <h2>Thread safety</h2>
  * Safe for concurrent use once {@link #attach attached}.
@@ -36,6 +39,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ColocatedCallTransport implements CallTransport {
     private final HttpCallTransport remote;
     private final String applicationVersion;
+    private final Predicate<URI> here;
     private final Duration deadline;
     private final LongAdder localCalls = new LongAdder();
     private final LongAdder retries = new LongAdder();
@@ -44,10 +48,12 @@ public final class ColocatedCallTransport implements CallTransport {
     /**
      * @param remote the transport for services this process does not run
      * @param applicationVersion the version this process runs, or null when the application declares none
+     * @param here whether a route names this process (one of {@code remote}'s routes)
      */
-    public ColocatedCallTransport(HttpCallTransport remote, String applicationVersion) {
+    public ColocatedCallTransport(HttpCallTransport remote, String applicationVersion, Predicate<URI> here) {
         this.remote = Objects.requireNonNull(remote, "remote");
         this.applicationVersion = applicationVersion;
+        this.here = Objects.requireNonNull(here, "here");
         this.deadline = remote.deadline();
     }
 
@@ -73,7 +79,8 @@ public final class ColocatedCallTransport implements CallTransport {
             throw new IllegalStateException("attach the engine before it makes calls");
         }
         if (!local.services().containsKey(invocation.service())
-                || !Objects.equals(invocation.version(), applicationVersion)) {
+                || !Objects.equals(invocation.version(), applicationVersion)
+                || !routedHere(invocation)) {
             return remote.call(invocation);
         }
         localCalls.increment();
@@ -107,6 +114,16 @@ public final class ColocatedCallTransport implements CallTransport {
             backOff(invocation, attempt - invocation.attempt());
             attempt++;
         }
+    }
+
+    /** Whether the callee's key routes to this instance, or no route prefers another. */
+    private boolean routedHere(Invocation invocation) {
+        List<URI> instances = remote.routes().instances(invocation.service(), invocation.version());
+        if (instances.size() <= 1) {
+            return true;
+        }
+        long keyHash = KeyRouting.keyHash(invocation.arguments());
+        return keyHash == 0 || here.test(KeyRouting.choose(instances, keyHash, null));
     }
 
     private static void backOff(Invocation invocation, int retry) {

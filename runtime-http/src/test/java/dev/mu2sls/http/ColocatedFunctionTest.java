@@ -1,10 +1,13 @@
 package dev.mu2sls.http;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.Inspector;
+import dev.mu2sls.core.Invocation;
+import dev.mu2sls.core.Response;
 import dev.mu2sls.examples.chain.Caller1Dispatcher;
 import dev.mu2sls.examples.chain.Caller2Dispatcher;
 import dev.mu2sls.examples.counter.CounterDispatcher;
@@ -112,6 +115,51 @@ class ColocatedFunctionTest {
     }
 
     @Test
+    void callForAnotherApplicationVersion_goesOverHttpToThatVersionsInstances() {
+        start(List.of(new Caller1Dispatcher(), new CounterDispatcher()));
+        Invocation ranByVersion1 =
+                new Invocation("Caller1.add:v1/1", "Counter", "add", "[\"k\", 2]".getBytes(UTF_8), 0).withVersion("1");
+
+        Response response = colocated.call(ranByVersion1);
+
+        assertThat(new String(response.value(), UTF_8)).isEqualTo("2");
+        assertThat(colocated.localCalls()).as("this process runs no version 1").isZero();
+        assertThat(handled(0)).as("delivered over HTTP").isEqualTo(1);
+    }
+
+    @Test
+    void calleeWithSeveralInstances_staysInProcessOnlyForTheKeysRoutedHere() {
+        start(List.of(new Caller2Dispatcher(), new CounterDispatcher()), List.of(new CounterDispatcher()));
+        List<URI> counters = List.of(
+                URI.create("http://127.0.0.1:" + servers.get(0).port() + "/Counter"),
+                URI.create("http://127.0.0.1:" + servers.get(1).port()));
+        routes.set("Counter", counters);
+        String here = keyRoutedTo(counters, counters.get(0));
+        String there = keyRoutedTo(counters, counters.get(1));
+
+        assertThat(call("Caller2", "add", "[\"" + here + "\", 1]", "routed-here")
+                        .body())
+                .isEqualTo("{\"ok\":true,\"value\":1}");
+        assertThat(call("Caller2", "add", "[\"" + there + "\", 1]", "routed-there")
+                        .body())
+                .isEqualTo("{\"ok\":true,\"value\":1}");
+
+        assertThat(colocated.localCalls()).as("the key routed here").isEqualTo(1);
+        assertThat(handled(1)).as("the key routed to the other instance").isEqualTo(1);
+    }
+
+    /** A counter key whose call {@link KeyRouting} sends to {@code target} among {@code instances}. */
+    private static String keyRoutedTo(List<URI> instances, URI target) {
+        for (int i = 0; ; i++) {
+            String key = "k" + i;
+            long hash = KeyRouting.keyHash(("[\"" + key + "\", 1]").getBytes(UTF_8));
+            if (KeyRouting.choose(instances, hash, null).equals(target)) {
+                return key;
+            }
+        }
+    }
+
+    @Test
     void console_scrapesACoLocatingFunctionOnce() {
         start(List.of(new Caller1Dispatcher(), new Caller2Dispatcher()), List.of(new CounterDispatcher()));
 
@@ -128,7 +176,9 @@ class ColocatedFunctionTest {
         List<ServiceDefinition> all = new ArrayList<>();
         for (List<ServiceDefinition> services : functions) {
             all.addAll(services);
-            ColocatedCallTransport transport = new ColocatedCallTransport(http, null);
+            AtomicInteger port = new AtomicInteger();
+            ColocatedCallTransport transport =
+                    new ColocatedCallTransport(http, null, uri -> uri.getPort() == port.get());
             Engine engine = Engine.builder()
                     .store(store)
                     .codec(new JsonCodec())
@@ -145,6 +195,7 @@ class ColocatedFunctionTest {
                     engine, names, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES, Telemetry.create(true, null));
             handlers.add(handler);
             HttpServerAdapter server = HttpServerAdapter.start("127.0.0.1", 0, handler.maxBodyBytes(), handler::handle);
+            port.set(server.port());
             servers.add(server);
             for (String name : names) {
                 routes.set(

@@ -46,8 +46,10 @@ public final class FunctionProcess {
         CallSigner signer = CallSigner.fromEnvironment(System.getenv());
         Routes instances = PlatformProcess.routes(routes);
         HttpCallTransport http = HttpCallTransport.forCalls(instances, signer);
+        int port = PlatformProcess.port(); // the local platform's routes tell its processes apart by port
         ColocatedCallTransport colocated = services.size() > 1
-                ? new ColocatedCallTransport(http, application.declared() ? application.version() : null)
+                ? new ColocatedCallTransport(
+                        http, application.declared() ? application.version() : null, route -> route.getPort() == port)
                 : null;
         CallTransport transport = colocated != null ? colocated : http;
         String label = String.join("+", services);
@@ -71,8 +73,8 @@ public final class FunctionProcess {
         }
         FunctionHandler handler =
                 new FunctionHandler(engine, services, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES, telemetry);
-        HttpServerAdapter server = HttpServerAdapter.start(
-                PlatformProcess.host(), PlatformProcess.port(), handler.maxBodyBytes(), handler::handle);
+        HttpServerAdapter server =
+                HttpServerAdapter.start(PlatformProcess.host(), port, handler.maxBodyBytes(), handler::handle);
         PlatformProcess.serveUntilStopped(
                 server,
                 handler,
