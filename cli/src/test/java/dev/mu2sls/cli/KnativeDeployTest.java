@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.mu2sls.platform.local.Apps;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +39,20 @@ class KnativeDeployTest {
         }
     }
 
+    /** The Knative Services written to {@code out}, by name. */
+    private Map<String, JsonNode> knativeServices() throws IOException {
+        Map<String, JsonNode> services = new TreeMap<>();
+        try (var files = Files.list(out)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                JsonNode manifest = YAML.readTree(file.toFile());
+                if (manifest.path("kind").asText().equals("Service")) {
+                    services.put(manifest.at("/metadata/name").asText(), manifest);
+                }
+            }
+        }
+        return services;
+    }
+
     @Test
     void travel_oneKnativeServicePerServiceAndGateway_withImageStoreProbesAndConcurrency() throws Exception {
         List<String> lines = new ArrayList<>();
@@ -56,15 +71,7 @@ class KnativeDeployTest {
                 "--container-concurrency",
                 "16");
         assertThat(code).as(String.join("\n", lines)).isZero();
-        Map<String, JsonNode> services = new TreeMap<>();
-        try (var files = Files.list(out)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
-                JsonNode manifest = YAML.readTree(file.toFile());
-                if (manifest.path("kind").asText().equals("Service")) {
-                    services.put(manifest.at("/metadata/name").asText(), manifest);
-                }
-            }
-        }
+        Map<String, JsonNode> services = knativeServices();
         assertThat(services)
                 .containsOnlyKeys("travel-frontend", "travel-hotel", "travel-flight", "travel-order", "travel-gateway");
         for (Map.Entry<String, JsonNode> entry : services.entrySet()) {
@@ -135,15 +142,7 @@ class KnativeDeployTest {
         List<String> lines = new ArrayList<>();
         int code = run(lines, "deploy", "knative", "travel", "--out", out.toString(), "--no-images", "--colocate");
         assertThat(code).as(String.join("\n", lines)).isZero();
-        Map<String, JsonNode> services = new TreeMap<>();
-        try (var files = Files.list(out)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
-                JsonNode manifest = YAML.readTree(file.toFile());
-                if (manifest.path("kind").asText().equals("Service")) {
-                    services.put(manifest.at("/metadata/name").asText(), manifest);
-                }
-            }
-        }
+        Map<String, JsonNode> services = knativeServices();
         assertThat(services).containsOnlyKeys("travel-functions", "travel-gateway");
         JsonNode functions = services.get("travel-functions");
         assertThat(functions
