@@ -36,6 +36,8 @@ public final class Engine implements AutoCloseable {
     public static final int DEFAULT_STATE_CACHE_ENTRIES = 1 << 16;
     /** How long one execution may act unless configured: longer than any platform's execution timeout. */
     public static final Duration DEFAULT_MAX_EXECUTION_AGE = Duration.ofMinutes(15);
+    /** The default of {@link Builder#contentionWait}. */
+    public static final Duration DEFAULT_CONTENTION_WAIT = Duration.ofSeconds(1);
     /** The error type of a quarantined request's response when no report of the engine's own names one. */
     public static final String QUARANTINED = "dev.mu2sls.RequestQuarantined";
 
@@ -177,7 +179,7 @@ public final class Engine implements AutoCloseable {
 
     /** Counters since start. */
     public EngineStats stats() {
-        return ctx.counters().snapshot(ctx.store().stateCache());
+        return ctx.counters().snapshot(ctx.store().stateCache(), ctx.intents());
     }
 
     /** The services this engine runs, by name. */
@@ -314,6 +316,21 @@ public final class Engine implements AutoCloseable {
         public Builder stateCacheEntries(int entries) {
             settings.stateCacheEntries =
                     EngineSettings.checked(entries >= 0, entries, "state cache entries must be 0 (off) or positive");
+            return this;
+        }
+
+        /**
+         * The longest a read inside a transaction waits for an older transaction coordinated by
+         * this engine that wrote the key to end (default 1 s; zero: never wait). Reading the value
+         * that transaction is about to replace would make this one conflict at its end and run
+         * again; waiting instead turns contention on hot keys into short waits. Correctness never
+         * depends on it: reads are validated at the end either way.
+         */
+        public Builder contentionWait(Duration wait) {
+            if (wait.isNegative()) {
+                throw new IllegalArgumentException("contention wait must be zero (off) or positive: " + wait);
+            }
+            settings.contentionWait = wait;
             return this;
         }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
  * @param asyncCalls where async calls run, as the observer wraps it
  * @param clock the store-clock time for deadlines, completion times, retention and leases
  * @param timers the delivery driver of one-way sends and sleeping requests
+ * @param intents the keys written inside the transactions this engine coordinates, for readers to wait on
  */
 record EngineContext(
         EngineStore store,
@@ -25,7 +26,8 @@ record EngineContext(
         EngineObserver observer,
         Mode mode,
         EngineCounters counters,
-        Timers timers) {
+        Timers timers,
+        WriteIntents intents) {
 
     long clockMillis() {
         return clock.millis();

@@ -19,7 +19,7 @@ final class EngineCounters {
     final LongAdder expired = new LongAdder();
     final LongAdder quarantined = new LongAdder();
 
-    EngineStats snapshot(StateCache stateCache) {
+    EngineStats snapshot(StateCache stateCache, WriteIntents intents) {
         return new EngineStats(
                 invocations.sum(),
                 executions.sum(),
@@ -36,7 +36,8 @@ final class EngineCounters {
                 stateCache.hits(),
                 stateCache.staleHits(),
                 expired.sum(),
-                quarantined.sum());
+                quarantined.sum(),
+                intents.waits());
     }
 
     /** Counts a transaction's end, and says how to report it. */

@@ -32,6 +32,7 @@ final class EngineSettings {
     Duration maxExecutionAge = Engine.DEFAULT_MAX_EXECUTION_AGE;
     int maxPayloadBytes = Engine.DEFAULT_MAX_PAYLOAD_BYTES;
     int stateCacheEntries = Engine.DEFAULT_STATE_CACHE_ENTRIES;
+    Duration contentionWait = Engine.DEFAULT_CONTENTION_WAIT;
     /** The application version this engine's code is, recorded with what it runs; null: undeclared. */
     String applicationVersion;
     /** Whether a service's instances of another version are alive, to send its requests back there. */
@@ -109,6 +110,7 @@ final class EngineSettings {
                 observer,
                 mode,
                 counters,
-                new Timers(engineStore, engineClock, maxExecutionAge));
+                new Timers(engineStore, engineClock, maxExecutionAge),
+                new WriteIntents(contentionWait.toNanos()));
     }
 }

@@ -19,6 +19,7 @@ package dev.mu2sls.core;
  * @param stateCacheStale cached values found stale when their read was validated (each cost a replay)
  * @param executionsExpired executions stopped at their deadline without persisting (A6)
  * @param requestsQuarantined requests ended as failed with a report (a replay diverged, or given up on)
+ * @param contentionWaits reads inside a transaction that waited for an older one that wrote the key to end
  */
 public record EngineStats(
         long invocations,
@@ -36,7 +37,8 @@ public record EngineStats(
         long stateCacheHits,
         long stateCacheStale,
         long executionsExpired,
-        long requestsQuarantined) {
+        long requestsQuarantined,
+        long contentionWaits) {
 
     /** The counts between {@code earlier} and this snapshot. */
     public EngineStats minus(EngineStats earlier) {
@@ -56,6 +58,7 @@ public record EngineStats(
                 stateCacheHits - earlier.stateCacheHits,
                 stateCacheStale - earlier.stateCacheStale,
                 executionsExpired - earlier.executionsExpired,
-                requestsQuarantined - earlier.requestsQuarantined);
+                requestsQuarantined - earlier.requestsQuarantined,
+                contentionWaits - earlier.contentionWaits);
     }
 }

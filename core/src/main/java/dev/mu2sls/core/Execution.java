@@ -124,6 +124,14 @@ final class Execution implements ExecutionContext, StateAccess {
 
     /** Runs the handler to completion and records its response. */
     Response run(Object[] args) {
+        try {
+            return runHandler(args);
+        } finally {
+            transactions.stopped();
+        }
+    }
+
+    private Response runHandler(Object[] args) {
         Response response;
         try {
             Object result = EngineStore.underHandler(

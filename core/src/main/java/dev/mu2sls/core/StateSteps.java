@@ -57,6 +57,9 @@ final class StateSteps {
             return written.valueOrNull();
         }
         String txId = transactions.joinedId();
+        if (txId != null) {
+            ctx.intents().awaitWriter(txId, key);
+        }
         byte[] provisionalKey = txId == null ? null : KeySpace.txWrite(txId, key);
         StateCache cache = ctx.store().stateCache();
         StateCache.Hit hit = cache.lookup(key);
@@ -94,6 +97,7 @@ final class StateSteps {
         int s = log.begin(JournalEntry.Op.PUT, key);
         byte[] fingerprint = ValueFingerprint.of(value);
         if (log.replayed(s) == null) {
+            intendToWrite(key);
             segment.write(key, new Write.Put(value));
             log.buffer(new JournalEntry(s, JournalEntry.Op.PUT, key, fingerprint));
         } else {
@@ -104,8 +108,17 @@ final class StateSteps {
     void remove(byte[] key) {
         int s = log.begin(JournalEntry.Op.REMOVE, key);
         if (log.replayed(s) == null) {
+            intendToWrite(key);
             segment.write(key, Write.DELETE);
             log.buffer(new JournalEntry(s, JournalEntry.Op.REMOVE, key, null));
+        }
+    }
+
+    /** Inside a transaction, later readers of {@code key} in younger ones wait for it to end. */
+    private void intendToWrite(byte[] key) {
+        String txId = transactions.joinedId();
+        if (txId != null) {
+            ctx.intents().wrote(txId, key);
         }
     }
 

@@ -130,6 +130,7 @@ final class TransactionSteps {
             log.buffer(new JournalEntry(s, JournalEntry.Op.TX_BEGIN, StepLog.NO_TARGET, null));
         }
         tx = TxContext.owned(execution.invocation().requestId() + "/" + s);
+        ctx.intents().began(tx.id);
         return tx;
     }
 
@@ -192,6 +193,16 @@ final class TransactionSteps {
             // aborted either way
         }
         return id;
+    }
+
+    /**
+     * The execution stops (returned, failed, or stopped by a crash or a replay) with the
+     * transaction it began still open: readers waiting for its writes need not wait any longer.
+     */
+    void stopped() {
+        if (tx != null && tx.kind == TxContext.Kind.OWNED && tx.isOpen()) {
+            ctx.intents().ended(tx.id);
+        }
     }
 
     private TxContext ownOpen(TransactionHandle handle, String action) {
@@ -260,6 +271,7 @@ final class TransactionSteps {
             ctx.transactionEnded(invocation, t.id, s, outcome, started);
             ctx.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, s);
         }
+        ctx.intents().ended(t.id); // after the state cache took its writes: a waiting reader finds them
         end(t);
         return outcome;
     }

@@ -58,7 +58,8 @@ class SegmentCommitTest {
                 EngineObserver.NONE,
                 Mode.FULL,
                 new EngineCounters(),
-                null);
+                null,
+                new WriteIntents(0));
     }
 
     private void given(Consumer<StoreTransaction> contents) {

@@ -164,7 +164,7 @@ public final class Telemetry implements AutoCloseable {
 
     /**
      * Adds meters backed by {@code engine}'s counters (state cache hits, deduplicated deliveries,
-     * expiries), tagged with {@code service}.
+     * contention waits, expiries), tagged with {@code service}.
      */
     public void bind(Engine engine, String service) {
         if (registry == null) {
@@ -176,6 +176,12 @@ public final class Telemetry implements AutoCloseable {
                 .stateCacheStale());
         counter("mu2sls.deduplicated", "deliveries answered from a recorded response", engine, service, e -> e.stats()
                 .deduplicated());
+        counter(
+                "mu2sls.tx.contention.waits",
+                "transactional reads that waited for an older transaction that wrote the key to end",
+                engine,
+                service,
+                e -> e.stats().contentionWaits());
         counter(
                 "mu2sls.tx.expired",
                 "transactions aborted as abandoned past their lease",

@@ -84,6 +84,9 @@ class MetricsAndProbesTest {
         // the state cache served Counter's second and third reads of "k"
         assertThat(value(metrics, "mu2sls_state_cache_hits_total", "service=\"Counter\""))
                 .isEqualTo(2.0);
+        assertThat(value(metrics, "mu2sls_tx_contention_waits_total", "service=\"Counter\""))
+                .as("exposed; no transaction ran")
+                .isZero();
 
         String gateway = app.get(app.gateway.resolve("/metrics")).body();
         assertThat(value(gateway, "mu2sls_gateway_requests_total", "method=\"add\",service=\"Caller1\",status=\"2xx\""))

@@ -1,0 +1,124 @@
+package dev.mu2sls.core;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** When a transactional read waits for a writer, and that waits never close a cycle. */
+@Timeout(60) // a hang guard: every wait below ends when the test ends its writer
+class WriteIntentsTest {
+    private static final long FOREVER = Duration.ofMinutes(10).toNanos();
+    private static final byte[] HOTEL = "hotel".getBytes(UTF_8);
+    private static final byte[] FLIGHT = "flight".getBytes(UTF_8);
+
+    private final WriteIntents intents = new WriteIntents(FOREVER);
+
+    /** A read on a thread of its own, as each execution has. */
+    private static CompletableFuture<Void> reader(Runnable read) {
+        return CompletableFuture.runAsync(read, Thread.ofVirtual()::start);
+    }
+
+    @Test
+    void readerOfAKeyAnotherWrote_waitsUntilThatOneEnds() {
+        intents.began("first");
+        intents.began("second");
+        intents.wrote("first", HOTEL);
+
+        CompletableFuture<Void> read = reader(() -> intents.awaitWriter("second", HOTEL));
+        await().until(() -> intents.waits() == 1);
+        assertThat(read).isNotDone();
+
+        intents.ended("first");
+        assertThat(read).succeedsWithin(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void whenItsWriterEnds_aReaderWaitsForTheKeysNextWriter() {
+        intents.began("first");
+        intents.began("second");
+        intents.began("third");
+        intents.wrote("first", HOTEL);
+        CompletableFuture<Void> read = reader(() -> intents.awaitWriter("third", HOTEL));
+        await().until(() -> intents.waits() == 1);
+
+        intents.wrote("second", HOTEL); // as a reader woken with this one would
+        intents.ended("first");
+        await().during(Duration.ofMillis(200)).until(() -> !read.isDone());
+
+        intents.ended("second");
+        assertThat(read).succeedsWithin(Duration.ofSeconds(30));
+        assertThat(intents.waits()).as("one read, one wait").isEqualTo(1);
+    }
+
+    @Test
+    void readsOfOwnKeysAndOfKeysNoOneWrote_doNotWait() {
+        intents.began("first");
+        intents.wrote("first", HOTEL);
+
+        intents.awaitWriter("first", HOTEL);
+        intents.awaitWriter("first", FLIGHT);
+
+        assertThat(intents.waits()).isZero();
+    }
+
+    @Test
+    void aWaitThatWouldCloseACycle_isNotTaken() {
+        intents.began("first");
+        intents.began("second");
+        intents.wrote("first", HOTEL);
+        intents.wrote("second", FLIGHT);
+        CompletableFuture<Void> secondReadsHotel = reader(() -> intents.awaitWriter("second", HOTEL));
+        await().until(() -> intents.waits() == 1);
+
+        intents.awaitWriter("first", FLIGHT); // second waits for first: returns at once
+
+        assertThat(intents.waits()).isEqualTo(1);
+        assertThat(secondReadsHotel).isNotDone();
+        intents.ended("first");
+        assertThat(secondReadsHotel).succeedsWithin(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aTransactionCoordinatedElsewhere_waitsForAnyWriter_andNoOneWaitsForIts() {
+        intents.began("here");
+        intents.wrote("here", HOTEL);
+        intents.wrote("elsewhere", FLIGHT); // not coordinated here: no intent
+
+        intents.awaitWriter("here", FLIGHT);
+        assertThat(intents.waits()).isZero();
+
+        CompletableFuture<Void> read = reader(() -> intents.awaitWriter("elsewhere", HOTEL));
+        await().until(() -> intents.waits() == 1);
+        intents.ended("here");
+        assertThat(read).succeedsWithin(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aWriteAfterItsTransactionEnded_leavesNoIntent() {
+        intents.began("first");
+        intents.ended("first");
+        intents.wrote("first", HOTEL);
+        intents.began("second");
+
+        intents.awaitWriter("second", HOTEL);
+
+        assertThat(intents.waits()).isZero();
+    }
+
+    @Test
+    void turnedOff_nothingWaits() {
+        WriteIntents off = new WriteIntents(0);
+        off.began("first");
+        off.began("second");
+        off.wrote("first", HOTEL);
+
+        off.awaitWriter("second", HOTEL);
+
+        assertThat(off.waits()).isZero();
+    }
+}
