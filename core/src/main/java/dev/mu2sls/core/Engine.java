@@ -320,11 +320,11 @@ public final class Engine implements AutoCloseable {
         }
 
         /**
-         * The longest a read inside a transaction waits for an older transaction coordinated by
-         * this engine that wrote the key to end (default 1 s; zero: never wait). Reading the value
-         * that transaction is about to replace would make this one conflict at its end and run
-         * again; waiting instead turns contention on hot keys into short waits. Correctness never
-         * depends on it: reads are validated at the end either way.
+         * The longest a read waits for another execution of this engine that wrote the key to
+         * apply the write (default 1 s; zero: never wait): a transaction this engine coordinates to
+         * end, or its writes outside a transaction to persist. Reading the value that write
+         * replaces would only fail validation (a transaction's conflict, or a replay); waiting
+         * instead turns contention on hot keys into short waits. Correctness never depends on it.
          */
         public Builder contentionWait(Duration wait) {
             if (wait.isNegative()) {

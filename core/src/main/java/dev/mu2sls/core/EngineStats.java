@@ -19,7 +19,7 @@ package dev.mu2sls.core;
  * @param stateCacheStale cached values found stale when their read was validated (each cost a replay)
  * @param executionsExpired executions stopped at their deadline without persisting (A6)
  * @param requestsQuarantined requests ended as failed with a report (a replay diverged, or given up on)
- * @param contentionWaits reads inside a transaction that waited for an older one that wrote the key to end
+ * @param contentionWaits reads that waited for another execution's write of the key to be applied
  */
 public record EngineStats(
         long invocations,

@@ -104,7 +104,7 @@ final class Execution implements ExecutionContext, StateAccess {
                 transactions,
                 hold,
                 acceptance == Acceptance.PENDING && !stored.entries().isEmpty() ? Acceptance.RECORDED : acceptance);
-        this.state = new StateSteps(ctx, log, segment, transactions);
+        this.state = new StateSteps(ctx, log, segment, transactions, hold::release);
         this.calls = new CallSteps(this, ctx, log, asyncCalls, transactions, stored == StoredJournal.UNCHECKED);
         this.effects = new EffectSteps(this, ctx, log, calls, service.instance());
         this.versions = new VersionSteps(log);

@@ -107,6 +107,7 @@ final class SegmentWriter {
         transactions.announced();
         segment.cacheCommitted(ctx.store().stateCache());
         transactions.recordedProvisionally(segment.writes().keySet());
+        transactions.segmentPersisted();
         segmentPersisted(chunkKey, List.of());
         ctx.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, log.next());
     }
@@ -124,6 +125,7 @@ final class SegmentWriter {
         accept(commit.commit(log.persistedLength(), false, (st, insert) -> applySegment(st, now)));
         hold.release();
         segment.clear();
+        transactions.segmentPersisted();
     }
 
     /**
@@ -186,6 +188,7 @@ final class SegmentWriter {
             accept(completed);
         }
         segment.cacheCommitted(ctx.store().stateCache());
+        transactions.segmentPersisted();
         if (ctx.listener() != ExecutionListener.NONE) {
             ctx.listener().completed(invocation.requestId(), log.all());
         }

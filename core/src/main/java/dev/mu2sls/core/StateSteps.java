@@ -20,12 +20,15 @@ final class StateSteps {
     private final StepLog log;
     private final Segment segment;
     private final TransactionSteps transactions;
+    /** Lets go of the execution's hold on the store's commits, before a read waits for another's commit. */
+    private final Runnable releaseHold;
 
-    StateSteps(EngineContext ctx, StepLog log, Segment segment, TransactionSteps transactions) {
+    StateSteps(EngineContext ctx, StepLog log, Segment segment, TransactionSteps transactions, Runnable releaseHold) {
         this.ctx = ctx;
         this.log = log;
         this.segment = segment;
         this.transactions = transactions;
+        this.releaseHold = releaseHold;
     }
 
     byte[] get(byte[] key) {
@@ -56,10 +59,8 @@ final class StateSteps {
         if (written != null) {
             return written.valueOrNull();
         }
+        ctx.intents().awaitWriter(transactions.intentReader(), key, releaseHold);
         String txId = transactions.joinedId();
-        if (txId != null) {
-            ctx.intents().awaitWriter(txId, key);
-        }
         byte[] provisionalKey = txId == null ? null : KeySpace.txWrite(txId, key);
         StateCache cache = ctx.store().stateCache();
         StateCache.Hit hit = cache.lookup(key);
@@ -114,11 +115,14 @@ final class StateSteps {
         }
     }
 
-    /** Inside a transaction, later readers of {@code key} in younger ones wait for it to end. */
+    /**
+     * Another execution's later read of {@code key} waits until this write is applied: until the
+     * transaction ends, or outside one until the segment persists.
+     */
     private void intendToWrite(byte[] key) {
-        String txId = transactions.joinedId();
-        if (txId != null) {
-            ctx.intents().wrote(txId, key);
+        String writer = transactions.intentWriter();
+        if (writer != null) {
+            ctx.intents().wrote(writer, key);
         }
     }
 

@@ -32,6 +32,11 @@ final class TransactionSteps {
      * While set, the segment's reads and writes are the transaction's, not the state's.
      */
     private TxContext tx;
+    /**
+     * The {@link WriteIntents} writer of this execution's writes outside a transaction that are not
+     * persisted yet, begun at the first such write and ended when they persist; null: none.
+     */
+    private String segmentWriter;
     /** State keys this participant wrote into its transaction in a persisted segment: their W records exist. */
     private final TreeSet<byte[]> writtenProvisionally = new TreeSet<>(Keys.ORDER);
 
@@ -196,13 +201,44 @@ final class TransactionSteps {
     }
 
     /**
-     * The execution stops (returned, failed, or stopped by a crash or a replay) with the
-     * transaction it began still open: readers waiting for its writes need not wait any longer.
+     * Who this execution's state writes belong to for {@link WriteIntents}: the transaction it
+     * joined or began, or else its unpersisted writes (begun here; null where waits are off).
+     */
+    String intentWriter() {
+        String txId = joinedId();
+        if (txId != null) {
+            return txId;
+        }
+        if (segmentWriter == null) {
+            segmentWriter = ctx.intents().beginSegment();
+        }
+        return segmentWriter;
+    }
+
+    /** Who this execution's reads wait as: its transaction, its unpersisted writes, or no one (null). */
+    String intentReader() {
+        String txId = joinedId();
+        return txId != null ? txId : segmentWriter;
+    }
+
+    /** The buffered segment persisted and its writes are in the state cache: readers of them read now. */
+    void segmentPersisted() {
+        if (segmentWriter != null) {
+            ctx.intents().ended(segmentWriter);
+            segmentWriter = null;
+        }
+    }
+
+    /**
+     * The execution stops (returned, failed, or stopped by a crash or a replay): readers waiting
+     * for the writes of a transaction it began and left open, or of its unpersisted segment, need
+     * not wait any longer.
      */
     void stopped() {
         if (tx != null && tx.kind == TxContext.Kind.OWNED && tx.isOpen()) {
             ctx.intents().ended(tx.id);
         }
+        segmentPersisted();
     }
 
     private TxContext ownOpen(TransactionHandle handle, String action) {

@@ -7,42 +7,50 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The state keys written inside the open transactions this engine coordinates, so that a
- * transaction about to read one waits for the writer to end instead of reading the value the
- * writer is about to replace: that read would lose at the end (a conflict, and the whole
- * transaction runs again). Where many transactions update a few hot keys (W5's hotels and
- * flights), conflicts become short waits.
+ * The state keys this engine's executions have written and not yet applied, so that another
+ * execution about to read one waits until the write is applied instead of reading the value it
+ * replaces: that read would lose when validated (a transaction's conflict, and the whole
+ * transaction runs again; outside one, a replay). Where many requests update a few hot keys (W5's
+ * hotels and flights, W4's draft of a review its four uploads complete), conflicts and replays
+ * become short waits.
  *
- * <p>Only contention is managed here, never correctness: every read is still validated when its
- * transaction ends, and a wait is bounded. A read does not wait where its wait would close a cycle
- * (the writer waits, directly or through others, for the reader's transaction): every wait is
- * recorded here, under one lock, so waits never deadlock. Only transactions coordinated by this
- * engine are known; a write into a transaction coordinated elsewhere, whose end this engine cannot
- * see, makes no one wait, and such a transaction's reads wait for any writer, since no one waits
- * for it.
+ * <p>A writer is an open transaction this engine coordinates, from its begin to its end (its
+ * participants' writes are its), or an execution's writes outside a transaction, from the first
+ * to their persist. A transaction coordinated in another process takes no part: this engine
+ * cannot see it end, nor see what it waits for there.
+ *
+ * <p>Only contention is managed here, never correctness: every read is still validated when it is
+ * persisted or its transaction ends, and a wait is bounded. A read does not wait where its wait
+ * would close a cycle (the writer waits, directly or through others, for the reader): every wait is
+ * recorded here and decided under one lock, so waits never deadlock.
  */
 final class WriteIntents {
+    /** Prefix of the ids of writes outside a transaction: never a transaction id's, which has no {@code \0}. */
+    private static final String SEGMENT = "\0segment ";
+
     private final long maxWaitNanos;
-    private final ConcurrentHashMap<String, Writer> coordinated = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Writer> writers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ByteKey, Writer> written = new ConcurrentHashMap<>();
+    private final AtomicLong segments = new AtomicLong();
     private final LongAdder waits = new LongAdder();
 
-    /** An open transaction coordinated here, the keys written inside it, and the writers its reads wait for. */
+    /** A writer, the keys it wrote, and the writers its reads wait for. */
     private static final class Writer {
-        final String txId;
+        final String id;
         final CountDownLatch ended = new CountDownLatch(1);
         final Set<ByteKey> keys = ConcurrentHashMap.newKeySet();
         /** Guarded by the {@code WriteIntents} lock; several, as a transaction reads in several participants at once. */
         final List<Writer> waitingFor = new ArrayList<>(1);
 
-        Writer(String txId) {
-            this.txId = txId;
+        Writer(String id) {
+            this.id = id;
         }
 
-        /** Whether this transaction waits for {@code other}, directly or through others. */
+        /** Whether this writer waits for {@code other}, directly or through others. */
         boolean waitsFor(Writer other) {
             for (Writer next : waitingFor) {
                 if (next == other || next.waitsFor(other)) {
@@ -53,23 +61,37 @@ final class WriteIntents {
         }
     }
 
-    /** @param maxWaitNanos the longest a read waits for a writer; 0 turns waiting off */
+    /** @param maxWaitNanos the longest a read waits; 0 turns waiting off */
     WriteIntents(long maxWaitNanos) {
         this.maxWaitNanos = maxWaitNanos;
     }
 
-    /** An execution of this engine began (or, replaying, resumed) {@code txId}. */
+    /** An execution of this engine began (or, replaying, resumed) transaction {@code txId}. */
     void began(String txId) {
         if (maxWaitNanos > 0) {
-            coordinated.putIfAbsent(txId, new Writer(txId));
+            writers.putIfAbsent(txId, new Writer(txId));
         }
     }
 
-    /** A segment of {@code txId} wrote {@code key} (buffered: not yet persisted). */
-    void wrote(String txId, byte[] key) {
-        Writer writer = coordinated.get(txId);
+    /**
+     * Begins the writer of an execution's writes outside a transaction, to end once they persist.
+     *
+     * @return its id, or null where waiting is off
+     */
+    String beginSegment() {
+        if (maxWaitNanos == 0) {
+            return null;
+        }
+        String id = SEGMENT + segments.incrementAndGet();
+        writers.put(id, new Writer(id));
+        return id;
+    }
+
+    /** {@code writerId} wrote {@code key} (buffered: not yet persisted). */
+    void wrote(String writerId, byte[] key) {
+        Writer writer = writers.get(writerId);
         if (writer == null) {
-            return; // coordinated elsewhere, or waiting is off
+            return; // a transaction coordinated elsewhere, or waiting is off
         }
         ByteKey intent = new ByteKey(key.clone());
         writer.keys.add(intent);
@@ -80,31 +102,45 @@ final class WriteIntents {
     }
 
     /**
-     * Before {@code txId} reads {@code key}: waits, at most the bound in all, while another open
-     * transaction coordinated here has written it, unless that one waits for {@code txId}. When the
-     * writer ends, the key may already be another's (a reader woken with this one wrote it): then
-     * that one is waited for too, so readers of a hot key take turns instead of all reading at once.
+     * Before {@code readerId} (a writer's id, or null for a reader outside a transaction that wrote
+     * nothing) reads {@code key}: waits, at most the bound in all, while another writer has written
+     * it, unless that one waits for the reader. A reader in a transaction coordinated elsewhere
+     * never waits. When the writer ends, the key may already be another's (a
+     * reader woken with this one wrote it): then that one is waited for too, so readers of a hot
+     * key take turns instead of all reading at once.
+     *
+     * @param beforeWaiting run once, before the first wait: the reader lets go of what a writer's
+     *     end may need (its hold on the store's commits)
      */
-    void awaitWriter(String txId, byte[] key) {
+    void awaitWriter(String readerId, byte[] key, Runnable beforeWaiting) {
         if (written.isEmpty()) {
             return;
         }
+        Writer reader = null;
+        if (readerId != null) {
+            reader = writers.get(readerId);
+            if (reader == null) {
+                // A transaction coordinated elsewhere: a wait of its could close a cycle through
+                // another process, which this engine cannot see.
+                return;
+            }
+        }
         ByteKey intent = new ByteKey(key);
-        Writer reader = coordinated.get(txId);
         boolean waited = false;
         long deadline = 0;
         for (Writer writer = written.get(intent);
-                writer != null && !writer.txId.equals(txId);
+                writer != null && !writer.id.equals(readerId);
                 writer = written.get(intent)) {
             if (writer.ended.getCount() == 0) {
                 written.remove(intent, writer); // ended while writing it (see wrote), or not yet cleared
                 continue;
             }
             if (reader != null && !startWaiting(reader, writer)) {
-                return; // waiting would close a cycle: read now, and let the end decide
+                return; // waiting would close a cycle: read now, and let validation decide
             }
             if (!waited) {
                 waited = true;
+                beforeWaiting.run();
                 waits.increment();
                 deadline = System.nanoTime() + maxWaitNanos;
             }
@@ -137,11 +173,11 @@ final class WriteIntents {
     }
 
     /**
-     * {@code txId} ended (its outcome is durable and its writes are in the state cache), or its
-     * coordinator's execution stopped without ending it: the transactions waiting for it read now.
+     * {@code writerId}'s writes are applied (its transaction's outcome is durable, or its segment
+     * persisted, and the state cache has the values), or its execution stopped: its readers read now.
      */
-    void ended(String txId) {
-        Writer writer = coordinated.remove(txId);
+    void ended(String writerId) {
+        Writer writer = writers.remove(writerId);
         if (writer == null) {
             return;
         }
@@ -151,7 +187,7 @@ final class WriteIntents {
         }
     }
 
-    /** Reads that waited for an older transaction's write. */
+    /** Reads that waited for another execution's write to be applied. */
     long waits() {
         return waits.sum();
     }

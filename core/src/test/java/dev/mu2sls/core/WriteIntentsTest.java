@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -15,6 +16,8 @@ class WriteIntentsTest {
     private static final long FOREVER = Duration.ofMinutes(10).toNanos();
     private static final byte[] HOTEL = "hotel".getBytes(UTF_8);
     private static final byte[] FLIGHT = "flight".getBytes(UTF_8);
+
+    private static final Runnable NOTHING_HELD = () -> {};
 
     private final WriteIntents intents = new WriteIntents(FOREVER);
 
@@ -29,7 +32,7 @@ class WriteIntentsTest {
         intents.began("second");
         intents.wrote("first", HOTEL);
 
-        CompletableFuture<Void> read = reader(() -> intents.awaitWriter("second", HOTEL));
+        CompletableFuture<Void> read = reader(() -> intents.awaitWriter("second", HOTEL, NOTHING_HELD));
         await().until(() -> intents.waits() == 1);
         assertThat(read).isNotDone();
 
@@ -43,7 +46,7 @@ class WriteIntentsTest {
         intents.began("second");
         intents.began("third");
         intents.wrote("first", HOTEL);
-        CompletableFuture<Void> read = reader(() -> intents.awaitWriter("third", HOTEL));
+        CompletableFuture<Void> read = reader(() -> intents.awaitWriter("third", HOTEL, NOTHING_HELD));
         await().until(() -> intents.waits() == 1);
 
         intents.wrote("second", HOTEL); // as a reader woken with this one would
@@ -56,12 +59,31 @@ class WriteIntentsTest {
     }
 
     @Test
+    void aReaderLetsGoOfItsHoldOnCommits_beforeItWaits_andOnlyThen() {
+        intents.began("first");
+        intents.began("second");
+        intents.wrote("first", HOTEL);
+        AtomicInteger released = new AtomicInteger();
+
+        intents.awaitWriter("second", FLIGHT, released::incrementAndGet);
+        assertThat(released).as("no wait, nothing to let go of").hasValue(0);
+
+        CompletableFuture<Void> read = reader(() -> intents.awaitWriter("second", HOTEL, released::incrementAndGet));
+        await().until(() -> intents.waits() == 1);
+        assertThat(released)
+                .as("the writer's end may need the commits it holds")
+                .hasValue(1);
+        intents.ended("first");
+        assertThat(read).succeedsWithin(Duration.ofSeconds(30));
+    }
+
+    @Test
     void readsOfOwnKeysAndOfKeysNoOneWrote_doNotWait() {
         intents.began("first");
         intents.wrote("first", HOTEL);
 
-        intents.awaitWriter("first", HOTEL);
-        intents.awaitWriter("first", FLIGHT);
+        intents.awaitWriter("first", HOTEL, NOTHING_HELD);
+        intents.awaitWriter("first", FLIGHT, NOTHING_HELD);
 
         assertThat(intents.waits()).isZero();
     }
@@ -72,10 +94,10 @@ class WriteIntentsTest {
         intents.began("second");
         intents.wrote("first", HOTEL);
         intents.wrote("second", FLIGHT);
-        CompletableFuture<Void> secondReadsHotel = reader(() -> intents.awaitWriter("second", HOTEL));
+        CompletableFuture<Void> secondReadsHotel = reader(() -> intents.awaitWriter("second", HOTEL, NOTHING_HELD));
         await().until(() -> intents.waits() == 1);
 
-        intents.awaitWriter("first", FLIGHT); // second waits for first: returns at once
+        intents.awaitWriter("first", FLIGHT, NOTHING_HELD); // second waits for first: returns at once
 
         assertThat(intents.waits()).isEqualTo(1);
         assertThat(secondReadsHotel).isNotDone();
@@ -84,18 +106,30 @@ class WriteIntentsTest {
     }
 
     @Test
-    void aTransactionCoordinatedElsewhere_waitsForAnyWriter_andNoOneWaitsForIts() {
+    void aTransactionCoordinatedElsewhere_neitherWaitsNorIsWaitedFor() {
         intents.began("here");
+        intents.began("reader");
         intents.wrote("here", HOTEL);
         intents.wrote("elsewhere", FLIGHT); // not coordinated here: no intent
 
-        intents.awaitWriter("here", FLIGHT);
-        assertThat(intents.waits()).isZero();
+        intents.awaitWriter("reader", FLIGHT, NOTHING_HELD);
+        intents.awaitWriter("elsewhere", HOTEL, NOTHING_HELD); // its waits could close a cycle through another process
 
-        CompletableFuture<Void> read = reader(() -> intents.awaitWriter("elsewhere", HOTEL));
+        assertThat(intents.waits()).isZero();
+    }
+
+    @Test
+    void writesOutsideATransaction_holdTheirReadersUntilPersisted() {
+        String segment = intents.beginSegment();
+        intents.wrote(segment, HOTEL);
+        CompletableFuture<Void> read = reader(() -> intents.awaitWriter(null, HOTEL, NOTHING_HELD));
         await().until(() -> intents.waits() == 1);
-        intents.ended("here");
+
+        intents.ended(segment);
         assertThat(read).succeedsWithin(Duration.ofSeconds(30));
+        assertThat(intents.beginSegment())
+                .as("a fresh writer for the next segment")
+                .isNotEqualTo(segment);
     }
 
     @Test
@@ -105,7 +139,7 @@ class WriteIntentsTest {
         intents.wrote("first", HOTEL);
         intents.began("second");
 
-        intents.awaitWriter("second", HOTEL);
+        intents.awaitWriter("second", HOTEL, NOTHING_HELD);
 
         assertThat(intents.waits()).isZero();
     }
@@ -117,7 +151,7 @@ class WriteIntentsTest {
         off.began("second");
         off.wrote("first", HOTEL);
 
-        off.awaitWriter("second", HOTEL);
+        off.awaitWriter("second", HOTEL, NOTHING_HELD);
 
         assertThat(off.waits()).isZero();
     }

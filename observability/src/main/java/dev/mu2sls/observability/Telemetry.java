@@ -178,7 +178,7 @@ public final class Telemetry implements AutoCloseable {
                 .deduplicated());
         counter(
                 "mu2sls.tx.contention.waits",
-                "transactional reads that waited for an older transaction that wrote the key to end",
+                "reads that waited for another execution's write of the key to be applied",
                 engine,
                 service,
                 e -> e.stats().contentionWaits());
