@@ -120,10 +120,7 @@ final class StateSteps {
      * transaction ends, or outside one until the segment persists.
      */
     private void intendToWrite(byte[] key) {
-        String writer = transactions.intentWriter();
-        if (writer != null) {
-            ctx.intents().wrote(writer, key);
-        }
+        ctx.intents().wrote(transactions.intentWriter(), key);
     }
 
     List<KeyValue> scan(byte[] from, byte[] to, int limit) {

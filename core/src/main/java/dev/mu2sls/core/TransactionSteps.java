@@ -32,11 +32,10 @@ final class TransactionSteps {
      * While set, the segment's reads and writes are the transaction's, not the state's.
      */
     private TxContext tx;
-    /**
-     * The {@link WriteIntents} writer of this execution's writes outside a transaction that are not
-     * persisted yet, begun at the first such write and ended when they persist; null: none.
-     */
-    private String segmentWriter;
+    /** The {@link WriteIntents} writer id of this request's writes outside a transaction. */
+    private final String segmentWriter;
+    /** Whether this execution has writes outside a transaction not yet persisted. */
+    private boolean writingSegment;
     /** State keys this participant wrote into its transaction in a persisted segment: their W records exist. */
     private final TreeSet<byte[]> writtenProvisionally = new TreeSet<>(Keys.ORDER);
 
@@ -45,6 +44,7 @@ final class TransactionSteps {
         this.ctx = ctx;
         this.log = log;
         this.segment = segment;
+        this.segmentWriter = WriteIntents.segmentOf(execution.invocation().requestId());
         String joined = execution.invocation().transactionId();
         if (joined != null && ctx.mode() == Mode.FULL) {
             this.tx = TxContext.joined(joined);
@@ -202,20 +202,21 @@ final class TransactionSteps {
 
     /**
      * Who this execution's state writes belong to for {@link WriteIntents}: the transaction it
-     * joined or began, or else its unpersisted writes (begun here; null where waits are off).
+     * joined or began, or else its request's unpersisted writes (begun here).
      */
     String intentWriter() {
         String txId = joinedId();
         if (txId != null) {
             return txId;
         }
-        if (segmentWriter == null) {
-            segmentWriter = ctx.intents().beginSegment();
+        if (!writingSegment) {
+            writingSegment = true;
+            ctx.intents().beginSegment(segmentWriter);
         }
         return segmentWriter;
     }
 
-    /** Who this execution's reads wait as: its transaction, its unpersisted writes, or no one (null). */
+    /** Who this execution's reads wait as: its transaction, or its request's writes outside one. */
     String intentReader() {
         String txId = joinedId();
         return txId != null ? txId : segmentWriter;
@@ -223,9 +224,9 @@ final class TransactionSteps {
 
     /** The buffered segment persisted and its writes are in the state cache: readers of them read now. */
     void segmentPersisted() {
-        if (segmentWriter != null) {
+        if (writingSegment) {
+            writingSegment = false;
             ctx.intents().ended(segmentWriter);
-            segmentWriter = null;
         }
     }
 

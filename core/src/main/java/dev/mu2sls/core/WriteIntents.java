@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -19,14 +18,15 @@ import java.util.concurrent.atomic.LongAdder;
  * become short waits.
  *
  * <p>A writer is an open transaction this engine coordinates, from its begin to its end (its
- * participants' writes are its), or an execution's writes outside a transaction, from the first
- * to their persist. A transaction coordinated in another process takes no part: this engine
+ * participants' writes are its), or a request's writes outside a transaction, from the first to
+ * their persist; all executions of the transaction or request share it. A transaction coordinated in another process takes no part: this engine
  * cannot see it end, nor see what it waits for there.
  *
  * <p>Only contention is managed here, never correctness: every read is still validated when it is
  * persisted or its transaction ends, and a wait is bounded. A read does not wait where its wait
  * would close a cycle (the writer waits, directly or through others, for the reader): every wait is
- * recorded here and decided under one lock, so waits never deadlock.
+ * recorded here and decided under one lock, so waits never deadlock. A writer that outlasts a
+ * whole wait is stuck (a stalled zombie, say) and makes no one wait again.
  */
 final class WriteIntents {
     /** Prefix of the ids of writes outside a transaction: never a transaction id's, which has no {@code \0}. */
@@ -35,13 +35,15 @@ final class WriteIntents {
     private final long maxWaitNanos;
     private final ConcurrentHashMap<String, Writer> writers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ByteKey, Writer> written = new ConcurrentHashMap<>();
-    private final AtomicLong segments = new AtomicLong();
     private final LongAdder waits = new LongAdder();
 
     /** A writer, the keys it wrote, and the writers its reads wait for. */
     private static final class Writer {
         final String id;
         final CountDownLatch ended = new CountDownLatch(1);
+        /** A read waited the whole bound for it: stuck (a stalled zombie, say), no one waits for it again. */
+        volatile boolean stuck;
+
         final Set<ByteKey> keys = ConcurrentHashMap.newKeySet();
         /** Guarded by the {@code WriteIntents} lock; several, as a transaction reads in several participants at once. */
         final List<Writer> waitingFor = new ArrayList<>(1);
@@ -74,17 +76,19 @@ final class WriteIntents {
     }
 
     /**
-     * Begins the writer of an execution's writes outside a transaction, to end once they persist.
-     *
-     * @return its id, or null where waiting is off
+     * The writer id of request {@code requestId}'s writes outside a transaction: one per request,
+     * as a transaction's, so that its executions (a re-execution and the zombie it replaces) never
+     * wait for each other.
      */
-    String beginSegment() {
-        if (maxWaitNanos == 0) {
-            return null;
+    static String segmentOf(String requestId) {
+        return SEGMENT + requestId;
+    }
+
+    /** Begins (or joins) writer {@code segmentId} for writes outside a transaction, to end once they persist. */
+    void beginSegment(String segmentId) {
+        if (maxWaitNanos > 0) {
+            writers.computeIfAbsent(segmentId, Writer::new);
         }
-        String id = SEGMENT + segments.incrementAndGet();
-        writers.put(id, new Writer(id));
-        return id;
     }
 
     /** {@code writerId} wrote {@code key} (buffered: not yet persisted). */
@@ -102,10 +106,10 @@ final class WriteIntents {
     }
 
     /**
-     * Before {@code readerId} (a writer's id, or null for a reader outside a transaction that wrote
-     * nothing) reads {@code key}: waits, at most the bound in all, while another writer has written
-     * it, unless that one waits for the reader. A reader in a transaction coordinated elsewhere
-     * never waits. When the writer ends, the key may already be another's (a
+     * Before {@code readerId} (its transaction's id, or its request's {@link #segmentOf}) reads
+     * {@code key}: waits, at most the bound in all, while another writer has written it, unless
+     * that one waits for the reader or was found stuck. A reader in a transaction coordinated
+     * elsewhere never waits. When the writer ends, the key may already be another's (a
      * reader woken with this one wrote it): then that one is waited for too, so readers of a hot
      * key take turns instead of all reading at once.
      *
@@ -116,14 +120,11 @@ final class WriteIntents {
         if (written.isEmpty()) {
             return;
         }
-        Writer reader = null;
-        if (readerId != null) {
-            reader = writers.get(readerId);
-            if (reader == null) {
-                // A transaction coordinated elsewhere: a wait of its could close a cycle through
-                // another process, which this engine cannot see.
-                return;
-            }
+        Writer reader = writers.get(readerId); // null: it wrote nothing here
+        if (reader == null && !readerId.startsWith(SEGMENT)) {
+            // A transaction coordinated elsewhere: a wait of its could close a cycle through
+            // another process, which this engine cannot see.
+            return;
         }
         ByteKey intent = new ByteKey(key);
         boolean waited = false;
@@ -134,6 +135,9 @@ final class WriteIntents {
             if (writer.ended.getCount() == 0) {
                 written.remove(intent, writer); // ended while writing it (see wrote), or not yet cleared
                 continue;
+            }
+            if (writer.stuck) {
+                return;
             }
             if (reader != null && !startWaiting(reader, writer)) {
                 return; // waiting would close a cycle: read now, and let validation decide
@@ -146,7 +150,8 @@ final class WriteIntents {
             }
             try {
                 if (!writer.ended.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                    return; // waited long enough: read now
+                    writer.stuck = true; // a writer this slow makes no one wait again
+                    return;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // the execution is being stopped: read now

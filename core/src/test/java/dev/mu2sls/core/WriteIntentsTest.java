@@ -119,17 +119,33 @@ class WriteIntentsTest {
     }
 
     @Test
-    void writesOutsideATransaction_holdTheirReadersUntilPersisted() {
-        String segment = intents.beginSegment();
-        intents.wrote(segment, HOTEL);
-        CompletableFuture<Void> read = reader(() -> intents.awaitWriter(null, HOTEL, NOTHING_HELD));
-        await().until(() -> intents.waits() == 1);
+    void writesOutsideATransaction_holdTheirReadersUntilPersisted_butNotTheirOwnRequestsOtherExecutions() {
+        String first = WriteIntents.segmentOf("add-1");
+        intents.beginSegment(first);
+        intents.wrote(first, HOTEL);
 
-        intents.ended(segment);
+        intents.awaitWriter(first, HOTEL, NOTHING_HELD); // a re-execution of add-1: its zombie's write will be fenced
+        assertThat(intents.waits()).isZero();
+
+        CompletableFuture<Void> read =
+                reader(() -> intents.awaitWriter(WriteIntents.segmentOf("add-2"), HOTEL, NOTHING_HELD));
+        await().until(() -> intents.waits() == 1);
+        intents.ended(first);
         assertThat(read).succeedsWithin(Duration.ofSeconds(30));
-        assertThat(intents.beginSegment())
-                .as("a fresh writer for the next segment")
-                .isNotEqualTo(segment);
+    }
+
+    @Test
+    void aWriterThatOutlastedAWholeWait_makesNoOneWaitAgain() {
+        WriteIntents brief = new WriteIntents(Duration.ofMillis(1).toNanos());
+        brief.began("stalled");
+        brief.began("second");
+        brief.began("third");
+        brief.wrote("stalled", HOTEL);
+
+        brief.awaitWriter("second", HOTEL, NOTHING_HELD); // waits the whole bound
+        brief.awaitWriter("third", HOTEL, NOTHING_HELD);
+
+        assertThat(brief.waits()).isEqualTo(1);
     }
 
     @Test
