@@ -12,7 +12,7 @@ import java.util.concurrent.ExecutorService;
  * @param asyncCalls where async calls run, as the observer wraps it
  * @param clock the store-clock time for deadlines, completion times, retention and leases
  * @param timers the delivery driver of one-way sends and sleeping requests
- * @param intents the keys written inside the transactions this engine coordinates, for readers to wait on
+ * @param intents the keys its executions wrote and have not applied yet, for other readers to wait on
  */
 record EngineContext(
         EngineStore store,

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** When a transactional read waits for a writer, and that waits never close a cycle. */
+/** When a read waits for another writer of its key, and that waits never close a cycle. */
 @Timeout(60) // a hang guard: every wait below ends when the test ends its writer
 class WriteIntentsTest {
     private static final long FOREVER = Duration.ofMinutes(10).toNanos();
