@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -26,10 +28,10 @@ import java.util.function.Supplier;
 
 /**
  * Commits optimistic transactions in batches: one thread takes every transaction waiting to
- * commit and decides them in one SERIALIZABLE database transaction of two round trips.
+ * commit and decides them in one SERIALIZABLE database transaction of two or three round trips.
  * <ol>
- *   <li>One {@code SELECT} of every key the batch read or inserts (and one per range read) gives
- *       the committed state.
+ *   <li>One {@code SELECT} of every key the batch read or inserts, and one of every range it read
+ *       (ranges without an upper bound each alone), give the committed state.
  *   <li>The transactions are taken in arrival order: one whose reads all match the committed
  *       state, overlaid with the writes of those accepted before it, is accepted and its writes
  *       join the overlay; any other is refused with {@link StoreConflictException}.
@@ -59,6 +61,9 @@ final class BatchCommitter implements AutoCloseable {
     private final LongAdder batches = new LongAdder();
     private final LongAdder committed = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    /** Transactions between {@link #commit} and their outcome. */
+    private final AtomicInteger committing = new AtomicInteger();
+
     private volatile boolean closed;
 
     /** A transaction waiting for its batch; the outcome is null once committed, else the failure. */
@@ -85,15 +90,21 @@ final class BatchCommitter implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("store is closed");
         }
-        if (deciding.isHeldByCurrentThread()) {
-            decide(List.of(pending)); // running exclusively: decided alone, here
-        } else {
-            queue.add(pending);
-            if (closed) {
-                failAll(List.of(pending), new IllegalStateException("store is closed"));
+        RuntimeException failure;
+        committing.incrementAndGet();
+        try {
+            if (deciding.isHeldByCurrentThread()) {
+                decide(List.of(pending)); // running exclusively: decided alone, here
+            } else {
+                queue.add(pending);
+                if (closed) {
+                    failAll(List.of(pending), new IllegalStateException("store is closed"));
+                }
             }
+            failure = pending.outcome.join();
+        } finally {
+            committing.decrementAndGet();
         }
-        RuntimeException failure = pending.outcome.join();
         // Thrown anew in the committing thread: the failure itself may be shared by a whole batch.
         if (failure instanceof StoreConflictException conflict) {
             throw new StoreConflictException(conflict.getMessage(), conflict);
@@ -121,6 +132,11 @@ final class BatchCommitter implements AutoCloseable {
     /** Batches wait until the hold is released; the holder's own commits are decided at once. */
     CommitHold hold() {
         return CommitHold.of(deciding);
+    }
+
+    /** Transactions waiting for their batch's outcome now. */
+    int committing() {
+        return committing.get();
     }
 
     /** Database transactions that committed batches. */
@@ -219,11 +235,12 @@ final class BatchCommitter implements AutoCloseable {
 
     private boolean[] validateAndWrite(Connection connection, List<Pending> batch) throws SQLException {
         TreeMap<byte[], byte[]> stored = table.selectAll(connection, keysToCheck(batch));
+        IdentityHashMap<PostgresTransaction.ScanRead, List<KeyValue>> scanned = rangesToCheck(connection, batch);
         WriteBuffer overlay = new WriteBuffer();
         boolean[] accepted = new boolean[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             PostgresTransaction tx = batch.get(i).tx;
-            accepted[i] = readsHold(connection, tx, stored, overlay);
+            accepted[i] = readsHold(tx, stored, scanned, overlay);
             if (accepted[i]) {
                 tx.writes.forEach((key, value) -> {
                     if (value == null) {
@@ -260,9 +277,45 @@ final class BatchCommitter implements AutoCloseable {
         return keys;
     }
 
-    private boolean readsHold(
-            Connection connection, PostgresTransaction tx, TreeMap<byte[], byte[]> stored, WriteBuffer overlay)
-            throws SQLException {
+    /**
+     * The committed entries of every range the batch's transactions read, in one statement. A
+     * range is read far enough for any transaction's check: past its limit by as many keys as the
+     * whole batch writes in it, since the writes accepted before a transaction may delete that many.
+     */
+    private IdentityHashMap<PostgresTransaction.ScanRead, List<KeyValue>> rangesToCheck(
+            Connection connection, List<Pending> batch) throws SQLException {
+        List<PostgresTransaction.ScanRead> scans = new ArrayList<>();
+        for (Pending pending : batch) {
+            if (pending.tx.needsValidation()) {
+                scans.addAll(pending.tx.scans);
+            }
+        }
+        IdentityHashMap<PostgresTransaction.ScanRead, List<KeyValue>> scanned = new IdentityHashMap<>();
+        if (scans.isEmpty()) {
+            return scanned;
+        }
+        List<KvTable.Range> ranges = new ArrayList<>(scans.size());
+        for (PostgresTransaction.ScanRead scan : scans) {
+            long fetch = scan.fetchLimit();
+            if (fetch != Integer.MAX_VALUE) {
+                for (Pending pending : batch) {
+                    fetch += pending.tx.writes.extraFetch(scan.from(), scan.to());
+                }
+            }
+            ranges.add(new KvTable.Range(scan.from(), scan.to(), (int) Math.min(fetch, Integer.MAX_VALUE)));
+        }
+        List<List<KeyValue>> rows = table.selectRanges(connection, ranges);
+        for (int i = 0; i < scans.size(); i++) {
+            scanned.put(scans.get(i), rows.get(i));
+        }
+        return scanned;
+    }
+
+    private static boolean readsHold(
+            PostgresTransaction tx,
+            TreeMap<byte[], byte[]> stored,
+            IdentityHashMap<PostgresTransaction.ScanRead, List<KeyValue>> scanned,
+            WriteBuffer overlay) {
         if (!tx.commitConditionHoldsNow()) {
             return false;
         }
@@ -289,10 +342,7 @@ final class BatchCommitter implements AutoCloseable {
             return false;
         }
         for (PostgresTransaction.ScanRead scan : tx.scans) {
-            int fetch = scan.fetchLimit() == Integer.MAX_VALUE
-                    ? Integer.MAX_VALUE
-                    : scan.fetchLimit() + overlay.extraFetch(scan.from(), scan.to());
-            List<KeyValue> rows = table.selectRange(connection, scan.from(), scan.to(), fetch);
+            List<KeyValue> rows = scanned.get(scan);
             if (!Keys.sameEntries(overlay.merge(rows, scan.from(), scan.to(), scan.fetchLimit()), scan.committed())) {
                 return false;
             }

@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <h2>Portable SQL</h2>
  * Only what CockroachDB and YugabyteDB also accept: {@code CREATE TABLE IF NOT EXISTS} with a
  * {@code BYTEA} primary key, point, {@code = ANY(array)} and range
- * {@code SELECT ... ORDER BY k LIMIT ?}, {@code INSERT ... SELECT FROM unnest(array, array)
+ * {@code SELECT ... ORDER BY k LIMIT ?} (several ranges as one {@code CROSS JOIN LATERAL} on
+ * {@code unnest(...) WITH ORDINALITY}), {@code INSERT ... SELECT FROM unnest(array, array)
  * ON CONFLICT (k) DO UPDATE}, {@code DELETE ... WHERE k = ANY(array)}, {@code COMMIT} as a
  * statement (several statements in one round trip), and the SERIALIZABLE isolation level set
  * through JDBC. The table's {@code fillfactor} storage parameter is tried first and dropped where
@@ -57,7 +58,7 @@ public final class PostgresStore implements Store {
     private final HikariDataSource readPool;
     private final HikariDataSource commitPool;
     private final BatchCommitter committer;
-    final ReadBatcher pointReads;
+    final ReadBatcher mergedReads;
     private final DatabaseClock clock;
     private final String url;
     private final LongAdder reads = new LongAdder();
@@ -85,7 +86,7 @@ public final class PostgresStore implements Store {
             throw e;
         }
         this.committer = new BatchCommitter(this.table, commitPool);
-        this.pointReads = new ReadBatcher(this.table, readPool, poolSize);
+        this.mergedReads = new ReadBatcher(this.table, readPool, poolSize);
     }
 
     /**
@@ -183,15 +184,16 @@ public final class PostgresStore implements Store {
     /** Through the {@link ReadBatcher}: merged with the reads waiting for a connection at the same time. */
     private TreeMap<byte[], byte[]> readMerged(List<byte[]> keys) {
         try {
-            return pointReads.read(keys);
+            return mergedReads.read(keys);
         } catch (SQLException e) {
             throw failure("read", e);
         }
     }
 
+    /** Through the {@link ReadBatcher}, as point reads. */
     List<KeyValue> scanCommitted(byte[] fromInclusive, byte[] toExclusive, int limit) {
-        try (Connection connection = readPool.getConnection()) {
-            return table.selectRange(connection, fromInclusive, toExclusive, limit);
+        try {
+            return mergedReads.scan(new KvTable.Range(fromInclusive, toExclusive, limit));
         } catch (SQLException e) {
             throw failure("scan", e);
         }
@@ -245,6 +247,11 @@ public final class PostgresStore implements Store {
             throw new IllegalStateException("store is closed");
         }
         return new PostgresTransaction(this, trustExpectations);
+    }
+
+    /** Statements run on the table (reads merged run fewer). */
+    long statements() {
+        return table.statements();
     }
 
     BatchCommitter committer() {

@@ -3,6 +3,7 @@ package dev.mu2sls.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mu2sls.store.CommitHold;
+import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.Store;
 import dev.mu2sls.store.StoreConformanceTest;
 import dev.mu2sls.store.StoreStats;
@@ -57,10 +58,10 @@ class PostgresStoreTest extends StoreConformanceTest {
                 }
                 return null;
             });
-            ReadBatcher reads = store.pointReads;
+            ReadBatcher reads = store.mergedReads;
             int connections = reads.connections.availablePermits();
             reads.connections.acquireUninterruptibly(connections); // every connection busy
-            long before = reads.statements();
+            long before = store.statements();
             List<Future<List<byte[]>>> results = new ArrayList<>();
             try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < 10; i++) {
@@ -77,9 +78,146 @@ class PostgresStoreTest extends StoreConformanceTest {
             } finally {
                 reads.connections.release(connections - 1);
             }
-            assertThat(reads.statements() - before).isEqualTo(1);
+            assertThat(store.statements() - before).isEqualTo(1);
             assertThat(store.get(key(4))).isEqualTo(key(400)); // a lone read runs at once
         }
+    }
+
+    @Test
+    void rangeReadsWaitingForAConnection_areMergedIntoOneStatement_eachGettingItsOwnEntries() throws Exception {
+        try (PostgresStore store = (PostgresStore) newStore()) {
+            store.run(st -> {
+                for (int i = 0; i < 10; i++) {
+                    st.put(key(i), key(i * 100));
+                }
+                return null;
+            });
+            ReadBatcher reads = store.mergedReads;
+            int connections = reads.connections.availablePermits();
+            reads.connections.acquireUninterruptibly(connections); // every connection busy
+            long before = store.statements();
+            try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<List<KeyValue>> middle = readers.submit(() -> store.scan(key(2), key(5), Integer.MAX_VALUE));
+                Future<List<KeyValue>> limited = readers.submit(() -> store.scan(key(0), key(9), 2));
+                Future<List<KeyValue>> overlapping = readers.submit(() -> store.scan(key(4), key(6), 1));
+                Future<List<KeyValue>> empty = readers.submit(() -> store.scan(bytes("x"), bytes("y"), 5));
+                Future<List<KeyValue>> fromStart = readers.submit(() -> store.scan(null, key(1), 5));
+                Future<List<KeyValue>> toEnd = readers.submit(() -> store.scan(key(8), null, 5));
+                Future<byte[]> point = readers.submit(() -> store.get(key(3)));
+                Awaitility.await().until(() -> reads.waiting() == 7);
+                reads.connections.release(); // one frees: its taker reads for all seven
+                assertThat(keys(middle.get())).containsExactly("k2", "k3", "k4");
+                assertThat(middle.get().getFirst().value()).isEqualTo(key(200));
+                assertThat(keys(limited.get())).containsExactly("k0", "k1");
+                assertThat(keys(overlapping.get())).containsExactly("k4");
+                assertThat(empty.get()).isEmpty();
+                assertThat(keys(fromStart.get())).containsExactly("k0");
+                assertThat(keys(toEnd.get())).containsExactly("k8", "k9");
+                assertThat(point.get()).isEqualTo(key(300));
+            } finally {
+                reads.connections.release(connections - 1);
+            }
+            // the points, the five bounded ranges together, the range without an upper bound alone
+            assertThat(store.statements() - before).isEqualTo(3);
+        }
+    }
+
+    /**
+     * A batch reads every range its transactions read in one statement, far enough past each
+     * range's limit that the deletes accepted earlier in the batch cannot shorten it: a
+     * transaction that read a range as the batch's earlier deletes leave it commits at once,
+     * and one whose range changed is refused.
+     */
+    @Test
+    void batchOfRangeReaders_checksEachRangeAgainstTheWritesAcceptedBeforeIt() throws Exception {
+        try (PostgresStore store = (PostgresStore) newStore()) {
+            store.run(st -> {
+                for (int i = 2; i < 10; i++) {
+                    st.put(key(i), key(i));
+                }
+                st.put(bytes("other"), bytes("before"));
+                return null;
+            });
+            BatchCommitter committer = store.committer();
+            CountDownLatch scanned = new CountDownLatch(2);
+            CountDownLatch proceed = new CountDownLatch(1);
+            int[] firstReaderAttempts = {0};
+            int[] secondReaderAttempts = {0};
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                // reads k2, k3, k4 (limit 3) before k0 and k1 exist
+                Future<?> afterDeletes = threads.submit(() -> store.run(st -> {
+                    firstReaderAttempts[0]++;
+                    List<KeyValue> seen = st.scan(key(0), key(9), 3);
+                    st.put(bytes("seen"), key(seen.size()));
+                    countDownAndWait(firstReaderAttempts[0], scanned, proceed);
+                    return null;
+                }));
+                // reads "other" in a range a batch-mate changes
+                Future<?> changed = threads.submit(() -> store.run(st -> {
+                    secondReaderAttempts[0]++;
+                    st.scan(bytes("other"), bytes("otherz"), 10);
+                    st.put(bytes("seen2"), bytes("x"));
+                    countDownAndWait(secondReaderAttempts[0], scanned, proceed);
+                    return null;
+                }));
+                scanned.await();
+                store.run(
+                        st -> { // k0 and k1 appear, in an earlier batch
+                            st.put(key(0), key(0));
+                            st.put(key(1), key(1));
+                            return null;
+                        });
+                CommitHold hold = committer.hold();
+                try {
+                    Future<?> deletes = threads.submit(() -> store.run(st -> {
+                        st.delete(key(0));
+                        st.delete(key(1));
+                        st.put(bytes("other"), bytes("after"));
+                        return null;
+                    }));
+                    Awaitility.await().until(() -> committer.committing() == 1);
+                    proceed.countDown(); // both readers commit after the deletes, in the same batch
+                    Awaitility.await().until(() -> committer.committing() == 3);
+                    long batchesBefore = committer.batches();
+                    hold.release();
+                    deletes.get();
+                    afterDeletes.get();
+                    changed.get();
+                    assertThat(committer.batches() - batchesBefore).isGreaterThanOrEqualTo(1);
+                } finally {
+                    hold.release();
+                }
+            }
+            assertThat(firstReaderAttempts[0])
+                    .as("attempts of the reader the deletes agree with")
+                    .isEqualTo(1);
+            assertThat(secondReaderAttempts[0])
+                    .as("attempts of the reader whose range changed")
+                    .isEqualTo(2);
+            assertThat(store.get(bytes("seen"))).isEqualTo(key(3));
+        }
+    }
+
+    /** A first attempt signals it read, then waits for the test; a retry runs straight through. */
+    private static void countDownAndWait(int attempt, CountDownLatch scanned, CountDownLatch proceed) {
+        if (attempt == 1) {
+            scanned.countDown();
+            try {
+                proceed.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static List<String> keys(List<KeyValue> entries) {
+        return entries.stream()
+                .map(e -> new String(e.key(), StandardCharsets.UTF_8))
+                .toList();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] key(int i) {
