@@ -240,13 +240,17 @@ final class CallSteps {
 
     private Invocation childInvocation(int s, MethodRef callee, Object[] args) {
         Invocation invocation = execution.invocation();
+        String txId = transactions.joinedId();
+        if (txId != null) {
+            ctx.records().called(txId, invocation.requestId() + "/" + s);
+        }
         return new Invocation(
                 invocation.requestId() + "/" + s,
                 callee.service(),
                 callee.method(),
                 ctx.codec().encodeArguments(callee, args),
                 0,
-                transactions.joinedId(),
+                txId,
                 execution.deadline(),
                 invocation.version()); // the callee of the same version takes this version's arguments
     }

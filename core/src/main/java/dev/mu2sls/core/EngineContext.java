@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
  * @param clock the store-clock time for deadlines, completion times, retention and leases
  * @param timers the delivery driver of one-way sends and sleeping requests
  * @param intents the keys its executions wrote and have not applied yet, for other readers to wait on
+ * @param records the records its executions wrote into the transactions it coordinates, for their ends
  */
 record EngineContext(
         EngineStore store,
@@ -27,7 +28,8 @@ record EngineContext(
         Mode mode,
         EngineCounters counters,
         Timers timers,
-        WriteIntents intents) {
+        WriteIntents intents,
+        CoordinatedRecords records) {
 
     long clockMillis() {
         return clock.millis();

@@ -111,6 +111,7 @@ final class EngineSettings {
                 mode,
                 counters,
                 new Timers(engineStore, engineClock, maxExecutionAge),
-                new WriteIntents(contentionWait.toNanos()));
+                new WriteIntents(contentionWait.toNanos()),
+                new CoordinatedRecords());
     }
 }

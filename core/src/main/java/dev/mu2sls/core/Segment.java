@@ -34,6 +34,8 @@ final class Segment {
     private final List<Read> reads = new ArrayList<>();
     private final List<ScanRead> scans = new ArrayList<>(0);
     private final List<AssumedRead> assumed = new ArrayList<>(0);
+    /** The records the last {@link #persist} wrote into its transaction (none outside one). */
+    private List<KeyValue> recorded = List.of();
 
     /** This segment's write of {@code key}, or null if it wrote none. */
     Write written(byte[] key) {
@@ -124,16 +126,22 @@ final class Segment {
     boolean persist(StoreTransaction st, String txId, String requestId, int number, StateCache cache, long nowMillis) {
         // Inside a transaction too: a read already stale is replayed here, locally, instead of
         // failing the whole transaction at commit (the commit validates again).
+        recorded = List.of();
         if (!readsHold(st, cache::stale)) {
             return false;
         }
         if (txId != null) {
             writes.keySet().forEach(cache::forget); // the commit may be applied by another instance
-            TxWrites.record(st, txId, requestId, number, this, nowMillis);
+            recorded = TxWrites.record(st, txId, requestId, number, this, nowMillis);
         } else {
             applyTo(st);
         }
         return true;
+    }
+
+    /** The records the last {@link #persist} wrote into its transaction, once its store transaction committed. */
+    List<KeyValue> recorded() {
+        return recorded;
     }
 
     /**

@@ -106,7 +106,7 @@ final class SegmentWriter {
         }));
         transactions.announced();
         segment.cacheCommitted(ctx.store().stateCache());
-        transactions.recordedProvisionally(segment.writes().keySet());
+        transactions.recordedProvisionally(segment.writes().keySet(), segment.recorded());
         transactions.segmentPersisted();
         segmentPersisted(chunkKey, List.of());
         ctx.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, log.next());
@@ -123,6 +123,7 @@ final class SegmentWriter {
         // as it was would escape the fence, and an execution completing meanwhile would leave it behind.
         long now = ctx.clockMillis();
         accept(commit.commit(log.persistedLength(), false, (st, insert) -> applySegment(st, now)));
+        transactions.recordedProvisionally(segment.writes().keySet(), segment.recorded());
         hold.release();
         segment.clear();
         transactions.segmentPersisted();
@@ -186,6 +187,7 @@ final class SegmentWriter {
         });
         if (!(completed instanceof SegmentResult.AlreadyCompleted)) {
             accept(completed);
+            transactions.recordedProvisionally(segment.writes().keySet(), segment.recorded());
         }
         segment.cacheCommitted(ctx.store().stateCache());
         transactions.segmentPersisted();

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.mu2sls.TransactionAbortedException;
 import dev.mu2sls.TransactionConflictException;
 import dev.mu2sls.spi.TransactionHandle;
+import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.Keys;
 import dev.mu2sls.store.StoreTransaction;
 import java.util.List;
@@ -48,6 +49,7 @@ final class TransactionSteps {
         String joined = execution.invocation().transactionId();
         if (joined != null && ctx.mode() == Mode.FULL) {
             this.tx = TxContext.joined(joined);
+            ctx.records().serving(joined, execution.invocation().requestId());
         }
     }
 
@@ -65,10 +67,17 @@ final class TransactionSteps {
         return participates() && !writtenProvisionally.contains(key);
     }
 
-    /** A segment just persisted with writes of {@code keys}: in a participant, into the transaction joined. */
-    void recordedProvisionally(Set<byte[]> keys) {
+    /**
+     * A segment just persisted with writes of {@code keys}, and wrote {@code records} into the
+     * transaction this execution runs in, if any: in a participant, its keys have records now;
+     * where the transaction is coordinated here, its end expects the records.
+     */
+    void recordedProvisionally(Set<byte[]> keys, List<KeyValue> records) {
         if (participates()) {
             writtenProvisionally.addAll(keys);
+        }
+        if (!records.isEmpty()) {
+            ctx.records().recorded(tx.id, records);
         }
     }
 
@@ -126,7 +135,8 @@ final class TransactionSteps {
             return tx;
         }
         int s = log.begin(JournalEntry.Op.TX_BEGIN, StepLog.NO_TARGET);
-        if (log.replayed(s) == null) {
+        boolean fresh = log.replayed(s) == null;
+        if (fresh) {
             if (segment.touchesState()) {
                 execution
                         .persistence()
@@ -136,6 +146,9 @@ final class TransactionSteps {
         }
         tx = TxContext.owned(execution.invocation().requestId() + "/" + s);
         ctx.intents().began(tx.id);
+        if (fresh) {
+            ctx.records().began(tx.id); // a replayed one has records its earlier executions wrote
+        }
         return tx;
     }
 
@@ -238,6 +251,7 @@ final class TransactionSteps {
     void stopped() {
         if (tx != null && tx.kind == TxContext.Kind.OWNED && tx.isOpen()) {
             ctx.intents().ended(tx.id);
+            ctx.records().ended(tx.id);
         }
         segmentPersisted();
     }
@@ -280,12 +294,13 @@ final class TransactionSteps {
             byte[] chunkKey = KeySpace.journalChunk(invocation.requestId(), base);
             long now = ctx.clockMillis();
             long started = System.nanoTime();
+            List<KeyValue> expectedRecords = ctx.records().expected(t.id);
             Ended ended = execution
                     .persistence()
                     .accept(execution.segmentCommit().commit(base, false, (st, insert) -> {
                         Map<byte[], byte[]> applied = new TreeMap<>(Keys.ORDER);
-                        TxOutcome decided =
-                                TxWrites.finish(st, t.id, op == JournalEntry.Op.TX_COMMIT, segment, now, applied);
+                        TxOutcome decided = TxWrites.finish(
+                                st, t.id, op == JournalEntry.Op.TX_COMMIT, segment, expectedRecords, now, applied);
                         execution
                                 .persistence()
                                 .writeJournal(
@@ -309,6 +324,7 @@ final class TransactionSteps {
             ctx.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, s);
         }
         ctx.intents().ended(t.id); // after the state cache took its writes: a waiting reader finds them
+        ctx.records().ended(t.id);
         end(t);
         return outcome;
     }

@@ -78,8 +78,10 @@ final class TxWrites {
      * The caller has validated the segment's reads in {@code st}; each read record names its
      * segment (the request's journal length when it was recorded), so that {@link #finish} can
      * tell a transaction whose reads all held at one moment.
+     *
+     * @return the records written (none: the transaction had ended)
      */
-    static void record(
+    static List<KeyValue> record(
             StoreTransaction st, String txId, String requestId, int segmentNumber, Segment segment, long nowMillis) {
         byte[] statusKey = KeySpace.txStatus(txId);
         if (!st.satisfies(statusKey, value -> pending(statusKey, value))) {
@@ -87,21 +89,27 @@ final class TxWrites {
             // absent because the coordinator is of a version that did not announce it.
             TxStatus status = TxStatus.decode(statusKey, st.get(statusKey));
             if (status != null && status.state().ended()) {
-                return;
+                return List.of();
             }
             if (status == null) {
                 st.put(statusKey, new TxStatus(TxStatus.State.PENDING, nowMillis).encode());
             }
         }
-        segment.writes().forEach((key, write) -> st.put(KeySpace.txWrite(txId, key), encodeWrite(write.valueOrNull())));
+        List<KeyValue> records = new ArrayList<>();
+        segment.writes()
+                .forEach((key, write) ->
+                        records.add(new KeyValue(KeySpace.txWrite(txId, key), encodeWrite(write.valueOrNull()))));
         for (Segment.Read read : segment.reads()) {
-            st.put(
+            records.add(new KeyValue(
                     KeySpace.txRead(KeySpace.TX_READ, txId, requestId, read.step()),
-                    encodeRead(segmentNumber, read.key(), read.value()));
+                    encodeRead(segmentNumber, read.key(), read.value())));
         }
         for (Segment.ScanRead scan : segment.scans()) {
-            st.put(KeySpace.txRead(KeySpace.TX_SCAN, txId, requestId, scan.step()), encodeScan(segmentNumber, scan));
+            records.add(new KeyValue(
+                    KeySpace.txRead(KeySpace.TX_SCAN, txId, requestId, scan.step()), encodeScan(segmentNumber, scan)));
         }
+        records.forEach(record -> st.put(record.key(), record.value()));
+        return records;
     }
 
     /**
@@ -140,6 +148,8 @@ final class TxWrites {
      * transaction, such as W6's audit of every balance, from being overtaken again and again by
      * short writers between its read and its commit.
      *
+     * @param expectedRecords the records the transaction most likely has ({@link CoordinatedRecords}), to be
+     *     checked instead of read; null: read them
      * @param applied receives each state write a commit applied (null value: deleted)
      */
     static TxOutcome finish(
@@ -147,12 +157,13 @@ final class TxWrites {
             String txId,
             boolean commit,
             Segment own,
+            List<KeyValue> expectedRecords,
             long nowMillis,
             Map<byte[], byte[]> applied) {
         byte[] statusKey = KeySpace.txStatus(txId);
         // Pending or absent (not yet persisted into) decide alike: only an ended status is needed.
         TxStatus status = open(st, statusKey) ? null : TxStatus.decode(statusKey, st.get(statusKey));
-        Records records = Records.of(st, txId);
+        Records records = Records.of(st, txId, expectedRecords);
         TxOutcome outcome;
         if (status != null && status.state() == TxStatus.State.ABORTED_BY_PARTICIPANT) {
             outcome = commit ? TxOutcome.ABORTED_BY_PARTICIPANT : TxOutcome.ABORTED;
@@ -204,17 +215,22 @@ final class TxWrites {
         if (status == null || status.state() != TxStatus.State.PENDING || status.atMillis() >= pendingBeforeMillis) {
             return false;
         }
-        Records.of(st, txId).drop(st);
+        Records.of(st, txId, null).drop(st);
         st.put(statusKey, new TxStatus(TxStatus.State.EXPIRED, nowMillis).encode());
         return true;
     }
 
     /** A transaction's provisional writes and recorded reads, from one scan of its records. */
     private record Records(List<KeyValue> writes, List<KeyValue> reads, List<KeyValue> scans) {
-        static Records of(StoreTransaction st, String txId) {
+        /** The records {@code expected} if they are the store's (or taken to be, for the commit to check), else those read. */
+        static Records of(StoreTransaction st, String txId, List<KeyValue> expected) {
             byte[] prefix = KeySpace.txRecords(txId);
+            byte[] end = Keys.prefixEnd(prefix);
+            List<KeyValue> all = expected != null && st.rangeHolds(prefix, end, expected)
+                    ? expected
+                    : st.scan(prefix, end, Integer.MAX_VALUE);
             Records records = new Records(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-            for (KeyValue record : st.scan(prefix, Keys.prefixEnd(prefix), Integer.MAX_VALUE)) {
+            for (KeyValue record : all) {
                 byte kind = record.key()[prefix.length];
                 switch (kind) {
                     case KeySpace.TX_WRITE -> records.writes.add(record);

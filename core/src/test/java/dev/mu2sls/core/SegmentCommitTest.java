@@ -59,7 +59,8 @@ class SegmentCommitTest {
                 Mode.FULL,
                 new EngineCounters(),
                 null,
-                new WriteIntents(0));
+                new WriteIntents(0),
+                new CoordinatedRecords());
     }
 
     private void given(Consumer<StoreTransaction> contents) {

@@ -40,7 +40,7 @@ class TxWritesTest {
     }
 
     private TxOutcome commit(String txId) {
-        return store.run(st -> TxWrites.finish(st, txId, true, new Segment(), 0, new TreeMap<>(Keys.ORDER)));
+        return store.run(st -> TxWrites.finish(st, txId, true, new Segment(), null, 0, new TreeMap<>(Keys.ORDER)));
     }
 
     @Test

@@ -38,6 +38,11 @@ public abstract class ForwardingStoreTransaction implements StoreTransaction {
     }
 
     @Override
+    public boolean rangeHolds(byte[] fromInclusive, byte[] toExclusive, List<KeyValue> expected) {
+        return delegate.rangeHolds(fromInclusive, toExclusive, expected);
+    }
+
+    @Override
     public void put(byte[] key, byte[] value) {
         delegate.put(key, value);
     }

@@ -41,6 +41,18 @@ public interface StoreTransaction extends AutoCloseable {
     /** Entries in {@code [fromInclusive, toExclusive)}, ascending, merged with this transaction's writes. */
     List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit);
 
+    /**
+     * Whether the entries of {@code [fromInclusive, toExclusive)} (merged with this transaction's
+     * writes) are exactly {@code expected}, as a read of this transaction: it commits only if that
+     * is still so at its commit point. For a caller that knows what a range most likely holds. Like
+     * {@link #holds}, a store whose commit validates reads anyway may answer {@code true} without
+     * reading, on a first attempt; if the expectation was wrong the commit is refused with
+     * {@link StoreConflictException}, and the retry reads for real and answers {@code false}.
+     */
+    default boolean rangeHolds(byte[] fromInclusive, byte[] toExclusive, List<KeyValue> expected) {
+        return Keys.sameEntries(scan(fromInclusive, toExclusive, Integer.MAX_VALUE), expected);
+    }
+
     void put(byte[] key, byte[] value);
 
     void delete(byte[] key);

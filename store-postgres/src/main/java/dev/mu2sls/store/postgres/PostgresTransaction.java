@@ -80,6 +80,18 @@ final class PostgresTransaction extends OptimisticTransaction {
         return true;
     }
 
+    /** On a first attempt, as {@link #holds}: the batch reads the range and compares. */
+    @Override
+    public boolean rangeHolds(byte[] fromInclusive, byte[] toExclusive, List<KeyValue> expected) {
+        checkActive();
+        if (!trustExpectations || writes.extraFetch(fromInclusive, toExclusive) > 0) {
+            return super.rangeHolds(fromInclusive, toExclusive, expected);
+        }
+        scans.add(new ScanRead(fromInclusive, toExclusive, Integer.MAX_VALUE, List.copyOf(expected)));
+        trusted = true;
+        return true;
+    }
+
     @Override
     protected List<KeyValue> scanCommitted(byte[] from, byte[] to, int fetchLimit) {
         List<KeyValue> committed = store.scanCommitted(from, to, fetchLimit);

@@ -198,6 +198,47 @@ class PostgresStoreTest extends StoreConformanceTest {
         }
     }
 
+    /**
+     * A range expectation is taken on trust on a first attempt, as {@code holds} is: no read before
+     * the commit, whose batch reads the range with the others. A wrong one is refused there, and
+     * the retry reads the range and answers false.
+     */
+    @Test
+    void rangeHolds_isTakenOnTrustFirst_andAWrongExpectationIsRefusedThenReadForReal() {
+        try (PostgresStore store = (PostgresStore) newStore()) {
+            store.run(st -> {
+                st.put(key(1), bytes("a"));
+                st.put(key(2), bytes("b"));
+                return null;
+            });
+            List<KeyValue> actual = List.of(new KeyValue(key(1), bytes("a")), new KeyValue(key(2), bytes("b")));
+            int[] attempts = {0};
+            long before = store.statements();
+            boolean held = store.run(st -> {
+                attempts[0]++;
+                boolean holds = st.rangeHolds(key(0), key(9), actual);
+                st.put(bytes("checked"), bytes("yes"));
+                return holds;
+            });
+            assertThat(held).isTrue();
+            assertThat(attempts[0]).isEqualTo(1);
+            assertThat(store.statements() - before)
+                    .as("the batch's range read and its write")
+                    .isEqualTo(2);
+
+            attempts[0] = 0;
+            held = store.run(st -> {
+                attempts[0]++;
+                boolean holds = st.rangeHolds(key(0), key(9), actual.subList(0, 1));
+                st.put(bytes("checked"), bytes(holds ? "yes" : "no"));
+                return holds;
+            });
+            assertThat(held).isFalse();
+            assertThat(attempts[0]).as("a refused first attempt, then a read").isEqualTo(2);
+            assertThat(store.get(bytes("checked"))).isEqualTo(bytes("no"));
+        }
+    }
+
     /** A first attempt signals it read, then waits for the test; a retry runs straight through. */
     private static void countDownAndWait(int attempt, CountDownLatch scanned, CountDownLatch proceed) {
         if (attempt == 1) {
