@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.http.CallSigner;
+import dev.mu2sls.http.ColocatedCallTransport;
 import dev.mu2sls.http.FunctionHandler;
 import dev.mu2sls.http.HttpCall;
 import dev.mu2sls.http.HttpCallTransport;
@@ -17,18 +18,25 @@ import dev.mu2sls.http.StaticRoutes;
 import dev.mu2sls.json.JsonCodec;
 import dev.mu2sls.observability.Telemetry;
 import dev.mu2sls.spi.ServiceDefinition;
+import dev.mu2sls.store.Store;
 import dev.mu2sls.store.postgres.PostgresStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * One service as an AWS Lambda function behind API Gateway (REST API proxy integration, payload
+ * One service, or several co-located, as an AWS Lambda function behind API Gateway (REST API proxy integration, payload
  * 1.0, or HTTP API / function URL, payload 2.0): the same {@link FunctionHandler} as the HTTP
  * runtime, so the same routes, signed metadata, errors and exactly-once behaviour. Lambda retries
  * a failed asynchronous invocation, and API Gateway clients retry, with the same event: the same
@@ -36,7 +44,10 @@ import java.util.ServiceLoader;
  *
  * <h2>Configuration (environment)</h2>
  * {@code MU2SLS_SERVICE} the service to serve (found among the services registered on the class
- * path); {@code MU2SLS_STORE_URL}, {@code MU2SLS_STORE_USER}, {@code MU2SLS_STORE_PASSWORD} the
+ * path), or several separated by commas to co-locate them in one function (each served at
+ * {@code /<service>/<method>}; calls between them are delivered in-process by a
+ * {@link ColocatedCallTransport}, without a hop, a signature or an API Gateway request);
+ * {@code MU2SLS_STORE_URL}, {@code MU2SLS_STORE_USER}, {@code MU2SLS_STORE_PASSWORD} the
  * shared PostgreSQL-compatible store (the table is {@code MU2SLS_STORE_TABLE}, default
  * {@code mu2sls}); {@code MU2SLS_SECRET} or {@code MU2SLS_SECRET_FILE}; {@code MU2SLS_ROUTES} the
  * URLs of the other services; {@code MU2SLS_STATE_CACHE_ENTRIES} the size of the engine's state
@@ -65,18 +76,8 @@ public final class LambdaFunction implements RequestStreamHandler {
     }
 
     static FunctionHandler fromEnvironment(Map<String, String> environment) {
-        String service = required(environment, "MU2SLS_SERVICE");
-        ServiceDefinition definition = null;
-        for (ServiceDefinition candidate : ServiceLoader.load(ServiceDefinition.class)) {
-            if (candidate.name().equals(service)) {
-                definition = candidate;
-            }
-        }
-        if (definition == null) {
-            throw new IllegalStateException(
-                    "MU2SLS_SERVICE=" + service + " but no service of that name is registered on the class "
-                            + "path (META-INF/services/dev.mu2sls.spi.ServiceDefinition); package the application's jar with the function");
-        }
+        List<ServiceDefinition> services =
+                services(required(environment, "MU2SLS_SERVICE"), ServiceLoader.load(ServiceDefinition.class));
         CallSigner signer = CallSigner.fromEnvironment(environment);
         int stateCacheEntries = stateCacheEntries(environment);
         PostgresStore store = PostgresStore.open(
@@ -87,17 +88,71 @@ public final class LambdaFunction implements RequestStreamHandler {
                 environment.getOrDefault("MU2SLS_STORE_TABLE", "mu2sls"));
         // Metrics are kept for GET /metrics through the function URL; traces go where OTEL_* says
         // (the ADOT collector layer, for one).
-        Telemetry telemetry = Telemetry.fromEnvironment(service, environment);
+        Telemetry telemetry = Telemetry.fromEnvironment(
+                services.stream().map(ServiceDefinition::name).collect(Collectors.joining("+")), environment);
+        HttpCallTransport http =
+                HttpCallTransport.forCalls(StaticRoutes.parse(environment.get(StaticRoutes.ROUTES_ENV)), signer);
+        return function(services, store, http, signer, stateCacheEntries, telemetry);
+    }
+
+    /**
+     * A function serving {@code services} over {@code store}: with more than one, co-located in one
+     * engine, whose calls between them stay in-process and whose other calls go over {@code http}.
+     */
+    static FunctionHandler function(
+            List<ServiceDefinition> services,
+            Store store,
+            HttpCallTransport http,
+            CallSigner signer,
+            int stateCacheEntries,
+            Telemetry telemetry) {
+        // A function URL is one address for every instance: no route can name this instance, so a
+        // call for a service with several routes goes over HTTP to the one its key chooses.
+        ColocatedCallTransport colocated =
+                services.size() > 1 ? new ColocatedCallTransport(http, null, route -> false) : null;
         Engine engine = Engine.builder()
                 .store(store)
                 .codec(new JsonCodec())
-                .service(definition)
+                .services(services)
                 .stateCacheEntries(stateCacheEntries)
-                .transport(HttpCallTransport.forCalls(
-                        StaticRoutes.parse(environment.get(StaticRoutes.ROUTES_ENV)), signer))
+                .transport(colocated != null ? colocated : http)
                 .observer(telemetry.observer())
                 .build();
-        return new FunctionHandler(engine, service, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES, telemetry);
+        if (colocated != null) {
+            colocated.attach(engine);
+        }
+        List<String> names = services.stream().map(ServiceDefinition::name).toList();
+        return new FunctionHandler(engine, names, signer, Engine.DEFAULT_MAX_PAYLOAD_BYTES, telemetry);
+    }
+
+    /**
+     * The services {@code MU2SLS_SERVICE} names, one or several separated by commas, each found
+     * among {@code registered} (the services on the class path).
+     */
+    static List<ServiceDefinition> services(String names, Iterable<ServiceDefinition> registered) {
+        Map<String, ServiceDefinition> byName = new LinkedHashMap<>();
+        registered.forEach(definition -> byName.put(definition.name(), definition));
+        List<ServiceDefinition> services = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String part : names.split(",", -1)) {
+            String name = part.strip();
+            if (name.isEmpty()) {
+                throw new IllegalStateException("MU2SLS_SERVICE='" + names
+                        + "' has an empty service name; name one service, or several separated by commas");
+            }
+            if (!seen.add(name)) {
+                throw new IllegalStateException("MU2SLS_SERVICE='" + names + "' names " + name + " twice");
+            }
+            ServiceDefinition definition = byName.get(name);
+            if (definition == null) {
+                throw new IllegalStateException("MU2SLS_SERVICE names " + name
+                        + " but no service of that name is registered on the class path"
+                        + " (META-INF/services/dev.mu2sls.spi.ServiceDefinition; registered: " + byName.keySet()
+                        + "); package the application's jar with the function");
+            }
+            services.add(definition);
+        }
+        return services;
     }
 
     /**

@@ -10,9 +10,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mu2sls.core.Engine;
 import dev.mu2sls.core.Inspector;
 import dev.mu2sls.examples.counter.CounterDispatcher;
+import dev.mu2sls.examples.travel.FlightDispatcher;
+import dev.mu2sls.examples.travel.FrontendDispatcher;
+import dev.mu2sls.examples.travel.HotelDispatcher;
+import dev.mu2sls.examples.travel.OrderDispatcher;
 import dev.mu2sls.http.CallSigner;
 import dev.mu2sls.http.FunctionHandler;
+import dev.mu2sls.http.HttpCallTransport;
+import dev.mu2sls.http.StaticRoutes;
 import dev.mu2sls.json.JsonCodec;
+import dev.mu2sls.observability.Telemetry;
+import dev.mu2sls.spi.ServiceDefinition;
 import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.MemoryStore;
 import java.io.ByteArrayInputStream;
@@ -99,6 +107,67 @@ class LambdaFunctionTest {
                         .get("body")
                         .asText())
                 .isEqualTo("{\"ok\":true,\"value\":6}");
+    }
+
+    /**
+     * Several services in one function: a booking's calls to the hotel, the flight and the order
+     * service are delivered in-process. The function has no routes, so a call sent over HTTP
+     * would find no instance and the booking would fail.
+     */
+    @Test
+    void colocatedServices_bookingCallsTheOthersInProcess_inOneTransaction() throws IOException {
+        MemoryStore travelStore = new MemoryStore();
+        List<ServiceDefinition> travel =
+                List.of(new FrontendDispatcher(), new HotelDispatcher(), new FlightDispatcher(), new OrderDispatcher());
+        FunctionHandler colocated = LambdaFunction.function(
+                travel,
+                travelStore,
+                HttpCallTransport.forCalls(StaticRoutes.parse(null), SIGNER),
+                SIGNER,
+                Engine.DEFAULT_STATE_CACHE_ENTRIES,
+                Telemetry.off());
+        LambdaFunction function = new LambdaFunction(colocated);
+        assertThat(invokeOn(function, "Hotel", "open", "open-h", "[\"h1\", 2]"))
+                .isEqualTo("{\"ok\":true,\"value\":null}");
+        assertThat(invokeOn(function, "Flight", "open", "open-f", "[\"f1\", 2]"))
+                .isEqualTo("{\"ok\":true,\"value\":null}");
+
+        String booked = invokeOn(function, "Frontend", "book", "book-1", "[\"u1\", \"f1\", \"h1\"]");
+
+        assertThat(JSON.readTree(booked).path("ok").asBoolean()).as(booked).isTrue();
+        Map<String, String> state = new Inspector(travelStore, new JsonCodec()).dumpState();
+        assertThat(state.get("Hotel.rooms[\"h1\"]")).contains("\"booked\":1");
+        assertThat(state.get("Flight.seats[\"f1\"]")).contains("\"booked\":1");
+        assertThat(state.keySet()).anyMatch(key -> key.startsWith("Order."));
+    }
+
+    @Test
+    void serviceList_eachNamedServiceFound_emptyDuplicateOrUnknownNamesRefused() {
+        List<ServiceDefinition> registered = List.of(new FrontendDispatcher(), new HotelDispatcher());
+
+        assertThat(LambdaFunction.services(" Frontend , Hotel", registered))
+                .extracting(ServiceDefinition::name)
+                .containsExactly("Frontend", "Hotel");
+        assertThatThrownBy(() -> LambdaFunction.services("Frontend,,Hotel", registered))
+                .hasMessageContaining("empty service name");
+        assertThatThrownBy(() -> LambdaFunction.services("Hotel,Hotel", registered))
+                .hasMessageContaining("names Hotel twice");
+        assertThatThrownBy(() -> LambdaFunction.services("Frontend,Flight", registered))
+                .hasMessageContaining("names Flight but no service of that name is registered")
+                .hasMessageContaining("[Frontend, Hotel]");
+    }
+
+    /** The body of {@code function}'s reply to a signed REST event for {@code POST /<service>/<method>}. */
+    private static String invokeOn(
+            LambdaFunction function, String service, String method, String requestId, String body) throws IOException {
+        ObjectNode event = restEvent(
+                service + "/" + method,
+                body,
+                SIGNER.sign(
+                        new CallSigner.CallMetadata(requestId, null, service, method, false), body.getBytes(UTF_8)));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        function.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, null);
+        return JSON.readTree(out.toByteArray()).get("body").asText();
     }
 
     @Test
