@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
  * The SQL of one key-value table {@code (k BYTEA PRIMARY KEY, v BYTEA NOT NULL)}, limited to what
  * PostgreSQL, CockroachDB and YugabyteDB all accept: point, multi-key ({@code = ANY(array)}) and
  * ordered range {@code SELECT}s, several ranges in one (a {@code LATERAL} join on
- * {@code unnest(...) WITH ORDINALITY}), {@code INSERT ... SELECT FROM unnest(...) ON CONFLICT DO UPDATE},
+ * {@code unnest(...) WITH ORDINALITY}; run on PostgreSQL here, and documented by CockroachDB since
+ * v20.1), {@code INSERT ... SELECT FROM unnest(...) ON CONFLICT DO UPDATE},
  * {@code DELETE ... WHERE k = ANY(array)}, and {@code COMMIT} sent with the writes.
  */
 final class KvTable {
