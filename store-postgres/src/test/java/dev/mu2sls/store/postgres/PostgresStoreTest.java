@@ -58,25 +58,20 @@ class PostgresStoreTest extends StoreConformanceTest {
                 }
                 return null;
             });
-            ReadBatcher reads = store.mergedReads;
-            int connections = reads.connections.availablePermits();
-            reads.connections.acquireUninterruptibly(connections); // every connection busy
             long before = store.statements();
             List<Future<List<byte[]>>> results = new ArrayList<>();
-            try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
+            try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
+                    BusyReadConnections busy = new BusyReadConnections(store)) {
                 for (int i = 0; i < 10; i++) {
                     int k = i;
                     results.add(readers.submit(() -> store.getAll(List.of(key(k), key(1000 + k)))));
                 }
-                Awaitility.await().until(() -> reads.waiting() == 10);
-                reads.connections.release(); // one frees: its taker reads for all ten
+                busy.freeOneOnceWaiting(10); // its taker reads for all ten
                 for (int i = 0; i < 10; i++) {
                     List<byte[]> values = results.get(i).get();
                     assertThat(values.get(0)).isEqualTo(i % 2 == 0 ? key(i * 100) : null);
                     assertThat(values.get(1)).isNull();
                 }
-            } finally {
-                reads.connections.release(connections - 1);
             }
             assertThat(store.statements() - before).isEqualTo(1);
             assertThat(store.get(key(4))).isEqualTo(key(400)); // a lone read runs at once
@@ -92,11 +87,9 @@ class PostgresStoreTest extends StoreConformanceTest {
                 }
                 return null;
             });
-            ReadBatcher reads = store.mergedReads;
-            int connections = reads.connections.availablePermits();
-            reads.connections.acquireUninterruptibly(connections); // every connection busy
             long before = store.statements();
-            try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
+            try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
+                    BusyReadConnections busy = new BusyReadConnections(store)) {
                 Future<List<KeyValue>> middle = readers.submit(() -> store.scan(key(2), key(5), Integer.MAX_VALUE));
                 Future<List<KeyValue>> limited = readers.submit(() -> store.scan(key(0), key(9), 2));
                 Future<List<KeyValue>> overlapping = readers.submit(() -> store.scan(key(4), key(6), 1));
@@ -104,8 +97,7 @@ class PostgresStoreTest extends StoreConformanceTest {
                 Future<List<KeyValue>> fromStart = readers.submit(() -> store.scan(null, key(1), 5));
                 Future<List<KeyValue>> toEnd = readers.submit(() -> store.scan(key(8), null, 5));
                 Future<byte[]> point = readers.submit(() -> store.get(key(3)));
-                Awaitility.await().until(() -> reads.waiting() == 7);
-                reads.connections.release(); // one frees: its taker reads for all seven
+                busy.freeOneOnceWaiting(7); // its taker reads for all seven
                 assertThat(keys(middle.get())).containsExactly("k2", "k3", "k4");
                 assertThat(middle.get().getFirst().value()).isEqualTo(key(200));
                 assertThat(keys(limited.get())).containsExactly("k0", "k1");
@@ -114,8 +106,6 @@ class PostgresStoreTest extends StoreConformanceTest {
                 assertThat(keys(fromStart.get())).containsExactly("k0");
                 assertThat(keys(toEnd.get())).containsExactly("k8", "k9");
                 assertThat(point.get()).isEqualTo(key(300));
-            } finally {
-                reads.connections.release(connections - 1);
             }
             // the points, the five bounded ranges together, the range without an upper bound alone
             assertThat(store.statements() - before).isEqualTo(3);
@@ -236,6 +226,30 @@ class PostgresStoreTest extends StoreConformanceTest {
             assertThat(held).isFalse();
             assertThat(attempts[0]).as("a refused first attempt, then a read").isEqualTo(2);
             assertThat(store.get(bytes("checked"))).isEqualTo(bytes("no"));
+        }
+    }
+
+    /** Every read connection of a store held by the test, so that reads wait; closing frees them. */
+    private static final class BusyReadConnections implements AutoCloseable {
+        private final ReadBatcher reads;
+        private int held;
+
+        BusyReadConnections(PostgresStore store) {
+            reads = store.mergedReads;
+            held = reads.connections.availablePermits();
+            reads.connections.acquireUninterruptibly(held);
+        }
+
+        /** Once {@code waitingReads} reads wait, frees one connection: its taker runs them all. */
+        void freeOneOnceWaiting(int waitingReads) {
+            Awaitility.await().until(() -> reads.waiting() == waitingReads);
+            reads.connections.release();
+            held--;
+        }
+
+        @Override
+        public void close() {
+            reads.connections.release(held);
         }
     }
 
