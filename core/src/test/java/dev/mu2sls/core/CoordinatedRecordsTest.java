@@ -12,9 +12,7 @@ class CoordinatedRecordsTest {
 
     @Test
     void everyCallServedHere_expectsTheLatestRecordOfEachKey_inKeyOrder() {
-        records.began("t");
-        records.called("t", "r/1");
-        records.called("t", "r/2");
+        begunWithCallsTo("r/1", "r/2");
         records.serving("t", "r/1");
         records.serving("t", "r/2");
         records.recorded("t", List.of(entry("b", "1"), entry("a", "1")));
@@ -34,9 +32,7 @@ class CoordinatedRecordsTest {
 
     @Test
     void aCallServedElsewhere_expectsNothing() {
-        records.began("t");
-        records.called("t", "r/1");
-        records.called("t", "r/2");
+        begunWithCallsTo("r/1", "r/2");
         records.serving("t", "r/1");
         records.recorded("t", List.of(entry("a", "1")));
 
@@ -60,6 +56,14 @@ class CoordinatedRecordsTest {
         records.ended("t");
 
         assertThat(records.expected("t")).isNull();
+    }
+
+    /** Transaction "t" begun here, with calls made inside it to {@code callees}. */
+    private void begunWithCallsTo(String... callees) {
+        records.began("t");
+        for (String callee : callees) {
+            records.called("t", callee);
+        }
     }
 
     private static KeyValue entry(String key, String value) {

@@ -190,7 +190,7 @@ public final class PostgresStore implements Store {
         }
     }
 
-    /** Through the {@link ReadBatcher}, as point reads. */
+    /** Through the {@link ReadBatcher}: merged, as point reads are, with the reads waiting at the same time. */
     List<KeyValue> scanCommitted(byte[] fromInclusive, byte[] toExclusive, int limit) {
         try {
             return mergedReads.scan(new KvTable.Range(fromInclusive, toExclusive, limit));
