@@ -19,7 +19,6 @@ import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.Store;
 import dev.mu2sls.store.StoreStats;
 import dev.mu2sls.store.StoreTransaction;
-import dev.mu2sls.store.TransactionBody;
 import dev.mu2sls.store.postgres.PostgresStore;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -133,17 +132,15 @@ class TransactionRecordsPostgresTest {
             super(delegate);
         }
 
-        /** The delegate's own retry loop, whose first attempt takes expectations on trust. */
         @Override
-        public <T> T run(TransactionBody<T> body) {
-            return delegate()
-                    .run(st -> body.apply(new ForwardingStoreTransaction(st) {
-                        @Override
-                        public List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit) {
-                            transactionScans.incrementAndGet();
-                            return super.scan(fromInclusive, toExclusive, limit);
-                        }
-                    }));
+        protected StoreTransaction decorate(StoreTransaction transaction) {
+            return new ForwardingStoreTransaction(transaction) {
+                @Override
+                public List<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive, int limit) {
+                    transactionScans.incrementAndGet();
+                    return super.scan(fromInclusive, toExclusive, limit);
+                }
+            };
         }
     }
 }

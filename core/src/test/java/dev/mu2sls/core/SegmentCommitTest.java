@@ -279,8 +279,8 @@ class SegmentCommitTest {
         boolean[] loseReply = {true};
         Store losing = new ForwardingStore(store) {
             @Override
-            public StoreTransaction begin() {
-                return new ForwardingStoreTransaction(super.begin()) {
+            protected StoreTransaction decorate(StoreTransaction transaction) {
+                return new ForwardingStoreTransaction(transaction) {
                     @Override
                     public void commit() {
                         super.commit();

@@ -119,8 +119,8 @@ class PausedCommitTest {
         }
 
         @Override
-        public StoreTransaction begin() {
-            return new ForwardingStoreTransaction(delegate().begin()) {
+        protected StoreTransaction decorate(StoreTransaction transaction) {
+            return new ForwardingStoreTransaction(transaction) {
                 @Override
                 public void insert(byte[] key, byte[] value) {
                     pauseIfAt(Pause.INSERT);

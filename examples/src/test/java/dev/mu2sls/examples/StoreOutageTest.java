@@ -168,8 +168,8 @@ class StoreOutageTest {
         }
 
         @Override
-        public StoreTransaction begin() {
-            return new ForwardingStoreTransaction(super.begin()) {
+        protected StoreTransaction decorate(StoreTransaction transaction) {
+            return new ForwardingStoreTransaction(transaction) {
                 private byte[] written;
 
                 @Override

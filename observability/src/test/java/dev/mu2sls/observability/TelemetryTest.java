@@ -101,9 +101,9 @@ class TelemetryTest {
         List<String> seen = new CopyOnWriteArrayList<>();
         Store store = new ForwardingStore(new MemoryStore()) {
             @Override
-            public StoreTransaction begin() {
+            protected StoreTransaction decorate(StoreTransaction transaction) {
                 seen.add("commit of " + MDC.get("request_id") + " at step " + MDC.get("step"));
-                return super.begin();
+                return transaction;
             }
         };
         Engine[] engine = new Engine[1];

@@ -257,8 +257,8 @@ class ColocatedFunctionTest {
         }
 
         @Override
-        public StoreTransaction begin() {
-            return new ForwardingStoreTransaction(super.begin()) {
+        protected StoreTransaction decorate(StoreTransaction transaction) {
+            return new ForwardingStoreTransaction(transaction) {
                 private boolean writesFailing;
 
                 @Override

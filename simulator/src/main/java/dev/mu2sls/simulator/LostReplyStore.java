@@ -21,8 +21,8 @@ final class LostReplyStore extends ForwardingStore {
     }
 
     @Override
-    public StoreTransaction begin() {
-        return new ForwardingStoreTransaction(delegate().begin()) {
+    protected StoreTransaction decorate(StoreTransaction transaction) {
+        return new ForwardingStoreTransaction(transaction) {
             @Override
             public void commit() {
                 super.commit();

@@ -2,12 +2,15 @@ package dev.mu2sls.store;
 
 import java.time.InstantSource;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link Store} that forwards every call to another, for wrappers that change one behaviour
  * (a fault that loses commit replies, a pause before a commit) and must pass the rest through,
  * including what a backend does better than the interface's defaults ({@link #getAll},
- * {@link #holdCommits}). Its transactions are {@link ForwardingStoreTransaction}s.
+ * {@link #holdCommits}, its own retry loop in {@link #run}). A wrapper changes transactions by
+ * overriding {@link #decorate}, which both {@link #begin} and the delegate's {@link #run} apply,
+ * typically returning a {@link ForwardingStoreTransaction}.
  */
 public abstract class ForwardingStore implements Store {
     private final Store delegate;
@@ -37,8 +40,22 @@ public abstract class ForwardingStore implements Store {
     }
 
     @Override
-    public StoreTransaction begin() {
-        return delegate.begin();
+    public final StoreTransaction begin() {
+        return decorate(delegate.begin());
+    }
+
+    /** The delegate's retry loop, its attempts' transactions decorated by this store, then by {@code decorate}. */
+    @Override
+    public <T> T run(TransactionBody<T> body, UnaryOperator<StoreTransaction> decorate) {
+        return delegate.run(body, transaction -> decorate.apply(decorate(transaction)));
+    }
+
+    /**
+     * What this store makes of each transaction of its delegate, whether begun explicitly or by
+     * the delegate's retry loop: the transaction itself unless overridden.
+     */
+    protected StoreTransaction decorate(StoreTransaction transaction) {
+        return transaction;
     }
 
     @Override

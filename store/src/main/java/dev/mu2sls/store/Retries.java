@@ -14,10 +14,6 @@ public final class Retries {
 
     private Retries() {}
 
-    static <T> T run(Store store, TransactionBody<T> body) {
-        return run(attempt -> store.begin(), body, MAX_ATTEMPTS);
-    }
-
     /**
      * Runs {@code body} in transactions from {@code begin} (given the attempt, from 0) until one
      * commits, at most {@code maxAttempts} times.

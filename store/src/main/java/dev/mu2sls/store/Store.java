@@ -3,6 +3,7 @@ package dev.mu2sls.store;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * An ordered byte-key store with serializable multi-key transactions: the one thing the engine
@@ -56,7 +57,18 @@ public interface Store extends AutoCloseable {
      * @throws StoreConflictException if the body kept conflicting for the store's retry budget
      */
     default <T> T run(TransactionBody<T> body) {
-        return Retries.run(this, body);
+        return run(body, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #run(TransactionBody)} with every attempt's transaction passed through {@code decorate}
+     * before the body uses it and the loop commits it. A wrapper that changes what transactions do
+     * (a fault that loses commit replies) keeps the backend's own retry loop this way, and with it
+     * what that loop does better than the default: PostgreSQL takes a first attempt's expectations
+     * on trust and escalates a starving transaction ({@link ForwardingStore#decorate}).
+     */
+    default <T> T run(TransactionBody<T> body, UnaryOperator<StoreTransaction> decorate) {
+        return Retries.run(attempt -> decorate.apply(begin()), body, Retries.MAX_ATTEMPTS);
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link Store} on PostgreSQL (and the PostgreSQL-compatible distributed databases) over JDBC:
@@ -206,17 +207,21 @@ public final class PostgresStore implements Store {
      * every batch between its read and its commit. Then optimistic attempts again, and so on.
      */
     @Override
-    public <T> T run(TransactionBody<T> body) {
+    public <T> T run(TransactionBody<T> body, UnaryOperator<StoreTransaction> decorate) {
         StoreConflictException last = null;
         for (int round = 0; round < ESCALATIONS; round++) {
             boolean firstRound = round == 0;
             try {
-                return Retries.run(attempt -> newTransaction(firstRound && attempt == 0), body, OPTIMISTIC_ATTEMPTS);
+                return Retries.run(
+                        attempt -> decorate.apply(newTransaction(firstRound && attempt == 0)),
+                        body,
+                        OPTIMISTIC_ATTEMPTS);
             } catch (StoreConflictException starving) {
                 last = starving;
             }
             try {
-                return committer.exclusively(() -> Retries.run(attempt -> newTransaction(false), body, 1));
+                return committer.exclusively(
+                        () -> Retries.run(attempt -> decorate.apply(newTransaction(false)), body, 1));
             } catch (StoreConflictException overtakenByAnotherProcess) {
                 last = overtakenByAnotherProcess;
             }

@@ -3,10 +3,13 @@ package dev.mu2sls.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mu2sls.store.CommitHold;
+import dev.mu2sls.store.ForwardingStore;
+import dev.mu2sls.store.ForwardingStoreTransaction;
 import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.Store;
 import dev.mu2sls.store.StoreConformanceTest;
 import dev.mu2sls.store.StoreStats;
+import dev.mu2sls.store.StoreTransaction;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -226,6 +229,50 @@ class PostgresStoreTest extends StoreConformanceTest {
             assertThat(held).isFalse();
             assertThat(attempts[0]).as("a refused first attempt, then a read").isEqualTo(2);
             assertThat(store.get(bytes("checked"))).isEqualTo(bytes("no"));
+        }
+    }
+
+    @Test
+    void aWrappedStore_keepsTheTrustedFirstAttempt_andDecoratesEveryAttempt() {
+        try (PostgresStore store = (PostgresStore) newStore()) {
+            store.run(st -> {
+                st.put(key(1), bytes("a"));
+                return null;
+            });
+            List<String> commits = new ArrayList<>();
+            Store wrapped = new ForwardingStore(store) {
+                @Override
+                protected StoreTransaction decorate(StoreTransaction transaction) {
+                    return new ForwardingStoreTransaction(transaction) {
+                        @Override
+                        public void commit() {
+                            commits.add("commit");
+                            super.commit();
+                        }
+                    };
+                }
+            };
+            List<KeyValue> actual = List.of(new KeyValue(key(1), bytes("a")));
+            long before = store.statements();
+            wrapped.run(st -> {
+                st.put(bytes("checked"), bytes(Boolean.toString(st.rangeHolds(key(0), key(9), actual))));
+                return null;
+            });
+            assertThat(store.statements() - before)
+                    .as("PostgreSQL's own loop: the expectation taken on trust, checked by the batch's range read")
+                    .isEqualTo(2);
+
+            int[] attempts = {0};
+            wrapped.run(st -> {
+                attempts[0]++;
+                st.put(bytes("checked"), bytes(Boolean.toString(st.rangeHolds(key(0), key(9), List.of()))));
+                return null;
+            });
+            assertThat(attempts[0]).as("a refused trusted attempt, then a read").isEqualTo(2);
+            assertThat(commits)
+                    .as("every attempt's transaction went through the wrapper")
+                    .hasSize(3);
+            assertThat(wrapped.get(bytes("checked"))).isEqualTo(bytes("false"));
         }
     }
 
