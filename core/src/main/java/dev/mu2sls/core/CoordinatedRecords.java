@@ -37,6 +37,11 @@ final class CoordinatedRecords {
         transactions.putIfAbsent(txId, new Known());
     }
 
+    /** Whether an execution here began {@code txId} afresh, and it has not ended. */
+    boolean coordinates(String txId) {
+        return transactions.containsKey(txId);
+    }
+
     /** An execution here made a call inside {@code txId}, to request {@code calleeRequestId}. */
     void called(String txId, String calleeRequestId) {
         Known known = transactions.get(txId);

@@ -179,7 +179,7 @@ public final class Engine implements AutoCloseable {
 
     /** Counters since start. */
     public EngineStats stats() {
-        return ctx.counters().snapshot(ctx.store().stateCache(), ctx.intents());
+        return ctx.counters().snapshot(ctx.store().stateCache(), ctx.intents(), ctx.remoteWrites());
     }
 
     /** The services this engine runs, by name. */
@@ -324,7 +324,10 @@ public final class Engine implements AutoCloseable {
          * apply the write (default 1 s; zero: never wait): a transaction this engine coordinates to
          * end, or its writes outside a transaction to persist. Reading the value that write
          * replaces would only fail validation (a transaction's conflict, or a replay); waiting
-         * instead turns contention on hot keys into short waits. Correctness never depends on it.
+         * instead turns contention on hot keys into short waits. A read of a key a participant here
+         * wrote into a transaction coordinated in another process waits for that one to end at most
+         * a fifth of this, since this engine cannot see the cycles such waits may close. Correctness
+         * never depends on it.
          */
         public Builder contentionWait(Duration wait) {
             if (wait.isNegative()) {

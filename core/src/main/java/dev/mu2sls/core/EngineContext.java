@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
  * @param timers the delivery driver of one-way sends and sleeping requests
  * @param intents the keys its executions wrote and have not applied yet, for other readers to wait on
  * @param records the records its executions wrote into the transactions it coordinates, for their ends
+ * @param remoteWrites the keys its participants wrote into transactions coordinated elsewhere, for readers to wait on
  */
 record EngineContext(
         EngineStore store,
@@ -29,7 +30,8 @@ record EngineContext(
         EngineCounters counters,
         Timers timers,
         WriteIntents intents,
-        CoordinatedRecords records) {
+        CoordinatedRecords records,
+        RemoteTransactionWrites remoteWrites) {
 
     long clockMillis() {
         return clock.millis();

@@ -19,7 +19,7 @@ final class EngineCounters {
     final LongAdder expired = new LongAdder();
     final LongAdder quarantined = new LongAdder();
 
-    EngineStats snapshot(StateCache stateCache, WriteIntents intents) {
+    EngineStats snapshot(StateCache stateCache, WriteIntents intents, RemoteTransactionWrites remoteWrites) {
         return new EngineStats(
                 invocations.sum(),
                 executions.sum(),
@@ -37,7 +37,7 @@ final class EngineCounters {
                 stateCache.staleHits(),
                 expired.sum(),
                 quarantined.sum(),
-                intents.waits());
+                intents.waits() + remoteWrites.waits());
     }
 
     /** Counts a transaction's end, and says how to report it. */

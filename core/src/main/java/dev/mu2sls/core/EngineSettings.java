@@ -112,6 +112,7 @@ final class EngineSettings {
                 counters,
                 new Timers(engineStore, engineClock, maxExecutionAge),
                 new WriteIntents(contentionWait.toNanos()),
-                new CoordinatedRecords());
+                new CoordinatedRecords(),
+                new RemoteTransactionWrites(contentionWait.toNanos() / RemoteTransactionWrites.SHORTER_BY));
     }
 }

@@ -19,7 +19,8 @@ package dev.mu2sls.core;
  * @param stateCacheStale cached values found stale when their read was validated (each cost a replay)
  * @param executionsExpired executions stopped at their deadline without persisting (A6)
  * @param requestsQuarantined requests ended as failed with a report (a replay diverged, or given up on)
- * @param contentionWaits reads that waited for another execution's write of the key to be applied
+ * @param contentionWaits reads that waited for another execution's write of the key to be applied (by this engine, or
+ *     by a transaction coordinated elsewhere that a participant here wrote it for)
  */
 public record EngineStats(
         long invocations,

@@ -63,7 +63,8 @@ final class StateSteps {
         String txId = transactions.joinedId();
         byte[] provisionalKey = txId == null ? null : KeySpace.txWrite(txId, key);
         StateCache cache = ctx.store().stateCache();
-        StateCache.Hit hit = cache.lookup(key);
+        String remoteWriter = ctx.remoteWrites().writer(key, txId);
+        StateCache.Hit hit = remoteWriter == null ? cache.lookup(key) : null; // not the value its commit replaces
         byte[] value;
         byte[] provisional = null;
         if (hit != null) {
@@ -77,11 +78,15 @@ final class StateSteps {
                 provisional = ctx.store().read(provisionalKey);
             }
         } else if (provisionalKey == null) {
-            value = ctx.store().read(key);
+            value = remoteWriter == null
+                    ? ctx.store().read(key)
+                    : readAfterRemoteEnd(remoteWriter, key, List.of(key)).getFirst();
             cache.loaded(key, value);
         } else {
             // Not cached: the state is read with the transaction's provisional write, in one round trip.
-            List<byte[]> both = ctx.store().readAll(List.of(provisionalKey, key));
+            List<byte[]> keys = List.of(provisionalKey, key);
+            List<byte[]> both =
+                    remoteWriter == null ? ctx.store().readAll(keys) : readAfterRemoteEnd(remoteWriter, key, keys);
             provisional = both.get(0);
             value = both.get(1);
             cache.loaded(key, value);
@@ -91,6 +96,17 @@ final class StateSteps {
         }
         segment.read(s, key, value);
         return value;
+    }
+
+    /**
+     * {@code keys} as they are once {@code writer}, a transaction coordinated elsewhere that wrote
+     * {@code key} here, ended ({@link RemoteTransactionWrites}); the state cache's value of the
+     * key, its commit's guessed when it was written, is dropped for the one read.
+     */
+    private List<byte[]> readAfterRemoteEnd(String writer, byte[] key, List<byte[]> keys) {
+        List<byte[]> values = ctx.remoteWrites().readAfterEnd(writer, key, keys, ctx.store()::readAll, releaseHold);
+        ctx.store().stateCache().forget(key);
+        return values;
     }
 
     /** The journal keeps a fingerprint of the value written, so a replay writing another one diverges (G3). */

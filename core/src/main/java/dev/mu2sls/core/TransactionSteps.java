@@ -75,6 +75,9 @@ final class TransactionSteps {
     void recordedProvisionally(Set<byte[]> keys, List<KeyValue> records) {
         if (participates()) {
             writtenProvisionally.addAll(keys);
+            if (!ctx.records().coordinates(tx.id)) {
+                ctx.remoteWrites().wrote(tx.id, keys);
+            }
         }
         if (!records.isEmpty()) {
             ctx.records().recorded(tx.id, records);

@@ -60,7 +60,8 @@ class SegmentCommitTest {
                 new EngineCounters(),
                 null,
                 new WriteIntents(0),
-                new CoordinatedRecords());
+                new CoordinatedRecords(),
+                new RemoteTransactionWrites(0));
     }
 
     private void given(Consumer<StoreTransaction> contents) {
