@@ -3,7 +3,6 @@ package dev.mu2sls.core;
 import dev.mu2sls.store.ByteKey;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -11,12 +10,12 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 
 /**
- * The state keys this engine's participants wrote into transactions coordinated in another
+ * The state keys this engine's participants write into transactions coordinated in another
  * process, whose end this engine does not see ({@link WriteIntents} covers the ones it
- * coordinates). A later read of such a key here waits for that transaction to end instead of
- * reading the value its commit is about to replace: that read would lose when its own transaction
- * ends (a conflict, and the whole transaction runs again). With each service in its own process,
- * about half of W5's bookings at 64 clients conflicted that way.
+ * coordinates). From the write on, a read of such a key here waits for that transaction to end
+ * instead of reading the value its commit is about to replace: that read would lose when its own
+ * transaction ends (a conflict, and the whole transaction runs again), or earlier, when its
+ * segment is validated (a replay).
  *
  * <p>The end is seen in the store: the read fetches the transaction's status with the key, in one
  * round trip, and fetches both again after a growing pause while the status is pending, at most
@@ -47,19 +46,15 @@ final class RemoteTransactionWrites {
         this.maxWaitNanos = maxWaitNanos;
     }
 
-    /** A participant here persisted its writes of {@code keys} into {@code txId}, coordinated elsewhere. */
-    void wrote(String txId, Set<byte[]> keys) {
+    /** A participant here writes state {@code key} into {@code txId}, coordinated elsewhere. */
+    void wrote(String txId, byte[] key) {
         if (maxWaitNanos == 0) {
             return;
         }
         if (writers.size() >= CAPACITY) {
             writers.clear();
         }
-        for (byte[] key : keys) {
-            if (key[0] == KeySpace.STATE) { // a segment also writes timers and sends, which no handler reads
-                writers.put(new ByteKey(key.clone()), txId);
-            }
-        }
+        writers.put(new ByteKey(key.clone()), txId);
     }
 
     /** The transaction elsewhere that wrote {@code key} and may not have ended, unless the reader's own; or null. */
@@ -72,38 +67,56 @@ final class RemoteTransactionWrites {
     }
 
     /**
-     * Reads {@code keys} with {@code readAll} once {@code writerTxId} ended, or when the bound
-     * passed: the status of the transaction is read with them each time.
+     * Reads {@code keys} with {@code readAll} once the transaction elsewhere that wrote {@code key}
+     * ended, the status of the transaction read with them each time, or when the bound passed.
+     * When it ended, another may have written or claimed the key since (a reader woken with this
+     * one): that one is waited for too, in the same bound. Otherwise a reader in a transaction
+     * coordinated elsewhere claims the key for it, as if it wrote it, before it reads on, so readers
+     * of a hot key woken by one end take turns instead of all reading the same value.
      *
-     * @param key the state key {@code writerTxId} wrote, one of {@code keys}
+     * @param writer the transaction elsewhere that wrote {@code key}, from {@link #writer}
+     * @param readerTxId the reader's own transaction, or null
+     * @param claimant the reader's transaction if coordinated elsewhere (it is about to write the key, most likely), or null
+     * @param key the state key {@code writer} wrote, one of {@code keys}
      * @param beforeWaiting run once, before the first pause: the reader lets go of what the writer's end may need
      * @return the values of {@code keys}, in their order, from the last read
      */
     List<byte[]> readAfterEnd(
-            String writerTxId,
+            String writer,
+            String readerTxId,
+            String claimant,
             byte[] key,
             List<byte[]> keys,
             UnaryOperator<List<byte[]>> readAll,
             Runnable beforeWaiting) {
-        byte[] statusKey = KeySpace.txStatus(writerTxId);
-        List<byte[]> withStatus = new ArrayList<>(keys.size() + 1);
-        withStatus.add(statusKey);
-        withStatus.addAll(keys);
+        ByteKey writtenKey = new ByteKey(key);
         long deadline = System.nanoTime() + maxWaitNanos;
         long pause = FIRST_PAUSE_NANOS;
+        boolean waited = false;
         while (true) {
+            byte[] statusKey = KeySpace.txStatus(writer);
+            List<byte[]> withStatus = new ArrayList<>(keys.size() + 1);
+            withStatus.add(statusKey);
+            withStatus.addAll(keys);
             List<byte[]> values = readAll.apply(withStatus);
             TxStatus status = TxStatus.decode(statusKey, values.getFirst());
-            boolean ended = status == null || status.state().ended();
             long left = deadline - System.nanoTime();
-            if (ended || left <= 0 || Thread.currentThread().isInterrupted()) {
-                if (!ended) {
-                    timedOut.increment();
+            if (status == null || status.state().ended()) {
+                writers.remove(writtenKey, writer);
+                String next = claimant == null ? writer(key, readerTxId) : writers.putIfAbsent(writtenKey, claimant);
+                if (next == null || next.equals(writer) || next.equals(readerTxId) || left <= 0) {
+                    return values.subList(1, values.size());
                 }
-                writers.remove(new ByteKey(key), writerTxId);
+                writer = next; // written or claimed again since: its turn first
+                continue;
+            }
+            if (left <= 0 || Thread.currentThread().isInterrupted()) {
+                timedOut.increment();
+                writers.remove(writtenKey, writer); // outlasted a whole wait: no one waits for it again
                 return values.subList(1, values.size());
             }
-            if (pause == FIRST_PAUSE_NANOS) {
+            if (!waited) {
+                waited = true;
                 beforeWaiting.run();
                 waits.increment();
             }

@@ -104,7 +104,15 @@ final class StateSteps {
      * key, its commit's guessed when it was written, is dropped for the one read.
      */
     private List<byte[]> readAfterRemoteEnd(String writer, byte[] key, List<byte[]> keys) {
-        List<byte[]> values = ctx.remoteWrites().readAfterEnd(writer, key, keys, ctx.store()::readAll, releaseHold);
+        List<byte[]> values = ctx.remoteWrites()
+                .readAfterEnd(
+                        writer,
+                        transactions.joinedId(),
+                        transactions.joinedElsewhereCoordinated(),
+                        key,
+                        keys,
+                        ctx.store()::readAll,
+                        releaseHold);
         ctx.store().stateCache().forget(key);
         return values;
     }
@@ -133,10 +141,12 @@ final class StateSteps {
 
     /**
      * Another execution's later read of {@code key} waits until this write is applied: until the
-     * transaction ends, or outside one until the segment persists.
+     * transaction ends (seen here, or in the store where it is coordinated elsewhere), or outside
+     * one until the segment persists.
      */
     private void intendToWrite(byte[] key) {
         ctx.intents().wrote(transactions.intentWriter(), key);
+        transactions.writing(key);
     }
 
     List<KeyValue> scan(byte[] from, byte[] to, int limit) {

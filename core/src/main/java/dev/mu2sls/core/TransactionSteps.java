@@ -75,13 +75,27 @@ final class TransactionSteps {
     void recordedProvisionally(Set<byte[]> keys, List<KeyValue> records) {
         if (participates()) {
             writtenProvisionally.addAll(keys);
-            if (!ctx.records().coordinates(tx.id)) {
-                ctx.remoteWrites().wrote(tx.id, keys);
-            }
         }
         if (!records.isEmpty()) {
             ctx.records().recorded(tx.id, records);
         }
+    }
+
+    /**
+     * This execution writes state {@code key}: if into a transaction coordinated in another process,
+     * a later read of the key here waits for that transaction's end ({@link RemoteTransactionWrites}),
+     * from now on, since the value read until then is the one the commit will replace.
+     */
+    void writing(byte[] key) {
+        String txId = joinedElsewhereCoordinated();
+        if (txId != null) {
+            ctx.remoteWrites().wrote(txId, key);
+        }
+    }
+
+    /** The transaction this execution joined, if coordinated in another process; else null. */
+    String joinedElsewhereCoordinated() {
+        return participates() && !ctx.records().coordinates(tx.id) ? tx.id : null;
     }
 
     /** Whether this execution joined its caller's transaction (in full mode). */

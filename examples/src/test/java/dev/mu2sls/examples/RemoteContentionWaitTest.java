@@ -57,6 +57,28 @@ class RemoteContentionWaitTest {
     }
 
     @Test
+    void readersWokenByOneEnd_takeTurns_andNoneConflicts() throws Exception {
+        try (Deployment deployment = new Deployment(Duration.ofMinutes(10))) {
+            CompletableFuture<Response> first = deployment.bookAsync("first", "f0");
+            firstHeldOpen.await();
+            CompletableFuture<Response> second = deployment.bookAsync("second", "f1");
+            await().until(() -> deployment.hotels.stats().contentionWaits() == 1);
+            CompletableFuture<Response> third = deployment.bookAsync("third", "f2");
+            await().until(() -> deployment.hotels.stats().contentionWaits() == 2);
+
+            releaseFirstFlight.countDown();
+            assertThat(first.get().ok()).isTrue();
+            assertThat(second.get().ok()).isTrue();
+            assertThat(third.get().ok()).isTrue();
+
+            assertThat(deployment.bookings.stats().transactionConflicts())
+                    .as("the later of the two woken waited for the other's write too")
+                    .isZero();
+            assertThat(deployment.booked()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void withoutTheWait_theSecondReadsTheCountTheFirstReplaces_andTheFirstConflicts() throws Exception {
         try (Deployment deployment = new Deployment(Duration.ZERO)) {
             CompletableFuture<Response> first = deployment.bookAsync("first", "f0");
@@ -113,6 +135,7 @@ class RemoteContentionWaitTest {
             submit(hotels, "open-h0", "Hotel", "open", "[\"h0\", 10]");
             submit(bookings, "open-f0", "Flight", "open", "[\"f0\", 10]");
             submit(bookings, "open-f1", "Flight", "open", "[\"f1\", 10]");
+            submit(bookings, "open-f2", "Flight", "open", "[\"f2\", 10]");
         }
 
         CompletableFuture<Response> bookAsync(String id, String flight) {
