@@ -138,17 +138,18 @@ class ContentionWaitTest {
                 Thread.ofVirtual()::start);
     }
 
-    private static int booked(Engine engine) {
+    /** How many rooms of h0 are booked, read through {@code engine}, which runs Hotel. */
+    static int booked(Engine engine) {
         String capacity = new String(
                 submit(engine, "read", "Hotel", "capacity", "[\"h0\"]").value(), UTF_8);
         return Integer.parseInt(capacity.replaceAll(".*\"booked\":(\\d+).*", "$1"));
     }
 
-    private static Response submit(Engine engine, String id, String service, String method, String json) {
+    static Response submit(Engine engine, String id, String service, String method, String json) {
         return engine.submit(new Invocation(id, service, method, json.getBytes(UTF_8), 0));
     }
 
-    private static void awaitUninterruptibly(CountDownLatch latch) {
+    static void awaitUninterruptibly(CountDownLatch latch) {
         try {
             latch.await();
         } catch (InterruptedException e) {

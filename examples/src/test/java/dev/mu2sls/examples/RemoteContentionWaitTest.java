@@ -1,11 +1,11 @@
 package dev.mu2sls.examples;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
+import static dev.mu2sls.examples.ContentionWaitTest.awaitUninterruptibly;
+import static dev.mu2sls.examples.ContentionWaitTest.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mu2sls.core.Engine;
-import dev.mu2sls.core.Invocation;
 import dev.mu2sls.core.Response;
 import dev.mu2sls.examples.travel.FlightDispatcher;
 import dev.mu2sls.examples.travel.FrontendDispatcher;
@@ -145,28 +145,13 @@ class RemoteContentionWaitTest {
         }
 
         int booked() {
-            String capacity = new String(
-                    submit(hotels, "read", "Hotel", "capacity", "[\"h0\"]").value(), UTF_8);
-            return Integer.parseInt(capacity.replaceAll(".*\"booked\":(\\d+).*", "$1"));
+            return ContentionWaitTest.booked(hotels);
         }
 
         @Override
         public void close() {
             bookings.close();
             hotels.close();
-        }
-    }
-
-    private static Response submit(Engine engine, String id, String service, String method, String json) {
-        return engine.submit(new Invocation(id, service, method, json.getBytes(UTF_8), 0));
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
