@@ -39,7 +39,6 @@ final class RemoteTransactionWrites {
     private final long maxWaitNanos;
     private final ConcurrentHashMap<ByteKey, String> writers = new ConcurrentHashMap<>();
     private final LongAdder waits = new LongAdder();
-    private final LongAdder timedOut = new LongAdder();
 
     /** @param maxWaitNanos the bound of one read's wait ({@link #SHORTER_BY}); 0 turns the waits off */
     RemoteTransactionWrites(long maxWaitNanos) {
@@ -111,7 +110,6 @@ final class RemoteTransactionWrites {
                 continue;
             }
             if (left <= 0 || Thread.currentThread().isInterrupted()) {
-                timedOut.increment();
                 writers.remove(writtenKey, writer); // outlasted a whole wait: no one waits for it again
                 return values.subList(1, values.size());
             }
@@ -128,10 +126,5 @@ final class RemoteTransactionWrites {
     /** Reads that waited for a transaction coordinated elsewhere to end (for reports and tests). */
     long waits() {
         return waits.sum();
-    }
-
-    /** Of those, the ones that waited the whole bound. */
-    long timedOut() {
-        return timedOut.sum();
     }
 }
