@@ -14,7 +14,7 @@ import java.util.concurrent.Executor;
  * same derived id, which the callee deduplicates.
  */
 final class AsyncCalls {
-    private final Map<Integer, CompletableFuture<Response>> inFlight = new ConcurrentHashMap<>();
+    private final Map<Integer, InFlight> inFlight = new ConcurrentHashMap<>();
     private final CallTransport transport;
     private final Executor executor;
 
@@ -23,21 +23,39 @@ final class AsyncCalls {
         this.executor = executor;
     }
 
-    CompletableFuture<Response> start(Handle call) {
+    /** The call's future; one already in flight (from an earlier run in this delivery) is reused. */
+    InFlight start(Handle call) {
         return inFlight.computeIfAbsent(
-                call.step, step -> CompletableFuture.supplyAsync(() -> transport.call(call.invocation), executor));
+                call.step,
+                step -> new InFlight(
+                        CompletableFuture.supplyAsync(
+                                () -> call.inline == null
+                                        ? transport.call(call.invocation)
+                                        : ScopedValue.where(InlineParticipants.CURRENT, call.inline)
+                                                .call(() -> transport.call(call.invocation)),
+                                executor),
+                        call.inline));
     }
+
+    /**
+     * A call in flight, and the coordinator's call its callee may complete inline under (null: none),
+     * which may be an earlier run's.
+     */
+    record InFlight(CompletableFuture<Response> response, InlineParticipants.Call inline) {}
 
     /** A call issued at {@code step}; what {@link dev.mu2sls.DurableFuture} wraps. */
     final class Handle implements PendingCall {
         final int step;
         final MethodRef method;
         final Invocation invocation;
+        /** Its callee may complete inline under it (null: not). */
+        final InlineParticipants.Call inline;
 
-        Handle(int step, MethodRef method, Invocation invocation) {
+        Handle(int step, MethodRef method, Invocation invocation, InlineParticipants.Call inline) {
             this.step = step;
             this.method = method;
             this.invocation = invocation;
+            this.inline = inline;
         }
 
         AsyncCalls owner() {

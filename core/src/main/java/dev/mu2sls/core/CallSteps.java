@@ -54,9 +54,15 @@ final class CallSteps {
             response = Response.fromBytes(recorded.value());
         } else {
             Invocation call = childInvocation(s, callee, args);
-            beforeCall(s, true);
+            InlineParticipants.Call inline = transactions.inlineCall(call);
+            beforeCall(s, true, inline != null);
             execution.checkDeadline();
-            response = send(call);
+            if (inline == null) {
+                response = send(call);
+            } else {
+                response = ScopedValue.where(InlineParticipants.CURRENT, inline).call(() -> send(call));
+                transactions.adopt(inline, response);
+            }
             ctx.faults().at(CrashPoint.AFTER_CALL_REPLY, execution.invocation(), s);
             log.buffer(new JournalEntry(s, JournalEntry.Op.CALL, target, response.toBytes()));
         }
@@ -66,14 +72,17 @@ final class CallSteps {
     PendingCall callAsync(MethodRef callee, Object[] args) {
         byte[] target = callTarget(callee);
         int s = log.begin(JournalEntry.Op.ASYNC_CALL, target);
-        AsyncCalls.Handle handle = calls.new Handle(s, callee, childInvocation(s, callee, args));
+        boolean fresh = log.replayed(s) == null;
+        Invocation call = childInvocation(s, callee, args);
+        InlineParticipants.Call inline = fresh ? transactions.inlineCall(call) : null;
+        AsyncCalls.Handle handle = calls.new Handle(s, callee, call, inline);
         TxContext open = transactions.open();
         if (open != null) {
             open.unawaited.add(s);
         }
         unawaited.put(s, handle);
-        if (log.replayed(s) == null) {
-            beforeCall(s, true);
+        if (fresh) {
+            beforeCall(s, true, inline != null);
             log.buffer(new JournalEntry(s, JournalEntry.Op.ASYNC_CALL, target, null));
             start(handle);
         }
@@ -91,7 +100,11 @@ final class CallSteps {
         if (recorded != null) {
             response = Response.fromBytes(recorded.value());
         } else {
-            response = join(start(handle));
+            AsyncCalls.InFlight inFlight = start(handle);
+            response = join(inFlight.response());
+            if (inFlight.inline() != null) {
+                transactions.adopt(inFlight.inline(), response);
+            }
             ctx.faults().at(CrashPoint.AFTER_CALL_REPLY, execution.invocation(), s);
             log.buffer(new JournalEntry(s, JournalEntry.Op.AWAIT, target, response.toBytes()));
         }
@@ -113,7 +126,7 @@ final class CallSteps {
         }
         List<CompletableFuture<Response>> futures = new ArrayList<>(handles.size());
         for (AsyncCalls.Handle handle : handles) {
-            futures.add(start(handle));
+            futures.add(start(handle).response());
         }
         try {
             CompletableFuture.anyOf(futures.toArray(CompletableFuture[]::new)).join();
@@ -141,7 +154,7 @@ final class CallSteps {
     void awaitUnawaited() {
         for (AsyncCalls.Handle handle : unawaited.values()) {
             try {
-                join(start(handle));
+                join(start(handle).response());
             } catch (RuntimeException failed) {
                 // accounted for: the callee recorded its failure, or its caller's caller sees ours
             }
@@ -151,9 +164,14 @@ final class CallSteps {
 
     /**
      * What must happen before the call (or the effect) of step {@code s} leaves the execution;
-     * {@code joinsTransaction}: a call, which joins the open transaction if there is one.
+     * {@code joinsTransaction}: a call, which joins the open transaction if there is one;
+     * {@code staysOnThread}: a call delivered in-process on this thread, whose callee may complete
+     * inline: the transaction's inline participants need not be recorded before it.
      */
-    void beforeCall(int s, boolean joinsTransaction) {
+    void beforeCall(int s, boolean joinsTransaction, boolean staysOnThread) {
+        if (!staysOnThread) {
+            transactions.flushInline(true); // what leaves may rest on their responses, or miss their writes
+        }
         checkRecordBeforeCall();
         // the persist writes the acceptance record and the transaction's status too; without one, they are written
         // alone
@@ -208,7 +226,7 @@ final class CallSteps {
     }
 
     /** Sends a call, or sends it again with the same id (the callee deduplicates). */
-    private CompletableFuture<Response> start(AsyncCalls.Handle handle) {
+    private AsyncCalls.InFlight start(AsyncCalls.Handle handle) {
         execution.checkDeadline();
         return calls.start(handle);
     }

@@ -30,11 +30,27 @@ final class CoordinatedRecords {
         final ConcurrentSkipListMap<byte[], byte[]> records = new ConcurrentSkipListMap<>(Keys.ORDER);
         final Set<String> called = ConcurrentHashMap.newKeySet();
         final Set<String> served = ConcurrentHashMap.newKeySet();
+        /** Executions here holding participants of it that completed inline, not yet recorded. */
+        final Set<InlineParticipants> inlinePending = ConcurrentHashMap.newKeySet();
+        /**
+         * Per participant request: the coordinator's call under which its completion was left
+         * pending inline, or {@link #PERSISTED} once another execution of it persisted.
+         */
+        final ConcurrentHashMap<String, Object> inlineClaims = new ConcurrentHashMap<>();
+        /** The executions here that began it afresh and have not ended it (a duplicate shares it). */
+        int executions;
     }
 
-    /** An execution here began transaction {@code txId} (not a replay of its begin). */
+    /** An execution of the participant request persisted (or is about to) other than by completing inline. */
+    private static final Object PERSISTED = new Object();
+
+    /** An execution here began transaction {@code txId} (not a replay of its begin); it calls {@link #ended} once. */
     void began(String txId) {
-        transactions.putIfAbsent(txId, new Known());
+        transactions.compute(txId, (id, known) -> {
+            Known began = known == null ? new Known() : known;
+            began.executions++;
+            return began;
+        });
     }
 
     /** Whether an execution here began {@code txId} afresh, and it has not ended. */
@@ -84,8 +100,90 @@ final class CoordinatedRecords {
         return records;
     }
 
-    /** {@code txId} ended, or the execution coordinating it stopped. */
+    /**
+     * The records {@code txId} has, in key order, if every call made inside it from here but
+     * {@code calleeRequestId}'s was served here (so that no other process wrote any); else null.
+     */
+    List<KeyValue> allIfServedHere(String txId, String calleeRequestId) {
+        Known known = transactions.get(txId);
+        if (known == null) {
+            return null;
+        }
+        for (String called : known.called) {
+            if (!called.equals(calleeRequestId) && !known.served.contains(called)) {
+                return null;
+            }
+        }
+        List<KeyValue> records = new ArrayList<>(known.records.size());
+        known.records.forEach((key, value) -> records.add(new KeyValue(key, value)));
+        return records;
+    }
+
+    /** {@code owner} holds participants of {@code txId} that completed inline ({@code pending}), or no longer. */
+    void inlinePending(String txId, InlineParticipants owner, boolean pending) {
+        Known known = transactions.get(txId);
+        if (known != null) {
+            if (pending) {
+                known.inlinePending.add(owner);
+            } else {
+                known.inlinePending.remove(owner);
+            }
+        }
+    }
+
+    /**
+     * Whether an execution here other than {@code seen} (the one whose inline participants the
+     * asking execution sees, or null) holds participants of {@code txId} that completed inline:
+     * records written now would miss their writes.
+     */
+    boolean inlinePendingBeyond(String txId, InlineParticipants seen) {
+        Known known = transactions.get(txId);
+        if (known == null || known.inlinePending.isEmpty()) {
+            return false;
+        }
+        for (InlineParticipants owner : known.inlinePending) {
+            if (owner != seen) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the callee of {@code call} may leave its completion pending inline: no other
+     * execution of it here has persisted or left one pending. Duplicates of a request answer
+     * alike only if the one answer they give is the one recorded, so one left pending excludes
+     * any other execution's from being recorded before it ({@link #persisting}).
+     */
+    boolean claimInline(String txId, InlineParticipants.Call call) {
+        Known known = transactions.get(txId);
+        if (known == null) {
+            return false;
+        }
+        Object holder = known.inlineClaims.putIfAbsent(call.calleeRequestId, call);
+        return holder == null || holder == call;
+    }
+
+    /**
+     * An execution of participant {@code requestId} of {@code txId}, running under {@code own}
+     * (its coordinator's call on this thread, or null), is about to persist: from now on no
+     * execution of it completes inline. Returns the call under which another execution left its
+     * completion pending, which must be recorded first; else null.
+     */
+    InlineParticipants.Call persisting(String txId, String requestId, InlineParticipants.Call own) {
+        Known known = transactions.get(txId);
+        if (known == null) {
+            return null;
+        }
+        Object holder = known.inlineClaims.put(requestId, PERSISTED);
+        return holder instanceof InlineParticipants.Call pending && pending != own ? pending : null;
+    }
+
+    /**
+     * An execution that {@link #began} {@code txId} ended it or stopped. What is known of it is
+     * kept while another (a duplicate) still runs it: their inline claims stay in force.
+     */
     void ended(String txId) {
-        transactions.remove(txId);
+        transactions.computeIfPresent(txId, (id, known) -> --known.executions == 0 ? null : known);
     }
 }

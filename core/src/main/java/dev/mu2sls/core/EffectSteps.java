@@ -46,7 +46,7 @@ final class EffectSteps {
         if (recorded != null) {
             outcome = Response.fromBytes(recorded.value());
         } else {
-            calls.beforeCall(s, false);
+            calls.beforeCall(s, false, false);
             outcome = EffectAttempts.run(
                     EffectAttempts.policy(policy, serviceInstance),
                     idempotencyKey(execution.invocation(), s),

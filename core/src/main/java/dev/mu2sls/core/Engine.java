@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 
 /**
  * The invocation engine: runs one delivery of a request against the store with the guarantees
@@ -232,6 +233,19 @@ public final class Engine implements AutoCloseable {
         /** How calls to other services are delivered (required when services call each other). */
         public Builder transport(CallTransport transport) {
             settings.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /**
+         * Which calls {@link #transport} delivers to this engine, in-process and on the calling
+         * thread (default: none). A participant of a transaction this engine coordinates, called
+         * so, completes with the transaction's commit: its reads are validated and its writes
+         * applied by that commit, with no provisional records and no store transaction of its own
+         * (docs/architecture.md, "Transactions"). Correctness needs only that a call said to stay
+         * here runs here, on the caller's thread, or not at all.
+         */
+        public Builder inProcessCalls(Predicate<Invocation> inProcess) {
+            settings.inProcessCalls = Objects.requireNonNull(inProcess, "inProcess");
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.mu2sls.core;
 import dev.mu2sls.spi.Codec;
 import java.time.InstantSource;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Predicate;
 
 /**
  * What an engine's parts work with: its store, codec, transport and clock, the fault plan and
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutorService;
  * @param intents the keys its executions wrote and have not applied yet, for other readers to wait on
  * @param records the records its executions wrote into the transactions it coordinates, for their ends
  * @param remoteWrites the keys its participants wrote into transactions coordinated elsewhere, for readers to wait on
+ * @param inProcessCalls which calls the transport delivers to this engine on the calling thread
  */
 record EngineContext(
         EngineStore store,
@@ -31,7 +33,8 @@ record EngineContext(
         Timers timers,
         WriteIntents intents,
         CoordinatedRecords records,
-        RemoteTransactionWrites remoteWrites) {
+        RemoteTransactionWrites remoteWrites,
+        Predicate<Invocation> inProcessCalls) {
 
     long clockMillis() {
         return clock.millis();

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 
 /** What an {@link Engine.Builder} collects, with its defaults, and how an engine's parts are made from it. */
 final class EngineSettings {
@@ -20,6 +21,8 @@ final class EngineSettings {
     CallTransport transport;
     /** How sends and due timers are delivered as accepted requests; null: run here (see {@code Engine}). */
     CallTransport sendTransport;
+    /** Which calls the transport delivers to this engine on the calling thread (default: none). */
+    Predicate<Invocation> inProcessCalls = invocation -> false;
 
     FaultInjector faults = FaultInjector.NONE;
     Entropy entropy = Entropy.system();
@@ -113,6 +116,7 @@ final class EngineSettings {
                 new Timers(engineStore, engineClock, maxExecutionAge),
                 new WriteIntents(contentionWait.toNanos()),
                 new CoordinatedRecords(),
-                new RemoteTransactionWrites(contentionWait.toNanos() / RemoteTransactionWrites.SHORTER_BY));
+                new RemoteTransactionWrites(contentionWait.toNanos() / RemoteTransactionWrites.SHORTER_BY),
+                inProcessCalls);
     }
 }

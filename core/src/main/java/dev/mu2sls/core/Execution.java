@@ -68,6 +68,8 @@ final class Execution implements ExecutionContext, StateAccess {
     private final CommitHold hold;
     /** What this execution's delivery writes in the request record beside the fence. */
     private final DeliveryStamp stamp;
+    /** Whether this is the first execution of a first delivery, which did not read its request record. */
+    private final boolean firstOfFirstDelivery;
 
     Execution(
             EngineContext ctx,
@@ -84,6 +86,7 @@ final class Execution implements ExecutionContext, StateAccess {
             EngineObserver.Attempt attempt) {
         this.hold = hold;
         this.stamp = stamp;
+        this.firstOfFirstDelivery = stored == StoredJournal.UNCHECKED;
         this.ctx = ctx;
         this.invocation = invocation;
         this.service = service;
@@ -283,6 +286,14 @@ final class Execution implements ExecutionContext, StateAccess {
     }
 
     // ---- for the steps ---------------------------------------------------------------------------
+
+    /**
+     * Whether this is the first execution of a first delivery: as far as this process knows, no
+     * earlier execution of the request ran, so none called its callees.
+     */
+    boolean firstOfFirstDelivery() {
+        return firstOfFirstDelivery;
+    }
 
     Invocation invocation() {
         return invocation;

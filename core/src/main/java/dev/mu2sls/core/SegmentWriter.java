@@ -92,6 +92,7 @@ final class SegmentWriter {
 
     /** Persists the pending steps and the segment, the request still running. */
     void persistPending() {
+        transactions.flushInline(); // the steps may rest on their responses
         ctx.faults().at(CrashPoint.BEFORE_STORE_COMMIT, invocation, log.next());
         int base = log.persistedLength();
         byte[] chunkKey = KeySpace.journalChunk(invocation.requestId(), base);
@@ -114,6 +115,7 @@ final class SegmentWriter {
 
     /** Persists the pending steps with a sleep's timer, which replaces the acceptance record. */
     void persistSuspended() {
+        transactions.flushInline();
         acceptance = Acceptance.RECORDED; // the segment deletes the record instead of writing it
         if (!log.pending().isEmpty()) {
             persistPending();
@@ -155,6 +157,9 @@ final class SegmentWriter {
     }
 
     private SegmentResult<Void> applySegment(StoreTransaction st, long now) {
+        if (transactions.missesInlineWrites()) {
+            TxWrites.abortIfOpen(st, transactions.joinedId(), now); // its records, if written, would not
+        }
         return segment.persist(
                         st,
                         transactions.joinedId(),
@@ -169,6 +174,18 @@ final class SegmentWriter {
     /** Records {@code response} as the request's, with the last segment, and returns it. */
     Response complete(Response response) {
         ctx.faults().at(CrashPoint.BEFORE_COMPLETE, invocation, log.next());
+        InlineParticipants.Call inline = transactions.inlineCompletion();
+        // A read-only participant persists as before: a transaction whose reads one segment
+        // recorded commits without validating them again (W6's audit), which inline reads would lose.
+        if (inline != null
+                && acceptance == Acceptance.NONE
+                && !segment.writes().isEmpty()
+                && log.onlyPendingStateSteps()
+                && completedInline(inline, response)) {
+            ctx.faults().at(CrashPoint.AFTER_COMPLETE, invocation, log.next());
+            return response;
+        }
+        transactions.flushInline(); // the response may rest on their writes
         int base = log.persistedLength();
         long completedAt = ctx.clockMillis();
         byte[] record = commit.completionRecord(base, completedAt, response);
@@ -196,5 +213,26 @@ final class SegmentWriter {
         }
         ctx.faults().at(CrashPoint.AFTER_COMPLETE, invocation, log.next());
         return response;
+    }
+
+    /**
+     * Leaves {@code response}, with the segment, for the coordinator's commit to record
+     * ({@link InlineParticipants}): nothing is written now. Like a persisted participant's, the
+     * segment's writes go to the state cache as the commit's likely outcome.
+     *
+     * @return false if inlining ended for the transaction meanwhile (the segment is to be persisted)
+     */
+    private boolean completedInline(InlineParticipants.Call inline, Response response) {
+        byte[] record = commit.completionRecord(0, ctx.clockMillis(), response);
+        if (!inline.owner.offer(
+                inline,
+                new InlineParticipants.Completion(
+                        invocation.requestId(), record, segment, response.toBytes(), log.all(), commit))) {
+            return false; // inlining ended meanwhile: it persists as any participant
+        }
+        segment.cacheCommitted(ctx.store().stateCache());
+        hold.release();
+        transactions.segmentPersisted();
+        return true;
     }
 }

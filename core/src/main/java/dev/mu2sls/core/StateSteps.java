@@ -53,9 +53,15 @@ final class StateSteps {
         return present;
     }
 
-    /** Own buffered writes first, then the transaction's provisional writes, then committed state. */
+    /**
+     * Own buffered writes first, then the transaction's writes (inline participants', then
+     * provisional records), then committed state.
+     */
     private byte[] read(byte[] key, int s) {
         Write written = segment.written(key);
+        if (written == null) {
+            written = transactions.inlineWrite(key);
+        }
         if (written != null) {
             return written.valueOrNull();
         }
@@ -158,7 +164,11 @@ final class StateSteps {
         }
         Map<byte[], Write> own = segment.writtenIn(from, to);
         String txId = transactions.joinedId();
-        Map<byte[], Write> provisional = txId != null ? TxWrites.inRange(ctx.store(), txId, from, to) : Map.of();
+        Map<byte[], Write> provisional = Map.of();
+        if (txId != null) {
+            provisional = TxWrites.inRange(ctx.store(), txId, from, to);
+            provisional.putAll(transactions.inlineWritesIn(from, to));
+        }
         int fetchLimit = limit + own.size() + provisional.size();
         List<KeyValue> committed = ctx.store().scan(from, to, fetchLimit);
         segment.scanned(new Segment.ScanRead(s, from, to, fetchLimit, committed));

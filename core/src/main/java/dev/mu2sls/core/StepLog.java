@@ -164,6 +164,25 @@ final class StepLog {
         return mustPersistBeforeCall;
     }
 
+    /**
+     * Whether nothing is persisted and every step stays inside the execution: state steps and
+     * drawn values, no call, effect, send, sleep, transaction step or version.
+     */
+    boolean onlyPendingStateSteps() {
+        if (!journal.isEmpty()) {
+            return false;
+        }
+        for (JournalEntry entry : pending) {
+            switch (entry.op()) {
+                case GET, CONTAINS, PUT, REMOVE, SCAN, UUID, NOW, RANDOM -> {}
+                default -> {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** The persisted journal as this execution knows it, for a replay after a conflict. */
     StoredJournal snapshot() {
         return new StoredJournal(List.copyOf(journal), List.copyOf(chunkKeys));

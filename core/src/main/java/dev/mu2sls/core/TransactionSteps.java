@@ -8,6 +8,7 @@ import dev.mu2sls.spi.TransactionHandle;
 import dev.mu2sls.store.KeyValue;
 import dev.mu2sls.store.Keys;
 import dev.mu2sls.store.StoreTransaction;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +40,10 @@ final class TransactionSteps {
     private boolean writingSegment;
     /** State keys this participant wrote into its transaction in a persisted segment: their W records exist. */
     private final TreeSet<byte[]> writtenProvisionally = new TreeSet<>(Keys.ORDER);
+    /** Whether this execution began the open transaction afresh: it ends what is known of it here. */
+    private boolean beganFreshHere;
+    /** The participants of the transaction this execution began that completed inline; null: none may. */
+    private InlineParticipants inline;
 
     TransactionSteps(Execution execution, EngineContext ctx, StepLog log, Segment segment) {
         this.execution = execution;
@@ -50,6 +55,139 @@ final class TransactionSteps {
         if (joined != null && ctx.mode() == Mode.FULL) {
             this.tx = TxContext.joined(joined);
             ctx.records().serving(joined, execution.invocation().requestId());
+            InlineParticipants.Call call = inlineCallTo(execution.invocation().requestId());
+            if (call != null) {
+                call.owner.calleeStarted(call);
+            }
+        }
+    }
+
+    /**
+     * The coordinator's call that a synchronous in-process call to {@code call} is, if its callee
+     * may complete inline ({@link InlineParticipants}): this execution began the open transaction
+     * afresh here, every call in it was served here, and the platform delivers this one on this
+     * thread.
+     */
+    InlineParticipants.Call inlineCall(Invocation call) {
+        if (inline == null
+                || tx == null
+                || !tx.isOpen()
+                || !ctx.inProcessCalls().test(call)) {
+            return null;
+        }
+        InlineParticipants.Call inlineCall =
+                inline.call(call.requestId(), ctx.records().allIfServedHere(tx.id, call.requestId()));
+        if (inlineCall != null) {
+            ctx.records().serving(tx.id, call.requestId()); // delivered here, on this thread or the sender's
+        }
+        return inlineCall;
+    }
+
+    /** The call to {@code call} returned {@code response}: its callee's inline completion is the transaction's. */
+    void adopt(InlineParticipants.Call call, Response response) {
+        call.owner.adopt(call, response, ctx);
+    }
+
+    /** The call this participant runs under, if it may complete inline: it runs on its coordinator's thread. */
+    InlineParticipants.Call inlineCompletion() {
+        return participates() && tx.isOpen()
+                ? inlineCallTo(execution.invocation().requestId())
+                : null;
+    }
+
+    private InlineParticipants.Call inlineCallTo(String requestId) {
+        InlineParticipants.Call call = InlineParticipants.CURRENT.isBound() ? InlineParticipants.CURRENT.get() : null;
+        return call != null
+                        && call.calleeRequestId.equals(requestId)
+                        && call.owner.txId().equals(tx.id)
+                ? call
+                : null;
+    }
+
+    /** The inline participants of the transaction this execution runs in, where it can see them; else null. */
+    private InlineParticipants inlineParticipants() {
+        if (inline != null) {
+            return inline;
+        }
+        InlineParticipants.Call call = callSeen();
+        return call == null ? null : call.owner;
+    }
+
+    /** The coordinator's call this participant runs under, on this thread; else null. */
+    private InlineParticipants.Call callSeen() {
+        if (participates() && InlineParticipants.CURRENT.isBound()) {
+            InlineParticipants.Call call = InlineParticipants.CURRENT.get();
+            return call.owner.txId().equals(tx.id) ? call : null;
+        }
+        return null;
+    }
+
+    /** The completions of inline participants this execution sees: all adopted, or those its call saw. */
+    private List<InlineParticipants.Completion> inlineSeen() {
+        if (inline != null) {
+            return inline.adoptedSoFar();
+        }
+        InlineParticipants.Call call = callSeen();
+        return call == null ? List.of() : call.visible;
+    }
+
+    /**
+     * Whether records this execution writes into its transaction now would miss the writes of
+     * participants that completed inline in another execution here (a timed-out participant's
+     * successor, a duplicate of the coordinator): then it marks the transaction aborted instead.
+     */
+    boolean missesInlineWrites() {
+        String txId = joinedId();
+        return txId != null && ctx.records().inlinePendingBeyond(txId, inlineParticipants());
+    }
+
+    /** The transaction's latest write of state {@code key} by a participant that completed inline, or null. */
+    Write inlineWrite(byte[] key) {
+        if (inline != null) {
+            return inline.written(key);
+        }
+        InlineParticipants.Call call = callSeen();
+        return call == null ? null : call.written(key);
+    }
+
+    /** The transaction's writes to keys in {@code [from, to)} by participants that completed inline. */
+    Map<byte[], Write> inlineWritesIn(byte[] from, byte[] to) {
+        List<InlineParticipants.Completion> seen = inlineSeen();
+        return seen.isEmpty() ? Map.of() : InlineParticipants.writtenIn(seen, from, to);
+    }
+
+    /**
+     * Records the transaction's inline participants as they would have recorded themselves, before
+     * something of this execution becomes durable or leaves it ({@link InlineParticipants}).
+     */
+    void flushInline() {
+        flushInline(false);
+    }
+
+    /**
+     * {@link #flushInline()}; {@code leaving}: something leaves the process (a call over HTTP, an
+     * effect), and no participant of the transaction completes inline any more.
+     */
+    void flushInline(boolean leaving) {
+        settleDuplicates();
+        InlineParticipants participants = inlineParticipants();
+        if (participants != null && !participants.flush(ctx, inlineSeen(), leaving)) {
+            throw log.stop(new ControlFlow.Expired());
+        }
+    }
+
+    /**
+     * In a participant of a transaction coordinated here: from now on no execution of its request
+     * completes inline, and one whose completion is pending is recorded first, so that this one
+     * answers as it did ({@link CoordinatedRecords#persisting}).
+     */
+    private void settleDuplicates() {
+        if (participates()) {
+            InlineParticipants.Call pending =
+                    ctx.records().persisting(tx.id, execution.invocation().requestId(), callSeen());
+            if (pending != null) {
+                pending.owner.settle(ctx);
+            }
         }
     }
 
@@ -78,6 +216,10 @@ final class TransactionSteps {
         }
         if (!records.isEmpty()) {
             ctx.records().recorded(tx.id, records);
+            InlineParticipants participants = inlineParticipants();
+            if (participants != null) {
+                participants.recordedHere(records); // on the coordinator's thread: it saw their writes
+            }
         }
     }
 
@@ -165,6 +307,13 @@ final class TransactionSteps {
         ctx.intents().began(tx.id);
         if (fresh) {
             ctx.records().began(tx.id); // a replayed one has records its earlier executions wrote
+            beganFreshHere = true;
+            if (execution.firstOfFirstDelivery()) {
+                // An earlier execution may have called the same callees, and one may have recorded
+                // its completion (a stop flushes them) without this execution's begin persisting: a
+                // callee completing inline is never fenced by its record, so it would answer anew.
+                inline = new InlineParticipants(tx.id, ctx.records());
+            }
         }
         return tx;
     }
@@ -266,9 +415,12 @@ final class TransactionSteps {
      * not wait any longer.
      */
     void stopped() {
+        if (inline != null) {
+            inline.stop(ctx); // a re-run within the delivery may take their responses as they are
+        }
         if (tx != null && tx.kind == TxContext.Kind.OWNED && tx.isOpen()) {
             ctx.intents().ended(tx.id);
-            ctx.records().ended(tx.id);
+            endRecords(tx.id);
         }
         segmentPersisted();
     }
@@ -312,12 +464,25 @@ final class TransactionSteps {
             long now = ctx.clockMillis();
             long started = System.nanoTime();
             List<KeyValue> expectedRecords = ctx.records().expected(t.id);
+            List<InlineParticipants.Completion> inlined = new ArrayList<>();
+            boolean[] retried = {false};
             Ended ended = execution
                     .persistence()
                     .accept(execution.segmentCommit().commit(base, false, (st, insert) -> {
                         Map<byte[], byte[]> applied = new TreeMap<>(Keys.ORDER);
+                        boolean firstAttempt = !retried[0];
+                        retried[0] = true;
+                        inlined.clear();
                         TxOutcome decided = TxWrites.finish(
-                                st, t.id, op == JournalEntry.Op.TX_COMMIT, segment, expectedRecords, now, applied);
+                                st,
+                                t.id,
+                                op == JournalEntry.Op.TX_COMMIT,
+                                segment,
+                                expectedRecords,
+                                inlineCommit(st, firstAttempt),
+                                now,
+                                applied,
+                                inlined);
                         execution
                                 .persistence()
                                 .writeJournal(
@@ -333,6 +498,10 @@ final class TransactionSteps {
             if (outcome == TxOutcome.CONFLICT) {
                 segment.reads().forEach(read -> ctx.store().stateCache().forget(read.key())); // one of them was stale
             }
+            if (inline != null) {
+                inline.committed(inlined, ctx);
+            }
+            inlineEnded(inlined, outcome);
             ended.applied().forEach(ctx.store().stateCache()::committed);
             execution
                     .persistence()
@@ -341,9 +510,51 @@ final class TransactionSteps {
             ctx.faults().at(CrashPoint.AFTER_STORE_COMMIT, invocation, s);
         }
         ctx.intents().ended(t.id); // after the state cache took its writes: a waiting reader finds them
-        ctx.records().ended(t.id);
+        if (inline != null) {
+            inline.close();
+            inline = null;
+        }
+        endRecords(t.id);
         end(t);
         return outcome;
+    }
+
+    private void endRecords(String txId) {
+        if (beganFreshHere) {
+            beganFreshHere = false;
+            ctx.records().ended(txId);
+        }
+    }
+
+    /** What the commit's attempt records of the transaction's inline participants. */
+    private TxWrites.Inline inlineCommit(StoreTransaction st, boolean firstAttempt) {
+        if (inline == null || !inline.checksCoherence()) {
+            return TxWrites.Inline.NONE;
+        }
+        List<InlineParticipants.Completion> adopted = inline.adopted();
+        return new TxWrites.Inline(
+                adopted,
+                inline.coherentRecords(),
+                firstAttempt,
+                !firstAttempt && InlineParticipants.recordedElsewhere(st, adopted));
+    }
+
+    /**
+     * The commit recorded the inline participants' completions: each is reported complete; where
+     * their writes were not applied, the state cache forgets them (it took them as the likely
+     * outcome), and after a conflict what they read too.
+     */
+    private void inlineEnded(List<InlineParticipants.Completion> recorded, TxOutcome outcome) {
+        StateCache cache = ctx.store().stateCache();
+        for (InlineParticipants.Completion participant : recorded) {
+            ctx.listener().completed(participant.requestId, participant.journal);
+            if (outcome != TxOutcome.COMMITTED) {
+                participant.segment.writes().keySet().forEach(cache::forget);
+            }
+            if (outcome == TxOutcome.CONFLICT) {
+                participant.segment.reads().forEach(read -> cache.forget(read.key()));
+            }
+        }
     }
 
     /**
@@ -362,6 +573,7 @@ final class TransactionSteps {
             long now = ctx.clockMillis();
             JournalEntry entry =
                     new JournalEntry(s, JournalEntry.Op.TX_ABORT, target, TxOutcome.ABORTED.journalValue());
+            flushInline(); // the abort may rest on their writes
             execution.persistence().accept(execution.segmentCommit().commit(base, false, (st, insert) -> {
                 // the abort may rest on the segment's reads, cached or assumed: a stale one replays it
                 if (!segment.readsHold(st, ctx.store().stateCache()::stale)) {

@@ -129,6 +129,24 @@ final class TxWrites {
         return value != null && !TxStatus.decode(statusKey, value).state().ended();
     }
 
+    /**
+     * Marks the transaction aborted (unless it already ended): a participant its coordinator heard
+     * from could not be recorded ({@link InlineParticipants}). Its commit then conflicts.
+     */
+    static void abortIfOpen(StoreTransaction st, String txId, long nowMillis) {
+        byte[] statusKey = KeySpace.txStatus(txId);
+        if (open(st, statusKey)) {
+            st.put(statusKey, new TxStatus(TxStatus.State.ABORTED, nowMillis).encode());
+        }
+    }
+
+    /** Whether the transaction committed, as a read of {@code st}. */
+    static boolean committed(StoreTransaction st, String txId) {
+        byte[] statusKey = KeySpace.txStatus(txId);
+        TxStatus status = TxStatus.decode(statusKey, st.get(statusKey));
+        return status != null && status.state() == TxStatus.State.COMMITTED;
+    }
+
     /** Marks the transaction aborted by a participant (unless it already ended). */
     static void abortByParticipant(StoreTransaction st, String txId, long nowMillis) {
         byte[] statusKey = KeySpace.txStatus(txId);
@@ -148,9 +166,17 @@ final class TxWrites {
      * transaction, such as W6's audit of every balance, from being overtaken again and again by
      * short writers between its read and its commit.
      *
+     * <p>The participants that completed inline ({@link InlineParticipants}) are validated and
+     * applied here like recorded ones, after them, and their completion records written whatever
+     * the outcome (their requests completed; only their writes depend on it). That needs the
+     * records to be exactly those coherent with them, and none of them recorded by another
+     * execution; otherwise the transaction conflicts, and they are not recorded.
+     *
      * @param expectedRecords the records the transaction most likely has ({@link CoordinatedRecords}), to be
      *     checked instead of read; null: read them
+     * @param inline the inline participants to record
      * @param applied receives each state write a commit applied (null value: deleted)
+     * @param recordedInline receives the inline participants whose completion records were written
      */
     static TxOutcome finish(
             StoreTransaction st,
@@ -158,18 +184,30 @@ final class TxWrites {
             boolean commit,
             Segment own,
             List<KeyValue> expectedRecords,
+            Inline inline,
             long nowMillis,
-            Map<byte[], byte[]> applied) {
+            Map<byte[], byte[]> applied,
+            List<InlineParticipants.Completion> recordedInline) {
         byte[] statusKey = KeySpace.txStatus(txId);
         // Pending or absent (not yet persisted into) decide alike: only an ended status is needed.
         TxStatus status = open(st, statusKey) ? null : TxStatus.decode(statusKey, st.get(statusKey));
-        Records records = Records.of(st, txId, expectedRecords);
+        byte[] prefix = KeySpace.txRecords(txId);
+        boolean coherent = inline.coherentRecords() == null
+                || st.rangeHolds(prefix, Keys.prefixEnd(prefix), inline.coherentRecords());
+        Records records = coherent && inline.coherentRecords() != null
+                ? Records.sorted(txId, inline.coherentRecords())
+                : Records.of(st, txId, inline.coherentRecords() == null ? expectedRecords : null);
+        List<InlineParticipants.Completion> participants =
+                coherent && !inline.recordedElsewhere() ? inline.completions() : List.of();
         TxOutcome outcome;
         if (status != null && status.state() == TxStatus.State.ABORTED_BY_PARTICIPANT) {
             outcome = commit ? TxOutcome.ABORTED_BY_PARTICIPANT : TxOutcome.ABORTED;
         } else if (status != null && status.state().ended()) {
             outcome = TxOutcome.CONFLICT; // expired past its lease while the coordinator was away
-        } else if (!readOnlyAtOneMoment(records, own, txId) && !readsCurrent(st, records, own)) {
+        } else if (participants.size() < inline.completions().size()) {
+            outcome = TxOutcome.CONFLICT; // records its inline participants did not see
+        } else if (!(participants.isEmpty() && readOnlyAtOneMoment(records, own, txId))
+                && !readsCurrent(st, records, own, participants)) {
             outcome = TxOutcome.CONFLICT;
         } else {
             outcome = commit ? TxOutcome.COMMITTED : TxOutcome.ABORTED;
@@ -185,9 +223,21 @@ final class TxWrites {
                 }
                 applied.put(stateKey, value);
             }
+            for (InlineParticipants.Completion participant : participants) {
+                participant.segment.applyTo(st);
+                participant.segment.writes().forEach((key, write) -> applied.put(key, write.valueOrNull()));
+            }
             own.applyTo(st);
             own.writes().forEach((key, write) -> applied.put(key, write.valueOrNull()));
         }
+        for (InlineParticipants.Completion participant : participants) {
+            if (inline.firstAttempt()) {
+                st.insert(participant.requestKey(), participant.record);
+            } else {
+                st.put(participant.requestKey(), participant.record); // none, as recordedElsewhere read
+            }
+        }
+        recordedInline.addAll(participants);
         records.drop(st);
         TxStatus.State ended = outcome == TxOutcome.COMMITTED
                 ? TxStatus.State.COMMITTED
@@ -220,6 +270,22 @@ final class TxWrites {
         return true;
     }
 
+    /**
+     * The participants that completed inline, for a commit to record.
+     *
+     * @param completions in the order they ran
+     * @param coherentRecords the records the transaction must have for them to be recorded; null: no inline participant
+     * @param firstAttempt whether this is the commit's first attempt, which inserts their completion records
+     * @param recordedElsewhere whether another execution recorded one of them (read on a later attempt)
+     */
+    record Inline(
+            List<InlineParticipants.Completion> completions,
+            List<KeyValue> coherentRecords,
+            boolean firstAttempt,
+            boolean recordedElsewhere) {
+        static final Inline NONE = new Inline(List.of(), null, true, false);
+    }
+
     /** A transaction's provisional writes and recorded reads, from one scan of its records. */
     private record Records(List<KeyValue> writes, List<KeyValue> reads, List<KeyValue> scans) {
         /** The records {@code expected} if they are the store's (or taken to be, for the commit to check), else those read. */
@@ -229,9 +295,15 @@ final class TxWrites {
             List<KeyValue> all = expected != null && st.rangeHolds(prefix, end, expected)
                     ? expected
                     : st.scan(prefix, end, Integer.MAX_VALUE);
+            return sorted(txId, all);
+        }
+
+        /** {@code all}, the transaction's records, by kind. */
+        static Records sorted(String txId, List<KeyValue> all) {
+            int kindAt = KeySpace.txRecords(txId).length;
             Records records = new Records(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
             for (KeyValue record : all) {
-                byte kind = record.key()[prefix.length];
+                byte kind = record.key()[kindAt];
                 switch (kind) {
                     case KeySpace.TX_WRITE -> records.writes.add(record);
                     case KeySpace.TX_READ -> records.reads.add(record);
@@ -281,9 +353,15 @@ final class TxWrites {
                 .array();
     }
 
-    private static boolean readsCurrent(StoreTransaction st, Records records, Segment own) {
+    private static boolean readsCurrent(
+            StoreTransaction st, Records records, Segment own, List<InlineParticipants.Completion> inline) {
         if (!own.readsHold(st, (key, value) -> {})) {
             return false;
+        }
+        for (InlineParticipants.Completion participant : inline) {
+            if (!participant.segment.readsHold(st, (key, value) -> {})) {
+                return false;
+            }
         }
         for (KeyValue read : records.reads) {
             ByteBuffer in = readRecord(read.value());

@@ -61,7 +61,8 @@ class SegmentCommitTest {
                 null,
                 new WriteIntents(0),
                 new CoordinatedRecords(),
-                new RemoteTransactionWrites(0));
+                new RemoteTransactionWrites(0),
+                invocation -> false);
     }
 
     private void given(Consumer<StoreTransaction> contents) {

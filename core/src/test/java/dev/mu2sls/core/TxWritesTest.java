@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mu2sls.store.Keys;
 import dev.mu2sls.store.MemoryStore;
 import dev.mu2sls.store.Store;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,7 +41,16 @@ class TxWritesTest {
     }
 
     private TxOutcome commit(String txId) {
-        return store.run(st -> TxWrites.finish(st, txId, true, new Segment(), null, 0, new TreeMap<>(Keys.ORDER)));
+        return store.run(st -> TxWrites.finish(
+                st,
+                txId,
+                true,
+                new Segment(),
+                null,
+                TxWrites.Inline.NONE,
+                0,
+                new TreeMap<>(Keys.ORDER),
+                new ArrayList<>()));
     }
 
     @Test

@@ -72,17 +72,27 @@ public final class ColocatedCallTransport implements CallTransport {
         return retries.sum();
     }
 
+    /**
+     * Whether {@link #call} delivers {@code invocation} to the attached engine, in-process and on
+     * the calling thread ({@code Engine.Builder.inProcessCalls}).
+     */
+    public boolean deliversHere(Invocation invocation) {
+        Engine local = engine;
+        return local != null
+                && local.services().containsKey(invocation.service())
+                && Objects.equals(invocation.version(), applicationVersion)
+                && routedHere(invocation);
+    }
+
     @Override
     public Response call(Invocation invocation) {
-        Engine local = engine;
-        if (local == null) {
+        if (engine == null) {
             throw new IllegalStateException("attach the engine before it makes calls");
         }
-        if (!local.services().containsKey(invocation.service())
-                || !Objects.equals(invocation.version(), applicationVersion)
-                || !routedHere(invocation)) {
+        if (!deliversHere(invocation)) {
             return remote.call(invocation);
         }
+        Engine local = engine;
         localCalls.increment();
         long giveUpAt = System.nanoTime() + deadline.toNanos();
         int attempt = invocation.attempt();

@@ -179,12 +179,15 @@ class ColocatedFunctionTest {
             AtomicInteger port = new AtomicInteger();
             ColocatedCallTransport transport =
                     new ColocatedCallTransport(http, null, uri -> uri.getPort() == port.get());
-            Engine engine = Engine.builder()
+            Engine.Builder builder = Engine.builder()
                     .store(store)
                     .codec(new JsonCodec())
                     .services(services)
-                    .transport(services.size() > 1 ? transport : http)
-                    .build();
+                    .transport(services.size() > 1 ? transport : http);
+            if (services.size() > 1) {
+                builder.inProcessCalls(transport::deliversHere);
+            }
+            Engine engine = builder.build();
             transport.attach(engine);
             if (colocated == null) {
                 colocated = transport;

@@ -110,14 +110,17 @@ public final class LambdaFunction implements RequestStreamHandler {
         // call for a service with several routes goes over HTTP to the one its key chooses.
         ColocatedCallTransport colocated =
                 services.size() > 1 ? new ColocatedCallTransport(http, null, route -> false) : null;
-        Engine engine = Engine.builder()
+        Engine.Builder builder = Engine.builder()
                 .store(store)
                 .codec(new JsonCodec())
                 .services(services)
                 .stateCacheEntries(stateCacheEntries)
                 .transport(colocated != null ? colocated : http)
-                .observer(telemetry.observer())
-                .build();
+                .observer(telemetry.observer());
+        if (colocated != null) {
+            builder.inProcessCalls(colocated::deliversHere);
+        }
+        Engine engine = builder.build();
         if (colocated != null) {
             colocated.attach(engine);
         }

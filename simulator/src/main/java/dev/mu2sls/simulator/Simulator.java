@@ -121,6 +121,11 @@ public final class Simulator implements AutoCloseable {
                 .services(builder.services)
                 .faults(plan.injectsFaults() ? new PlanInjector() : FaultInjector.NONE)
                 .transport(this::deliver)
+                // Every call is delivered on the caller's thread (a successor in the background); half
+                // of them, drawn per call, are said to be, so that participants complete inline and
+                // persist alike, and mixed in one transaction, in every run.
+                .inProcessCalls(
+                        invocation -> plan.randomFor(invocation.requestId(), -3).nextBoolean())
                 .sendTransport(this::deliverAccepted)
                 .build();
         SimulatorWatch.opened(this);

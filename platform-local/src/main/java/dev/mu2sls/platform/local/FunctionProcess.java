@@ -62,6 +62,9 @@ public final class FunctionProcess {
                 .stateCacheEntries(stateCacheEntries)
                 .transport(transport)
                 .observer(telemetry.observer());
+        if (colocated != null) {
+            builder.inProcessCalls(colocated::deliversHere);
+        }
         if (application.declared()) {
             // recorded with every request it runs: re-drives come back to this version while it lives,
             // and a request another live version ran is sent back there
