@@ -57,8 +57,10 @@ import java.util.TreeMap;
  * persists records first the completions it saw. A completion is recorded once, by whoever comes
  * first: the coordinator's commit, its flush, or a participant's.
  *
- * <p>One instance per coordinating execution: a duplicate execution of the same request has its
- * own, so it never commits a participant's run whose response it did not see.
+ * <p>Only the first execution of the coordinator's first delivery has one: a callee completing
+ * inline never reads its request record, and an earlier execution may have had its completion
+ * recorded (a stop flushes them). A re-execution or duplicate of the coordinator calls its
+ * participants as before, so it never commits a participant's run whose response it did not see.
  */
 final class InlineParticipants {
     /** The call whose callee runs on this thread, while it runs. */
