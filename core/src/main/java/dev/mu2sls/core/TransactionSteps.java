@@ -63,10 +63,10 @@ final class TransactionSteps {
     }
 
     /**
-     * The coordinator's call that a synchronous in-process call to {@code call} is, if its callee
-     * may complete inline ({@link InlineParticipants}): this execution began the open transaction
-     * afresh here, every call in it was served here, and the platform delivers this one on this
-     * thread.
+     * The coordinator's call that an in-process call to {@code call} is, synchronous or not, if its
+     * callee may complete inline ({@link InlineParticipants}): this execution began the open
+     * transaction afresh here, every call in it was served here, and the platform delivers this
+     * one on the calling thread.
      */
     InlineParticipants.Call inlineCall(Invocation call) {
         if (inline == null
