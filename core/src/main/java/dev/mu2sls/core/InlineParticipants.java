@@ -237,7 +237,7 @@ final class InlineParticipants {
     }
 
     /** The adopted completions not yet recorded, in the order adopted. */
-    synchronized List<Completion> adopted() {
+    synchronized List<Completion> adoptedUnrecorded() {
         return adopted.stream().filter(completion -> !completion.recorded).toList();
     }
 
@@ -260,10 +260,21 @@ final class InlineParticipants {
      * and answers as the one its coordinator heard. Nothing waits for the coordinator.
      */
     synchronized void settle(EngineContext ctx) {
+        recordHeard(ctx);
+        endPendingIfAllRecorded();
+    }
+
+    /** Records every completion heard: as its participant would have, else (past a deadline) alone. */
+    private void recordHeard(EngineContext ctx) {
         if (!flushAll(ctx, unrecorded())) {
-            doom(ctx); // past the deadline of a participant's commit: recorded alone
-        } else if (adopted.stream().allMatch(completion -> completion.recorded)) {
-            pending(false); // no record written from now on misses their writes
+            doom(ctx);
+        }
+    }
+
+    /** No record written from now on misses their writes once every adopted completion is recorded. */
+    private void endPendingIfAllRecorded() {
+        if (adopted.stream().allMatch(completion -> completion.recorded)) {
+            pending(false);
         }
     }
 
@@ -301,9 +312,7 @@ final class InlineParticipants {
      */
     synchronized void stop(EngineContext ctx) {
         try {
-            if (!flushAll(ctx, unrecorded())) {
-                doom(ctx);
-            }
+            recordHeard(ctx);
         } finally {
             close();
         }
@@ -355,8 +364,8 @@ final class InlineParticipants {
         boolean inTime = flushAll(ctx, flushed);
         if (leaving && inTime) {
             close();
-        } else if (adopted.stream().allMatch(completion -> completion.recorded)) {
-            pending(false);
+        } else {
+            endPendingIfAllRecorded();
         }
         return inTime;
     }
@@ -386,22 +395,20 @@ final class InlineParticipants {
         long now = ctx.clockMillis();
         byte[] prefix = KeySpace.txRecords(txId);
         List<KeyValue> expected = coherent == null ? null : coherentRecords();
-        List<List<KeyValue>> written = new ArrayList<>(1);
+        List<KeyValue> written = new ArrayList<>();
         SegmentResult<Void> result = completion.commit.commit(0, true, (st, insert) -> {
-            written.clear();
+            written.clear(); // an earlier attempt's
             if ((expected != null && !st.rangeHolds(prefix, Keys.prefixEnd(prefix), expected))
                     || !completion.segment.readsHold(st, ctx.store().stateCache()::stale)) {
                 return new SegmentResult.Conflict<>();
             }
-            written.add(TxWrites.record(st, txId, completion.requestId, 0, completion.segment, now));
+            written.addAll(TxWrites.record(st, txId, completion.requestId, 0, completion.segment, now));
             completion.commit.writeRecord(st, insert, completion.record);
             return new SegmentResult.Committed<>(null);
         });
         if (result instanceof SegmentResult.Committed<Void>) {
-            for (List<KeyValue> records : written) {
-                recordedHere(records);
-                this.records.recorded(txId, records);
-            }
+            recordedHere(written);
+            records.recorded(txId, written);
             ctx.listener().completed(completion.requestId, completion.journal);
         }
         return result;
@@ -432,8 +439,8 @@ final class InlineParticipants {
         });
         heard.forEach(completion -> completion.recorded = true);
         if (!committed[0]) { // the state cache took their writes as the likely outcome: never applied
-            heard.forEach(completion ->
-                    completion.segment.writes().keySet().forEach(ctx.store().stateCache()::forget));
+            heard.forEach(
+                    completion -> completion.segment.forgetCached(ctx.store().stateCache()));
         }
         recordedAlone.forEach(completion -> ctx.listener().completed(completion.requestId, completion.journal));
         close();

@@ -155,6 +155,11 @@ final class Segment {
         writes.forEach((key, write) -> cache.committed(key, write.valueOrNull()));
     }
 
+    /** Drops from {@code cache} what {@link #cacheCommitted} put there: the writes were never applied. */
+    void forgetCached(StateCache cache) {
+        writes.keySet().forEach(cache::forget);
+    }
+
     /**
      * Drops the buffered writes of a segment whose handler threw (docs/guarantees.md, failure
      * semantics); its reads stay, to be validated: the failure may rest on them.

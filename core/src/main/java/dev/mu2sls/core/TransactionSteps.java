@@ -531,7 +531,7 @@ final class TransactionSteps {
         if (inline == null || !inline.checksCoherence()) {
             return TxWrites.Inline.NONE;
         }
-        List<InlineParticipants.Completion> adopted = inline.adopted();
+        List<InlineParticipants.Completion> adopted = inline.adoptedUnrecorded();
         return new TxWrites.Inline(
                 adopted,
                 inline.coherentRecords(),
@@ -549,7 +549,7 @@ final class TransactionSteps {
         for (InlineParticipants.Completion participant : recorded) {
             ctx.listener().completed(participant.requestId, participant.journal);
             if (outcome != TxOutcome.COMMITTED) {
-                participant.segment.writes().keySet().forEach(cache::forget);
+                participant.segment.forgetCached(cache);
             }
             if (outcome == TxOutcome.CONFLICT) {
                 participant.segment.reads().forEach(read -> cache.forget(read.key()));
