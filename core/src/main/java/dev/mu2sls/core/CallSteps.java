@@ -2,6 +2,7 @@ package dev.mu2sls.core;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.mu2sls.Mu2slsException;
 import dev.mu2sls.ServiceCallException;
 import dev.mu2sls.spi.MethodRef;
 import dev.mu2sls.spi.PendingCall;
@@ -236,6 +237,8 @@ final class CallSteps {
             return ctx.transport().call(call);
         } catch (ExecutionExpiredException expired) {
             throw log.stop(new ControlFlow.Expired()); // the callee shares our deadline: we are past it too
+        } catch (RuntimeException failure) {
+            throw undelivered(failure);
         }
     }
 
@@ -247,13 +250,27 @@ final class CallSteps {
                 throw log.stop(new ControlFlow.Expired());
             }
             if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
+                throw undelivered(runtime);
             }
             if (e.getCause() instanceof Error error) {
                 throw error;
             }
             throw e;
         }
+    }
+
+    /**
+     * {@code failure} of a call's transport to throw. A transport returns the callee's response
+     * or throws what retrying cannot fix, the engine's own exceptions (the callee refused the
+     * request, or diverged); anything else means the call got no answer from its callee
+     * (CallTransport's contract, broken by a platform: whatever answered at a stale address), so
+     * the execution stops as in a crash instead of the handler seeing it, or recording it.
+     */
+    private RuntimeException undelivered(RuntimeException failure) {
+        if (failure instanceof Mu2slsException) {
+            return failure;
+        }
+        throw log.stop(new ControlFlow.PlatformFailed(failure));
     }
 
     private Invocation childInvocation(int s, MethodRef callee, Object[] args) {

@@ -7,7 +7,8 @@ package dev.mu2sls.core;
  * <p>Contract: return the callee's recorded {@link Response}, retrying deliveries that crashed
  * or timed out with the same {@link Invocation#requestId()} (the callee deduplicates). Throw
  * only for failures that retrying cannot fix ({@link dev.mu2sls.InvalidRequestException},
- * {@link dev.mu2sls.NondeterminismException}).
+ * {@link dev.mu2sls.NondeterminismException}). Anything else it throws is taken for no answer:
+ * the calling execution stops as in a crash, recording nothing, and its own caller retries it.
  */
 @FunctionalInterface
 public interface CallTransport {

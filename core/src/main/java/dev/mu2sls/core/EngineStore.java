@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * and key ranges read in pages for the sweeps.
  *
  * <p>A store failure under a handler ({@link #underHandler}) stops its execution
- * ({@link ControlFlow.StoreFailed}) instead of reaching the handler as an exception it could
+ * ({@link ControlFlow.PlatformFailed}) instead of reaching the handler as an exception it could
  * catch or the engine record as its response. Exceptions of the engine's own
  * ({@link Mu2slsException}: a conflict to replay, a refused request) pass unchanged.
  */
@@ -101,7 +101,7 @@ final class EngineStore {
         if (log == null || failure instanceof Mu2slsException) {
             return failure;
         }
-        throw log.stop(new ControlFlow.StoreFailed(failure));
+        throw log.stop(new ControlFlow.PlatformFailed(failure));
     }
 
     StateCache stateCache() {

@@ -156,7 +156,7 @@ final class RequestRunner {
             } catch (ControlFlow.Expired stopped) {
                 counters.expired.increment();
                 throw new ExecutionExpiredException(invocation.requestId(), deadline);
-            } catch (ControlFlow.StoreFailed stopped) {
+            } catch (ControlFlow.PlatformFailed stopped) {
                 throw stopped.failure; // nothing recorded: the delivery failed, as in a crash
             } catch (NondeterminismException diverged) {
                 return quarantine(invocation, NondeterminismException.class.getName(), diverged.getMessage());

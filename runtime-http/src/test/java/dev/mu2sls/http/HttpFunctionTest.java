@@ -77,4 +77,30 @@ class HttpFunctionTest {
         assertThat(app.transport.retries()).isPositive();
         assertThat(app.inspector.dumpState()).containsEntry("Counter.counts[\"k\"]", "7");
     }
+
+    /**
+     * The callee's address now answered by another function (a port a dead instance freed, taken
+     * by a new instance of another service, before the routes say so): it refuses the call's
+     * signature, 403. That refusal is no answer of the callee, so no caller answers with it; the
+     * retry reaches the callee once the routes are fixed.
+     */
+    @Test
+    void staleAddressAnsweredByAnotherFunction_noCallerAnswersWithTheRefusal_andTheCallIsRetried() throws Exception {
+        URI live = app.function("Counter");
+        app.routes.set("Counter", List.of(app.function("Caller1")));
+        Thread fix = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            app.routes.set("Counter", List.of(live));
+        });
+        HttpResponse<String> reply =
+                app.client("Caller1", "add", "[\"k\", 7]", Map.of("Idempotency-Key", "through-a-stale-address"));
+        fix.join();
+        assertThat(reply.body()).isEqualTo("{\"ok\":true,\"value\":7}");
+        assertThat(app.transport.retries()).isPositive();
+        assertThat(app.inspector.dumpState()).containsEntry("Counter.counts[\"k\"]", "7");
+    }
 }
