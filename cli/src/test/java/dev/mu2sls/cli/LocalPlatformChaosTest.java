@@ -11,7 +11,9 @@ import dev.mu2sls.platform.local.PlatformStore;
 import dev.mu2sls.simulator.AfterRunCheck;
 import dev.mu2sls.store.postgres.PostgresStore;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -21,6 +23,7 @@ import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -153,9 +156,14 @@ class LocalPlatformChaosTest {
             assertThat(platform.kills()).as(log.toString(UTF_8)).isGreaterThanOrEqualTo(KILLS);
             assertThat(clients.rejections).as("requests rejected").isEmpty();
             List<LoadRunner.Completed> history = clients.history();
-            assertThat(history)
-                    .allSatisfy(
-                            c -> assertThat(c.response().ok()).as(c.toString()).isTrue());
+            List<String> failed = history.stream()
+                    .filter(c -> !c.response().ok())
+                    .map(c -> c.id() + " " + c.request() + " -> " + c.response())
+                    .toList();
+            if (!failed.isEmpty()) {
+                System.out.println(log.toString(UTF_8) + instanceWarnings());
+            }
+            assertThat(failed).as("acknowledged with a failure").isEmpty();
             System.out.println(app + ": " + history.size() + " acknowledged requests, " + clients.retries.get()
                     + " client retries, "
                     + platform.summary() + "; start " + (started - starting) / 1_000_000 + " ms, load "
@@ -169,5 +177,22 @@ class LocalPlatformChaosTest {
                 return new Run(history, new Inspector(store, new JsonCodec()).dumpState());
             }
         }
+    }
+
+    /** The warnings and errors the instances logged, to explain a failure. */
+    private String instanceWarnings() {
+        StringBuilder out = new StringBuilder("\ninstance warnings and errors:\n");
+        try (Stream<Path> logs = Files.list(state.resolve("logs"))) {
+            for (Path file : logs.sorted().toList()) {
+                for (String line : Files.readAllLines(file, UTF_8)) {
+                    if (line.contains("WARN") || line.contains("ERROR")) {
+                        out.append(file.getFileName()).append(": ").append(line).append('\n');
+                    }
+                }
+            }
+        } catch (IOException e) {
+            out.append("(unreadable: ").append(e).append(")\n");
+        }
+        return out.toString();
     }
 }
