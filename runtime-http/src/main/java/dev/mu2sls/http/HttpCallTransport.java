@@ -38,9 +38,11 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * ({@link KeyRouting}), so that its state cache stays current. A request goes to the instances of
  * the application version that ran it while they live ({@link Invocation#version()},
  * {@link Routes#instances(String, String)}); an instance of another version answers 421 naming
- * the right one, where the next attempt goes. Any other 4xx is final: bad input that no retry fixes. Every attempt carries the
- * trace context current when the delivery began ({@code traceparent}), so the callee's spans
- * are children of the caller's.
+ * the right one, where the next attempt goes. A refusal of the call as not addressed to the
+ * function that got it (a bad signature or an unknown route: another service's instance now at a
+ * dead one's address) is retried too ({@link Replies#misaddressed}). Any other 4xx is final: bad
+ * input that no retry fixes. Every attempt carries the trace context current when the delivery
+ * began ({@code traceparent}), so the callee's spans are children of the caller's.
  *
  * <h2>Deadline</h2>
  * After {@code deadline} without an answer, {@link #call} throws {@link CallUnavailableError}
@@ -249,10 +251,12 @@ public final class HttpCallTransport implements CallTransport {
                     retryLater();
                     return;
                 }
-                if (status < 500 || Replies.parseNondeterminism(status, content) != null) {
+                boolean misaddressed = Replies.misaddressed(status, content);
+                if (!misaddressed && (status < 500 || Replies.parseNondeterminism(status, content) != null)) {
                     reply.complete(new HttpReply(status, Map.of(), content));
                     return;
                 }
+                // a misaddressed refusal is no final answer: whatever refused it is not the callee
                 lastProblem = instance + " answered " + status + ": "
                         + FunctionHandler.abbreviate(new String(content, UTF_8));
             } else {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The JSON bodies the runtime sends: a request's {@link Response} as
@@ -138,6 +139,26 @@ public final class Replies {
         return node != null && node.path("version").isTextual()
                 ? node.get("version").asText()
                 : null;
+    }
+
+    /**
+     * The problems a function answers for a call it cannot take as addressed: signed for another
+     * service or by another secret ({@link CallSigner#verify}), or on a route it does not serve
+     * ({@link FunctionHandler}).
+     */
+    private static final Set<String> MISADDRESSED =
+            Set.of("unsigned", "bad-signature", "stale-signature", "unknown-route");
+
+    /**
+     * Whether a function refused a call as not addressed to it: what answers at an address the
+     * callee no longer has (a port its dead instance freed, now another service's), not the callee.
+     */
+    static boolean misaddressed(int status, byte[] body) {
+        if (status != 401 && status != 403 && status != 404) {
+            return false;
+        }
+        JsonNode node = tree(body);
+        return node != null && MISADDRESSED.contains(node.path("problem").asText());
     }
 
     /** Rebuilds a {@link #nondeterminism} report, or null if {@code body} is not one. */

@@ -1,10 +1,13 @@
 package dev.mu2sls.http;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.mu2sls.examples.chain.Caller1Dispatcher;
 import dev.mu2sls.examples.chain.Caller2Dispatcher;
 import dev.mu2sls.examples.counter.CounterDispatcher;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -79,28 +82,66 @@ class HttpFunctionTest {
     }
 
     /**
-     * The callee's address now answered by another function (a port a dead instance freed, taken
-     * by a new instance of another service, before the routes say so): it refuses the call's
-     * signature, 403. That refusal is no answer of the callee, so no caller answers with it; the
-     * retry reaches the callee once the routes are fixed.
+     * The client's callee's address now answered by another function (a port a dead instance
+     * freed, taken by a new instance of another service, before the routes say so): it refuses
+     * the call's signature, 403. That refusal is not the callee's, so the gateway does not relay
+     * it: it retries until the routes lead to the callee.
      */
     @Test
-    void staleAddressAnsweredByAnotherFunction_noCallerAnswersWithTheRefusal_andTheCallIsRetried() throws Exception {
-        URI live = app.function("Counter");
-        app.routes.set("Counter", List.of(app.function("Caller1")));
-        Thread fix = Thread.ofVirtual().start(() -> {
+    void clientsCalleeAtAStaleAddress_theGatewayRetries_insteadOfRelayingTheRefusal() throws Exception {
+        URI live = app.function("Caller1");
+        app.routes.set("Caller1", List.of(app.function("Counter")));
+        Thread fix = fixRouteLater("Caller1", live);
+        HttpResponse<String> reply =
+                app.client("Caller1", "add", "[\"k\", 7]", Map.of("Idempotency-Key", "through-a-stale-address"));
+        fix.join();
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+        assertThat(reply.body()).isEqualTo("{\"ok\":true,\"value\":7}");
+        assertThat(app.transport.retries()).isPositive();
+        assertThat(app.inspector.dumpState()).containsEntry("Counter.counts[\"k\"]", "7");
+    }
+
+    /**
+     * A callee's address now served by an unrelated web server, whose 200 is not a response: the
+     * caller's execution stops as in a crash instead of answering with that failure (W2's callers
+     * record nothing, so they would have answered the client with it), and its caller retries it.
+     */
+    @Test
+    void calleeAddressServedByAnUnrelatedServer_noCallerAnswersWithItsReply() throws Exception {
+        HttpServer unrelated = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        unrelated.createContext("/", exchange -> {
+            byte[] page = "<html>it works</html>".getBytes(UTF_8);
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        unrelated.start();
+        try {
+            URI live = app.function("Counter");
+            app.routes.set(
+                    "Counter",
+                    List.of(URI.create(
+                            "http://127.0.0.1:" + unrelated.getAddress().getPort())));
+            Thread fix = fixRouteLater("Counter", live);
+            HttpResponse<String> reply = app.client(
+                    "Caller1", "add", "[\"k\", 7]", Map.of("Idempotency-Key", "through-an-unrelated-server"));
+            fix.join();
+            assertThat(reply.body()).isEqualTo("{\"ok\":true,\"value\":7}");
+            assertThat(app.inspector.dumpState()).containsEntry("Counter.counts[\"k\"]", "7");
+        } finally {
+            unrelated.stop(0);
+        }
+    }
+
+    /** Routes {@code service} to {@code live} alone in 300 ms. */
+    private Thread fixRouteLater(String service, URI live) {
+        return Thread.ofVirtual().start(() -> {
             try {
                 Thread.sleep(300);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            app.routes.set("Counter", List.of(live));
+            app.routes.set(service, List.of(live));
         });
-        HttpResponse<String> reply =
-                app.client("Caller1", "add", "[\"k\", 7]", Map.of("Idempotency-Key", "through-a-stale-address"));
-        fix.join();
-        assertThat(reply.body()).isEqualTo("{\"ok\":true,\"value\":7}");
-        assertThat(app.transport.retries()).isPositive();
-        assertThat(app.inspector.dumpState()).containsEntry("Counter.counts[\"k\"]", "7");
     }
 }
