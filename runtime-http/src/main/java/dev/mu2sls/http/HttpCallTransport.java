@@ -38,9 +38,10 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * ({@link KeyRouting}), so that its state cache stays current. A request goes to the instances of
  * the application version that ran it while they live ({@link Invocation#version()},
  * {@link Routes#instances(String, String)}); an instance of another version answers 421 naming
- * the right one, where the next attempt goes. A refusal of the call as not addressed to the
- * function that got it (a bad signature or an unknown route: another service's instance now at a
- * dead one's address) is retried too ({@link Replies#misaddressed}). Any other 4xx is final: bad
+ * the right one, where the next attempt goes. A reply that is not from the function the call was
+ * addressed to (a refusal for a bad signature or an unknown route, a 200 that is not a response:
+ * another service's instance or another program now at a dead one's address) is retried too
+ * ({@link Replies#misaddressed}). Any other 4xx is final: bad
  * input that no retry fixes. Every attempt carries the trace context current when the delivery
  * began ({@code traceparent}), so the callee's spans are children of the caller's.
  *
@@ -256,7 +257,7 @@ public final class HttpCallTransport implements CallTransport {
                     reply.complete(new HttpReply(status, Map.of(), content));
                     return;
                 }
-                // a misaddressed refusal is no final answer: whatever refused it is not the callee
+                // whatever answered a misaddressed call is not the callee: no final answer
                 lastProblem = instance + " answered " + status + ": "
                         + FunctionHandler.abbreviate(new String(content, UTF_8));
             } else {

@@ -24,6 +24,13 @@ import java.util.Set;
 public final class Replies {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] OK_PREFIX = "{\"ok\":true,\"value\":".getBytes(UTF_8);
+    /**
+     * The problems a function answers for a call it cannot take as addressed: signed for another
+     * service or by another secret ({@link CallSigner#verify}), or on a route it does not serve
+     * ({@link FunctionHandler}).
+     */
+    private static final Set<String> MISADDRESSED =
+            Set.of("unsigned", "bad-signature", "stale-signature", "unknown-route");
 
     private Replies() {}
 
@@ -45,16 +52,11 @@ public final class Replies {
 
     /** Reads back what {@link #response} wrote. */
     static Response parseResponse(byte[] body) {
-        if (body.length > OK_PREFIX.length
-                && Arrays.equals(body, 0, OK_PREFIX.length, OK_PREFIX, 0, OK_PREFIX.length)
-                && body[body.length - 1] == '}') {
+        if (successful(body)) {
             return Response.success(Arrays.copyOfRange(body, OK_PREFIX.length, body.length - 1));
         }
-        JsonNode node = tree(body);
-        if (node == null
-                || !node.path("ok").isBoolean()
-                || node.path("ok").asBoolean()
-                || !node.path("errorType").isTextual()) {
+        JsonNode node = failure(body);
+        if (node == null) {
             throw new IllegalStateException("a function answered 200 with a body that is not a response: "
                     + new String(body, 0, Math.min(body.length, 300), UTF_8));
         }
@@ -63,6 +65,23 @@ public final class Replies {
                 node.path("errorMessage").isNull()
                         ? null
                         : node.path("errorMessage").asText(null));
+    }
+
+    private static boolean successful(byte[] body) {
+        return body.length > OK_PREFIX.length
+                && Arrays.equals(body, 0, OK_PREFIX.length, OK_PREFIX, 0, OK_PREFIX.length)
+                && body[body.length - 1] == '}';
+    }
+
+    /** The failed {@link #response} {@code body} holds, or null if it holds none. */
+    private static JsonNode failure(byte[] body) {
+        JsonNode node = tree(body);
+        return node == null
+                        || !node.path("ok").isBoolean()
+                        || node.path("ok").asBoolean()
+                        || !node.path("errorType").isTextual()
+                ? null
+                : node;
     }
 
     /** An error reply: {@code {"error": message, "problem": problem}}. */
@@ -142,18 +161,15 @@ public final class Replies {
     }
 
     /**
-     * The problems a function answers for a call it cannot take as addressed: signed for another
-     * service or by another secret ({@link CallSigner#verify}), or on a route it does not serve
-     * ({@link FunctionHandler}).
-     */
-    private static final Set<String> MISADDRESSED =
-            Set.of("unsigned", "bad-signature", "stale-signature", "unknown-route");
-
-    /**
-     * Whether a function refused a call as not addressed to it: what answers at an address the
-     * callee no longer has (a port its dead instance freed, now another service's), not the callee.
+     * Whether a reply is not the answer of the function a call was addressed to: a function's
+     * refusal of the call as not addressed to it, or a 200 that is not a {@link #response}. What
+     * answers at an address the callee no longer has (a port its dead instance freed, now another
+     * service's or another program's), not the callee.
      */
     static boolean misaddressed(int status, byte[] body) {
+        if (status == 200) {
+            return !successful(body) && failure(body) == null;
+        }
         if (status != 401 && status != 403 && status != 404) {
             return false;
         }

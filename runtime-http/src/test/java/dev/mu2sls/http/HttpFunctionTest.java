@@ -102,12 +102,13 @@ class HttpFunctionTest {
     }
 
     /**
-     * A callee's address now served by an unrelated web server, whose 200 is not a response: the
-     * caller's execution stops as in a crash instead of answering with that failure (W2's callers
-     * record nothing, so they would have answered the client with it), and its caller retries it.
+     * The client's callee's address now served by an unrelated web server, whose 200 is not a
+     * response: the gateway does not relay its page to the client, it retries until the routes
+     * lead to the callee. (Between functions the engine would stop the caller's execution as in a
+     * crash instead: {@code CallTransportFailureTest}.)
      */
     @Test
-    void calleeAddressServedByAnUnrelatedServer_noCallerAnswersWithItsReply() throws Exception {
+    void clientsCalleeAtAnUnrelatedServer_theGatewayRetries_insteadOfRelayingItsPage() throws Exception {
         HttpServer unrelated = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         unrelated.createContext("/", exchange -> {
             byte[] page = "<html>it works</html>".getBytes(UTF_8);
@@ -117,12 +118,12 @@ class HttpFunctionTest {
         });
         unrelated.start();
         try {
-            URI live = app.function("Counter");
+            URI live = app.function("Caller1");
             app.routes.set(
-                    "Counter",
+                    "Caller1",
                     List.of(URI.create(
                             "http://127.0.0.1:" + unrelated.getAddress().getPort())));
-            Thread fix = fixRouteLater("Counter", live);
+            Thread fix = fixRouteLater("Caller1", live);
             HttpResponse<String> reply = app.client(
                     "Caller1", "add", "[\"k\", 7]", Map.of("Idempotency-Key", "through-an-unrelated-server"));
             fix.join();
