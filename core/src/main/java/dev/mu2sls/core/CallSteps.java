@@ -262,9 +262,8 @@ final class CallSteps {
     /**
      * {@code failure} of a call's transport to throw. A transport returns the callee's response
      * or throws what retrying cannot fix, the engine's own exceptions (the callee refused the
-     * request, or diverged); anything else means the call got no answer from its callee
-     * (CallTransport's contract, broken by a platform: whatever answered at a stale address), so
-     * the execution stops as in a crash instead of the handler seeing it, or recording it.
+     * request, or diverged); anything else means the call got no answer from its callee, so the
+     * execution stops as in a crash instead of the handler seeing it, or recording it.
      */
     private RuntimeException undelivered(RuntimeException failure) {
         if (failure instanceof Mu2slsException) {

@@ -58,12 +58,12 @@ abstract sealed class ControlFlow extends Error {
 
     /**
      * The platform failed under a step of the handler: the store (unreachable, a commit refused
-     * past its retries) or the transport of a call (no answer from its callee's engine: a refusal
-     * by whatever answered at its address, a reply that is not a response). Like a crash, the
-     * execution stops with nothing recorded, whatever the handler catches, and the delivery fails
-     * with {@link #failure}; its caller retries it with the same id. Recording the failure as the
-     * request's response instead would answer with an outcome the specification, whose state
-     * reads never fail and whose calls always reach their callee, cannot produce.
+     * past its retries) or the transport of a call (it threw what is not the engine's own: no
+     * answer came from the callee's engine). Like a crash, the execution stops with nothing
+     * recorded, whatever the handler catches, and the delivery fails with {@link #failure}; its
+     * caller retries it with the same id. Recording the failure as the request's response instead
+     * would answer with an outcome the specification, whose state reads never fail and whose calls
+     * always reach their callee, cannot produce.
      */
     static final class PlatformFailed extends ControlFlow {
         final RuntimeException failure;

@@ -41,9 +41,9 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * the right one, where the next attempt goes. A reply that is not from the function the call was
  * addressed to (a refusal for a bad signature or an unknown route, a 200 that is not a response:
  * another service's instance or another program now at a dead one's address) is retried too
- * ({@link Replies#misaddressed}). Any other 4xx is final: bad
- * input that no retry fixes. Every attempt carries the trace context current when the delivery
- * began ({@code traceparent}), so the callee's spans are children of the caller's.
+ * ({@link Replies#misaddressed}). Any other 4xx is final: bad input that no retry fixes. Every
+ * attempt carries the trace context current when the delivery began ({@code traceparent}), so the
+ * callee's spans are children of the caller's.
  *
  * <h2>Deadline</h2>
  * After {@code deadline} without an answer, {@link #call} throws {@link CallUnavailableError}
