@@ -1,5 +1,6 @@
 package dev.mu2sls.cli;
 
+import dev.mu2sls.http.FileRoutes;
 import dev.mu2sls.platform.local.Apps;
 import dev.mu2sls.platform.local.LocalPlatform;
 import java.nio.file.Path;
@@ -58,6 +59,8 @@ final class UpgradeCommand implements Callable<Integer> {
                 throw new IllegalStateException("the application of " + directory + " stopped (pid " + pid + ")");
             }
             if (next.version().equals(LocalPlatform.readState(directory, "version"))) {
+                // the routes led to it before the state said so; the gateway reads them again within this
+                Thread.sleep(FileRoutes.STALE_AT_MOST);
                 System.out.println("mu2sls upgrade: " + next.name() + " version " + next.version()
                         + " takes new requests; version " + from
                         + " stays alive while requests it ran are in flight");

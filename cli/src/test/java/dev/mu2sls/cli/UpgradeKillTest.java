@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mu2sls.core.Inspector;
+import dev.mu2sls.http.FileRoutes;
 import dev.mu2sls.json.JsonCodec;
 import dev.mu2sls.platform.local.LocalPlatform;
 import dev.mu2sls.platform.local.PlatformStore;
@@ -98,6 +99,12 @@ class UpgradeKillTest {
                         AdminCommandsTest.run("upgrade", v2.toString(), "--state-dir", state.toString());
                 assertThat(upgrade.exitCode()).as("%s", upgrade).isZero();
                 assertThat(upgrade.out()).contains("checkout version 2 takes new requests");
+                JsonNode routes = JSON.readTree(
+                        Path.of(LocalPlatform.readState(state, "routes")).toFile());
+                assertThat(routes.path("Checkout"))
+                        .as("new requests are routed to version 2 once upgrade says so: %s", routes)
+                        .isEqualTo(routes.path(FileRoutes.versioned("Checkout", "2")))
+                        .isNotEmpty();
 
                 for (String order : V2_ORDERS) {
                     assertThat(pay(http, first.gateway(), order, V2_SLEEP_SECONDS)

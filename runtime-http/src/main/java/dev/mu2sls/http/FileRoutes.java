@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -24,7 +25,10 @@ import java.util.Set;
  * new requests go to.
  */
 public final class FileRoutes implements Routes {
-    private static final long CHECK_NANOS = 50_000_000L;
+    /** How long after the file changes a reader may still route by its old content. */
+    public static final Duration STALE_AT_MOST = Duration.ofMillis(50);
+
+    private static final long CHECK_NANOS = STALE_AT_MOST.toNanos();
 
     private final Path file;
     private volatile Map<String, List<URI>> routes = Map.of();

@@ -416,7 +416,8 @@ public final class LocalPlatform implements AutoCloseable {
         if (announcedVersion != null // boot announces the first, once the gateway is ready too
                 && !deployments.newest().version().equals(announcedVersion)
                 && ready(deployments.newest())) {
-            changed = true; // new requests go to it from now on
+            // new requests go to it from now on: the routes say so before the state announces it
+            publishRoutes();
             writeState();
         }
         if (++ticks % 20 == 0) {
