@@ -23,7 +23,7 @@ final class AsyncCalls {
         this.executor = executor;
     }
 
-    /** The call's future; one already in flight (from an earlier run in this delivery) is reused. */
+    /** The call in flight; one started by an earlier run in this delivery is reused. */
     InFlight start(Handle call) {
         return inFlight.computeIfAbsent(
                 call.step,

@@ -166,8 +166,8 @@ final class CallSteps {
     /**
      * What must happen before the call (or the effect) of step {@code s} leaves the execution;
      * {@code joinsTransaction}: a call, which joins the open transaction if there is one;
-     * {@code staysOnThread}: a call delivered in-process on this thread, whose callee may complete
-     * inline: the transaction's inline participants need not be recorded before it.
+     * {@code staysOnThread}: a call delivered in-process, on the thread bound to it, whose callee
+     * may complete inline: the transaction's inline participants need not be recorded before it.
      */
     void beforeCall(int s, boolean joinsTransaction, boolean staysOnThread) {
         if (!staysOnThread) {

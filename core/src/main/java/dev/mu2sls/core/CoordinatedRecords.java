@@ -5,7 +5,6 @@ import dev.mu2sls.store.Keys;
 import dev.mu2sls.store.StoreTransaction;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -25,7 +24,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
 final class CoordinatedRecords {
     private final ConcurrentHashMap<String, Known> transactions = new ConcurrentHashMap<>();
 
-    /** One transaction's records persisted here, the calls made inside it here, and those served here. */
+    /**
+     * One transaction's records persisted here, the calls made inside it here, those served here,
+     * and what its inline participants left pending; kept while an execution that began it runs.
+     */
     private static final class Known {
         final ConcurrentSkipListMap<byte[], byte[]> records = new ConcurrentSkipListMap<>(Keys.ORDER);
         final Set<String> called = ConcurrentHashMap.newKeySet();
@@ -53,7 +55,7 @@ final class CoordinatedRecords {
         });
     }
 
-    /** Whether an execution here began {@code txId} afresh, and it has not ended. */
+    /** Whether an execution here began {@code txId} afresh, and not every one that did has ended. */
     boolean coordinates(String txId) {
         return transactions.containsKey(txId);
     }
@@ -89,15 +91,7 @@ final class CoordinatedRecords {
      * tell (a transaction it does not coordinate, a replayed one, or a call inside it served elsewhere).
      */
     List<KeyValue> expected(String txId) {
-        Known known = transactions.get(txId);
-        if (known == null || !known.served.containsAll(known.called)) {
-            return null;
-        }
-        List<KeyValue> records = new ArrayList<>(known.records.size());
-        for (Map.Entry<byte[], byte[]> record : known.records.entrySet()) {
-            records.add(new KeyValue(record.getKey(), record.getValue()));
-        }
-        return records;
+        return allIfServedHere(txId, null);
     }
 
     /**

@@ -333,7 +333,7 @@ final class InlineParticipants {
         return null;
     }
 
-    /** The adopted writes to keys in {@code [from, to)}, later ones over earlier ones. */
+    /** The writes of {@code completions} to keys in {@code [from, to)}, later ones over earlier ones. */
     static Map<byte[], Write> writtenIn(List<Completion> completions, byte[] from, byte[] to) {
         Map<byte[], Write> writes = new TreeMap<>(Keys.ORDER);
         for (Completion completion : completions) {

@@ -227,7 +227,12 @@ final class SegmentWriter {
         if (!inline.owner.offer(
                 inline,
                 new InlineParticipants.Completion(
-                        invocation.requestId(), record, segment, response.toBytes(), log.all(), commit))) {
+                        invocation.requestId(),
+                        record,
+                        segment,
+                        response.toBytes(),
+                        ctx.listener() == ExecutionListener.NONE ? List.of() : log.all(), // for the listener alone
+                        commit))) {
             return false; // inlining ended meanwhile: it persists as any participant
         }
         segment.cacheCommitted(ctx.store().stateCache());

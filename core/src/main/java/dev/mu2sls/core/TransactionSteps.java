@@ -55,7 +55,7 @@ final class TransactionSteps {
         if (joined != null && ctx.mode() == Mode.FULL) {
             this.tx = TxContext.joined(joined);
             ctx.records().serving(joined, execution.invocation().requestId());
-            InlineParticipants.Call call = inlineCallTo(execution.invocation().requestId());
+            InlineParticipants.Call call = inlineCallToThis();
             if (call != null) {
                 call.owner.calleeStarted(call);
             }
@@ -88,18 +88,19 @@ final class TransactionSteps {
         call.owner.adopt(call, response, ctx);
     }
 
-    /** The call this participant runs under, if it may complete inline: it runs on its coordinator's thread. */
+    /**
+     * The call this participant runs under, if it may complete inline: it runs on the thread its
+     * coordinator's call is bound to.
+     */
     InlineParticipants.Call inlineCompletion() {
-        return participates() && tx.isOpen()
-                ? inlineCallTo(execution.invocation().requestId())
-                : null;
+        return participates() && tx.isOpen() ? inlineCallToThis() : null;
     }
 
-    private InlineParticipants.Call inlineCallTo(String requestId) {
-        InlineParticipants.Call call = InlineParticipants.CURRENT.isBound() ? InlineParticipants.CURRENT.get() : null;
+    /** The coordinator's call seen on this thread, if it is the call to this very request. */
+    private InlineParticipants.Call inlineCallToThis() {
+        InlineParticipants.Call call = callSeen();
         return call != null
-                        && call.calleeRequestId.equals(requestId)
-                        && call.owner.txId().equals(tx.id)
+                        && call.calleeRequestId.equals(execution.invocation().requestId())
                 ? call
                 : null;
     }
@@ -218,7 +219,7 @@ final class TransactionSteps {
             ctx.records().recorded(tx.id, records);
             InlineParticipants participants = inlineParticipants();
             if (participants != null) {
-                participants.recordedHere(records); // on the coordinator's thread: it saw their writes
+                participants.recordedHere(records); // on a thread bound to their calls: it saw their writes
             }
         }
     }

@@ -231,11 +231,8 @@ final class TxWrites {
             own.writes().forEach((key, write) -> applied.put(key, write.valueOrNull()));
         }
         for (InlineParticipants.Completion participant : participants) {
-            if (inline.firstAttempt()) {
-                st.insert(participant.requestKey(), participant.record);
-            } else {
-                st.put(participant.requestKey(), participant.record); // none, as recordedElsewhere read
-            }
+            // a retry puts: none is there, as recordedElsewhere read
+            participant.commit.writeRecord(st, inline.firstAttempt(), participant.record);
         }
         recordedInline.addAll(participants);
         records.drop(st);
